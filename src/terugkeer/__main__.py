@@ -1,0 +1,3 @@
+from terugkeer.cli.app import main
+
+main()

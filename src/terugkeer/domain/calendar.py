@@ -1,0 +1,48 @@
+"""Calendar arithmetic in the agency's time zone (Europe/Amsterdam)."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_micros(moment: datetime) -> int:
+    """Microseconds since the Unix epoch; exact (no float rounding)."""
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def local_date(moment: datetime) -> date:
+    """The Europe/Amsterdam calendar day of an aware instant."""
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """The first instant of `day` in Europe/Amsterdam, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=AMSTERDAM)
+
+
+def end_of_day_micros(day: date) -> int:
+    """Exclusive bound: the first microsecond (UTC epoch) of the day after `day` in Amsterdam.
+
+    "On or before the end of day D" is then `micros < end_of_day_micros(D)`; this handles the
+    23- and 25-hour days of daylight-saving changes.
+    """
+    return to_micros(start_of_day(day + timedelta(days=1)))
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later; a day that does not exist in the target month becomes its last day
+    (2022-12-31 + 6 months = 2023-06-30), as RULES.md §2 prescribes."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
