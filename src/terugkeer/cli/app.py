@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import typer
 
+from terugkeer.cli.audit_cmd import audit_app
+from terugkeer.cli.bench_cmd import bench_app
+from terugkeer.cli.db_cmd import db_app
+from terugkeer.cli.demo_cmd import demo
+from terugkeer.cli.import_cmd import import_events
+from terugkeer.cli.report_cmd import report_app
+
 app = typer.Typer(
     name="terugkeer",
     help="Case management and monitoring for the return process (terugkeerproces).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-
-
-@app.callback()
-def _root() -> None:
-    """terugkeer: import chain events, verify the store, report the key figures."""
+app.command("import")(import_events)
+app.command("demo")(demo)
+app.add_typer(report_app, name="report")
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
+app.add_typer(bench_app, name="bench")
 
 
 def main() -> None:

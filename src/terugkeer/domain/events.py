@@ -7,7 +7,7 @@ what reaches the domain is an `Event` whose `data` has already passed that valid
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -88,11 +88,19 @@ class Event:
     source: str
     data: Mapping[str, Any]
     seq: int = 0
+    #: `occurred_at` as microseconds since the Unix epoch (UTC); derived once, compared often.
+    micros: int = field(default=-1, repr=False, compare=False)
 
-    @property
-    def micros(self) -> int:
-        """`occurred_at` as microseconds since the Unix epoch (UTC): the sort key."""
-        return to_micros(self.occurred_at)
+    def __post_init__(self) -> None:
+        if self.micros == -1:
+            object.__setattr__(self, "micros", to_micros(self.occurred_at))
+
+    def stored_as(self, seq: int) -> Event:
+        """The same event with its receipt position in the store."""
+        return Event(
+            self.id, self.type, self.v_number, self.occurred_at, self.source, self.data, seq,
+            self.micros,
+        )  # fmt: skip
 
     @property
     def sort_key(self) -> tuple[int, int]:

@@ -1,0 +1,59 @@
+"""Strict JSON for one line: no duplicate keys, no NaN or Infinity, an object at the top."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class JsonLineError(ValueError):
+    """The line is not a strict JSON object; `message` is one sentence."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise JsonLineError(f"line has the key {json.dumps(key, ensure_ascii=False)} twice")
+            seen.add(key)
+    return obj
+
+
+def _constant(name: str) -> Any:
+    raise JsonLineError(f"line is not valid JSON: {name} is not a JSON number")
+
+
+# Built once: json.loads with keyword arguments builds a new decoder on every call.
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_constant)
+
+_JSON_KIND = {
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+}
+
+
+def load_object(text: str) -> dict[str, Any]:
+    """Parse `text` as one JSON object, or raise `JsonLineError`."""
+    try:
+        value = _DECODER.decode(text)
+    except JsonLineError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise JsonLineError(f"line is not valid JSON: {exc.msg} at column {exc.colno}") from None
+    except ValueError:  # int() refuses numbers of more than 4300 digits
+        raise JsonLineError("line is not valid JSON: a number has too many digits") from None
+    except RecursionError:
+        raise JsonLineError("line is not valid JSON: nested too deeply") from None
+    if not isinstance(value, dict):
+        kind = _JSON_KIND.get(type(value), "null")
+        raise JsonLineError(f"line must be a JSON object, not {kind}")
+    return value

@@ -1,0 +1,96 @@
+"""One line of the v1 exchange format in, one validated `Event` (or one reason) out."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from terugkeer.chain_events.jsonline import JsonLineError, load_object
+from terugkeer.chain_events.messages import first_problem
+from terugkeer.chain_events.schema import (
+    DATA_ADAPTERS,
+    DATA_SCHEMAS,
+    ENVELOPE,
+    ONE_DAY,
+    Envelope,
+)
+from terugkeer.domain.events import Event
+
+_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+# The adapters' core validators, called directly: the TypeAdapter wrapper costs 0.3 µs a call.
+_ENVELOPE = ENVELOPE.validator.validate_python
+_DATA = {name: adapter.validator.validate_python for name, adapter in DATA_ADAPTERS.items()}
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_MAKE_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)  # None without the C module
+_C_ENCODER: Any = _MAKE_C_ENCODER and _MAKE_C_ENCODER(
+    None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", True, False, False
+)
+
+
+def _canonical(obj: dict[str, Any]) -> str:
+    """= json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).
+
+    The encoder is built once (json.dumps builds one per call: a third of its time). Marker-free
+    (no cycle check) as a parsed JSON object cannot contain a cycle.
+    """
+    if _C_ENCODER is None:
+        return _ENCODER.encode(obj)
+    return "".join(_C_ENCODER(obj, 0))
+
+
+class EventFormatError(ValueError):
+    """A line that is not a valid v1 event. `message` is one sentence without a line number;
+    `event_id` is the line's `id` when it is readable (a valid id), else None."""
+
+    def __init__(self, message: str, event_id: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.event_id = event_id
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLine:
+    event: Event
+    #: The whole line object as compact JSON with sorted keys: equal for equal content.
+    canonical: str
+
+
+def parse_line(text: str, *, received_at: datetime) -> ParsedLine:
+    """Validate one line; `occurred_at` may be at most 24 hours after the aware `received_at`."""
+    if received_at.utcoffset() is None:
+        raise ValueError("received_at must be timezone-aware")
+    try:
+        obj = load_object(text)
+    except JsonLineError as exc:
+        raise EventFormatError(exc.message) from None
+    try:
+        envelope = _ENVELOPE(obj, context={"latest": received_at + ONE_DAY})
+    except ValidationError as exc:
+        raise EventFormatError(first_problem(exc, Envelope), _readable_id(obj)) from None
+    event_id, type_name, data = obj["id"], obj["type"], obj["data"]
+    try:
+        _DATA[type_name](data)
+    except ValidationError as exc:
+        message = first_problem(exc, DATA_SCHEMAS[type_name], type_name=type_name)
+        raise EventFormatError(message, event_id) from None
+    # Every string left in obj passed a strict str check, so no lone surrogate reaches canonical.
+    canonical = _canonical(obj)
+    event = Event(
+        id=event_id,
+        type=type_name,
+        v_number=obj["v_number"],
+        occurred_at=envelope["occurred_at"],
+        source=obj["source"],
+        data=data,
+    )
+    return ParsedLine(event, canonical)
+
+
+def _readable_id(obj: dict[str, Any]) -> str | None:
+    value = obj.get("id")
+    return value if isinstance(value, str) and _ID.fullmatch(value) else None

@@ -1,0 +1,40 @@
+"""What every command needs: settings, the store's engine (schema ensured) and the rules table."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from terugkeer.domain.rules import RulesTable
+from terugkeer.rules.loader import load_rules
+from terugkeer.settings import Settings
+from terugkeer.store.engine import make_engine
+from terugkeer.store.schema import ensure_schema
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL of the event store "
+        "(default: TERUGKEER_DATABASE_URL, else var/terugkeer.db)",
+        show_default=False,
+    ),
+]
+
+
+def settings(database_url: str | None = None) -> Settings:
+    base = Settings()
+    return base.model_copy(update={"database_url": database_url}) if database_url else base
+
+
+def open_engine(database_url: str | None) -> Engine:
+    engine = make_engine(settings(database_url).database_url)
+    ensure_schema(engine)
+    return engine
+
+
+def rules(database_url: str | None = None) -> RulesTable:
+    config = settings(database_url)
+    return load_rules(config.rules_file, ammr_from=config.ammr_from)

@@ -1,0 +1,57 @@
+"""`terugkeer report key-figures`: the key figures of a period, from the store."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from terugkeer.cli.context import DatabaseUrl, open_engine
+from terugkeer.reports.key_figures import key_figures
+from terugkeer.reports.period import Period
+from terugkeer.reports.rounding import rounded
+from terugkeer.reports.table import key_figures_tables
+
+report_app = typer.Typer(help="Reports computed from the event store.", no_args_is_help=True)
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class Language(StrEnum):
+    NL = "nl"
+    EN = "en"
+
+
+@report_app.command("key-figures")
+def key_figures_command(
+    start: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="first day")],
+    end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="last day")],
+    output: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.TABLE,
+    lang: Annotated[Language, typer.Option("--lang", help="table labels")] = Language.NL,
+    publish: Annotated[
+        bool, typer.Option("--rounded", help="published form: tens, <5 hidden")
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Every figure of the period (days in Europe/Amsterdam, both inclusive); exact counts."""
+    try:
+        period = Period(start.date(), end.date())
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--to") from error
+    with open_engine(database_url).connect() as connection:
+        figures = key_figures(connection, period)
+    if publish:
+        figures = rounded(figures)
+    if output is ReportFormat.JSON:
+        typer.echo(json.dumps(figures, ensure_ascii=False))
+        return
+    console = Console()
+    for table in key_figures_tables(figures, lang.value):
+        console.print(table)

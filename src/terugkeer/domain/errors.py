@@ -1,0 +1,39 @@
+"""Named domain errors: why an event cannot be placed in a person's case history (EVENTS.md)."""
+
+from __future__ import annotations
+
+
+class EventRejectedError(ValueError):
+    """An event that is well-formed but does not fit the person's history."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NoOpenCaseError(EventRejectedError):
+    """The person has no open case (departure procedure) at the event's moment."""
+
+
+class BeforeIntakeError(EventRejectedError):
+    """The event would land before the intake of the person's first case."""
+
+
+class AfterClosingError(EventRejectedError):
+    """The event would land after the closing event of its case."""
+
+
+class CaseAlreadyOpenError(EventRejectedError):
+    """An intake while a case is open, or dated before an existing case."""
+
+
+class LateClosingError(EventRejectedError):
+    """A closing event dated before events already stored for the same case."""
+
+
+class CaseAlreadyClosedError(EventRejectedError):
+    """A second closing event for a case that is already closed."""
+
+
+class UnknownReferenceError(EventRejectedError):
+    """`data.reference` does not name an earlier-received event of the person."""

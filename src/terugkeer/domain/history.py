@@ -1,0 +1,144 @@
+"""A person's case history: events in `occurred_at` order, grouped into cases.
+
+Receipt order decides validity (EVENTS.md): each new event is judged against the events accepted
+before it and either placed in a case or rejected with a named error. Stored events never move
+to another case, because a new event can only open a case after the last one closed, or land
+inside an existing case; so a case is identified by the receipt seq of its intake.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from terugkeer.domain import errors
+from terugkeer.domain.events import REFERRING_TYPES, Event, EventType
+
+
+@dataclass(slots=True)
+class Case:
+    """One departure procedure (vertrekprocedure): intake → closing event, if any."""
+
+    intake: Event
+    events: list[Event] = field(default_factory=list)  # history order, intake first
+    closing: Event | None = None
+
+    @property
+    def key(self) -> int:
+        return self.intake.seq
+
+    @property
+    def is_open(self) -> bool:
+        return self.closing is None
+
+    def insert(self, event: Event) -> None:
+        # The new event has the highest seq, so it goes after every event at the same instant;
+        # most events arrive in time order, so appending is the common case.
+        if not self.events or self.events[-1].micros <= event.micros:
+            self.events.append(event)
+        else:
+            at = bisect.bisect_right(self.events, event.sort_key, key=lambda e: e.sort_key)
+            self.events.insert(at, event)
+        if event.is_closing:
+            self.closing = event
+
+
+class PersonHistory:
+    """Every accepted event of one person (by `v_number`), across all of their cases."""
+
+    def __init__(self, v_number: str, events: Iterable[Event] = ()) -> None:
+        self.v_number = v_number
+        self.cases: list[Case] = []
+        self._references: set[tuple[str, str]] = set()
+        for event in sorted(events, key=lambda e: e.seq):
+            self.accept(event)
+
+    def accept(self, event: Event) -> Case:
+        """Place `event` (received after all events already here) or raise `EventRejectedError`."""
+        case = self._case_for(event)
+        self._check_reference(event)
+        if case is None:
+            case = Case(intake=event)
+            self.cases.append(case)
+        case.insert(event)
+        if event.reference is not None:
+            self._references.add((event.type, event.reference))
+        return case
+
+    def events(self) -> list[Event]:
+        return [e for case in self.cases for e in case.events]
+
+    def case_at(self, micros: int) -> Case | None:
+        """The case whose intake is the latest at or before `micros`."""
+        for case in reversed(self.cases):
+            if case.intake.micros <= micros:
+                return case
+        return None
+
+    def _case_for(self, event: Event) -> Case | None:
+        """The case `event` lands in; None for a valid intake (which opens a new case)."""
+        case = self.case_at(event.micros)
+        if event.type == EventType.INTAKE:
+            self._check_intake(event, case)
+            return None
+        if case is None:
+            if not self.cases:
+                raise errors.NoOpenCaseError(
+                    f"v_number {self.v_number} has no open case (no intake received)"
+                )
+            raise errors.BeforeIntakeError(
+                f"occurred_at is before the intake of the case "
+                f"(intake at {_when(self.cases[0].intake)})"
+            )
+        closing = case.closing
+        if event.is_closing:
+            if closing is not None:
+                raise errors.CaseAlreadyClosedError(
+                    f"the case is already closed by {closing.type} at {_when(closing)}"
+                )
+            later = [e for e in case.events if e.micros > event.micros]
+            if later:
+                raise errors.LateClosingError(
+                    f"{event.type} at {_when(event)} is dated before events of the case already "
+                    f"received ({later[0].type} at {_when(later[0])})"
+                )
+        elif closing is not None and closing.micros <= event.micros:
+            raise errors.AfterClosingError(
+                f"occurred_at is after the closing event of the case "
+                f"({closing.type} at {_when(closing)}); no open case then"
+            )
+        return case
+
+    def _check_intake(self, event: Event, case: Case | None) -> None:
+        if not self.cases:
+            return
+        last = self.cases[-1]
+        if case is not last:
+            raise errors.CaseAlreadyOpenError(
+                f"intake dated before an existing case of the person "
+                f"(opened at {_when(last.intake)}) would leave two cases open at once"
+            )
+        if last.closing is None:
+            raise errors.CaseAlreadyOpenError(
+                f"the person already has an open case (intake at {_when(last.intake)})"
+            )
+        if last.closing.micros > event.micros:
+            raise errors.CaseAlreadyOpenError(
+                f"the person's case was still open then (closed at {_when(last.closing)})"
+            )
+
+    def _check_reference(self, event: Event) -> None:
+        target = REFERRING_TYPES.get(event.type)
+        if target is None:
+            return
+        reference = event.reference or ""
+        if (target, reference) not in self._references:
+            raise errors.UnknownReferenceError(
+                f'data.reference "{reference}" does not name a {target} received earlier '
+                f"for v_number {self.v_number}"
+            )
+
+
+def _when(event: Event) -> str:
+    return event.occurred_at.isoformat()

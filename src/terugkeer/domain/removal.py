@@ -1,0 +1,151 @@
+"""Removal readiness: the four conditions of RULES.md §1 on a date, each with its reason.
+
+Readiness is information for a person's decision, never a decision itself (GDPR art. 22).
+"On or before D" means an event whose Europe/Amsterdam date is <= D; this cut-off is applied to
+every condition, also the return decision and procedures, so that a past date is judged on what
+had happened by then (as the EVENTS.md figures judge "pending").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from terugkeer.domain.calendar import end_of_day_micros
+from terugkeer.domain.events import Event, EventType
+from terugkeer.domain.rules import RulesTable
+
+UNACCOMPANIED_MINOR = (
+    "unaccompanied minor: removal also needs confirmed adequate reception in the country of "
+    "return (Return Directive art. 10), which the v1 events cannot record"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    key: str
+    label_en: str
+    label_nl: str
+    holds: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    on: date
+    legally_removable: Condition
+    available: Condition
+    in_detention: Condition
+    travel_document: Condition
+    #: Extra reasons that block readiness even when all four conditions hold.
+    safeguards: tuple[str, ...]
+
+    @property
+    def conditions(self) -> tuple[Condition, Condition, Condition, Condition]:
+        return (self.legally_removable, self.available, self.in_detention, self.travel_document)
+
+    @property
+    def ready(self) -> bool:
+        return all(c.holds for c in self.conditions) and not self.safeguards
+
+
+def removal_readiness(case_events: Sequence[Event], on: date, rules: RulesTable) -> Readiness:
+    """The four conditions for one case (events in history order, intake first) on date `on`.
+
+    `rules` is accepted so that callers pass one table everywhere; the v1 return decision always
+    carries its own departure term, so no parameter of the table is needed yet.
+    """
+    bound = end_of_day_micros(on)
+    known = [e for e in case_events if e.micros < bound]
+    safeguards = []
+    if case_events and case_events[0].data.get("unaccompanied_minor") is True:
+        safeguards.append(UNACCOMPANIED_MINOR)
+    closing = next((e for e in known if e.is_closing), None)
+    if closing is not None:
+        safeguards.append(f"the case was closed by {closing.type} on {closing.local_date}")
+    return Readiness(
+        on=on,
+        legally_removable=_legally_removable(known, on),
+        available=_available(known, on),
+        in_detention=_in_detention(known, on),
+        travel_document=_travel_document(known, on),
+        safeguards=tuple(safeguards),
+    )
+
+
+def _latest(known: Sequence[Event], *types: str) -> Event | None:
+    return next((e for e in reversed(known) if e.type in types), None)
+
+
+def _legally_removable(known: Sequence[Event], on: date) -> Condition:
+    missing = []
+    decision = _latest(known, EventType.RETURN_DECISION)
+    term_end = None
+    if decision is None:
+        missing.append(f"no return_decision on or before {on}")
+    else:
+        term_end = decision.local_date + timedelta(days=decision.data["departure_term_days"])
+        if not term_end < on:
+            missing.append(f"departure term runs until {term_end}")
+    decided = {e.reference for e in known if e.type == EventType.PROCEDURE_DECIDED}
+    pending = [
+        e
+        for e in known
+        if e.type == EventType.PROCEDURE_STARTED
+        and e.data.get("suspensive") is True
+        and e.reference not in decided
+    ]
+    missing += [
+        f"procedure {e.reference} ({e.data.get('kind')}, suspensive) started {e.local_date}"
+        " is pending"
+        for e in pending
+    ]
+    reason = (
+        "; ".join(missing) or f"departure term ended {term_end}, no suspensive procedure pending"
+    )
+    return Condition(
+        "legally_removable", "legally removable", "juridisch uitzetbaar", not missing, reason
+    )
+
+
+def _available(known: Sequence[Event], on: date) -> Condition:
+    latest = _latest(known, EventType.LOCATION_CHANGED)
+    if latest is None:
+        holds, reason = False, f"no location_changed on or before {on}"
+    elif latest.data.get("kind") == "unknown":
+        holds, reason = False, f"location unknown since {latest.local_date}"
+    else:
+        holds, reason = True, f"at {latest.data.get('kind')} since {latest.local_date}"
+    return Condition("available", "available", "beschikbaar", holds, reason)
+
+
+def _in_detention(known: Sequence[Event], on: date) -> Condition:
+    latest = _latest(known, EventType.DETENTION_STARTED, EventType.DETENTION_ENDED)
+    if latest is None:
+        holds, reason = False, f"no detention_started on or before {on}"
+    elif latest.type == EventType.DETENTION_ENDED:
+        holds = False
+        reason = f"detention ended {latest.local_date} ({latest.data.get('reason')})"
+    else:
+        holds = True
+        reason = f"in detention since {latest.local_date} (ground {latest.data.get('ground')})"
+    return Condition("in_detention", "in detention", "in bewaring", holds, reason)
+
+
+def _travel_document(known: Sequence[Event], on: date) -> Condition:
+    latest = _latest(known, EventType.TRAVEL_DOCUMENT_VALID)
+    if latest is None:
+        holds, reason = False, f"no travel_document_valid on or before {on}"
+    else:
+        until = date.fromisoformat(latest.data["valid_until"])
+        holds = until >= on
+        kind = latest.data.get("kind")
+        reason = (
+            f"{kind} valid until {until}"
+            if holds
+            else f"travel document valid until {until}, before {on}"
+        )
+    return Condition(
+        "travel_document", "valid travel document", "geldig reisdocument", holds, reason
+    )

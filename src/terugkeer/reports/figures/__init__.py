@@ -1,0 +1,1 @@
+"""One module per published figure (EVENTS.md, "Figures derived from the events")."""

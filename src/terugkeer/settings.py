@@ -1,0 +1,27 @@
+"""Configuration from the environment (TERUGKEER_*), with embedded defaults for a fresh machine."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TERUGKEER_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DATA_DIR / 'terugkeer.db'}",
+        description="SQLAlchemy URL of the event store (SQLite embedded, PostgreSQL in production)",
+    )
+    rules_file: Path | None = Field(
+        default=None, description="a rules table (TOML) replacing the packaged one"
+    )
+    ammr_from: date | None = Field(
+        default=None,
+        description="first day the AMMR (EU 2024/1351) applies; the rules table says 2026-06-12",
+    )

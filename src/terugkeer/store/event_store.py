@@ -1,0 +1,171 @@
+"""The event store: the one place that commits.
+
+A batch of parsed lines is judged and appended in one transaction: writers are serialised (a
+row lock on chain_head, BEGIN IMMEDIATE on SQLite), each line is judged against everything
+accepted before it, accepted rows get their seq and hash-chain link, and the projections of the
+persons touched are rebuilt — all committed together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from terugkeer.chain_events import ParsedLine
+from terugkeer.domain.errors import EventRejectedError
+from terugkeer.domain.history import PersonHistory
+from terugkeer.domain.rules import RulesTable
+from terugkeer.store.bulk import insert_events
+from terugkeer.store.codec import EventRow, event_from_body, event_row, same_content
+from terugkeer.store.engine import WRITER
+from terugkeer.store.hashchain import row_hash
+from terugkeer.store.projections import person_rows
+from terugkeer.store.tables import cases, chain_head, dublin_claims, events
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    KNOWN = "known"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    line: int
+    parsed: ParsedLine
+
+
+@dataclass(frozen=True, slots=True)
+class LineResult:
+    line: int
+    event_id: str | None
+    outcome: Outcome
+    error: str | None = None
+
+
+class EventStore:
+    """Appends chain events; keeps recently used person histories in memory between batches."""
+
+    def __init__(self, engine: Engine, rules: RulesTable, *, cache_events: int = 400_000) -> None:
+        self.engine = engine
+        self.rules = rules
+        self._histories: dict[str, PersonHistory] = {}
+        self._cached_seq = -1  # the chain head the cache reflects; -1 = cache unusable
+        self._cache_events = cache_events
+        self._cached_count = 0
+
+    def append(self, batch: Sequence[Candidate], *, recorded_at: str) -> list[LineResult]:
+        try:
+            with self.engine.connect() as plain:
+                connection = plain.execution_options(**{WRITER: True})
+                with connection.begin():
+                    results, last_seq = self._append(connection, batch, recorded_at)
+        except BaseException:
+            self._forget()  # in-memory histories may hold events that were not committed
+            raise
+        self._cached_seq = last_seq
+        if self._cached_count > self._cache_events:
+            self._forget()
+        return results
+
+    def _forget(self) -> None:
+        self._histories.clear()
+        self._cached_seq, self._cached_count = -1, 0
+
+    def _append(
+        self, connection: Connection, batch: Sequence[Candidate], recorded_at: str
+    ) -> tuple[list[LineResult], int]:
+        head = connection.execute(
+            select(chain_head.c.last_seq, chain_head.c.last_hash)
+            .where(chain_head.c.id == 1)
+            .with_for_update()
+        ).one()
+        seq, chain = head.last_seq, head.last_hash
+        if seq != self._cached_seq:
+            self._forget()  # another writer appended since our last batch
+        stored = self._stored_bodies(connection, [c.parsed.event.id for c in batch])
+        self._load_histories(connection, {c.parsed.event.v_number for c in batch})
+        results: list[LineResult] = []
+        rows: list[EventRow] = []
+        touched: set[str] = set()
+        for candidate in batch:
+            event, body = candidate.parsed.event, candidate.parsed.canonical
+            prior = stored.get(event.id)
+            if prior is not None:
+                results.append(_repeat(candidate, prior))
+                continue
+            history = self._histories[event.v_number]
+            placed = event.stored_as(seq + 1)
+            try:
+                case = history.accept(placed)
+            except EventRejectedError as rejection:
+                results.append(
+                    LineResult(candidate.line, event.id, Outcome.REJECTED, rejection.message)
+                )
+                continue
+            seq += 1
+            row = event_row(placed, case_seq=case.key, body=body, recorded_at=recorded_at)
+            chain = row_hash(chain, row)
+            row.append(chain)
+            rows.append(row)
+            stored[event.id] = body
+            touched.add(event.v_number)
+            results.append(LineResult(candidate.line, event.id, Outcome.ACCEPTED))
+        if rows:
+            insert_events(connection, rows)
+            self._rebuild_projections(connection, touched)
+            connection.execute(
+                update(chain_head).where(chain_head.c.id == 1).values(last_seq=seq, last_hash=chain)
+            )
+            self._cached_count += len(rows)
+        return results, seq
+
+    @staticmethod
+    def _stored_bodies(connection: Connection, ids: list[str]) -> dict[str, str]:
+        query = select(events.c.id, events.c.body).where(events.c.id.in_(set(ids)))
+        return {row.id: row.body for row in connection.execute(query)}
+
+    def _load_histories(self, connection: Connection, v_numbers: Iterable[str]) -> None:
+        missing = set(v_numbers) - self._histories.keys()
+        if not missing:
+            return
+        loaded: dict[str, list[Any]] = {v: [] for v in missing}
+        query = (
+            select(events.c.seq, events.c.v_number, events.c.body)
+            .where(events.c.v_number.in_(missing))
+            .order_by(events.c.seq)
+        )
+        for row in connection.execute(query):
+            loaded[row.v_number].append(event_from_body(row.seq, row.body))
+        for v_number, person_events in loaded.items():
+            self._histories[v_number] = PersonHistory(v_number, person_events)
+            self._cached_count += len(person_events)
+
+    def _rebuild_projections(self, connection: Connection, touched: set[str]) -> None:
+        case_rows: list[dict[str, Any]] = []
+        claim_rows: list[dict[str, Any]] = []
+        for v_number in touched:
+            person_cases, person_claims = person_rows(self._histories[v_number], self.rules)
+            case_rows += person_cases
+            claim_rows += person_claims
+        connection.execute(delete(cases).where(cases.c.v_number.in_(touched)))
+        connection.execute(delete(dublin_claims).where(dublin_claims.c.v_number.in_(touched)))
+        connection.execute(insert(cases), case_rows)
+        if claim_rows:
+            connection.execute(insert(dublin_claims), claim_rows)
+
+
+def _repeat(candidate: Candidate, prior: str) -> LineResult:
+    event_id = candidate.parsed.event.id
+    if same_content(prior, candidate.parsed.canonical):
+        return LineResult(candidate.line, event_id, Outcome.KNOWN)
+    return LineResult(
+        candidate.line,
+        event_id,
+        Outcome.REJECTED,
+        f"id {event_id} was already received with different content (conflict)",
+    )

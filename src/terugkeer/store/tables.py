@@ -1,0 +1,92 @@
+"""The relational schema: the append-only event table, its hash-chain head, and projections.
+
+Kept in step with the Alembic migrations in `store/migrations/versions` (a test compares them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+#: Every accepted chain event, in receipt order (`seq`, contiguous from 1). Append-only: rows are
+#: never updated or deleted; `hash` chains each row to the one before (see store/hashchain.py).
+events = Table(
+    "events",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", String(100), nullable=False, unique=True),
+    Column("type", String(32), nullable=False),
+    Column("v_number", String(10), nullable=False),
+    Column("case_seq", BigInteger, nullable=False),  # seq of the intake of the event's case
+    Column("occurred_at", String(40), nullable=False),  # as the sender wrote it
+    Column("occurred_us", BigInteger, nullable=False),  # UTC microseconds since the epoch
+    Column("local_date", Date, nullable=False),  # Europe/Amsterdam day of occurred_at
+    Column("source", String(16), nullable=False),
+    Column("category", String(40)),  # the type's main enum field (domain.events.CATEGORY_FIELD)
+    Column("reference", Text),
+    Column("body", Text, nullable=False),  # the whole line, canonical JSON
+    Column("recorded_at", String(32), nullable=False),  # when the store accepted it (UTC)
+    Column("hash", String(64), nullable=False),
+    Index("ix_events_type_local_date", "type", "local_date"),
+    Index("ix_events_person", "v_number", "type"),
+    Index("ix_events_case", "case_seq", "type"),
+)
+
+#: The last link of the hash chain, so that deleting the newest rows is detected too.
+chain_head = Table(
+    "chain_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+#: Projection: one row per case with its current state, rebuilt from the person's history in the
+#: same transaction as the events that change it.
+cases = Table(
+    "cases",
+    metadata,
+    Column("case_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("v_number", String(10), nullable=False, index=True),
+    Column("nationality", String(3), nullable=False),
+    Column("track", String(16), nullable=False),
+    Column("unaccompanied_minor", Boolean, nullable=False),
+    Column("opened_us", BigInteger, nullable=False),
+    Column("closed_us", BigInteger),
+    Column("closed_date", Date),
+    Column("closing_type", String(32)),
+    Column("closing_category", String(40)),
+    Column("dublin_transfer", Boolean, nullable=False),
+    Column("destination", String(3)),
+    Column("stance", String(20)),
+    Column("location_kind", String(24)),
+    Index("ix_cases_open_close", "opened_us", "closed_us"),
+    Index("ix_cases_closed_date", "closed_date"),
+)
+
+#: Projection: one row per accepted Dublin claim with its transfer deadline (RULES.md §2).
+dublin_claims = Table(
+    "dublin_claims",
+    metadata,
+    Column("accepted_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("case_seq", BigInteger, nullable=False, index=True),
+    Column("v_number", String(10), nullable=False),
+    Column("member_state", String(3), nullable=False),
+    Column("regime", String(24), nullable=False),
+    Column("base_date", Date),
+    Column("deadline", Date, index=True),
+    Column("transferred", Boolean, nullable=False),
+    Column("expired", Boolean, nullable=False),
+)

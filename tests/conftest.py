@@ -1,0 +1,60 @@
+"""Shared fixtures: an event store on SQLite and on a real PostgreSQL, chosen by one setting."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from terugkeer.domain.rules import RulesTable
+from terugkeer.rules.loader import load_rules
+from terugkeer.store.engine import make_engine
+from terugkeer.store.schema import ensure_schema
+
+POSTGRES_URL = os.environ.get("TERUGKEER_TEST_POSTGRES_URL")
+#: CI sets this, so that a missing PostgreSQL fails the run instead of skipping its tests.
+REQUIRE_POSTGRES = os.environ.get("TERUGKEER_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+def rules() -> RulesTable:
+    return load_rules()
+
+
+def _postgres_database() -> Iterator[str]:
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("TERUGKEER_TEST_POSTGRES_URL is not set but PostgreSQL is required")
+        pytest.skip("no PostgreSQL (set TERUGKEER_TEST_POSTGRES_URL)")
+    name = f"terugkeer_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database, once for each storage backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    ensure_schema(engine)
+    yield engine
+    engine.dispose()
