@@ -20,7 +20,9 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise JsonLineError(f"line has the key {json.dumps(key, ensure_ascii=False)} twice")
+                # A key with a lone surrogate (not printable) stays \u-escaped in the message.
+                shown = json.dumps(key, ensure_ascii=not key.isprintable())
+                raise JsonLineError(f"line has the key {shown} twice")
             seen.add(key)
     return obj
 

@@ -11,6 +11,7 @@ from terugkeer.chain_events import EventFormatError, parse_line
 from terugkeer.store.event_store import Candidate, EventStore, LineResult, Outcome
 
 Clock = Callable[[], datetime]
+BOM = b"\xef\xbb\xbf"
 Progress = Callable[[int], None]  # called with the number of lines handled so far
 
 
@@ -85,5 +86,7 @@ def _utc_text(moment: datetime) -> str:
 def split_lines(stream: Iterable[bytes]) -> Iterator[bytes]:
     """Lines of a binary stream without their line ending; decoding happens per line, so one
     line of bad UTF-8 is rejected on its own instead of aborting the import."""
-    for raw in stream:
+    for number, raw in enumerate(stream):
+        if number == 0 and raw.startswith(BOM):
+            raw = raw[len(BOM) :]  # editors on Windows start UTF-8 files with a byte-order mark
         yield raw.rstrip(b"\r\n")

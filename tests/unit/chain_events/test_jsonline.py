@@ -50,6 +50,13 @@ def test_keys_are_compared_after_unescaping() -> None:
     assert rejection(text).message == 'line has the key "mode" twice'
 
 
+@pytest.mark.parametrize(("key", "shown"), [("é", '"é"'), ("\\ud800", '"\\ud800"')])
+def test_duplicate_key_is_shown_as_written(key: str, shown: str) -> None:
+    message = rejection('{"' + key + '": 1, "' + key + '": 1}').message
+    assert message == f"line has the key {shown} twice"
+    assert message.encode("utf-8")
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity(constant: str) -> None:
     text = VALID.replace('"forced"', constant)

@@ -33,6 +33,6 @@ def inflow_by_source(connection: Connection, period: Period) -> dict[str, int]:
         .group_by(events.c.source)
     )
     split = dict.fromkeys((*INFLOW_SOURCES, "other"), 0)
-    for source, count in connection.execute(query).tuples():
+    for source, count in connection.execute(query):
         split[source if source in INFLOW_SOURCES else "other"] += count
     return split

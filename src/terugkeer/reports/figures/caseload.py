@@ -26,7 +26,7 @@ def top_nationalities(
         .order_by(count.desc(), cases.c.nationality)
         .limit(limit)
     )
-    return [{"nationality": n, "count": c} for n, c in connection.execute(query).tuples()]
+    return [{"nationality": n, "count": c} for n, c in connection.execute(query)]
 
 
 def at_emergency_reception(connection: Connection, period: Period) -> int:

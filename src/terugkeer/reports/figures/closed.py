@@ -18,7 +18,7 @@ def closed_procedures(connection: Connection, period: Period) -> dict[str, Any]:
         .where(cases.c.closed_date.between(period.start, period.end))
         .group_by(cases.c.closing_type, cases.c.closing_category)
     )
-    counts = {(kind, category): n for kind, category, n in connection.execute(query).tuples()}
+    counts = {(kind, category): n for kind, category, n in connection.execute(query)}
     exits = {reason: counts.get(("exit_without_departure", reason), 0) for reason in EXIT_REASONS}
     absconded = sum(n for (kind, _), n in counts.items() if kind == "absconded")
     return {

@@ -22,14 +22,14 @@ def repeated_procedures(connection: Connection, period: Period) -> dict[str, obj
                 events.c.v_number.in_(people),
             )
             .group_by(events.c.v_number)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     decided = events.alias("decided")
     pending = set(
         connection.execute(
-            select(events.c.v_number.distinct()).where(
+            select(events.c.v_number)
+            .distinct()
+            .where(
                 events.c.type == EventType.PROCEDURE_STARTED,
                 before_end,
                 events.c.v_number.in_(people),

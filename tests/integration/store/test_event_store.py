@@ -1,0 +1,109 @@
+"""The event store on SQLite and PostgreSQL: idempotency, receipt order, projections, recording."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+
+from terugkeer.domain.rules import RulesTable
+from terugkeer.importing.service import ImportSummary, import_lines
+from terugkeer.store.event_store import EventStore
+from terugkeer.store.tables import cases, events
+from tests.integration.lines import NOW, departed, intake, line
+
+V = "1234567890"
+
+
+def run(store: EventStore, *lines: str) -> ImportSummary:
+    return import_lines(list(lines), store, clock=lambda: NOW)
+
+
+def test_a_repeat_with_the_same_content_is_known_and_stored_once(
+    engine: Engine, rules: RulesTable
+) -> None:
+    store = EventStore(engine, rules)
+    first = intake("a-1", V, "2023-01-05T10:00:00+01:00")
+    assert run(store, first).accepted == 1
+    # Same content, other key order and spacing: equal as parsed JSON.
+    reordered = (
+        '{"data": {"track": "asylum", "nationality": "MAR"}, "source": "DTENV", '
+        '"occurred_at": "2023-01-05T10:00:00+01:00", "v_number": "1234567890", '
+        '"type": "intake", "id": "a-1"}'
+    )
+    again = run(store, first, reordered)
+    assert (again.accepted, again.known, again.rejected) == (0, 2, [])
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(events)).scalar_one() == 1
+
+
+def test_the_same_id_with_other_content_is_a_conflict(engine: Engine, rules: RulesTable) -> None:
+    store = EventStore(engine, rules)
+    run(store, intake("a-1", V, "2023-01-05T10:00:00+01:00"))
+    # The same instant written with another offset is different content (EVENTS.md).
+    summary = run(store, intake("a-1", V, "2023-01-05T09:00:00Z"))
+    assert summary.accepted == 0
+    assert [r.line for r in summary.rejected] == [1]
+    assert "conflict" in (summary.rejected[0].error or "")
+
+
+def test_a_rejected_line_is_judged_afresh_when_sent_again(
+    engine: Engine, rules: RulesTable
+) -> None:
+    store = EventStore(engine, rules)
+    interview = line(
+        "b-2", "interview", V, "2023-02-01T10:00:00+01:00",
+        {"kind": "first", "stance": "cooperating"},
+    )  # fmt: skip
+    early = run(store, interview)
+    assert "no open case" in (early.rejected[0].error or "")
+    later = run(store, intake("b-1", V, "2023-01-05T10:00:00+01:00"), interview)
+    assert (later.accepted, later.rejected) == (2, [])
+
+
+def test_each_line_is_judged_against_the_lines_before_it_in_the_same_file(
+    engine: Engine, rules: RulesTable
+) -> None:
+    store = EventStore(engine, rules)
+    summary = run(
+        store,
+        departed("c-2", V, "2023-03-01T10:00:00+01:00"),  # before its intake arrived
+        intake("c-1", V, "2023-01-05T10:00:00+01:00"),
+        departed("c-2", V, "2023-03-01T10:00:00+01:00"),  # now valid: accepted
+        intake("c-1", V, "2023-01-05T10:00:00+01:00"),  # a repeat within the file
+    )
+    assert (summary.accepted, summary.known) == (2, 1)
+    assert [r.line for r in summary.rejected] == [1]
+
+
+def test_the_case_projection_follows_the_history(engine: Engine, rules: RulesTable) -> None:
+    store = EventStore(engine, rules)
+    run(
+        store,
+        intake("d-1", V, "2023-01-05T10:00:00+01:00", nationality="DZA"),
+        departed("d-2", V, "2023-03-01T10:00:00+01:00"),
+        line("d-3", "location_changed", V, "2023-02-01T10:00:00+01:00", {"kind": "vbl"}),
+        intake("d-4", V, "2023-06-01T10:00:00+02:00", nationality="DZA"),
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(select(cases).order_by(cases.c.opened_us)).mappings().all()
+    assert [r["closing_type"] for r in rows] == ["departed", None]
+    assert rows[0]["location_kind"] == "vbl"  # the late location change landed in case 1
+    assert str(rows[0]["closed_date"]) == "2023-03-01"
+    assert rows[1]["closed_us"] is None
+
+
+def test_recorded_at_is_kept_beside_occurred_at(engine: Engine, rules: RulesTable) -> None:
+    run(EventStore(engine, rules), intake("e-1", V, "2023-01-05T10:00:00+01:00"))
+    with engine.connect() as connection:
+        row = connection.execute(select(events)).mappings().one()
+    assert row["recorded_at"] == "2026-01-01T00:00:00.000000Z"
+    assert row["occurred_at"] == "2023-01-05T10:00:00+01:00"
+    assert str(row["local_date"]) == "2023-01-05"
+
+
+def test_two_writers_see_each_others_events(engine: Engine, rules: RulesTable) -> None:
+    """A store's cached histories are dropped when another writer appended meanwhile."""
+    first, second = EventStore(engine, rules), EventStore(engine, rules)
+    run(first, intake("f-1", V, "2023-01-05T10:00:00+01:00"))
+    run(second, departed("f-2", V, "2023-03-01T10:00:00+01:00"))
+    late = run(first, line("f-3", "absconded", V, "2023-04-01T10:00:00+02:00"))
+    assert "already closed" in (late.rejected[0].error or "")
