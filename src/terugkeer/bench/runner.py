@@ -46,20 +46,25 @@ def bench_import(count: int, rules: RulesTable, *, seed: int = 1) -> ImportBench
         summary = import_lines(lines, store)
         import_seconds = time.perf_counter() - began
         engine.dispose()
-        baseline_seconds = _raw_executemany(Path(folder) / "raw.db", lines)
+        baseline_seconds = _raw_executemany(Path(folder) / "store.db", Path(folder) / "raw.db")
     return ImportBench(count, summary.accepted, import_seconds, baseline_seconds)
 
 
-def _raw_executemany(path: Path, lines: list[str]) -> float:
-    """The floor: the same lines inserted by plain sqlite3 into a bare table, one transaction,
-    with the same durability setting as the store (WAL, synchronous=FULL)."""
-    connection = sqlite3.connect(path, isolation_level=None)
+def _raw_executemany(store: Path, raw: Path) -> float:
+    """The floor: the same rows the import stored (every column, hash included) inserted by
+    plain sqlite3 executemany into a bare table without indexes, in one transaction, with the
+    same durability setting as the store (WAL, synchronous=FULL)."""
+    with sqlite3.connect(store) as source:
+        rows = source.execute("SELECT * FROM events ORDER BY seq").fetchall()
+        columns = [d[0] for d in source.execute("SELECT * FROM events LIMIT 0").description]
+    connection = sqlite3.connect(raw, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
-    connection.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+    connection.execute(f"CREATE TABLE events ({', '.join(columns)})")
+    insert = f"INSERT INTO events VALUES ({', '.join('?' for _ in columns)})"
     began = time.perf_counter()
     connection.execute("BEGIN")
-    connection.executemany("INSERT INTO events (body) VALUES (?)", ((line,) for line in lines))
+    connection.executemany(insert, rows)
     connection.execute("COMMIT")
     seconds = time.perf_counter() - began
     connection.close()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Annotated
 
 import typer
 
+from terugkeer.bench.report import bench_report, fill
 from terugkeer.bench.runner import bench_import
-from terugkeer.cli.context import rules
+from terugkeer.cli.context import DatabaseUrl, open_engine, rules
 
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 
@@ -29,3 +31,26 @@ def bench_import_command(
         f"({result.baseline_seconds:.2f} s)"
     )
     typer.echo(f"baseline / import      {result.ratio:>12.1f} x")
+
+
+@bench_app.command("report")
+def bench_report_command(
+    events: Annotated[int, typer.Option("--events", "-n", min=1)] = 1_000_000,
+    repeats: Annotated[int, typer.Option("--repeats", min=2)] = 10,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Time `report key-figures` for 2023 over a store of N synthetic events (filled if short)."""
+    engine = open_engine(database_url)
+    stored = fill(engine, rules(database_url), events)
+    result = bench_report(engine, stored, repeats)
+    typer.echo(
+        f"stored events          {result.stored_events:>12,}  ({engine.url.render_as_string()})"
+    )
+    for name, values in (
+        ("key figures 2023", result.report_ms),
+        ("full scan baseline", result.scan_ms),
+    ):
+        typer.echo(
+            f"{name:<22} median {statistics.median(values):>8.0f} ms   "
+            f"p95 {result.p95(values):>8.0f} ms   (n={len(values)})"
+        )

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 
-from terugkeer.chain_events import EventFormatError, parse_line
-from terugkeer.store.event_store import Candidate, EventStore, LineResult, Outcome
+from terugkeer.importing.parsing import parse_chunk
+from terugkeer.store.event_store import EventStore, LineResult, Outcome
 
 Clock = Callable[[], datetime]
 BOM = b"\xef\xbb\xbf"
@@ -48,7 +48,7 @@ def import_lines(
     store: EventStore,
     *,
     clock: Clock = lambda: datetime.now(UTC),
-    batch_size: int = 5000,
+    batch_size: int = 10_000,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Store every valid line, report every invalid one. Each batch commits as a whole, so an
@@ -56,22 +56,10 @@ def import_lines(
     summary = ImportSummary()
     numbered = enumerate(lines, start=1)
     while chunk := list(islice(numbered, batch_size)):
-        now = clock()
-        candidates: list[Candidate] = []
-        results: list[LineResult] = []
-        for number, raw in chunk:
-            try:
-                text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                if not text.strip():
-                    continue  # blank lines are ignored (EVENTS.md, Encoding)
-                candidates.append(Candidate(number, parse_line(text, received_at=now)))
-            except UnicodeDecodeError as error:
-                message = f"line is not valid UTF-8 (byte {error.start + 1})"
-                results.append(LineResult(number, None, Outcome.REJECTED, message))
-            except EventFormatError as error:
-                results.append(LineResult(number, error.event_id, Outcome.REJECTED, error.message))
+        received_at = clock()
+        candidates, results = parse_chunk(chunk, received_at)
         if candidates:
-            results += store.append(candidates, recorded_at=_utc_text(now))
+            results = results + store.append(candidates, recorded_at=_utc_text(received_at))
         for result in sorted(results, key=lambda r: r.line):
             summary.add(result)
         if progress is not None:

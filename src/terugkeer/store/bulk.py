@@ -1,4 +1,4 @@
-"""Appending event rows in bulk.
+"""Inserting many rows at once.
 
 On SQLite the rows go straight to the driver's executemany: SQLAlchemy's per-row parameter
 processing cost more than the insert itself (measured with `terugkeer bench import`).
@@ -9,25 +9,46 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, insert
-
-from terugkeer.store.codec import EventRow
-from terugkeer.store.tables import events
-
-_COLUMNS = tuple(column.name for column in events.columns)
-_SQLITE_INSERT = (
-    f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
-)
+from sqlalchemy import Connection, Table, insert
 
 
-def insert_events(connection: Connection, rows: Sequence[EventRow]) -> None:
-    """Insert complete rows (hash included) given in table column order."""
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(_SQLITE_INSERT, [tuple(row) for row in rows])
+@cache
+def _sqlite_insert(table: Table) -> str:
+    names = [column.name for column in table.columns]
+    return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows given as values in the table's column order; dates may be `date` objects or
+    ISO text (SQLAlchemy stores dates as ISO text on SQLite)."""
+    if not rows:
         return
-    local_date = _COLUMNS.index("local_date")
-    dicts = [dict(zip(_COLUMNS, row, strict=True)) for row in rows]
-    for values, row in zip(dicts, rows, strict=True):
-        values["local_date"] = date.fromisoformat(row[local_date])
-    connection.execute(insert(events), dicts)
+    if connection.dialect.name == "sqlite":
+        dates = _date_positions(table)
+        params = [_sqlite(row, dates) if dates else tuple(row) for row in rows]
+        connection.exec_driver_sql(_sqlite_insert(table), params)
+        return
+    names = [column.name for column in table.columns]
+    dates = {c.name for c in table.columns if c.type.python_type is date}
+    dicts = [dict(zip(names, row, strict=True)) for row in rows]
+    for values in dicts:
+        for name in dates:
+            if isinstance(values[name], str):
+                values[name] = date.fromisoformat(values[name])
+    connection.execute(insert(table), dicts)
+
+
+@cache
+def _date_positions(table: Table) -> tuple[int, ...]:
+    return tuple(i for i, column in enumerate(table.columns) if column.type.python_type is date)
+
+
+def _sqlite(row: Sequence[Any], dates: tuple[int, ...]) -> tuple[Any, ...]:
+    values = list(row)
+    for i in dates:
+        if isinstance(values[i], date):
+            values[i] = values[i].isoformat()
+    return tuple(values)

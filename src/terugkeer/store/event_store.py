@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
 from terugkeer.chain_events import ParsedLine
 from terugkeer.domain.errors import EventRejectedError
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.rules import RulesTable
-from terugkeer.store.bulk import insert_events
+from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import EventRow, event_from_body, event_row, same_content
 from terugkeer.store.engine import WRITER
 from terugkeer.store.hashchain import row_hash
@@ -116,7 +116,7 @@ class EventStore:
             touched.add(event.v_number)
             results.append(LineResult(candidate.line, event.id, Outcome.ACCEPTED))
         if rows:
-            insert_events(connection, rows)
+            insert_rows(connection, events, rows)
             self._rebuild_projections(connection, touched)
             connection.execute(
                 update(chain_head).where(chain_head.c.id == 1).values(last_seq=seq, last_hash=chain)
@@ -126,8 +126,8 @@ class EventStore:
 
     @staticmethod
     def _stored_bodies(connection: Connection, ids: list[str]) -> dict[str, str]:
-        query = select(events.c.id, events.c.body).where(events.c.id.in_(set(ids)))
-        return {row.id: row.body for row in connection.execute(query)}
+        query = select(events.c.id, events.c.body).where(events.c.id.in_(bindparam("ids")))
+        return {row.id: row.body for row in connection.execute(query, {"ids": list(set(ids))})}
 
     def _load_histories(self, connection: Connection, v_numbers: Iterable[str]) -> None:
         missing = set(v_numbers) - self._histories.keys()
@@ -146,17 +146,16 @@ class EventStore:
             self._cached_count += len(person_events)
 
     def _rebuild_projections(self, connection: Connection, touched: set[str]) -> None:
-        case_rows: list[dict[str, Any]] = []
-        claim_rows: list[dict[str, Any]] = []
+        case_rows: list[list[Any]] = []
+        claim_rows: list[list[Any]] = []
         for v_number in touched:
             person_cases, person_claims = person_rows(self._histories[v_number], self.rules)
             case_rows += person_cases
             claim_rows += person_claims
         connection.execute(delete(cases).where(cases.c.v_number.in_(touched)))
         connection.execute(delete(dublin_claims).where(dublin_claims.c.v_number.in_(touched)))
-        connection.execute(insert(cases), case_rows)
-        if claim_rows:
-            connection.execute(insert(dublin_claims), claim_rows)
+        insert_rows(connection, cases, case_rows)
+        insert_rows(connection, dublin_claims, claim_rows)
 
 
 def _repeat(candidate: Candidate, prior: str) -> LineResult:

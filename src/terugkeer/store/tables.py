@@ -20,12 +20,15 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+#: A 64-bit key that is SQLite's rowid there (only INTEGER PRIMARY KEY is): no second index.
+Key = BigInteger().with_variant(Integer(), "sqlite")
+
 #: Every accepted chain event, in receipt order (`seq`, contiguous from 1). Append-only: rows are
 #: never updated or deleted; `hash` chains each row to the one before (see store/hashchain.py).
 events = Table(
     "events",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("seq", Key, primary_key=True, autoincrement=False),
     Column("id", String(100), nullable=False, unique=True),
     Column("type", String(32), nullable=False),
     Column("v_number", String(10), nullable=False),
@@ -40,8 +43,10 @@ events = Table(
     Column("recorded_at", String(32), nullable=False),  # when the store accepted it (UTC)
     Column("hash", String(64), nullable=False),
     Index("ix_events_type_local_date", "type", "local_date"),
-    Index("ix_events_person", "v_number", "type"),
-    Index("ix_events_case", "case_seq", "type"),
+    # Covering indexes for the figures "at the end of the period" (repeated procedures,
+    # emergency reception) and for loading a person's history.
+    Index("ix_events_person", "v_number", "type", "occurred_us", "reference"),
+    Index("ix_events_case", "case_seq", "type", "occurred_us", "category"),
 )
 
 #: The last link of the hash chain, so that deleting the newest rows is detected too.
@@ -58,7 +63,7 @@ chain_head = Table(
 cases = Table(
     "cases",
     metadata,
-    Column("case_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("case_seq", Key, primary_key=True, autoincrement=False),
     Column("v_number", String(10), nullable=False, index=True),
     Column("nationality", String(3), nullable=False),
     Column("track", String(16), nullable=False),
@@ -80,7 +85,7 @@ cases = Table(
 dublin_claims = Table(
     "dublin_claims",
     metadata,
-    Column("accepted_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("accepted_seq", Key, primary_key=True, autoincrement=False),
     Column("case_seq", BigInteger, nullable=False, index=True),
     Column("v_number", String(10), nullable=False),
     Column("member_state", String(3), nullable=False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from terugkeer.domain.events import EventType
 from terugkeer.reports.period import Period
@@ -30,26 +30,29 @@ def top_nationalities(
 
 
 def at_emergency_reception(connection: Connection, period: Period) -> int:
-    """People in the caseload whose latest location in their open case is emergency reception."""
-    open_cases = select(cases.c.case_seq).where(period.open_at_end())
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=events.c.case_seq,
-            order_by=(events.c.occurred_us.desc(), events.c.seq.desc()),
-        )
-        .label("rank")
+    """People in the caseload whose latest location in their open case is emergency reception:
+    such a location change with no later one in the case by the end of the period (later by
+    occurred_at, ties by receipt order)."""
+    later = events.alias("later")
+    superseded = exists().where(
+        later.c.case_seq == events.c.case_seq,
+        later.c.type == EventType.LOCATION_CHANGED,
+        later.c.occurred_us < period.end_us,
+        or_(
+            later.c.occurred_us > events.c.occurred_us,
+            and_(later.c.occurred_us == events.c.occurred_us, later.c.seq > events.c.seq),
+        ),
     )
-    latest = (
-        select(events.c.category, rank)
+    query = (
+        select(func.count())
+        .select_from(cases)
+        .join(events, events.c.case_seq == cases.c.case_seq)
         .where(
+            period.open_at_end(),
             events.c.type == EventType.LOCATION_CHANGED,
+            events.c.category == "emergency_reception",
             events.c.occurred_us < period.end_us,
-            events.c.case_seq.in_(open_cases),
+            ~superseded,
         )
-        .subquery()
-    )
-    query = select(func.count()).where(
-        latest.c.rank == 1, latest.c.category == "emergency_reception"
     )
     return int(connection.execute(query).scalar_one())

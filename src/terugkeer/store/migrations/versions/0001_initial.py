@@ -16,10 +16,14 @@ branch_labels = None
 depends_on = None
 
 
+#: 64-bit keys that are SQLite's rowid there (only INTEGER PRIMARY KEY is), so no second index.
+KEY = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
 def upgrade() -> None:
     op.create_table(
         "events",
-        sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("seq", KEY, primary_key=True, autoincrement=False),
         sa.Column("id", sa.String(100), nullable=False, unique=True),
         sa.Column("type", sa.String(32), nullable=False),
         sa.Column("v_number", sa.String(10), nullable=False),
@@ -35,8 +39,8 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
     )
     op.create_index("ix_events_type_local_date", "events", ["type", "local_date"])
-    op.create_index("ix_events_person", "events", ["v_number", "type"])
-    op.create_index("ix_events_case", "events", ["case_seq", "type"])
+    op.create_index("ix_events_person", "events", ["v_number", "type", "occurred_us", "reference"])
+    op.create_index("ix_events_case", "events", ["case_seq", "type", "occurred_us", "category"])
     head = op.create_table(
         "chain_head",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -47,7 +51,7 @@ def upgrade() -> None:
     op.bulk_insert(head, [{"id": 1, "last_seq": 0, "last_hash": "0" * 64}])
     op.create_table(
         "cases",
-        sa.Column("case_seq", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("case_seq", KEY, primary_key=True, autoincrement=False),
         sa.Column("v_number", sa.String(10), nullable=False, index=True),
         sa.Column("nationality", sa.String(3), nullable=False),
         sa.Column("track", sa.String(16), nullable=False),
@@ -66,7 +70,7 @@ def upgrade() -> None:
     op.create_index("ix_cases_closed_date", "cases", ["closed_date"])
     op.create_table(
         "dublin_claims",
-        sa.Column("accepted_seq", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("accepted_seq", KEY, primary_key=True, autoincrement=False),
         sa.Column("case_seq", sa.BigInteger, nullable=False, index=True),
         sa.Column("v_number", sa.String(10), nullable=False),
         sa.Column("member_state", sa.String(3), nullable=False),
