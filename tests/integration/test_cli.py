@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,15 @@ def test_audit_verify_and_db_upgrade(tmp_path: Path, url: str) -> None:
     runner.invoke(app, ["import", str(feed), "--database-url", url])
     result = runner.invoke(app, ["audit", "verify", "--database-url", url])
     assert result.exit_code == 0 and "intact: 1 events" in result.stdout
+
+
+def test_audit_verify_fails_and_names_the_changed_row(tmp_path: Path, url: str) -> None:
+    people = [intake(f"w-{n}", f"{n:010d}", "2023-05-05T10:00:00+02:00") for n in range(4)]
+    runner.invoke(app, ["import", str(_feed(tmp_path, *people)), "--database-url", url])
+    store = sqlite3.connect(url.removeprefix("sqlite:///"))
+    with store:
+        store.execute("UPDATE events SET occurred_at = '2023-05-06T10:00:00+02:00' WHERE seq = 3")
+    store.close()
+    result = runner.invoke(app, ["audit", "verify", "--database-url", url])
+    assert result.exit_code == 1
+    assert "BROKEN at row seq 3" in result.stderr

@@ -13,7 +13,7 @@ from datetime import date
 
 from terugkeer.domain.calendar import add_months, end_of_day_micros, start_of_day, to_micros
 from terugkeer.domain.events import Event, EventType
-from terugkeer.domain.rules import DublinRegime, RulesTable
+from terugkeer.domain.rules import DublinRegime, NoRuleInForceError, RulesTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,14 @@ def _deadline_of(index: int, events: Sequence[Event], rules: RulesTable) -> Dubl
         for e in events[:index]
         if e.type == EventType.DUBLIN_CLAIM and e.data.get("member_state") == member_state
     ]
-    regime = rules.dublin_regime(claims[-1].local_date if claims else accepted.local_date)
+    try:
+        regime = rules.dublin_regime(claims[-1].local_date if claims else accepted.local_date)
+    except NoRuleInForceError:
+        # A claim older than every row of the rules table: no deadline can be computed, and a
+        # valid chain event must never make the import fail.
+        return DublinDeadline(
+            accepted.id, member_state, "none", accepted.local_date, None, False, False, False
+        )
     base, pending = _base_date(accepted.local_date, events[index + 1 :], events, regime)
     deadline, extended = (None, False) if pending else _deadline(base, events, regime)
     bound = None if deadline is None else end_of_day_micros(deadline)

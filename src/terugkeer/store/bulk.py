@@ -32,10 +32,10 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Sequence[An
         connection.exec_driver_sql(_sqlite_insert(table), params)
         return
     names = [column.name for column in table.columns]
-    dates = {c.name for c in table.columns if c.type.python_type is date}
+    date_names = [names[i] for i in _date_positions(table)]
     dicts = [dict(zip(names, row, strict=True)) for row in rows]
     for values in dicts:
-        for name in dates:
+        for name in date_names:
             if isinstance(values[name], str):
                 values[name] = date.fromisoformat(values[name])
     connection.execute(insert(table), dicts)

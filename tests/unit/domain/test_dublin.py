@@ -234,3 +234,12 @@ def test_one_deadline_per_acceptance_in_order(rules: RulesTable) -> None:
         ("ITA", date(2023, 8, 15)),
         ("DEU", date(2023, 9, 10)),
     ]
+
+
+def test_a_claim_older_than_every_regime_has_no_deadline_and_does_not_fail(
+    rules: RulesTable,
+) -> None:
+    case = Case("2002-05-01")
+    case.add("dublin_accepted", "2002-06-01", member_state="ITA", implicit=True)
+    result = only(case, rules)
+    assert (result.regime, result.deadline, result.expired) == ("none", None, False)

@@ -36,11 +36,12 @@ def test_packaged_table_has_the_other_parameters(rules: RulesTable) -> None:
 
 def test_no_rule_before_the_first_row(rules: RulesTable) -> None:
     with pytest.raises(NoRuleInForceError):
-        rules.dublin_regime(date(2013, 12, 31))
+        rules.dublin_regime(date(2003, 8, 31))
 
 
 def test_in_force_picks_the_latest_row_on_or_before_the_date(rules: RulesTable) -> None:
     assert in_force(rules.dublin, date(2014, 1, 1)).name == "dublin_iii"
+    assert in_force(rules.dublin, date(2013, 12, 31)).name == "dublin_ii"
     assert in_force(rules.dublin, date(2030, 1, 1)).name == "ammr"
 
 
