@@ -119,3 +119,11 @@ def test_audit_verify_fails_and_names_the_changed_row(tmp_path: Path, url: str) 
     result = runner.invoke(app, ["audit", "verify", "--database-url", url])
     assert result.exit_code == 1
     assert "BROKEN at row seq 3" in result.stderr
+
+
+def test_a_line_of_invisible_non_json_whitespace_is_rejected_not_dropped(url: str) -> None:
+    text = "\u00a0\n\n\x0b\n"  # no-break space, a truly blank line, a vertical tab
+    result = runner.invoke(app, ["import", "-", "--format", "json", "--database-url", url], text)
+    summary = json.loads(result.stdout)
+    assert [r["line"] for r in summary["rejected"]] == [1, 3]
+    assert result.exit_code == 1

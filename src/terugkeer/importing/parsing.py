@@ -11,6 +11,9 @@ from datetime import datetime
 from terugkeer.chain_events import EventFormatError, parse_line
 from terugkeer.store.event_store import Candidate, LineResult, Outcome
 
+#: A line holding only these is blank (RFC 8259 whitespace); other invisible characters are not
+#: blank and get rejected as invalid JSON, so that no line disappears silently.
+JSON_WHITESPACE = " \t\r\n"
 Chunk = list[tuple[int, str | bytes]]
 Parsed = tuple[list[Candidate], list[LineResult]]
 
@@ -22,7 +25,7 @@ def parse_chunk(chunk: Chunk, received_at: datetime) -> Parsed:
     for number, raw in chunk:
         try:
             text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            if not text.strip():
+            if not text.strip(JSON_WHITESPACE):
                 continue  # blank lines are ignored (EVENTS.md, Encoding)
             candidates.append(Candidate(number, parse_line(text, received_at=received_at)))
         except UnicodeDecodeError as error:

@@ -59,16 +59,12 @@ def import_lines(
         received_at = clock()
         candidates, results = parse_chunk(chunk, received_at)
         if candidates:
-            results = results + store.append(candidates, recorded_at=_utc_text(received_at))
+            results = results + store.append(candidates)
         for result in sorted(results, key=lambda r: r.line):
             summary.add(result)
         if progress is not None:
             progress(chunk[-1][0])
     return summary
-
-
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def split_lines(stream: Iterable[bytes]) -> Iterator[bytes]:

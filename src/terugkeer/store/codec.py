@@ -39,10 +39,16 @@ def event_row(event: Event, *, case_seq: int, body: str, recorded_at: str) -> Ev
         event.local_date.isoformat(),
         event.source,
         event.category,
-        event.reference,
+        column_text(event.reference),
         body,
         recorded_at,
     ]
+
+
+def column_text(value: str | None) -> str | None:
+    """A free-text value as stored in an indexed column: JSON-escaped, which is one-to-one and
+    free of control characters (PostgreSQL text cannot hold NUL, which JSON allows)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False)[1:-1]
 
 
 def same_content(stored: str, received: str) -> bool:

@@ -8,8 +8,9 @@ persons touched are rebuilt — all committed together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -50,20 +51,28 @@ class LineResult:
 class EventStore:
     """Appends chain events; keeps recently used person histories in memory between batches."""
 
-    def __init__(self, engine: Engine, rules: RulesTable, *, cache_events: int = 400_000) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        rules: RulesTable,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        cache_events: int = 400_000,
+    ) -> None:
         self.engine = engine
         self.rules = rules
+        self.clock = clock  # for recorded_at, read once the writer lock is held
         self._histories: dict[str, PersonHistory] = {}
         self._cached_seq = -1  # the chain head the cache reflects; -1 = cache unusable
         self._cache_events = cache_events
         self._cached_count = 0
 
-    def append(self, batch: Sequence[Candidate], *, recorded_at: str) -> list[LineResult]:
+    def append(self, batch: Sequence[Candidate]) -> list[LineResult]:
         try:
             with self.engine.connect() as plain:
                 connection = plain.execution_options(**{WRITER: True})
                 with connection.begin():
-                    results, last_seq = self._append(connection, batch, recorded_at)
+                    results, last_seq = self._append(connection, batch)
         except BaseException:
             self._forget()  # in-memory histories may hold events that were not committed
             raise
@@ -77,7 +86,7 @@ class EventStore:
         self._cached_seq, self._cached_count = -1, 0
 
     def _append(
-        self, connection: Connection, batch: Sequence[Candidate], recorded_at: str
+        self, connection: Connection, batch: Sequence[Candidate]
     ) -> tuple[list[LineResult], int]:
         head = connection.execute(
             select(chain_head.c.last_seq, chain_head.c.last_hash)
@@ -85,6 +94,8 @@ class EventStore:
             .with_for_update()
         ).one()
         seq, chain = head.last_seq, head.last_hash
+        # Under the lock, so recorded_at never runs backwards against seq between writers.
+        recorded_at = self.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         if seq != self._cached_seq:
             self._forget()  # another writer appended since our last batch
         stored = self._stored_bodies(connection, [c.parsed.event.id for c in batch])

@@ -8,6 +8,7 @@ chain head (last seq and hash) also catches deletion of the newest rows.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,20 +29,10 @@ _LOCAL_DATE = HASHED_COLUMNS.index("local_date")
 
 
 def row_hash(previous: str, row: Sequence[Any]) -> str:
-    """SHA-256 of the previous hash and the row's values in HASHED_COLUMNS order (None as NUL;
-    local_date as ISO text). Spelled out: it runs once per imported event."""
-    (seq, id_, type_, v_number, case_seq, occurred_at, occurred_us, local_date, source,
-     category, reference, body, recorded_at) = row[:_HASHED]  # fmt: skip
-    payload = (
-        f"{previous}\x1e{seq}\x1f{id_}\x1f{type_}\x1f{v_number}\x1f{case_seq}\x1f{occurred_at}"
-        f"\x1f{occurred_us}\x1f{local_date}\x1f{source}\x1f{_nul(category)}"
-        f"\x1f{_nul(reference)}\x1f{body}\x1f{recorded_at}"
-    )
+    """SHA-256 of the previous hash and the row's values in HASHED_COLUMNS order, written as a
+    JSON array so that no two different rows give the same input (local_date as ISO text)."""
+    payload = json.dumps([previous, *row[:_HASHED]], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _nul(value: str | None) -> str:
-    return "\x00" if value is None else value
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,13 @@ events = Table(
     Column("type", String(32), nullable=False),
     Column("v_number", String(10), nullable=False),
     Column("case_seq", BigInteger, nullable=False),  # seq of the intake of the event's case
-    Column("occurred_at", String(40), nullable=False),  # as the sender wrote it
+    # ISO 8601 with the sender's offset (normalised); the exact text is in `body`.
+    Column("occurred_at", String(40), nullable=False),
     Column("occurred_us", BigInteger, nullable=False),  # UTC microseconds since the epoch
     Column("local_date", Date, nullable=False),  # Europe/Amsterdam day of occurred_at
     Column("source", String(16), nullable=False),
     Column("category", String(40)),  # the type's main enum field (domain.events.CATEGORY_FIELD)
-    Column("reference", Text),
+    Column("reference", Text),  # JSON-escaped (store/codec.py column_text)
     Column("body", Text, nullable=False),  # the whole line, canonical JSON
     Column("recorded_at", String(32), nullable=False),  # when the store accepted it (UTC)
     Column("hash", String(64), nullable=False),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Engine, func, select
 
 from terugkeer.domain.rules import RulesTable
 from terugkeer.importing.service import ImportSummary, import_lines
+from terugkeer.reports.key_figures import key_figures
+from terugkeer.reports.period import Period
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.tables import cases, events
 from tests.integration.lines import NOW, departed, intake, line
@@ -20,7 +24,7 @@ def run(store: EventStore, *lines: str) -> ImportSummary:
 def test_a_repeat_with_the_same_content_is_known_and_stored_once(
     engine: Engine, rules: RulesTable
 ) -> None:
-    store = EventStore(engine, rules)
+    store = EventStore(engine, rules, clock=lambda: NOW)
     first = intake("a-1", V, "2023-01-05T10:00:00+01:00")
     assert run(store, first).accepted == 1
     # Same content, other key order and spacing: equal as parsed JSON.
@@ -36,7 +40,7 @@ def test_a_repeat_with_the_same_content_is_known_and_stored_once(
 
 
 def test_the_same_id_with_other_content_is_a_conflict(engine: Engine, rules: RulesTable) -> None:
-    store = EventStore(engine, rules)
+    store = EventStore(engine, rules, clock=lambda: NOW)
     run(store, intake("a-1", V, "2023-01-05T10:00:00+01:00"))
     # The same instant written with another offset is different content (EVENTS.md).
     summary = run(store, intake("a-1", V, "2023-01-05T09:00:00Z"))
@@ -48,7 +52,7 @@ def test_the_same_id_with_other_content_is_a_conflict(engine: Engine, rules: Rul
 def test_a_rejected_line_is_judged_afresh_when_sent_again(
     engine: Engine, rules: RulesTable
 ) -> None:
-    store = EventStore(engine, rules)
+    store = EventStore(engine, rules, clock=lambda: NOW)
     interview = line(
         "b-2", "interview", V, "2023-02-01T10:00:00+01:00",
         {"kind": "first", "stance": "cooperating"},
@@ -62,7 +66,7 @@ def test_a_rejected_line_is_judged_afresh_when_sent_again(
 def test_each_line_is_judged_against_the_lines_before_it_in_the_same_file(
     engine: Engine, rules: RulesTable
 ) -> None:
-    store = EventStore(engine, rules)
+    store = EventStore(engine, rules, clock=lambda: NOW)
     summary = run(
         store,
         departed("c-2", V, "2023-03-01T10:00:00+01:00"),  # before its intake arrived
@@ -75,7 +79,7 @@ def test_each_line_is_judged_against_the_lines_before_it_in_the_same_file(
 
 
 def test_the_case_projection_follows_the_history(engine: Engine, rules: RulesTable) -> None:
-    store = EventStore(engine, rules)
+    store = EventStore(engine, rules, clock=lambda: NOW)
     run(
         store,
         intake("d-1", V, "2023-01-05T10:00:00+01:00", nationality="DZA"),
@@ -92,7 +96,7 @@ def test_the_case_projection_follows_the_history(engine: Engine, rules: RulesTab
 
 
 def test_recorded_at_is_kept_beside_occurred_at(engine: Engine, rules: RulesTable) -> None:
-    run(EventStore(engine, rules), intake("e-1", V, "2023-01-05T10:00:00+01:00"))
+    run(EventStore(engine, rules, clock=lambda: NOW), intake("e-1", V, "2023-01-05T10:00:00+01:00"))
     with engine.connect() as connection:
         row = connection.execute(select(events)).mappings().one()
     assert row["recorded_at"] == "2026-01-01T00:00:00.000000Z"
@@ -102,8 +106,35 @@ def test_recorded_at_is_kept_beside_occurred_at(engine: Engine, rules: RulesTabl
 
 def test_two_writers_see_each_others_events(engine: Engine, rules: RulesTable) -> None:
     """A store's cached histories are dropped when another writer appended meanwhile."""
-    first, second = EventStore(engine, rules), EventStore(engine, rules)
+    first, second = (
+        EventStore(engine, rules, clock=lambda: NOW),
+        EventStore(engine, rules, clock=lambda: NOW),
+    )
     run(first, intake("f-1", V, "2023-01-05T10:00:00+01:00"))
     run(second, departed("f-2", V, "2023-03-01T10:00:00+01:00"))
     late = run(first, line("f-3", "absconded", V, "2023-04-01T10:00:00+02:00"))
     assert "already closed" in (late.rejected[0].error or "")
+
+
+def test_a_reference_with_control_characters_is_stored_and_matched(
+    engine: Engine, rules: RulesTable
+) -> None:
+    """JSON allows NUL in a string; PostgreSQL text does not. Nothing valid may fail the import."""
+    store = EventStore(engine, rules, clock=lambda: NOW)
+    started = {"reference": "P\u0000\n1", "kind": "asylum_repeat", "suspensive": True}
+    summary = run(
+        store,
+        intake("n-1", V, "2023-01-05T10:00:00+01:00"),
+        line("n-2", "procedure_started", V, "2023-01-06T10:00:00+01:00", started),
+        line("n-3", "procedure_decided", V, "2023-02-06T10:00:00+01:00",
+             {"reference": "P\u0000\n1", "outcome": "rejected"}),
+    )  # fmt: skip
+    assert (summary.accepted, summary.rejected) == (3, [])
+    with engine.connect() as connection:
+        figures = key_figures(connection, Period(date(2023, 1, 1), date(2023, 12, 31)))
+    # One decision, and the procedure counts as decided (the references matched in SQL).
+    assert figures["repeated_procedures"] == {
+        "with_decision": 1,
+        "two_or_more_or_pending_share": 0.0,
+        "four_or_more": 0,
+    }

@@ -176,7 +176,7 @@ def receive(order: list[Planned]) -> PersonHistory:
 
 
 def shape(history: PersonHistory) -> list[tuple[list[str], str | None]]:
-    return [([e.id for e in c.events], c.closing and c.closing.id) for c in history.cases]
+    return [([e.id for e in c.events], c.closing.id if c.closing else None) for c in history.cases]
 
 
 @st.composite
