@@ -85,14 +85,23 @@ def _base_date(
 ) -> tuple[date, str | None]:
     """Step 1, chronologically: suspensive procedures after the acceptance hold the deadline and
     their last decision becomes the base date, unless one starts after the deadline has passed.
-    A decision is matched to an earlier start with its reference."""
+    A decision is matched to its start by reference; one dated before its start (the format
+    allows it) decides the procedure on the start date, the later of the two."""
     pending: dict[str, Event] = {}
+    earlier = events[: len(events) - len(later)]
+    decided = {e.reference for e in earlier if e.type == EventType.PROCEDURE_DECIDED}
     for e in later:
         if e.type == EventType.PROCEDURE_STARTED and e.data.get("suspensive") is True:
             if not pending and e.local_date > _deadline(base, events, regime)[0]:
                 break  # the claim had already expired: nothing later revives it
+            if e.reference in decided:
+                base = e.local_date if not pending else base
+                continue
             pending[str(e.reference)] = e
-        elif e.type == EventType.PROCEDURE_DECIDED and e.reference in pending:
+        elif e.type == EventType.PROCEDURE_DECIDED:
+            if e.reference not in pending:
+                decided.add(e.reference)
+                continue
             del pending[e.reference]
             if not pending:
                 base = e.local_date

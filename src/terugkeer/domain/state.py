@@ -57,6 +57,7 @@ def case_state(case_events: Sequence[Event], at: datetime) -> CaseState:
         raise ValueError(f"the case was opened at {intake.occurred_at.isoformat()}, after {at}")
     state: dict[str, object] = {}
     started: dict[str, bool] = {}  # pending reference → suspensive
+    decided: set[str] = set()
     requests: list[str] = []
     flights: list[str] = []
     support: list[str] = []
@@ -71,9 +72,11 @@ def case_state(case_events: Sequence[Event], at: datetime) -> CaseState:
         elif kind == EventType.LOCATION_CHANGED:
             state["location"] = data["kind"]
         elif kind == EventType.PROCEDURE_STARTED:
-            started[data["reference"]] = bool(data["suspensive"])
+            if data["reference"] not in decided:  # a decision may be dated before its start
+                started[data["reference"]] = bool(data["suspensive"])
         elif kind == EventType.PROCEDURE_DECIDED:
             decisions += 1
+            decided.add(data["reference"])
             started.pop(data["reference"], None)
         elif kind == EventType.RETURN_DECISION:
             state["return_decision_on"] = event.local_date

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
+from terugkeer.domain.calendar import local_date
 from terugkeer.domain.events import EventType
 from terugkeer.reports.figures.activity import count_events, inflow_by_source
 from terugkeer.reports.figures.caseload import at_emergency_reception, caseload, top_nationalities
@@ -15,8 +17,12 @@ from terugkeer.reports.figures.repeated_procedures import repeated_procedures
 from terugkeer.reports.period import Period
 
 
-def key_figures(connection: Connection, period: Period) -> dict[str, Any]:
-    """Every figure of EVENTS.md as exact counts, in the JSON shape of `report key-figures`."""
+def key_figures(
+    connection: Connection, period: Period, *, today: date | None = None
+) -> dict[str, Any]:
+    """Every figure of EVENTS.md as exact counts, in the JSON shape of `report key-figures`.
+    `today` (default: the current Europe/Amsterdam date) bounds what can have expired."""
+    today = today or local_date(datetime.now(UTC))
     by_source = inflow_by_source(connection, period)
     closed = closed_procedures(connection, period)
     demonstrable = closed["independent_departure"] + closed["forced_departure"]
@@ -40,7 +46,7 @@ def key_figures(connection: Connection, period: Period) -> dict[str, Any]:
         "dublin": {
             "transferred": transferred,
             "member_states": member_states,
-            "expired": dublin_expired(connection, period),
+            "expired": dublin_expired(connection, period, today),
         },
         "caseload": caseload(connection, period),
         "repeated_procedures": repeated_procedures(connection, period),

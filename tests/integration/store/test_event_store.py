@@ -138,3 +138,21 @@ def test_a_reference_with_control_characters_is_stored_and_matched(
         "two_or_more_or_pending_share": 0.0,
         "four_or_more": 0,
     }
+
+
+def test_a_dublin_deadline_counts_as_expired_only_after_its_day_has_ended(
+    engine: Engine, rules: RulesTable
+) -> None:
+    store = EventStore(engine, rules, clock=lambda: NOW)
+    run(
+        store,
+        line("x-1", "intake", V, "2023-01-05T10:00:00+01:00",
+             {"nationality": "SYR", "track": "dublin"}),
+        line("x-2", "dublin_accepted", V, "2023-02-15T10:00:00+01:00",
+             {"member_state": "DEU", "implicit": True}),
+    )  # fmt: skip
+    august = Period(date(2023, 8, 1), date(2023, 8, 31))  # the deadline is 2023-08-15
+    with engine.connect() as connection:
+        on_the_day = key_figures(connection, august, today=date(2023, 8, 15))
+        day_after = key_figures(connection, august, today=date(2023, 8, 16))
+    assert (on_the_day["dublin"]["expired"], day_after["dublin"]["expired"]) == (0, 1)

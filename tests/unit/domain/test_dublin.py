@@ -243,3 +243,15 @@ def test_a_claim_older_than_every_regime_has_no_deadline_and_does_not_fail(
     case.add("dublin_accepted", "2002-06-01", member_state="ITA", implicit=True)
     result = only(case, rules)
     assert (result.regime, result.deadline, result.expired) == ("none", None, False)
+
+
+def test_a_decision_dated_before_its_start_does_not_freeze_the_deadline(
+    rules: RulesTable,
+) -> None:
+    """The format lets a decision be dated before its start; the procedure then holds nothing
+    and the base date becomes the start date (the later of the two)."""
+    case = accepted_case("2023-02-15")
+    case.add("procedure_decided", "2023-03-01", reference="A", outcome="rejected")
+    case.add("procedure_started", "2023-03-10", reference="A", kind="appeal", suspensive=True)
+    result = only(case, rules)
+    assert (result.base_date, result.deadline) == (date(2023, 3, 10), date(2023, 9, 10))

@@ -98,3 +98,11 @@ def test_a_closed_case_says_how_it_closed() -> None:
 def test_asking_before_the_intake_is_an_error() -> None:
     with pytest.raises(ValueError, match="opened"):
         case_state(Case("2023-01-02").events, at("2023-01-01"))
+
+
+def test_a_decision_dated_before_its_start_leaves_nothing_pending() -> None:
+    case = Case("2023-01-02")
+    case.add("procedure_decided", "2023-02-01", reference="A", outcome="rejected")
+    case.add("procedure_started", "2023-02-10", reference="A", kind="appeal", suspensive=True)
+    state = case_state(case.events, at("2023-03-01"))
+    assert (state.pending_procedures, state.decisions) == ((), 1)
