@@ -127,3 +127,17 @@ def test_a_line_of_invisible_non_json_whitespace_is_rejected_not_dropped(url: st
     summary = json.loads(result.stdout)
     assert [r["line"] for r in summary["rejected"]] == [1, 3]
     assert result.exit_code == 1
+
+
+def test_reading_commands_never_create_a_schema(tmp_path: Path, url: str) -> None:
+    args = ["report", "key-figures", "--from", "2023-01-01", "--to", "2023-01-31"]
+    report = runner.invoke(app, [*args, "--database-url", url])
+    assert report.exit_code != 0
+    assert "has no terugkeer schema" in report.output
+    audit = runner.invoke(app, ["audit", "verify", "--database-url", url])
+    assert audit.exit_code != 0
+    assert (
+        not sqlite3.connect(url.removeprefix("sqlite:///"))
+        .execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .fetchall()
+    )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from terugkeer.bench.report import bench_report, fill
 from terugkeer.bench.runner import bench_import
-from terugkeer.cli.context import DatabaseUrl, open_engine, rules
+from terugkeer.cli.context import rules
+from terugkeer.settings import DEFAULT_DATA_DIR
+from terugkeer.store.engine import make_engine
+from terugkeer.store.schema import ensure_schema
 
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 
@@ -37,15 +41,19 @@ def bench_import_command(
 def bench_report_command(
     events: Annotated[int, typer.Option("--events", "-n", min=1)] = 1_000_000,
     repeats: Annotated[int, typer.Option("--repeats", min=2)] = 10,
-    database_url: DatabaseUrl = None,
+    store: Annotated[
+        Path, typer.Option("--store", help="a SQLite file for synthetic events only; reused")
+    ] = DEFAULT_DATA_DIR / "bench" / "report.db",
 ) -> None:
-    """Time `report key-figures` for 2023 over a store of N synthetic events (filled if short)."""
-    engine = open_engine(database_url)
-    stored = fill(engine, rules(database_url), events)
+    """Time `report key-figures` for 2023 over a store of N synthetic events (filled if short).
+
+    Never the configured store: synthetic people must not mix with real histories, and an
+    append-only store cannot be cleaned afterwards."""
+    engine = make_engine(f"sqlite:///{store}")
+    ensure_schema(engine)
+    stored = fill(engine, rules(), events)
     result = bench_report(engine, stored, repeats)
-    typer.echo(
-        f"stored events          {result.stored_events:>12,}  ({engine.url.render_as_string()})"
-    )
+    typer.echo(f"stored events          {result.stored_events:>12,}  ({store})")
     for name, values in (
         ("key figures 2023", result.report_ms),
         ("full scan baseline", result.scan_ms),

@@ -11,7 +11,7 @@ from terugkeer.domain.rules import RulesTable
 from terugkeer.rules.loader import load_rules
 from terugkeer.settings import Settings
 from terugkeer.store.engine import make_engine
-from terugkeer.store.schema import ensure_schema
+from terugkeer.store.schema import current_revision, ensure_schema, head_revision
 
 DatabaseUrl = Annotated[
     str | None,
@@ -29,9 +29,19 @@ def settings(database_url: str | None = None) -> Settings:
     return base.model_copy(update={"database_url": database_url}) if database_url else base
 
 
-def open_engine(database_url: str | None) -> Engine:
+def open_engine(database_url: str | None, *, migrate: bool = True) -> Engine:
+    """The store's engine. Writers bring an empty or older schema up to date on first use;
+    readers (`migrate=False`) never change the database and say what to do instead."""
     engine = make_engine(settings(database_url).database_url)
-    ensure_schema(engine)
+    if migrate:
+        ensure_schema(engine)
+    elif (found := current_revision(engine)) != (head := head_revision()):
+        where = engine.url.render_as_string(hide_password=True)
+        state = "has no terugkeer schema" if found is None else f"is at schema revision {found}"
+        raise typer.BadParameter(
+            f"the store {where} {state}, not {head}: run `terugkeer db upgrade` or import first",
+            param_hint="--database-url",
+        )
     return engine
 
 

@@ -45,7 +45,7 @@ def key_figures_command(
         period = Period(start.date(), end.date())
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--to") from error
-    with open_engine(database_url).connect() as connection:
+    with open_engine(database_url, migrate=False).connect() as connection:
         figures = key_figures(connection, period)
     if publish:
         figures = rounded(figures)
