@@ -106,7 +106,7 @@ def test_audit_verify_and_db_upgrade(tmp_path: Path, url: str) -> None:
     feed = _feed(tmp_path, intake("v-1", V, "2023-01-05T10:00:00+01:00"))
     runner.invoke(app, ["import", str(feed), "--database-url", url])
     result = runner.invoke(app, ["audit", "verify", "--database-url", url])
-    assert result.exit_code == 0 and "intact: 1 events" in result.stdout
+    assert result.exit_code == 0 and "chain intact: 1 events" in result.stdout
 
 
 def test_audit_verify_fails_and_names_the_changed_row(tmp_path: Path, url: str) -> None:

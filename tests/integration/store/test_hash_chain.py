@@ -8,7 +8,8 @@ from terugkeer.domain.rules import RulesTable
 from terugkeer.importing.service import import_lines
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.hashchain import verify
-from terugkeer.store.tables import chain_head, events
+from terugkeer.store.projection_check import projection_problems
+from terugkeer.store.tables import cases, chain_head, events
 from tests.integration.lines import NOW, intake
 
 
@@ -59,3 +60,18 @@ def test_a_rewritten_chain_head_is_caught(engine: Engine, rules: RulesTable) -> 
         connection.execute(update(chain_head).values(last_hash="f" * 64))
     with engine.connect() as connection:
         assert not verify(connection).intact
+
+
+def test_an_edited_projection_row_is_caught(engine: Engine, rules: RulesTable) -> None:
+    _fill(engine, rules)
+    with engine.connect() as connection:
+        assert projection_problems(connection, rules) == []
+    with engine.begin() as connection:
+        connection.execute(update(cases).where(cases.c.case_seq == 2).values(nationality="NLD"))
+        connection.execute(delete(cases).where(cases.c.case_seq == 4))
+    with engine.connect() as connection:
+        problems = projection_problems(connection, rules)
+    assert problems == [
+        "cases row 2: nationality is 'NLD' but the events give 'MAR'",
+        "cases row 4 is missing",
+    ]

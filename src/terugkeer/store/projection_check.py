@@ -1,0 +1,68 @@
+"""Checking the projections against the events they are derived from.
+
+The hash chain protects the events; the reports read mostly from the `cases` and
+`dublin_claims` projections. This replays every person's history and compares, so an edited
+projection row cannot change a published figure unnoticed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from terugkeer.domain.history import PersonHistory
+from terugkeer.domain.rules import RulesTable
+from terugkeer.store.codec import event_from_body
+from terugkeer.store.projections import person_rows
+from terugkeer.store.tables import cases, dublin_claims, events
+
+
+def projection_problems(connection: Connection, rules: RulesTable, *, limit: int = 10) -> list[str]:
+    """Up to `limit` sentences, each naming a projection row that differs from the events."""
+    stored_cases = _rows(connection, cases)
+    stored_claims = _rows(connection, dublin_claims)
+    problems: list[str] = []
+    for history in _histories(connection):
+        expected_cases, expected_claims = person_rows(history, rules)
+        problems += _compare(cases, expected_cases, stored_cases)
+        problems += _compare(dublin_claims, expected_claims, stored_claims)
+        if len(problems) >= limit:
+            return problems[:limit]
+    for table, left in ((cases, stored_cases), (dublin_claims, stored_claims)):
+        problems += [f"{table.name} row {key} has no events behind it" for key in left]
+    return problems[:limit]
+
+
+def _rows(connection: Connection, table: Table) -> dict[Any, tuple[Any, ...]]:
+    key = next(iter(table.primary_key.columns))
+    return {row[0]: tuple(row) for row in connection.execute(select(table).order_by(key))}
+
+
+def _histories(connection: Connection) -> Iterator[PersonHistory]:
+    query = select(events.c.v_number, events.c.seq, events.c.body).order_by(
+        events.c.v_number, events.c.seq
+    )
+    rows = connection.execution_options(yield_per=5000).execute(query)
+    for v_number, person in groupby(rows, key=lambda row: row.v_number):
+        yield PersonHistory(v_number, [event_from_body(row.seq, row.body) for row in person])
+
+
+def _compare(
+    table: Table, expected: list[list[Any]], stored: dict[Any, tuple[Any, ...]]
+) -> list[str]:
+    names = [column.name for column in table.columns]
+    problems = []
+    for row in expected:
+        found = stored.pop(row[0], None)
+        if found is None:
+            problems.append(f"{table.name} row {row[0]} is missing")
+        elif found != tuple(row):
+            column = next(i for i, (a, b) in enumerate(zip(found, row, strict=True)) if a != b)
+            problems.append(
+                f"{table.name} row {row[0]}: {names[column]} is {found[column]!r} but the events "
+                f"give {row[column]!r}"
+            )
+    return problems
