@@ -67,7 +67,7 @@ def parse_line(text: str, *, received_at: datetime) -> ParsedLine:
     try:
         obj = load_object(text)
     except JsonLineError as exc:
-        raise EventFormatError(exc.message) from None
+        raise EventFormatError(exc.message, _id_of_rejected_json(text)) from None
     try:
         envelope = _ENVELOPE(obj, context={"latest": received_at + ONE_DAY})
     except ValidationError as exc:
@@ -89,6 +89,16 @@ def parse_line(text: str, *, received_at: datetime) -> ParsedLine:
         data=data,
     )
     return ParsedLine(event, canonical)
+
+
+def _id_of_rejected_json(text: str) -> str | None:
+    """The id of a line that is JSON but not strict JSON (a duplicate key, NaN), so that the
+    sender can find the line; None when even a lenient parse fails."""
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return _readable_id(obj) if isinstance(obj, dict) else None
 
 
 def _readable_id(obj: dict[str, Any]) -> str | None:

@@ -37,7 +37,9 @@ def test_duplicate_top_level_key() -> None:
 
 def test_duplicate_key_inside_data() -> None:
     text = VALID.replace('"mode": "forced"', '"mode": "forced", "mode": "independent"')
-    assert rejection(text).message == 'line has the key "mode" twice'
+    error = rejection(text)
+    assert error.message == 'line has the key "mode" twice'
+    assert error.event_id == "kmar-2023-000812"  # readable, so the sender can find the line
 
 
 def test_duplicate_key_with_the_same_value_is_still_a_duplicate() -> None:
