@@ -68,6 +68,9 @@ class EventStore:
         self._cached_count = 0
 
     def append(self, batch: Sequence[Candidate]) -> list[LineResult]:
+        """Judge and store `batch` in one transaction; one result per line, in batch order."""
+        if not batch:
+            return []
         try:
             with self.engine.connect() as plain:
                 connection = plain.execution_options(**{WRITER: True})
