@@ -10,6 +10,7 @@ from terugkeer.cli.db_cmd import db_app
 from terugkeer.cli.demo_cmd import demo
 from terugkeer.cli.import_cmd import import_events
 from terugkeer.cli.report_cmd import report_app
+from terugkeer.cli.simulate_cmd import simulate_command
 
 app = typer.Typer(
     name="terugkeer",
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.command("import")(import_events)
 app.command("demo")(demo)
+app.command("simulate")(simulate_command)
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")

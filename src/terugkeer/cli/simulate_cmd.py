@@ -1,0 +1,40 @@
+"""`terugkeer simulate`: a synthetic caseload as v1 chain events (no real person)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from terugkeer.simulation.loader import ParameterError, load_parameters
+from terugkeer.simulation.runner import simulate
+
+
+def simulate_command(
+    start: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="first day")],
+    end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="last day")],
+    out: Annotated[Path, typer.Option("--out", help="the JSONL file to write")],
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="a TOML file overriding parameters")
+    ] = None,
+) -> None:
+    """Simulate the return process up to --to (with a warm-up before --from); every line is
+    valid for `terugkeer import`."""
+    if end < start:
+        raise typer.BadParameter("--to is before --from", param_hint="--to")
+    try:
+        params = load_parameters(scenario)
+    except ParameterError as error:
+        raise typer.BadParameter(str(error), param_hint="--scenario") from None
+    began = time.perf_counter()
+    run = simulate(params, start.date(), end.date(), seed, out)
+    seconds = time.perf_counter() - began
+    typer.echo(
+        f"{run.events:,} events for {run.persons:,} people from {run.origin} to {end.date()} "
+        f"in {seconds:.1f} s ({run.events / seconds:,.0f} events/s) -> {out}",
+        err=True,
+    )

@@ -1,0 +1,187 @@
+"""One replication of the return process: the SimPy world, inflow, and the shared actions.
+
+The world emits every fact as a v1 chain event at the moment it happens, so its output is in
+time order and every line is valid for `terugkeer import` in the order written.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Generator
+from datetime import datetime, timedelta
+from typing import Any
+
+import simpy
+
+from terugkeer.simulation.dublin_path import dublin_path
+from terugkeer.simulation.emit import Emitter
+from terugkeer.simulation.params import Parameters
+from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
+from terugkeer.simulation.return_path import FLIGHT_NOTICE_DAYS, return_path
+
+
+class World:
+    def __init__(
+        self, params: Parameters, origin: datetime, seed: int, write: Callable[[str], object]
+    ) -> None:
+        self.params, self.origin, self.seed = params, origin, seed
+        self.env = simpy.Environment()
+        self.detention = simpy.Resource(
+            self.env, capacity=int(params.removal.detention_places.value)
+        )
+        self.emitter = Emitter(origin, write, run=str(seed))
+        self.rng = random.Random(f"{seed}:world")
+        self.v_numbers: set[str] = set()
+        self.persons = 0
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self, until: datetime) -> None:
+        self.env.process(self._inflow(until))
+        self.env.run(until=self.day(until))
+
+    def day(self, moment: datetime) -> float:
+        return (moment - self.origin) / timedelta(days=1)
+
+    def date(self, day: float) -> str:
+        return self.emitter.at(day).date().isoformat()
+
+    def _inflow(self, until: datetime) -> Generator[simpy.Event, Any, None]:
+        """Poisson arrivals; the yearly total of each calendar year from its history or
+        `inflow.per_year`."""
+        inflow = self.params.inflow
+        for year in range(self.origin.year, until.year + 1):
+            end = self.day(self.origin.replace(year=year + 1))
+            per_year = inflow.history_per_year.get(str(year), inflow.per_year).value
+            while True:
+                gap = self.rng.expovariate(per_year / YEAR) if per_year else end - self.env.now
+                if self.env.now + gap >= end:
+                    break
+                yield self.env.timeout(gap)
+                self.env.process(person_process(self, self._new_person()))
+            yield self.env.timeout(max(end - self.env.now, 0))
+
+    def _new_person(self) -> Person:
+        self.persons += 1
+        rng = random.Random(f"{self.seed}:person:{self.persons}")
+        v_number = f"{rng.randrange(10**9, 10**10)}"
+        while v_number in self.v_numbers:
+            v_number = f"{rng.randrange(10**9, 10**10)}"
+        self.v_numbers.add(v_number)
+        population = self.params.population
+        return Person(
+            v_number=v_number,
+            nationality=pick(rng, population.nationality),
+            track=pick(rng, population.track),
+            rng=rng,
+            cooperating=rng.random() < self.params.interviews.cooperating_share_at_intake.value,
+        )
+
+    # -- facts -------------------------------------------------------------------------------
+    def emit(self, kind: str, person: Person, data: dict[str, Any], source: str = "") -> None:
+        if kind == "intake" and not source:
+            source = pick(person.rng, self.params.inflow.by_source)
+            if source == "other":
+                source = pick(person.rng, self.params.inflow.other_sources)
+        self.emitter.emit(self.env.now, kind, person.v_number, data, source)
+
+    def close(self, person: Person, kind: str, data: dict[str, Any]) -> None:
+        if person.detained_since is not None:
+            self.release(person, "removed" if kind == "departed" else "other")
+        self.emit(kind, person, data)
+
+    def interview(
+        self, person: Person, *, first: bool, after: float
+    ) -> Generator[simpy.Event, Any, None]:
+        if after:
+            yield self.env.timeout(after)
+        share = self.params.interviews.starts_cooperating_share_per_interview.value
+        if not person.cooperating and person.rng.random() < share:
+            person.cooperating = True  # "alsnog meewerken"
+        stance = "cooperating" if person.cooperating else "not_cooperating"
+        self.emit(
+            "interview", person, {"kind": "first" if first else "follow_up", "stance": stance}
+        )
+
+    def book_flight(
+        self, person: Person, destination: str, *, days_ahead: float, escort: str
+    ) -> None:
+        reference = person.reference("F")
+        person.flight = {"reference": reference, "date": self.env.now + days_ahead}
+        self.emit("flight_booked", person, {
+            "reference": reference, "date": self.date(self.env.now + days_ahead),
+            "destination": destination, "escort": escort,
+        })  # fmt: skip
+
+    # -- forced return -----------------------------------------------------------------------
+    def detain(self, person: Person) -> None:
+        if self.detention.count >= self.detention.capacity:
+            person.return_term_ends = self.env.now + 7  # no place: try again in a week
+            return
+        person.detention_request = self.detention.request()
+        person.detained_since = self.env.now
+        self.emit("detention_started", person, {"ground": "vw59"})
+        days = wait(person.rng, self.params.removal.detention_to_flight_days_mean.value)
+        person.flight = None
+        person.book_at = self.env.now + days
+
+    def release(self, person: Person, reason: str) -> None:
+        assert person.detention_request is not None
+        self.detention.release(person.detention_request)
+        person.detained_since = None
+        person.flight = None
+        self.emit("detention_ended", person, {"reason": reason})
+
+    def fly(self, person: Person) -> Generator[simpy.Event, Any, bool]:
+        """The booked flight's day: cancelled (and rebooked later) or a forced departure."""
+        assert person.flight is not None
+        if person.rng.random() < self.params.removal.flight_cancelled_share.value:
+            reason = pick(person.rng, self.params.removal.cancellation_reason)
+            self.emit("flight_cancelled", person,
+                      {"reference": person.flight["reference"], "reason": reason})  # fmt: skip
+            person.flight = None
+            days = wait(person.rng, self.params.removal.detention_to_flight_days_mean.value)
+            person.book_at = self.env.now + days
+            return False
+        yield self.env.timeout(MINUTE)
+        self.close(person, "departed", {"mode": "forced", "destination": person.nationality,
+                                        "evidence": "escorted"})  # fmt: skip
+        return True
+
+    def leave_independently(self, person: Person) -> Generator[simpy.Event, Any, None]:
+        rng, p = person.rng, self.params
+        if rng.random() < p.support.independent_departure_share.value:
+            kind = "reintegration" if rng.random() < 0.5 else "basic_departure"
+            self.emit("support_granted", person, {"kind": kind, "provider": "IOM"})
+        if not person.document_valid:
+            self.emit(
+                "travel_document_valid",
+                person,
+                {"kind": "passport", "valid_until": self.date(self.env.now + 2 * YEAR)},
+            )
+        if rng.random() < p.removal.independent_flight_share.value:
+            self.book_flight(
+                person, person.nationality, days_ahead=FLIGHT_NOTICE_DAYS, escort="none"
+            )
+            yield self.env.timeout(FLIGHT_NOTICE_DAYS)
+        else:
+            yield self.env.timeout(rng.uniform(1, 14))
+        self.close(person, "departed", {"mode": "independent", "destination": person.nationality,
+                                        "evidence": "iom_confirmation"})  # fmt: skip
+
+
+def person_process(world: World, person: Person) -> Generator[simpy.Event, Any, None]:
+    """A person's whole case, from intake to the closing event (or the end of the run)."""
+    p, rng, env = world.params, person.rng, world.env
+    data: dict[str, Any] = {"nationality": person.nationality, "track": person.track}
+    if rng.random() < p.population.unaccompanied_minor_share.value:
+        data["unaccompanied_minor"] = True
+    elif rng.random() < p.population.family_share.value:
+        data["family"] = f"fam-{person.v_number}"
+    world.emit("intake", person, data)
+    yield env.timeout(5 * MINUTE)
+    person.location = pick(rng, p.locations.initial)
+    world.emit("location_changed", person, {"kind": person.location})
+    if person.location == "emergency_reception":
+        stay = wait(rng, p.locations.emergency_reception_stay_days_mean.value)
+        person.leaves_emergency = env.now + stay
+    yield from (dublin_path if person.track == "dublin" else return_path)(world, person)

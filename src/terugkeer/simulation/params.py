@@ -1,0 +1,135 @@
+"""Parameters of the return-process simulator, validated; units in the names, a source for all.
+
+Every value is a `{value, source}` pair: the source names the publication, or says why the value
+was chosen ("calibrated: …", "assumption: …"). Scenario files override any subset (see
+`scenario.py`); unknown names are rejected so that a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Source = Annotated[str, Field(min_length=3)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Value(_Strict):
+    value: Annotated[float, Field(ge=0)]
+    source: Source
+
+
+class Share(_Strict):
+    value: Annotated[float, Field(ge=0, le=1)]
+    source: Source
+
+
+class Mix(_Strict):
+    """Shares of a categorical choice; they must add up to 1."""
+
+    shares: dict[str, Annotated[float, Field(ge=0)]]
+    source: Source
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Mix:
+        total = sum(self.shares.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"shares add up to {total:.6f}, not 1")
+        return self
+
+
+class Inflow(_Strict):
+    per_year: Value  # intakes per simulated year without a history entry
+    by_source: Mix  # IND, POLITIE, KMAR, other
+    other_sources: Mix  # which sender an "other" intake has (COA, DJI, GEMEENTE, ...)
+    history_per_year: dict[str, Value]  # warm-up years: intakes in that calendar year
+
+
+class Population(_Strict):
+    nationality: Mix
+    track: Mix  # asylum, dublin, regular, criminal, illegal_stay
+    unaccompanied_minor_share: Share
+    family_share: Share
+
+
+class Interviews(_Strict):
+    first_after_days_mean: Value
+    follow_up_every_days_mean: Value
+    cooperating_share_at_intake: Share
+    starts_cooperating_share_per_interview: Share  # "alsnog meewerken"
+
+
+class Locations(_Strict):
+    initial: Mix  # azc, emergency_reception, family_location, vbl, private, prison
+    emergency_reception_stay_days_mean: Value
+
+
+class Procedures(_Strict):
+    start_per_year: Value  # hazard of starting a (new) procedure while none is pending
+    repeat_dampening_share: Share  # each decision multiplies the start hazard by this
+    kind: Mix  # asylum_repeat, appeal, regular, medical_postponement, other
+    suspensive_share: Share
+    decision_days_mean: dict[str, Value]  # by kind
+    granted_share: Share
+    appeal_after_rejection_share: Share  # a rejection followed at once by an appeal
+
+
+class Documents(_Strict):
+    valid_document_at_intake_share: Share  # people who arrive with a valid passport
+    request_after_days_mean: Value  # for people not cooperating and without a document
+    request_share: Share  # of those, how many get a request
+    answer_days_mean: Value
+    confirmation_share: dict[str, Share]  # by nationality; "default" for the rest
+    withdrawal_after_days: Value  # unanswered requests are withdrawn (RULES.md §6)
+
+
+class Removal(_Strict):
+    detention_places: Value
+    detention_to_flight_days_mean: Value
+    flight_cancelled_share: Share
+    cancellation_reason: Mix  # refused_boarding, procedure, document, medical, other
+    independent_flight_share: Share  # independent departures on a flight DTenV booked
+    dublin_forced_share: Share  # Dublin transfers carried out as forced departures
+
+
+class Outcomes(_Strict):
+    """Yearly hazards of leaving the caseload, by the person's situation."""
+
+    independent_departure_per_year: Value  # cooperating
+    absconding_per_year_cooperating: Value
+    absconding_per_year_not_cooperating: Value
+    exit_asylum_procedure_per_year: Value
+    exit_other_per_year: Value
+
+
+class Dublin(_Strict):
+    claim_after_days_mean: Value
+    acceptance_share: Share
+    answer_days_mean: Value
+    implicit_acceptance_share: Share
+    transfer_within_deadline_share: Share
+    absconding_before_transfer_share: Share
+    exit_after_deadline_days_mean: Value
+    member_state: Mix
+
+
+class Support(_Strict):
+    independent_departure_share: Share  # departures with departure/reintegration support
+
+
+class Parameters(_Strict):
+    warm_up_years: Annotated[int, Field(ge=0, le=20)]
+    inflow: Inflow
+    population: Population
+    interviews: Interviews
+    locations: Locations
+    procedures: Procedures
+    documents: Documents
+    removal: Removal
+    outcomes: Outcomes
+    dublin: Dublin
+    support: Support

@@ -1,0 +1,59 @@
+"""One person's departure procedure as a SimPy process: competing clocks, one event at a time.
+
+Each person draws from their own random stream (seeded by run seed and person number), so two
+scenarios run with the same seed differ only where the scenario changes a person's path
+(common random numbers). Rates are yearly hazards; all times are in days.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from terugkeer.simulation.params import Mix
+
+YEAR = 365.25
+MINUTE = 1 / 1440
+SIX_MONTHS = YEAR / 2
+
+
+def pick(rng: random.Random, mix: Mix) -> str:
+    names = list(mix.shares)
+    return rng.choices(names, weights=[mix.shares[n] for n in names])[0]
+
+
+def wait(rng: random.Random, mean_days: float) -> float:
+    return rng.expovariate(1 / mean_days) if mean_days > 0 else 0.0
+
+
+@dataclass
+class Person:
+    v_number: str
+    nationality: str
+    track: str
+    rng: random.Random
+    cooperating: bool
+    decisions: int = 0
+    pending: dict[str, Any] | None = (
+        None  # the pending procedure: reference, kind, suspensive, until
+    )
+    document_valid: bool = False
+    request: dict[str, Any] | None = (
+        None  # the open document request: reference, answer day, result
+    )
+    detained_since: float | None = None
+    detention_request: simpy.resources.resource.Request | None = None  # the held place
+    book_at: float = math.inf  # when a flight will be booked for a detained person
+    flight: dict[str, Any] | None = None
+    return_term_ends: float = 0.0
+    location: str = "azc"
+    leaves_emergency: float = math.inf
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def reference(self, prefix: str) -> str:
+        n = self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        return f"{prefix}-{self.v_number}-{n}"

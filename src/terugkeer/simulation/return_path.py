@@ -1,0 +1,205 @@
+"""The return track: interviews, procedures, documents, detention and the outcomes.
+
+Competing clocks: yearly hazards (starting a procedure, leaving independently, absconding,
+exits) race against scheduled moments (the next interview, a decision, a document answer, a
+flight). The earliest wins, the state changes, the race starts again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
+
+if TYPE_CHECKING:
+    from terugkeer.simulation.model import World
+
+DETENTION_MAX_DAYS = 180  # Return Directive art. 15: 6 months before any extension
+FLIGHT_NOTICE_DAYS = 7
+
+
+def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, None]:
+    p, rng, env = world.params, person.rng, world.env
+    yield env.timeout(1 + rng.random())
+    term = 0 if person.track == "criminal" else 28
+    world.emit("return_decision", person, {"departure_term_days": term})
+    person.return_term_ends = env.now + term
+    if rng.random() < p.documents.valid_document_at_intake_share.value:
+        person.document_valid = True
+        world.emit("travel_document_valid", person,
+                   {"kind": "passport", "valid_until": world.date(env.now + 2 * YEAR)})  # fmt: skip
+    next_interview = env.now + wait(rng, p.interviews.first_after_days_mean.value)
+    request_at = math.inf
+    if not person.cooperating and rng.random() < p.documents.request_share.value:
+        request_at = env.now + wait(rng, p.documents.request_after_days_mean.value)
+    first = True
+    while True:
+        hazards = _hazards(world, person)
+        total = sum(hazards.values())
+        race = {"hazard": env.now + (rng.expovariate(total) if total else math.inf)}
+        race["interview"] = next_interview
+        race["request"] = request_at
+        race["emergency_move"] = person.leaves_emergency
+        if person.pending:
+            race["decision"] = person.pending["until"]
+        if person.request:
+            race["answer"] = person.request["answer_at"]
+        if person.detained_since is not None:
+            race["release"] = person.detained_since + DETENTION_MAX_DAYS
+            if person.flight:
+                race["flight"] = person.flight["date"]
+            else:
+                race["book"] = person.book_at
+        elif _removable(person, env.now):
+            race["detain"] = env.now + MINUTE
+        step, when = min(race.items(), key=lambda item: item[1])
+        if when == math.inf:
+            return
+        yield env.timeout(max(when - env.now, MINUTE))
+        if step == "hazard":
+            outcome = rng.choices(list(hazards), weights=list(hazards.values()))[0]
+            if (yield from _exit(world, person, outcome)):
+                return
+        elif step == "interview":
+            yield from world.interview(person, first=first, after=0)
+            first = False
+            next_interview = env.now + wait(rng, p.interviews.follow_up_every_days_mean.value)
+        elif step == "request":
+            request_at = math.inf
+            _request(world, person)
+        elif step == "answer":
+            _answer(world, person)
+        elif step == "emergency_move":
+            person.leaves_emergency = math.inf
+            person.location = "azc"
+            world.emit("location_changed", person, {"kind": "azc"})
+        elif step == "decision":
+            if _decide(world, person):
+                yield env.timeout(1)
+                world.close(person, "exit_without_departure", {"reason": "residence_permit"})
+                return
+            if rng.random() < p.procedures.appeal_after_rejection_share.value:
+                yield env.timeout(MINUTE)
+                _start_procedure(world, person, kind="appeal")
+        elif step == "detain":
+            world.detain(person)
+        elif step == "release":
+            world.release(person, "maximum_term")
+            person.return_term_ends = env.now + 60  # no new detention without new prospects
+        elif step == "book":
+            world.book_flight(person, person.nationality, days_ahead=FLIGHT_NOTICE_DAYS,
+                              escort="kmar")  # fmt: skip
+        elif step == "flight" and (yield from world.fly(person)):
+            return
+
+
+def _removable(person: Person, now: float) -> bool:
+    """The model's reading of the four conditions of RULES.md §1 (not the domain's check)."""
+    suspended = person.pending is not None and person.pending["suspensive"]
+    return (
+        not person.cooperating
+        and person.document_valid
+        and not suspended
+        and now >= person.return_term_ends
+        and person.location != "emergency_reception"
+    )
+
+
+def _hazards(world: World, person: Person) -> dict[str, float]:
+    o, proc = world.params.outcomes, world.params.procedures
+    detained = person.detained_since is not None
+    hazards = {
+        "asylum_procedure": o.exit_asylum_procedure_per_year.value,
+        "other": o.exit_other_per_year.value,
+        "absconded": 0.0 if detained else (
+            o.absconding_per_year_cooperating.value if person.cooperating
+            else o.absconding_per_year_not_cooperating.value
+        ),
+        "independent": o.independent_departure_per_year.value if person.cooperating else 0.0,
+        "procedure": 0.0 if person.pending or detained else (
+            proc.start_per_year.value * proc.repeat_dampening_share.value ** person.decisions
+        ),
+    }  # fmt: skip
+    return {name: rate / YEAR for name, rate in hazards.items() if rate > 0}
+
+
+def _exit(world: World, person: Person, outcome: str) -> Generator[simpy.Event, Any, bool]:
+    """Apply a hazard outcome; True when the case closed."""
+    if outcome == "procedure":
+        _start_procedure(world, person)
+        return False
+    if person.detained_since is not None:
+        world.release(person, "released_by_court" if outcome == "other" else "other")
+    if outcome == "independent":
+        yield from world.leave_independently(person)
+    elif outcome == "absconded":
+        world.close(person, "absconded", {})
+    else:
+        world.close(person, "exit_without_departure", {"reason": outcome})
+    return True
+
+
+def _start_procedure(world: World, person: Person, kind: str = "") -> None:
+    p, rng = world.params.procedures, person.rng
+    kind = kind or pick(rng, p.kind)
+    suspensive = kind == "medical_postponement" or rng.random() < p.suspensive_share.value
+    reference = person.reference("P")
+    days = wait(rng, p.decision_days_mean[kind].value) + MINUTE
+    person.pending = {"reference": reference, "suspensive": suspensive,
+                      "until": world.env.now + days}  # fmt: skip
+    world.emit("procedure_started", person,
+               {"reference": reference, "kind": kind, "suspensive": suspensive})  # fmt: skip
+
+
+def _decide(world: World, person: Person) -> bool:
+    """Decide the pending procedure; True when a permit was granted."""
+    assert person.pending is not None
+    granted = person.rng.random() < world.params.procedures.granted_share.value
+    world.emit("procedure_decided", person, {
+        "reference": person.pending["reference"], "outcome": "granted" if granted else "rejected",
+    })  # fmt: skip
+    person.pending = None
+    person.decisions += 1
+    return granted
+
+
+def _request(world: World, person: Person) -> None:
+    d, rng, now = world.params.documents, person.rng, world.env.now
+    if person.document_valid or person.nationality in ("XXA", "XXX"):
+        return
+    reference = person.reference("D")
+    kind = "laissez_passer" if rng.random() < 0.8 else "readmission_request"
+    world.emit("document_requested", person,
+               {"reference": reference, "kind": kind, "country": person.nationality})  # fmt: skip
+    share = d.confirmation_share.get(person.nationality) or d.confirmation_share["default"]
+    if rng.random() < share.value:
+        person.request = {
+            "reference": reference,
+            "result": "confirmed",
+            "answer_at": now + wait(rng, d.answer_days_mean.value) + MINUTE,
+        }
+    elif rng.random() < 0.15:
+        person.request = {
+            "reference": reference,
+            "result": "not_national",
+            "answer_at": now + wait(rng, d.answer_days_mean.value) + MINUTE,
+        }
+    else:  # no answer: withdrawn at the end of the term (RULES.md §6)
+        person.request = {"reference": reference, "result": "withdrawn",
+                          "answer_at": now + d.withdrawal_after_days.value}  # fmt: skip
+
+
+def _answer(world: World, person: Person) -> None:
+    assert person.request is not None
+    request, person.request = person.request, None
+    world.emit("document_answered", person,
+               {"reference": request["reference"], "result": request["result"]})  # fmt: skip
+    if request["result"] == "confirmed":
+        person.document_valid = True
+        valid_until = world.date(world.env.now + YEAR)
+        world.emit("travel_document_valid", person,
+                   {"kind": "laissez_passer", "valid_until": valid_until})  # fmt: skip
