@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from terugkeer.simulation.loader import ParameterError, load_parameters
 from terugkeer.simulation.runner import simulate
@@ -31,10 +36,29 @@ def simulate_command(
     except ParameterError as error:
         raise typer.BadParameter(str(error), param_hint="--scenario") from None
     began = time.perf_counter()
-    run = simulate(params, start.date(), end.date(), seed, out)
+    with days_progress(enabled=sys.stderr.isatty()) as progress:
+        run = simulate(params, start.date(), end.date(), seed, out, progress)
     seconds = time.perf_counter() - began
     typer.echo(
         f"{run.events:,} events for {run.persons:,} people from {run.origin} to {end.date()} "
         f"in {seconds:.1f} s ({run.events / seconds:,.0f} events/s) -> {out}",
         err=True,
     )
+
+
+@contextmanager
+def days_progress(*, enabled: bool) -> Iterator[Callable[[float, float], None] | None]:
+    """A progress bar over simulated days on a terminal; nothing otherwise."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        TextColumn("simulating"), BarColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("simulate", total=None)
+
+        def advance(day: float, last: float) -> None:
+            bar.update(task, completed=day, total=last)
+
+        yield advance

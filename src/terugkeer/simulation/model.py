@@ -35,9 +35,15 @@ class World:
         self.persons = 0
 
     # -- running -----------------------------------------------------------------------------
-    def run(self, until: datetime) -> None:
+    def run(self, until: datetime, progress: Callable[[float, float], None] | None = None) -> None:
+        """Run to `until`, in 30-day steps so that `progress(day, last_day)` can be shown."""
         self.env.process(self._inflow(until))
-        self.env.run(until=self.day(until))
+        last = self.day(until)
+        step = 30.0
+        while self.env.now < last:
+            self.env.run(until=min(self.env.now + step, last))
+            if progress is not None:
+                progress(self.env.now, last)
 
     def day(self, moment: datetime) -> float:
         return (moment - self.origin) / timedelta(days=1)

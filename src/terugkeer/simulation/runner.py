@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -18,12 +19,19 @@ class SimulationRun:
     origin: date
 
 
-def simulate(params: Parameters, start: date, end: date, seed: int, out: Path) -> SimulationRun:
+def simulate(
+    params: Parameters,
+    start: date,
+    end: date,
+    seed: int,
+    out: Path,
+    progress: Callable[[float, float], None] | None = None,
+) -> SimulationRun:
     """Events from the warm-up origin (1 January, `warm_up_years` before `start`) up to the end
     of `end` (Europe/Amsterdam), in time order; the same seed gives the same file."""
     origin = datetime.combine(date(start.year - params.warm_up_years, 1, 1), time(), AMSTERDAM)
     until = datetime.combine(end + timedelta(days=1), time(), AMSTERDAM)
     with out.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as stream:
         world = World(params, origin, seed, stream.write)
-        world.run(until)
+        world.run(until, progress)
     return SimulationRun(world.emitter.count, world.persons, origin.date())

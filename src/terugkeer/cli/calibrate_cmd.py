@@ -1,0 +1,38 @@
+"""`terugkeer calibrate`: fit the simulator's free rates to a year of published figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from terugkeer.simulation.calibration import Iteration, calibrate, overrides_toml
+from terugkeer.simulation.loader import load_parameters
+
+
+def calibrate_command(
+    targets: Annotated[Path, typer.Option("--targets", help="published figures (JSON)")],
+    out: Annotated[Path, typer.Option("--out", help="where to write the fitted values (TOML)")],
+    year: Annotated[int, typer.Option("--year")] = 2023,
+    seeds: Annotated[int, typer.Option("--seeds", min=1)] = 2,
+    iterations: Annotated[int, typer.Option("--iterations", min=1)] = 5,
+    scenario: Annotated[Path | None, typer.Option("--scenario")] = None,
+) -> None:
+    """Each iteration: `seeds` replications (simulate → import → report), then every free rate
+    is scaled towards its figure. Prints the deviations; writes the fitted rates to --out."""
+
+    def show(iteration: Iteration) -> None:
+        worst = max(abs(d) for d in iteration.deviations.values())
+        typer.echo(f"iteration {iteration.number}: worst deviation {worst:+.1%}")
+        for figure, deviation in iteration.deviations.items():
+            typer.echo(f"  {figure:<58} {deviation:+7.1%}")
+
+    published = json.loads(targets.read_text(encoding="utf-8"))
+    fitted = calibrate(
+        load_parameters(scenario), published, year=year, seeds=list(range(1, seeds + 1)),
+        iterations=iterations, report=show,
+    )  # fmt: skip
+    out.write_text(overrides_toml(fitted), encoding="utf-8")
+    typer.echo(f"fitted rates written to {out}")

@@ -1,0 +1,76 @@
+"""Replications: simulate → import → report key figures, one seed each, in parallel over cores.
+
+Each replication takes the partner path on purpose (a JSONL file, `import` into a fresh SQLite
+store, `report key-figures`), so what calibration and scenarios compare is exactly what the
+published report would show.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from terugkeer.importing.service import import_lines
+from terugkeer.reports.key_figures import key_figures
+from terugkeer.reports.period import Period
+from terugkeer.rules.loader import load_rules
+from terugkeer.simulation.params import Parameters
+from terugkeer.simulation.runner import simulate
+from terugkeer.store.engine import make_engine
+from terugkeer.store.event_store import EventStore
+from terugkeer.store.schema import ensure_schema
+
+Figures = dict[str, Any]
+
+
+def replication(params_json: str, seed: int, year: int) -> Figures:
+    """One replication of one calendar year; parameters as JSON so that they cross processes."""
+    params = Parameters.model_validate_json(params_json)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    with tempfile.TemporaryDirectory(prefix="terugkeer-replication-") as folder:
+        feed = Path(folder) / "events.jsonl"
+        simulate(params, first, last, seed, feed)
+        engine = make_engine(f"sqlite:///{Path(folder) / 'store.db'}")
+        ensure_schema(engine)
+        # The simulated year lies in the past of a "now" just after it: nothing is in the future.
+        received = datetime(year + 1, 1, 1, 12, tzinfo=UTC)
+        with feed.open("rb") as stream:
+            import_lines(stream, EventStore(engine, load_rules()), clock=lambda: received)
+        with engine.connect() as connection:
+            figures = key_figures(connection, Period(first, last), today=date(year + 1, 1, 1))
+        engine.dispose()
+    return figures
+
+
+def replicate(
+    params: Parameters,
+    seeds: Iterable[int],
+    year: int,
+    *,
+    workers: int = 2,
+    progress: Callable[[int], None] | None = None,
+) -> list[Figures]:
+    """Key figures of `year` for each seed, in seed order."""
+    seeds = list(seeds)
+    payload = params.model_dump_json()
+    if workers <= 1 or len(seeds) == 1:
+        results = []
+        for done, seed in enumerate(seeds, start=1):
+            results.append(replication(payload, seed, year))
+            if progress:
+                progress(done)
+        return results
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(replication, payload, seed, year) for seed in seeds]
+        results = []
+        for done, future in enumerate(futures, start=1):
+            results.append(future.result())
+            if progress:
+                progress(done)
+        return results
