@@ -6,7 +6,7 @@ import typer
 
 from terugkeer.cli.audit_cmd import audit_app
 from terugkeer.cli.bench_cmd import bench_app
-from terugkeer.cli.calibrate_cmd import calibrate_command
+from terugkeer.cli.calibrate_cmd import backtest_command, calibrate_command
 from terugkeer.cli.db_cmd import db_app
 from terugkeer.cli.demo_cmd import demo
 from terugkeer.cli.import_cmd import import_events
@@ -23,6 +23,7 @@ app.command("import")(import_events)
 app.command("demo")(demo)
 app.command("simulate")(simulate_command)
 app.command("calibrate")(calibrate_command)
+app.command("backtest")(backtest_command)
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from terugkeer.simulation.backtest import backtest
 from terugkeer.simulation.calibration import Iteration, calibrate, overrides_toml
 from terugkeer.simulation.loader import load_parameters
 
@@ -36,3 +37,15 @@ def calibrate_command(
     )  # fmt: skip
     out.write_text(overrides_toml(fitted), encoding="utf-8")
     typer.echo(f"fitted rates written to {out}")
+
+
+def backtest_command(
+    published: Annotated[Path, typer.Option("--published", help="published-figures.json")],
+    first: Annotated[int, typer.Option("--first")] = 2018,
+    last: Annotated[int, typer.Option("--last")] = 2022,
+    seeds: Annotated[int, typer.Option("--seeds", min=1)] = 2,
+) -> None:
+    """Run the calibrated model with each year's published inflow; print a Markdown table of
+    simulated next to published outcomes (information, not a pass or fail)."""
+    years = json.loads(published.read_text(encoding="utf-8"))["years"]
+    typer.echo(backtest(load_parameters(), years, list(range(first, last + 1)), seeds))

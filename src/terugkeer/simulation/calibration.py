@@ -51,7 +51,7 @@ FITS = (
     Fit("at_emergency_reception", "at_emergency_reception_end_of_year",
         "locations.emergency_reception_stay_days_mean"),
     Fit("repeated_procedures.with_decision", "repeated_procedures_end_of_year.with_decision",
-        "procedures.start_per_year"),
+        "procedures.appeal_at_intake_share", 1.5),
     Fit("repeated_procedures.four_or_more", "repeated_procedures_end_of_year.four_or_more",
         "procedures.repeat_dampening_share", 0.5),
     Fit("repeated_procedures.two_or_more_or_pending_share",

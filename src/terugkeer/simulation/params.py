@@ -76,6 +76,7 @@ class Procedures(_Strict):
     decision_days_mean: dict[str, Value]  # by kind
     granted_share: Share
     appeal_after_rejection_share: Share  # a rejection followed at once by an appeal
+    appeal_at_intake_share: Share  # enters with an appeal against the rejection (not Dublin)
 
 
 class Documents(_Strict):

@@ -36,6 +36,8 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
     request_at = math.inf
     if not person.cooperating and rng.random() < p.documents.request_share.value:
         request_at = env.now + wait(rng, p.documents.request_after_days_mean.value)
+    if rng.random() < p.procedures.appeal_at_intake_share.value:
+        _start_procedure(world, person, kind="appeal")  # against the rejection that led here
     first = True
     while True:
         hazards = _hazards(world, person)
