@@ -50,13 +50,18 @@ FITS = (
     Fit("dublin.expired", "dublin.expired", "dublin.absconding_before_transfer_share", -1),
     Fit("at_emergency_reception", "at_emergency_reception_end_of_year",
         "locations.emergency_reception_stay_days_mean"),
-    Fit("repeated_procedures.with_decision", "repeated_procedures_end_of_year.with_decision",
-        "procedures.appeal_at_intake_share", 1.5),
-    Fit("repeated_procedures.four_or_more", "repeated_procedures_end_of_year.four_or_more",
-        "procedures.repeat_dampening_share", 0.5),
-    Fit("repeated_procedures.two_or_more_or_pending_share",
-        "repeated_procedures_end_of_year.two_or_more_or_pending_share_min",
-        "procedures.appeal_after_rejection_share", 2.0),
+)  # fmt: skip
+
+#: Not fitted (yet): the repeated-procedure figures. Fitting them drove the start hazard of new
+#: procedures towards zero (four or more decisions come from appeal chains, not new starts) and
+#: still left "with >= 1 decision" 20% short, because decisions before a person's DTenV case
+#: are not in the model; see docs/simulation.md. Their parameters stay assumptions.
+#: (figure, target) pairs that are reported by `calibrate` but not fitted.
+NOT_FITTED = (
+    ("repeated_procedures.with_decision", "repeated_procedures_end_of_year.with_decision"),
+    ("repeated_procedures.four_or_more", "repeated_procedures_end_of_year.four_or_more"),
+    ("repeated_procedures.two_or_more_or_pending_share",
+     "repeated_procedures_end_of_year.two_or_more_or_pending_share_min"),
 )  # fmt: skip
 
 
@@ -95,6 +100,9 @@ def calibrate(
             deviations[fit.figure] = simulated / target - 1 if target else 0.0
             if simulated > 0:
                 _scale(data, fit, (target / simulated) ** (damping / fit.direction))
+        for figure, target_path in NOT_FITTED:
+            target = float(lookup(targets, target_path))
+            deviations[f"{figure} (not fitted)"] = mean_figure(runs, figure) / target - 1
         if report:
             report(Iteration(number, deviations))
         params = Parameters.model_validate(data)
