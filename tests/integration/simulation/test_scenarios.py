@@ -12,6 +12,7 @@ from terugkeer.simulation.calibration import lookup
 from terugkeer.simulation.loader import load_parameters
 from terugkeer.simulation.params import Parameters
 from terugkeer.simulation.replications import replicate
+from tests.integration.simulation.worlds import small_world
 
 pytestmark = pytest.mark.slow
 SEEDS = [1, 2, 3]
@@ -21,11 +22,7 @@ SCENARIOS = Path(str(files("terugkeer.simulation") / "scenarios"))
 
 def small(params: Parameters) -> Parameters:
     """A quarter of the 2023 inflow and one warm-up year: the directions, not the sizes."""
-    inflow = params.inflow.model_copy(update={
-        "per_year": params.inflow.per_year.model_copy(update={"value": 4000}),
-        "history_per_year": {},
-    })  # fmt: skip
-    return params.model_copy(update={"warm_up_years": 1, "inflow": inflow})
+    return small_world(params, per_year=4000)
 
 
 @pytest.fixture(scope="module")

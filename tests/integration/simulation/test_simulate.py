@@ -16,19 +16,13 @@ from terugkeer.simulation.runner import simulate
 from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.schema import ensure_schema
+from tests.integration.simulation.worlds import small_world
 
 
 @pytest.fixture(scope="module")
 def short() -> Parameters:
     """A small world: one warm-up year and a tenth of the inflow, so the test runs in seconds."""
-    params = load_parameters()
-    inflow = params.inflow.model_copy(
-        update={
-            "per_year": params.inflow.per_year.model_copy(update={"value": 1500}),
-            "history_per_year": {},
-        }
-    )
-    return params.model_copy(update={"warm_up_years": 1, "inflow": inflow})
+    return small_world(load_parameters(), per_year=1500)
 
 
 def _digest(path: Path) -> str:
