@@ -11,6 +11,7 @@ from terugkeer.cli.db_cmd import db_app
 from terugkeer.cli.demo_cmd import demo
 from terugkeer.cli.import_cmd import import_events
 from terugkeer.cli.report_cmd import report_app
+from terugkeer.cli.scenario_cmd import scenario_app
 from terugkeer.cli.simulate_cmd import simulate_command
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(bench_app, name="bench")
+app.add_typer(scenario_app, name="scenario")
 
 
 def main() -> None:

@@ -1,0 +1,87 @@
+"""`terugkeer scenario compare`: a what-if next to the base, with intervals and a chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from terugkeer.settings import DEFAULT_DATA_DIR
+from terugkeer.simulation.chart import difference_chart, write_chart
+from terugkeer.simulation.compare import Comparison, compare
+from terugkeer.simulation.loader import ParameterError, load_parameters
+from terugkeer.simulation.params import Parameters
+from terugkeer.simulation.replications import replicate
+
+scenario_app = typer.Typer(help="What-if scenarios on the simulator.", no_args_is_help=True)
+
+
+def _load(path: Path) -> Parameters:
+    try:
+        return load_parameters(None if path.name == "base" else path)
+    except ParameterError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+@scenario_app.command("compare")
+def compare_command(
+    base: Annotated[Path, typer.Argument(help="a scenario file, or `base` for the parameters")],
+    scenario: Annotated[Path, typer.Argument(help="the scenario file to compare with it")],
+    replications: Annotated[int, typer.Option("--replications", "-n", min=2)] = 10,
+    year: Annotated[int, typer.Option("--year")] = 2023,
+    out: Annotated[Path, typer.Option("--out", help="folder for the chart")] = (
+        DEFAULT_DATA_DIR / "compare"
+    ),
+) -> None:
+    """Both with the same seeds (common random numbers), in parallel over the cores; prints
+    every key figure's mean and 95% interval for each and their difference, and writes a chart
+    of the differences (HTML and PNG)."""
+    base_params, scenario_params = _load(base), _load(scenario)
+    seeds = list(range(1, replications + 1))
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as bar:
+        runs = []
+        for name, params in (("base", base_params), ("scenario", scenario_params)):
+            task = bar.add_task(f"replications: {name}", total=len(seeds))
+
+            def advance(done: int, task: TaskID = task) -> None:
+                bar.update(task, completed=done)
+
+            runs.append(replicate(params, seeds, year, progress=advance))
+    rows = compare(runs[0], runs[1])
+    output = Console()
+    if not output.is_terminal:
+        output = Console(width=150)  # a file or pipe: keep each figure on one line
+    output.print(_table(rows, f"{scenario.stem} vs {base.stem}, {year}, n={replications}"))
+    out.mkdir(parents=True, exist_ok=True)
+    html, png = out / f"{scenario.stem}.html", out / f"{scenario.stem}.png"
+    write_chart(difference_chart(rows, f"{scenario.stem} vs {base.stem} ({year})"), html, png)
+    typer.echo(f"chart: {html} and {png}")
+
+
+def _table(rows: list[Comparison], title: str) -> Table:
+    table = Table(title=title)
+    for header in ("figure", "base (95% interval)", "scenario (95% interval)", "difference"):
+        table.add_column(header, justify="left" if header == "figure" else "right")
+    for row in rows:
+        table.add_row(
+            row.figure, _cell(row.base.mean, row.base.low, row.base.high),
+            _cell(row.scenario.mean, row.scenario.low, row.scenario.high),
+            _cell(row.difference.mean, row.difference.low, row.difference.high, signed=True),
+        )  # fmt: skip
+    return table
+
+
+def _cell(mean: float, low: float, high: float, *, signed: bool = False) -> str:
+    if abs(mean) < 1 and abs(high) <= 1 and abs(low) <= 1 and (mean % 1 or high % 1):
+        sign = "+" if signed else ""
+        return f"{mean:{sign}.3f} [{low:.3f}, {high:.3f}]"
+    sign = "+" if signed else ""
+    return f"{mean:{sign},.0f} [{low:,.0f}, {high:,.0f}]"
