@@ -25,7 +25,15 @@ def backtest(
     header = "| year | " + " | ".join(f"{name} sim / pub" for name, _, _ in COLUMNS) + " |"
     lines = [header, "|" + "---|" * (len(COLUMNS) + 1)]
     for year in years:
-        runs = replicate(params, range(1, seeds + 1), year)
+        # The simulated year's inflow is the published one; the warm-up takes the history.
+        inflow = params.inflow.model_copy(
+            update={
+                "per_year": params.inflow.per_year.model_copy(
+                    update={"value": published[str(year)]["inflow"], "source": f"published {year}"}
+                )
+            }
+        )
+        runs = replicate(params.model_copy(update={"inflow": inflow}), range(1, seeds + 1), year)
         cells = []
         for _, figure, key in COLUMNS:
             simulated, actual = mean_figure(runs, figure), published[str(year)].get(key)

@@ -98,11 +98,12 @@ def calibrate(
         for fit in FITS:
             simulated, target = mean_figure(runs, fit.figure), float(lookup(targets, fit.target))
             deviations[fit.figure] = simulated / target - 1 if target else 0.0
-            if simulated > 0:
+            if simulated > 0 and target > 0:
                 _scale(data, fit, (target / simulated) ** (damping / fit.direction))
         for figure, target_path in NOT_FITTED:
             target = float(lookup(targets, target_path))
-            deviations[f"{figure} (not fitted)"] = mean_figure(runs, figure) / target - 1
+            if target:
+                deviations[f"{figure} (not fitted)"] = mean_figure(runs, figure) / target - 1
         if report:
             report(Iteration(number, deviations))
         params = Parameters.model_validate(data)

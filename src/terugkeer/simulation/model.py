@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Generator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import simpy
 
+from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.simulation.dublin_path import dublin_path
 from terugkeer.simulation.emit import Emitter
 from terugkeer.simulation.params import Parameters
@@ -35,9 +36,16 @@ class World:
         self.persons = 0
 
     # -- running -----------------------------------------------------------------------------
-    def run(self, until: datetime, progress: Callable[[float, float], None] | None = None) -> None:
-        """Run to `until`, in 30-day steps so that `progress(day, last_day)` can be shown."""
-        self.env.process(self._inflow(until))
+    def run(
+        self,
+        until: datetime,
+        first_year: int,
+        progress: Callable[[float, float], None] | None = None,
+    ) -> None:
+        """Run to `until`, in 30-day steps so that `progress(day, last_day)` can be shown. Years
+        before `first_year` (the warm-up) take their inflow from the history; the simulated
+        years from `inflow.per_year`, so that a scenario's inflow is the one simulated."""
+        self.env.process(self._inflow(until, first_year))
         last = self.day(until)
         step = 30.0
         while self.env.now < last:
@@ -51,13 +59,13 @@ class World:
     def date(self, day: float) -> str:
         return self.emitter.at(day).date().isoformat()
 
-    def _inflow(self, until: datetime) -> Generator[simpy.Event, Any, None]:
-        """Poisson arrivals; the yearly total of each calendar year from its history or
-        `inflow.per_year`."""
+    def _inflow(self, until: datetime, first_year: int) -> Generator[simpy.Event, Any, None]:
+        """Poisson arrivals at a constant rate within each calendar year."""
         inflow = self.params.inflow
         for year in range(self.origin.year, until.year + 1):
             end = self.day(self.origin.replace(year=year + 1))
-            per_year = inflow.history_per_year.get(str(year), inflow.per_year).value
+            history = inflow.history_per_year.get(str(year)) if year < first_year else None
+            per_year = (history or inflow.per_year).value
             while True:
                 gap = self.rng.expovariate(per_year / YEAR) if per_year else end - self.env.now
                 if self.env.now + gap >= end:
@@ -74,20 +82,28 @@ class World:
             v_number = f"{rng.randrange(10**9, 10**10)}"
         self.v_numbers.add(v_number)
         population = self.params.population
+        # Labels that do not change the path (sender, minor, family) come from a stream of their
+        # own, always drawn, so that changing their shares leaves every path as it was (CRN).
+        labels = random.Random(f"{self.seed}:labels:{self.persons}")
+        source = pick(labels, self.params.inflow.by_source)
+        other = pick(labels, self.params.inflow.other_sources)
+        minor = labels.random() < population.unaccompanied_minor_share.value
+        family = labels.random() < population.family_share.value
         return Person(
             v_number=v_number,
             nationality=pick(rng, population.nationality),
             track=pick(rng, population.track),
             rng=rng,
             cooperating=rng.random() < self.params.interviews.cooperating_share_at_intake.value,
+            unaccompanied_minor=minor,
+            family=f"fam-{self.seed}-{self.persons}" if family and not minor else None,
+            intake_source=other if source == "other" else source,
         )
 
     # -- facts -------------------------------------------------------------------------------
     def emit(self, kind: str, person: Person, data: dict[str, Any], source: str = "") -> None:
         if kind == "intake" and not source:
-            source = pick(person.rng, self.params.inflow.by_source)
-            if source == "other":
-                source = pick(person.rng, self.params.inflow.other_sources)
+            source = person.intake_source
         self.emitter.emit(self.env.now, kind, person.v_number, data, source)
 
     def close(self, person: Person, kind: str, data: dict[str, Any]) -> None:
@@ -132,21 +148,31 @@ class World:
 
     def release(self, person: Person, reason: str) -> None:
         assert person.detention_request is not None
+        if person.flight and reason != "removed":
+            self.cancel_flight(person, "other")  # no booked flight is left hanging
         self.detention.release(person.detention_request)
         person.detained_since = None
         person.flight = None
         self.emit("detention_ended", person, {"reason": reason})
 
+    def cancel_flight(self, person: Person, reason: str) -> None:
+        assert person.flight is not None
+        self.emit("flight_cancelled", person,
+                  {"reference": person.flight["reference"], "reason": reason})  # fmt: skip
+        person.flight = None
+        days = wait(person.rng, self.params.removal.detention_to_flight_days_mean.value)
+        person.book_at = self.env.now + days
+
+    def start_of_day_after(self, day: float, days: int) -> float:
+        """The model day at which the Amsterdam calendar day `days` after `day`'s date begins."""
+        local = self.emitter.at(day).date() + timedelta(days=days)
+        return self.day(datetime.combine(local, time(), AMSTERDAM))
+
     def fly(self, person: Person) -> Generator[simpy.Event, Any, bool]:
         """The booked flight's day: cancelled (and rebooked later) or a forced departure."""
         assert person.flight is not None
         if person.rng.random() < self.params.removal.flight_cancelled_share.value:
-            reason = pick(person.rng, self.params.removal.cancellation_reason)
-            self.emit("flight_cancelled", person,
-                      {"reference": person.flight["reference"], "reason": reason})  # fmt: skip
-            person.flight = None
-            days = wait(person.rng, self.params.removal.detention_to_flight_days_mean.value)
-            person.book_at = self.env.now + days
+            self.cancel_flight(person, pick(person.rng, self.params.removal.cancellation_reason))
             return False
         yield self.env.timeout(MINUTE)
         self.close(person, "departed", {"mode": "forced", "destination": person.nationality,
@@ -158,7 +184,7 @@ class World:
         if rng.random() < p.support.independent_departure_share.value:
             kind = "reintegration" if rng.random() < 0.5 else "basic_departure"
             self.emit("support_granted", person, {"kind": kind, "provider": "IOM"})
-        if not person.document_valid:
+        if not person.has_document(self.env.now):
             self.emit(
                 "travel_document_valid",
                 person,
@@ -179,13 +205,17 @@ def person_process(world: World, person: Person) -> Generator[simpy.Event, Any, 
     """A person's whole case, from intake to the closing event (or the end of the run)."""
     p, rng, env = world.params, person.rng, world.env
     data: dict[str, Any] = {"nationality": person.nationality, "track": person.track}
-    if rng.random() < p.population.unaccompanied_minor_share.value:
+    if person.unaccompanied_minor:
         data["unaccompanied_minor"] = True
-    elif rng.random() < p.population.family_share.value:
-        data["family"] = f"fam-{person.v_number}"
+    elif person.family:
+        data["family"] = person.family
     world.emit("intake", person, data)
     yield env.timeout(5 * MINUTE)
     person.location = pick(rng, p.locations.initial)
+    if person.track == "dublin" and person.location == "prison":
+        # Imprisonment extends a Dublin deadline to 12 months (RULES.md §2), which the Dublin
+        # track does not model: Dublin claimants are not placed in prison.
+        person.location = "azc"
     world.emit("location_changed", person, {"kind": person.location})
     if person.location == "emergency_reception":
         stay = wait(rng, p.locations.emergency_reception_stay_days_mean.value)

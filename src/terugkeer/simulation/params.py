@@ -117,6 +117,15 @@ class Dublin(_Strict):
     exit_after_deadline_days_mean: Value
     member_state: Mix
 
+    @model_validator(mode="after")
+    def _outcomes_fit(self) -> Dublin:
+        total = (
+            self.transfer_within_deadline_share.value + self.absconding_before_transfer_share.value
+        )
+        if total > 1:
+            raise ValueError(f"transfer and absconding shares add up to {total:.3f}, more than 1")
+        return self
+
 
 class Support(_Strict):
     independent_departure_share: Share  # departures with departure/reintegration support

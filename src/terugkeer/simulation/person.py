@@ -41,7 +41,10 @@ class Person:
     pending: dict[str, Any] | None = (
         None  # the pending procedure: reference, kind, suspensive, until
     )
-    document_valid: bool = False
+    unaccompanied_minor: bool = False
+    family: str | None = None
+    intake_source: str = "IND"
+    document_until: float = -math.inf  # model day until which a valid travel document holds
     request: dict[str, Any] | None = (
         None  # the open document request: reference, answer day, result
     )
@@ -54,6 +57,10 @@ class Person:
     leaves_emergency: float = math.inf
     counters: dict[str, int] = field(default_factory=dict)
 
+    def has_document(self, on: float) -> bool:
+        return self.document_until >= on
+
     def reference(self, prefix: str) -> str:
+        """Unique within the person (v1 references are per person); carries no V-number."""
         n = self.counters[prefix] = self.counters.get(prefix, 0) + 1
-        return f"{prefix}-{self.v_number}-{n}"
+        return f"{prefix}{n}"

@@ -27,11 +27,14 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
     yield env.timeout(1 + rng.random())
     term = 0 if person.track == "criminal" else 28
     world.emit("return_decision", person, {"departure_term_days": term})
-    person.return_term_ends = env.now + term
+    # RULES.md §1: removable from the day after decision date + term (dates, not instants).
+    person.return_term_ends = world.start_of_day_after(env.now, term + 1)
     if rng.random() < p.documents.valid_document_at_intake_share.value:
-        person.document_valid = True
-        world.emit("travel_document_valid", person,
-                   {"kind": "passport", "valid_until": world.date(env.now + 2 * YEAR)})  # fmt: skip
+        person.document_until = env.now + 2 * YEAR
+        valid_until = world.date(person.document_until)
+        world.emit(
+            "travel_document_valid", person, {"kind": "passport", "valid_until": valid_until}
+        )
     next_interview = env.now + wait(rng, p.interviews.first_after_days_mean.value)
     request_at = math.inf
     if not person.cooperating and rng.random() < p.documents.request_share.value:
@@ -52,9 +55,12 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
             race["answer"] = person.request["answer_at"]
         if person.detained_since is not None:
             race["release"] = person.detained_since + DETENTION_MAX_DAYS
-            if person.flight:
+            blocked = _blocked(person, env.now)
+            if person.flight and blocked:
+                race["cancel"] = env.now + MINUTE  # a suspensive procedure, or no document
+            elif person.flight:
                 race["flight"] = person.flight["date"]
-            else:
+            elif not blocked:
                 race["book"] = person.book_at
         elif _removable(person, env.now):
             race["detain"] = env.now + MINUTE
@@ -92,6 +98,8 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
         elif step == "release":
             world.release(person, "maximum_term")
             person.return_term_ends = env.now + 60  # no new detention without new prospects
+        elif step == "cancel":
+            world.cancel_flight(person, "procedure" if person.pending else "document")
         elif step == "book":
             world.book_flight(person, person.nationality, days_ahead=FLIGHT_NOTICE_DAYS,
                               escort="kmar")  # fmt: skip
@@ -99,13 +107,20 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
             return
 
 
-def _removable(person: Person, now: float) -> bool:
-    """The model's reading of the four conditions of RULES.md §1 (not the domain's check)."""
+def _blocked(person: Person, now: float) -> bool:
+    """What stops a removal once detained: a pending suspensive procedure, or no document
+    valid through the flight (RULES.md §1)."""
     suspended = person.pending is not None and person.pending["suspensive"]
+    return suspended or not person.has_document(now + FLIGHT_NOTICE_DAYS)
+
+
+def _removable(person: Person, now: float) -> bool:
+    """The model's reading of the four conditions of RULES.md §1 (not the domain's check);
+    never an unaccompanied minor (Return Directive art. 10: reception must be confirmed)."""
     return (
         not person.cooperating
-        and person.document_valid
-        and not suspended
+        and not person.unaccompanied_minor
+        and not _blocked(person, now)
         and now >= person.return_term_ends
         and person.location != "emergency_reception"
     )
@@ -171,7 +186,7 @@ def _decide(world: World, person: Person) -> bool:
 
 def _request(world: World, person: Person) -> None:
     d, rng, now = world.params.documents, person.rng, world.env.now
-    if person.document_valid or person.nationality in ("XXA", "XXX"):
+    if person.has_document(now) or person.nationality in ("XXA", "XXX"):
         return
     reference = person.reference("D")
     kind = "laissez_passer" if rng.random() < 0.8 else "readmission_request"
@@ -201,7 +216,7 @@ def _answer(world: World, person: Person) -> None:
     world.emit("document_answered", person,
                {"reference": request["reference"], "result": request["result"]})  # fmt: skip
     if request["result"] == "confirmed":
-        person.document_valid = True
-        valid_until = world.date(world.env.now + YEAR)
+        person.document_until = world.env.now + YEAR
+        valid_until = world.date(person.document_until)
         world.emit("travel_document_valid", person,
                    {"kind": "laissez_passer", "valid_until": valid_until})  # fmt: skip

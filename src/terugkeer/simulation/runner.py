@@ -33,5 +33,5 @@ def simulate(
     until = datetime.combine(end + timedelta(days=1), time(), AMSTERDAM)
     with out.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as stream:
         world = World(params, origin, seed, stream.write)
-        world.run(until, progress)
+        world.run(until, start.year, progress)
     return SimulationRun(world.emitter.count, world.persons, origin.date())
