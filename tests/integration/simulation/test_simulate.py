@@ -65,3 +65,19 @@ def test_no_realistic_personal_data_is_emitted(tmp_path: Path, short: Parameters
     text = out.read_text()
     assert '"birth_date"' not in text
     assert '"name"' not in text
+
+
+def test_a_scenario_inflow_is_the_inflow_of_the_simulated_year(
+    tmp_path: Path, short: Parameters
+) -> None:
+    """The history only drives the warm-up; `inflow.per_year` is what the simulated year gets."""
+    history = {"2022": short.inflow.per_year.model_copy(update={"value": 100})}
+    inflow = short.inflow.model_copy(update={"history_per_year": history})
+    params = short.model_copy(update={"inflow": inflow})
+    out = tmp_path / "sim.jsonl"
+    simulate(params, date(2023, 1, 1), date(2023, 12, 31), seed=2, out=out)
+    intakes = [line for line in out.read_text().splitlines() if '"type":"intake"' in line]
+    in_2022 = sum('"occurred_at":"2022-' in line for line in intakes)
+    in_2023 = sum('"occurred_at":"2023-' in line for line in intakes)
+    assert 60 < in_2022 < 140  # the warm-up history: 100 a year
+    assert 1300 < in_2023 < 1700  # per_year: 1,500
