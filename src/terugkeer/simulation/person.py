@@ -18,7 +18,6 @@ from terugkeer.simulation.params import Mix
 
 YEAR = 365.25
 MINUTE = 1 / 1440
-SIX_MONTHS = YEAR / 2
 
 
 def pick(rng: random.Random, mix: Mix) -> str:
