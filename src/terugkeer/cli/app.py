@@ -9,6 +9,7 @@ from terugkeer.cli.bench_cmd import bench_app
 from terugkeer.cli.calibrate_cmd import backtest_command, calibrate_command
 from terugkeer.cli.db_cmd import db_app
 from terugkeer.cli.demo_cmd import demo
+from terugkeer.cli.forecast_cmd import forecast_command
 from terugkeer.cli.import_cmd import import_events
 from terugkeer.cli.report_cmd import report_app
 from terugkeer.cli.scenario_cmd import scenario_app
@@ -25,6 +26,7 @@ app.command("demo")(demo)
 app.command("simulate")(simulate_command)
 app.command("calibrate")(calibrate_command)
 app.command("backtest")(backtest_command)
+app.command("forecast")(forecast_command)
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")

@@ -31,11 +31,25 @@ def interval(values: list[float]) -> Interval:
     mean = statistics.fmean(values)
     if len(values) < 2:
         return Interval(mean, mean, mean)
-    df = len(values) - 1
-    # Beyond the table, the first-order expansion of t around the normal (error < 0.003).
-    t = _T95[df - 1] if df <= len(_T95) else 1.96 + 2.372 / df
-    half = t * statistics.stdev(values) / math.sqrt(len(values))
+    half = _t95(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
     return Interval(mean, mean - half, mean + half)
+
+
+def prediction_interval(values: list[float]) -> Interval:
+    """Mean and the 95% interval in which one more replication would fall (Student's t times
+    sqrt(1 + 1/n)): the spread of outcomes a forecast shows, not the precision of its mean.
+    Counts cannot fall below zero, so neither does the interval."""
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return Interval(mean, mean, mean)
+    n = len(values)
+    half = _t95(n - 1) * statistics.stdev(values) * math.sqrt(1 + 1 / n)
+    return Interval(mean, max(mean - half, 0.0), mean + half)
+
+
+def _t95(df: int) -> float:
+    # Beyond the table, the first-order expansion of t around the normal (error < 0.003).
+    return _T95[df - 1] if df <= len(_T95) else 1.96 + 2.372 / df
 
 
 def numeric_figures(figures: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, float]]:

@@ -22,21 +22,54 @@ def dublin_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
     p, rng, env = world.params.dublin, person.rng, world.env
     state = pick(rng, p.member_state)
     yield env.timeout(wait(rng, p.claim_after_days_mean.value) + MINUTE)
-    kind = "take_back" if rng.random() < 0.7 else "take_charge"
-    world.emit("dublin_claim", person, {"member_state": state, "kind": kind})
-    yield from world.interview(person, first=True, after=MINUTE)
+    yield from dublin_claim(world, person, state, claimed=False)
+
+
+def dublin_claim(
+    world: World, person: Person, state: str, *, claimed: bool
+) -> Generator[simpy.Event, Any, None]:
+    """From the claim (made now, or already `claimed` earlier) to its answer and after."""
+    p, rng, env = world.params.dublin, person.rng, world.env
+    if not claimed:
+        kind = "take_back" if rng.random() < 0.7 else "take_charge"
+        world.emit("dublin_claim", person, {"member_state": state, "kind": kind})
+        yield from world.interview(person, first=True, after=MINUTE)
     yield env.timeout(wait(rng, p.answer_days_mean.value) + MINUTE)
     if rng.random() >= p.acceptance_share.value:
         world.emit("dublin_refused", person, {"member_state": state})
-        yield env.timeout(wait(rng, 30) + MINUTE)
-        world.close(person, "exit_without_departure", {"reason": "asylum_procedure"})
+        yield from dublin_refused(world, person)
         return
     implicit = rng.random() < p.implicit_acceptance_share.value
     world.emit("dublin_accepted", person, {"member_state": state, "implicit": implicit})
-    accepted = env.now
-    outcome = rng.random()
-    if outcome < p.transfer_within_deadline_share.value:
-        transfer = accepted + rng.uniform(14, TRANSFER_LATEST_DAY)
+    yield from after_acceptance(world, person, state, accepted=env.now)
+
+
+def dublin_refused(world: World, person: Person) -> Generator[simpy.Event, Any, None]:
+    """A refused claim: the asylum procedure here follows within weeks."""
+    yield world.env.timeout(wait(person.rng, 30) + MINUTE)
+    world.close(person, "exit_without_departure", {"reason": "asylum_procedure"})
+
+
+def after_acceptance(
+    world: World, person: Person, state: str, accepted: float
+) -> Generator[simpy.Event, Any, None]:
+    """Transfer, absconding or expiry of the deadline, given that the case is still open now.
+
+    For a claim accepted just now the three outcomes have their parameter shares; for one
+    accepted earlier (a caseload taken over from the store) each share is weighted by the chance
+    that the outcome had not happened yet, and its moment is drawn from what is left of its
+    window (transfers day 14-170 after acceptance, absconding day 10-170, expiry after day 185).
+    """
+    p, rng, env = world.params.dublin, person.rng, world.env
+    elapsed = env.now - accepted
+    shares = (
+        p.transfer_within_deadline_share.value * _still_ahead(elapsed, 14, TRANSFER_LATEST_DAY),
+        p.absconding_before_transfer_share.value * _still_ahead(elapsed, 10, TRANSFER_LATEST_DAY),
+        (1 - p.transfer_within_deadline_share.value - p.absconding_before_transfer_share.value),
+    )
+    draw = rng.random() * sum(shares)
+    if draw < shares[0]:
+        transfer = accepted + rng.uniform(max(14, elapsed), TRANSFER_LATEST_DAY)
         yield env.timeout(max(transfer - 7 - env.now, MINUTE))
         world.book_flight(person, state, days_ahead=7, escort="kmar")
         yield env.timeout(max(transfer - env.now, MINUTE))
@@ -45,12 +78,19 @@ def dublin_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
             "mode": "forced" if forced else "independent", "destination": state,
             "dublin_transfer": True, "evidence": "escorted" if forced else "kmar_exit_check",
         })  # fmt: skip
-    elif (
-        outcome < p.transfer_within_deadline_share.value + p.absconding_before_transfer_share.value
-    ):
-        yield env.timeout(rng.uniform(10, TRANSFER_LATEST_DAY))
+    elif draw < shares[0] + shares[1]:
+        absconds = accepted + rng.uniform(max(10, elapsed), TRANSFER_LATEST_DAY)
+        yield env.timeout(max(absconds - env.now, MINUTE))
         world.close(person, "absconded", {})
     else:
         # The deadline passes: the Netherlands becomes responsible (asylum procedure).
-        yield env.timeout(DEADLINE_SAFE_DAY + wait(rng, p.exit_after_deadline_days_mean.value))
+        exit_wait = wait(rng, p.exit_after_deadline_days_mean.value)
+        yield env.timeout(max(accepted + DEADLINE_SAFE_DAY - env.now, 0) + exit_wait)
         world.close(person, "exit_without_departure", {"reason": "asylum_procedure"})
+
+
+def _still_ahead(elapsed: float, first: float, last: float) -> float:
+    """The chance that a moment drawn uniformly from [first, last] days is still to come."""
+    if elapsed <= first:
+        return 1.0
+    return max(last - elapsed, 0.0) / (last - first)

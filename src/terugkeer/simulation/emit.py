@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,7 +45,10 @@ class Emitter:
 
     def at(self, day: float) -> datetime:
         # Whole seconds: partners send seconds, and the output stays byte-stable across runs.
-        return (self.origin + timedelta(seconds=round(day * 86_400))).astimezone(AMSTERDAM)
+        # Down, never up: an event just before midnight stays on its day (and before `--to`'s
+        # end); the small allowance keeps 2.9999999 s, a float's 3 s, at 3.
+        seconds = math.floor(day * 86_400 + 1e-6)
+        return (self.origin + timedelta(seconds=seconds)).astimezone(AMSTERDAM)
 
     def emit(
         self, day: float, kind: str, v_number: str, data: dict[str, Any], source: str = ""

@@ -55,8 +55,15 @@ def _change(base: dict[str, Any], change: dict[str, Any], label: str) -> dict[st
     return None
 
 
-def load_parameters(scenario: Path | None = None) -> Parameters:
+def load_parameters(
+    scenario: Path | None = None, *, observed: dict[str, Any] | None = None
+) -> Parameters:
+    """The base parameters, then `observed` values (a forecast's inflow measured in the store,
+    each with its own source), then the scenario file — so a scenario's `factor` scales what
+    was observed."""
     data = _read(None)
+    if observed:
+        data = merge(data, observed, "observed")
     if scenario is not None:
         overrides = _read(scenario)
         overrides.pop("scenario", None)  # name and description of the scenario

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Generator
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import simpy
@@ -54,7 +54,8 @@ class World:
                 progress(self.env.now, last)
 
     def day(self, moment: datetime) -> float:
-        return (moment - self.origin) / timedelta(days=1)
+        # In UTC: two datetimes of the same zone subtract as wall clocks (a DST hour lost).
+        return (moment.astimezone(UTC) - self.origin.astimezone(UTC)) / timedelta(days=1)
 
     def date(self, day: float) -> str:
         return self.emitter.at(day).date().isoformat()
@@ -63,7 +64,7 @@ class World:
         """Poisson arrivals at a constant rate within each calendar year."""
         inflow = self.params.inflow
         for year in range(self.origin.year, until.year + 1):
-            end = self.day(self.origin.replace(year=year + 1))
+            end = self.day(datetime.combine(date(year + 1, 1, 1), time(), AMSTERDAM))
             history = inflow.history_per_year.get(str(year)) if year < first_year else None
             per_year = (history or inflow.per_year).value
             while True:
@@ -74,13 +75,18 @@ class World:
                 self.env.process(person_process(self, self._new_person()))
             yield self.env.timeout(max(end - self.env.now, 0))
 
-    def _new_person(self) -> Person:
+    def identity(self) -> tuple[random.Random, str]:
+        """The next person's own random stream and a V-number not used before in this run."""
         self.persons += 1
         rng = random.Random(f"{self.seed}:person:{self.persons}")
         v_number = f"{rng.randrange(10**9, 10**10)}"
         while v_number in self.v_numbers:
             v_number = f"{rng.randrange(10**9, 10**10)}"
         self.v_numbers.add(v_number)
+        return rng, v_number
+
+    def _new_person(self) -> Person:
+        rng, v_number = self.identity()
         population = self.params.population
         # Labels that do not change the path (sender, minor, family) come from a stream of their
         # own, always drawn, so that changing their shares leaves every path as it was (CRN).
@@ -147,10 +153,11 @@ class World:
         person.book_at = self.env.now + days
 
     def release(self, person: Person, reason: str) -> None:
-        assert person.detention_request is not None
         if person.flight and reason != "removed":
             self.cancel_flight(person, "other")  # no booked flight is left hanging
-        self.detention.release(person.detention_request)
+        if person.detention_request is not None:  # None: taken over beyond the places
+            self.detention.release(person.detention_request)
+            person.detention_request = None
         person.detained_since = None
         person.flight = None
         self.emit("detention_ended", person, {"reason": reason})

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 from terugkeer.importing.service import import_lines
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
@@ -35,16 +37,27 @@ def replication(params_json: str, seed: int, year: int) -> Figures:
     with tempfile.TemporaryDirectory(prefix="terugkeer-replication-") as folder:
         feed = Path(folder) / "events.jsonl"
         simulate(params, first, last, seed, feed)
-        engine = make_engine(f"sqlite:///{Path(folder) / 'store.db'}")
-        ensure_schema(engine)
         # The simulated year lies in the past of a "now" just after it: nothing is in the future.
-        received = datetime(year + 1, 1, 1, 12, tzinfo=UTC)
-        with feed.open("rb") as stream:
-            import_lines(stream, EventStore(engine, load_rules()), clock=lambda: received)
+        engine = import_feed(feed, Path(folder), received=datetime(year + 1, 1, 1, 12, tzinfo=UTC))
         with engine.connect() as connection:
             figures = key_figures(connection, Period(first, last), today=date(year + 1, 1, 1))
         engine.dispose()
     return figures
+
+
+def import_feed(feed: Path, folder: Path, *, received: datetime) -> Engine:
+    """A fresh SQLite store in `folder` holding every line of `feed`, received at `received`
+    (a fixed "now" after the simulated period, so that no simulated event is in the future)."""
+    engine = make_engine(f"sqlite:///{folder / 'store.db'}")
+    ensure_schema(engine)
+    with feed.open("rb") as stream:
+        summary = import_lines(stream, EventStore(engine, load_rules()), clock=lambda: received)
+    if summary.rejected:  # the model writes only valid lines; a rejection is a bug to see
+        first = summary.rejected[0]
+        raise RuntimeError(
+            f"{len(summary.rejected)} simulated lines rejected; {feed}:{first.line}: {first.error}"
+        )
+    return engine
 
 
 def replicate(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 DETENTION_MAX_DAYS = 180  # Return Directive art. 15: 6 months before any extension
 FLIGHT_NOTICE_DAYS = 7
+RELEASE_PAUSE_DAYS = 60  # assumption: after a release at the maximum term
 
 
 def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, None]:
@@ -41,7 +42,15 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
         request_at = env.now + wait(rng, p.documents.request_after_days_mean.value)
     if rng.random() < p.procedures.appeal_at_intake_share.value:
         _start_procedure(world, person, kind="appeal")  # against the rejection that led here
-    first = True
+    yield from return_loop(world, person, next_interview, request_at, first=True)
+
+
+def return_loop(
+    world: World, person: Person, next_interview: float, request_at: float, *, first: bool
+) -> Generator[simpy.Event, Any, None]:
+    """The race of clocks until the case closes; also where a caseload taken over from the
+    store (simulation/seeding.py) continues."""
+    p, rng, env = world.params, person.rng, world.env
     while True:
         hazards = _hazards(world, person)
         total = sum(hazards.values())
@@ -64,6 +73,10 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
                 race["book"] = person.book_at
         elif _removable(person, env.now):
             race["detain"] = env.now + MINUTE
+        elif person.return_term_ends > env.now:
+            # The end of the departure term (or of a pause) is a moment of its own: the
+            # conditions are looked at again then, not only at the next other event.
+            race["term_ends"] = person.return_term_ends
         step, when = min(race.items(), key=lambda item: item[1])
         if when == math.inf:
             return
@@ -97,7 +110,8 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
             world.detain(person)
         elif step == "release":
             world.release(person, "maximum_term")
-            person.return_term_ends = env.now + 60  # no new detention without new prospects
+            # No new detention without new prospects.
+            person.return_term_ends = env.now + RELEASE_PAUSE_DAYS
         elif step == "cancel":
             world.cancel_flight(person, "procedure" if person.pending else "document")
         elif step == "book":

@@ -23,7 +23,7 @@ class Case:
 
     def __init__(self, intake_at: str = "2023-01-02", **intake_data: Any) -> None:
         self._events: list[Event] = []
-        self.add("intake", intake_at, nationality="MAR", track="dublin", **intake_data)
+        self.add("intake", intake_at, **{"nationality": "MAR", "track": "dublin", **intake_data})
 
     def add(self, type_: str, moment: str, **data: Any) -> Event:
         seq = len(self._events) + 1

@@ -1,0 +1,115 @@
+"""`terugkeer forecast`: the key figures of the months ahead, from the store's caseload."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from terugkeer.cli.context import DatabaseUrl, open_engine
+from terugkeer.cli.report_cmd import Language, ReportFormat
+from terugkeer.forecast.caseload import Caseload, default_as_of, read_caseload, recorded_through
+from terugkeer.forecast.chart import forecast_chart
+from terugkeer.forecast.run import as_json, months_after, run_forecast
+from terugkeer.forecast.table import forecast_table
+from terugkeer.reports.key_figures import key_figures
+from terugkeer.settings import DEFAULT_DATA_DIR
+from terugkeer.simulation.chart import write_chart
+from terugkeer.simulation.loader import ParameterError, load_parameters
+from terugkeer.simulation.params import Parameters
+
+
+def forecast_command(
+    months: Annotated[int, typer.Option("--months", min=1, max=60)] = 12,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="a TOML file overriding parameters")
+    ] = None,
+    at: Annotated[
+        datetime | None,
+        typer.Option(
+            "--at",
+            formats=["%Y-%m-%d"],
+            help="start from the caseload at the end of this day (default: the last recorded "
+            "day); months the store already holds are shown beside the forecast",
+        ),
+    ] = None,
+    replications: Annotated[int, typer.Option("--replications", "-n", min=2)] = 10,
+    output: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.TABLE,
+    lang: Annotated[Language, typer.Option("--lang", help="table labels")] = Language.NL,
+    chart: Annotated[Path, typer.Option("--chart", help="folder for the chart")] = (
+        DEFAULT_DATA_DIR / "forecast"
+    ),
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Project the key figures month by month from the store's current caseload, with 95%
+    prediction intervals over replications of the simulator. Works on aggregate cohorts of
+    the caseload only: it forecasts flows and stocks, never anything about a person."""
+    engine = open_engine(database_url, migrate=False)
+    with engine.connect() as connection:
+        try:
+            as_of = at.date() if at else default_as_of(connection)
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--database-url") from None
+        caseload = read_caseload(connection, as_of)
+        periods = months_after(as_of, months)
+        latest = recorded_through(connection)
+        recorded = {
+            period.start.isoformat(): key_figures(connection, period, today=latest)
+            for period in periods
+            if latest is not None and period.end <= latest
+        }
+    engine.dispose()
+    params = _parameters(scenario, caseload)
+    seeds = list(range(1, replications + 1))
+    console = Console(stderr=True)
+    typer.echo(_assumptions(caseload, params), err=True)
+    with Progress(
+        TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("forecast", total=len(seeds))
+        forecast = run_forecast(
+            params, caseload, months, seeds, progress=lambda done: bar.update(task, completed=done)
+        )
+    if output is ReportFormat.JSON:
+        document: dict[str, Any] = as_json(forecast, caseload, seeds)
+        document["inflow_per_year"] = params.inflow.per_year.model_dump()
+        document["recorded"] = recorded
+        typer.echo(json.dumps(document, ensure_ascii=False))
+    else:
+        table = forecast_table(
+            forecast, recorded, as_of=as_of.isoformat(), replications=len(seeds), lang=lang.value
+        )
+        Console().print(table)
+    chart.mkdir(parents=True, exist_ok=True)
+    name = f"forecast-{as_of.isoformat()}" + (f"-{scenario.stem}" if scenario else "")
+    html, png = chart / f"{name}.html", chart / f"{name}.png"
+    title = f"{name} ({len(seeds)} replications, 95% prediction intervals)"
+    write_chart(forecast_chart(forecast, recorded, title=title, lang=lang.value), html, png)
+    typer.echo(f"chart: {html} and {png}", err=True)
+
+
+def _parameters(scenario: Path | None, caseload: Caseload) -> Parameters:
+    """The model's parameters with the inflow of the last twelve months, when the store has
+    them; a scenario comes on top (its `factor` scales the observed inflow)."""
+    observed = None
+    if caseload.inflow_last_year is not None:
+        source = f"observed: intakes in the 12 months up to {caseload.as_of} in the store"
+        observed = {"inflow": {"per_year": {"value": caseload.inflow_last_year, "source": source}}}
+    try:
+        return load_parameters(scenario, observed=observed)
+    except ParameterError as error:
+        raise typer.BadParameter(str(error), param_hint="--scenario") from None
+
+
+def _assumptions(caseload: Caseload, params: Parameters) -> str:
+    inflow = params.inflow.per_year
+    return (
+        f"caseload at the end of {caseload.as_of}: {caseload.size:,} open cases in "
+        f"{len(caseload.cohorts):,} cohorts; inflow {inflow.value:,.0f} a year ({inflow.source})"
+    )

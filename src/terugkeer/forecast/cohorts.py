@@ -1,0 +1,117 @@
+"""The caseload as aggregate cohorts: people counted by the state the simulator needs.
+
+A forecast starts from what the store knows, but never from a person: each open case is reduced
+to a `Cohort` — its track, nationality, stance, location, procedure and document situation, with
+every date coarsened to its calendar month — and only the number of cases per cohort leaves the
+store. The cohort has no V-number, no reference, no name and no exact date, so the simulator that
+continues the caseload, and everything it prints, works on counts of alike situations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from terugkeer.domain.calendar import local_date
+from terugkeer.domain.events import Event, EventType
+from terugkeer.domain.state import case_state
+
+#: Beyond these the simulator's behaviour no longer changes, so the cohorts stop splitting.
+MAX_MONTHS_OPEN = 24
+MAX_DECISIONS = 6
+
+
+class Cohort(BaseModel):
+    """A group of open cases in the same situation (no person in it can be told apart)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    track: str
+    nationality: str
+    unaccompanied_minor: bool = False
+    months_open: int = 0  # whole months since the intake, at most MAX_MONTHS_OPEN
+    stance: str | None = None  # of the latest interview; None: not interviewed yet
+    location: str | None = None
+    decisions: int = 0  # decisions on procedures in this case, at most MAX_DECISIONS
+    pending: str | None = None  # kind of the latest procedure still undecided
+    pending_suspensive: bool = False
+    return_decision_month: date | None = None
+    departure_term_days: int | None = None
+    document_valid_until_month: date | None = None
+    document_requested: bool = False  # a travel-document request was filed in this case
+    open_request_month: date | None = None  # filing month of the request still unanswered
+    detained_since_month: date | None = None
+    released_month: date | None = None  # of the latest detention, when it has ended
+    dublin_stage: str | None = None  # claimed / accepted / refused; None: no claim yet
+    dublin_member_state: str | None = None
+    dublin_accepted_month: date | None = None
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def months_between(earlier: date, later: date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def cohort_of(case_events: Sequence[Event], at: datetime) -> Cohort:
+    """The cohort of one open case at `at` (its events in history order, intake first)."""
+    state = case_state(case_events, at)
+    cutoff = local_date(at)
+    pending_kind: dict[str, str] = {}
+    requested: dict[str, date] = {}
+    detained: date | None = None
+    released: date | None = None
+    dublin: dict[str, object] = {}
+    for event in case_events:
+        if event.occurred_at > at:
+            break
+        data = event.data
+        if event.type == EventType.PROCEDURE_STARTED:
+            pending_kind[data["reference"]] = data["kind"]
+        elif event.type == EventType.DOCUMENT_REQUESTED:
+            requested[data["reference"]] = event.local_date
+        elif event.type == EventType.DETENTION_STARTED:
+            detained = event.local_date
+        elif event.type == EventType.DETENTION_ENDED:
+            detained, released = None, event.local_date
+        elif event.type == EventType.DUBLIN_CLAIM:
+            dublin = {"dublin_stage": "claimed", "dublin_member_state": data["member_state"]}
+        elif event.type == EventType.DUBLIN_ACCEPTED:
+            dublin = {
+                "dublin_stage": "accepted",
+                "dublin_member_state": data["member_state"],
+                "dublin_accepted_month": month_of(event.local_date),
+            }
+        elif event.type == EventType.DUBLIN_REFUSED:
+            dublin = {"dublin_stage": "refused", "dublin_member_state": data["member_state"]}
+    pending = state.pending_procedures[-1] if state.pending_procedures else None
+    open_requests = [requested[r] for r in state.open_document_requests if r in requested]
+    valid_until = state.travel_document_valid_until
+    return Cohort(
+        track=state.track,
+        nationality=state.nationality,
+        unaccompanied_minor=state.unaccompanied_minor,
+        months_open=min(months_between(local_date(state.opened_at), cutoff), MAX_MONTHS_OPEN),
+        stance=state.stance,
+        location=state.location,
+        decisions=min(state.decisions, MAX_DECISIONS),
+        pending=pending_kind.get(pending) if pending else None,
+        pending_suspensive=pending in state.suspensive_pending if pending else False,
+        return_decision_month=(
+            month_of(state.return_decision_on) if state.return_decision_on else None
+        ),
+        departure_term_days=state.departure_term_days,
+        # A document that has run out is no document; one valid on is kept to its month.
+        document_valid_until_month=(
+            month_of(valid_until) if valid_until and valid_until >= cutoff else None
+        ),
+        document_requested=bool(requested),
+        open_request_month=month_of(max(open_requests)) if open_requests else None,
+        detained_since_month=month_of(detained) if detained and state.in_detention else None,
+        released_month=month_of(released) if released and not state.in_detention else None,
+        **dublin,
+    )

@@ -1,0 +1,249 @@
+"""Taking over a caseload: cohort counts from the store become people in the model.
+
+For a forecast the model does not warm up: it starts at the beginning of the day after the
+caseload's date (model day 0) with one new, anonymous person per counted case of each cohort.
+Each writes a short history dated before day 0 — intake, location, decisions, the pending
+procedure, document, detention, Dublin claim — so that the imported store has the caseload's
+state (the figures "at the end of a month" count it), and then continues where the cohort
+stands: the model's waits are memoryless, and where they are not (the 12-month withdrawal, the
+detention maximum, the Dublin deadline) the month kept in the cohort dates them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator, Iterable
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from terugkeer.chain_events.countries import NATIONALITY_ONLY
+from terugkeer.domain.calendar import AMSTERDAM, add_months
+from terugkeer.forecast.cohorts import MAX_MONTHS_OPEN, Cohort
+from terugkeer.simulation.dublin_path import after_acceptance, dublin_claim, dublin_path
+from terugkeer.simulation.dublin_path import dublin_refused as refused_path
+from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
+from terugkeer.simulation.return_path import RELEASE_PAUSE_DAYS, return_loop
+
+if TYPE_CHECKING:
+    from terugkeer.simulation.model import World
+
+MONTH = YEAR / 12
+#: A date kept only to its month stands for the middle of that month.
+MID_MONTH = 15
+
+
+def seed_caseload(world: World, cohorts: Iterable[tuple[Cohort, int]]) -> int:
+    """Add one person per counted case; their histories are written at once. Returns the count."""
+    added = 0
+    for cohort, count in cohorts:
+        for _ in range(count):
+            person = _person(world, cohort)
+            _history(world, person, cohort)
+            world.env.process(_continue(world, person, cohort))
+            added += 1
+    return added
+
+
+def _person(world: World, cohort: Cohort) -> Person:
+    rng, v_number = world.identity()
+    stance = cohort.stance
+    cooperating = (
+        stance == "cooperating"
+        if stance
+        else rng.random() < world.params.interviews.cooperating_share_at_intake.value
+    )
+    return Person(
+        v_number=v_number,
+        nationality=cohort.nationality,
+        track=cohort.track,
+        rng=rng,
+        cooperating=cooperating,
+        decisions=cohort.decisions,
+        unaccompanied_minor=cohort.unaccompanied_minor,
+        location=cohort.location or "azc",
+    )
+
+
+def _day(world: World, month: date, latest: float = -1 / 24) -> float:
+    """The model day of the middle of `month`, but before day 0 (at most `latest`)."""
+    moment = datetime.combine(month.replace(day=MID_MONTH), time(12), AMSTERDAM)
+    return min(world.day(moment), latest)
+
+
+def _history(world: World, person: Person, cohort: Cohort) -> None:
+    """The caseload's state as events dated before day 0, in time order per person."""
+    facts: list[tuple[float, str, dict[str, Any]]] = []
+    if cohort.location:
+        facts.append((-2.0, "location_changed", {"kind": cohort.location}))
+    for _ in range(cohort.decisions):
+        reference = person.reference("P")
+        facts.append(
+            (
+                -3.0,
+                "procedure_started",
+                {"reference": reference, "kind": "appeal", "suspensive": False},
+            )
+        )
+        facts.append((-3.0, "procedure_decided", {"reference": reference, "outcome": "rejected"}))
+    if cohort.pending:
+        kind = cohort.pending if cohort.pending in world.params.procedures.decision_days_mean \
+            else "other"  # fmt: skip
+        reference = person.reference("P")
+        days = wait(person.rng, world.params.procedures.decision_days_mean[kind].value)
+        person.pending = {"reference": reference, "suspensive": cohort.pending_suspensive,
+                          "until": days + MINUTE}  # fmt: skip
+        facts.append((-2.0, "procedure_started", {
+            "reference": reference, "kind": cohort.pending, "suspensive": cohort.pending_suspensive,
+        }))  # fmt: skip
+    if cohort.return_decision_month and cohort.track != "dublin":
+        decided = _day(world, cohort.return_decision_month, latest=-3.5)
+        term = cohort.departure_term_days or 0
+        facts.append((decided, "return_decision", {"departure_term_days": term}))
+        person.return_term_ends = world.start_of_day_after(decided, term + 1)
+    if cohort.released_month:  # as return_path does after a release: no new detention soon
+        released = _day(world, cohort.released_month)
+        person.return_term_ends = max(person.return_term_ends, released + RELEASE_PAUSE_DAYS)
+    if cohort.document_valid_until_month:
+        until = max(cohort.document_valid_until_month.replace(day=MID_MONTH),
+                    world.emitter.at(0).date() + timedelta(days=1))  # fmt: skip
+        person.document_until = world.day(datetime.combine(until, time(), AMSTERDAM))
+        facts.append((-2.0, "travel_document_valid",
+                      {"kind": "passport", "valid_until": until.isoformat()}))  # fmt: skip
+    if cohort.open_request_month and cohort.nationality not in NATIONALITY_ONLY:
+        filed = _day(world, cohort.open_request_month)
+        reference = person.reference("D")
+        facts.append((filed, "document_requested", {
+            "reference": reference, "kind": "laissez_passer", "country": cohort.nationality,
+        }))  # fmt: skip
+        person.request = _open_request(world, person, reference, filed)
+    elif cohort.document_requested and cohort.nationality not in NATIONALITY_ONLY:
+        # An earlier request, withdrawn unanswered: the model files no second one.
+        reference = person.reference("D")
+        facts.append((-5.0, "document_requested", {
+            "reference": reference, "kind": "laissez_passer", "country": cohort.nationality,
+        }))  # fmt: skip
+        facts.append((-4.0, "document_answered", {"reference": reference, "result": "withdrawn"}))
+    if cohort.released_month:
+        released = _day(world, cohort.released_month)
+        facts.append((released - 30, "detention_started", {"ground": "vw59"}))
+        facts.append((released, "detention_ended", {"reason": "maximum_term"}))
+    if cohort.detained_since_month:
+        person.detained_since = _day(world, cohort.detained_since_month)
+        if world.detention.count < world.detention.capacity:
+            person.detention_request = world.detention.request()
+        person.book_at = wait(person.rng, world.params.removal.detention_to_flight_days_mean.value)
+        facts.append((person.detained_since, "detention_started", {"ground": "vw59"}))
+    facts += _dublin_history(world, cohort)
+    if cohort.stance:
+        facts.append((-1.0, "interview", {"kind": "first", "stance": cohort.stance}))
+    facts.sort(key=lambda fact: fact[0])
+    # The intake opens the month `months_open` before the caseload's day; a case open longer
+    # than the cohorts tell apart starts before its oldest dated fact. Facts placed relative to
+    # another (a claim before its acceptance) move up behind the intake, keeping their order.
+    as_of = world.emitter.at(-1 / 24).date()  # the caseload's day; model day 0 is the next
+    first_month = add_months(as_of, -cohort.months_open).replace(day=1)
+    opened = world.day(datetime.combine(first_month, time(hour=12), AMSTERDAM))
+    if cohort.months_open == MAX_MONTHS_OPEN and facts:
+        opened = min(opened, facts[0][0] - 1)
+    previous = opened
+    for index, (day, kind, data) in enumerate(facts):
+        previous = max(day, previous + MINUTE)
+        facts[index] = (previous, kind, data)
+    intake: dict[str, Any] = {"nationality": cohort.nationality, "track": cohort.track}
+    if cohort.unaccompanied_minor:
+        intake["unaccompanied_minor"] = True
+    world.emitter.emit(opened, "intake", person.v_number, intake, "IND")
+    for day, kind, data in facts:
+        world.emitter.emit(day, kind, person.v_number, data)
+    if person.location == "emergency_reception":
+        person.leaves_emergency = wait(
+            person.rng, world.params.locations.emergency_reception_stay_days_mean.value
+        )
+
+
+def _dublin_history(world: World, cohort: Cohort) -> list[tuple[float, str, dict[str, Any]]]:
+    state = cohort.dublin_member_state
+    if cohort.track != "dublin" or not cohort.dublin_stage or not state:
+        return []
+    claim = {"member_state": state, "kind": "take_back"}
+    if cohort.dublin_stage == "claimed":
+        return [(-30.0, "dublin_claim", claim)]
+    if cohort.dublin_stage == "refused":
+        return [(-40.0, "dublin_claim", claim), (-10.0, "dublin_refused", {"member_state": state})]
+    assert cohort.dublin_accepted_month is not None
+    accepted = _day(world, cohort.dublin_accepted_month)
+    return [
+        (accepted - 30, "dublin_claim", claim),
+        (accepted, "dublin_accepted", {"member_state": state, "implicit": False}),
+    ]
+
+
+def _open_request(world: World, person: Person, reference: str, filed: float) -> dict[str, Any]:
+    """An unanswered request, filed on model day `filed`. The model draws the answer at filing
+    (`return_path._request`); here each answer is weighted by the chance that it had not come
+    yet: answers arrive after an exponential wait, withdrawals twelve months after filing."""
+    d, rng = world.params.documents, person.rng
+    share = d.confirmation_share.get(person.nationality) or d.confirmation_share["default"]
+    withdrawn = max(filed + d.withdrawal_after_days.value, MINUTE)
+    mean = d.answer_days_mean.value
+    waiting = math.exp(filed / mean) if mean else 0.0  # filed ≤ 0: the chance of no answer yet
+    weights = (
+        share.value * waiting,
+        (1 - share.value) * 0.15 * waiting,
+        (1 - share.value) * 0.85,
+    )
+    draw = rng.random() * sum(weights)
+    if draw >= weights[0] + weights[1]:
+        return {"reference": reference, "result": "withdrawn", "answer_at": withdrawn}
+    result = "confirmed" if draw < weights[0] else "not_national"
+    answer = min(wait(rng, mean) + MINUTE, withdrawn)
+    return {"reference": reference, "result": result, "answer_at": answer}
+
+
+def _continue(world: World, person: Person, cohort: Cohort) -> Generator[simpy.Event, Any, None]:
+    """The rest of the case, from day 0, on the path of the person's track."""
+    if cohort.track == "dublin":
+        state = cohort.dublin_member_state or pick(person.rng, world.params.dublin.member_state)
+        if cohort.dublin_stage == "claimed":
+            yield from dublin_claim(world, person, state, claimed=True)
+        elif cohort.dublin_stage == "refused":
+            yield from refused_path(world, person)
+        elif cohort.dublin_stage == "accepted":
+            assert cohort.dublin_accepted_month is not None
+            accepted = _day(world, cohort.dublin_accepted_month)
+            yield from after_acceptance(world, person, state, accepted=accepted)
+        else:
+            yield from dublin_path(world, person)
+        return
+    p, rng, env = world.params, person.rng, world.env
+    if not cohort.return_decision_month:  # the model's return decision follows the intake
+        yield env.timeout(1 + rng.random())
+        term = 0 if person.track == "criminal" else 28
+        world.emit("return_decision", person, {"departure_term_days": term})
+        person.return_term_ends = world.start_of_day_after(env.now, term + 1)
+    interviewed = cohort.stance is not None
+    mean = (
+        p.interviews.follow_up_every_days_mean
+        if interviewed
+        else p.interviews.first_after_days_mean
+    )
+    next_interview = env.now + wait(rng, mean.value)
+    yield from return_loop(
+        world, person, next_interview, _request_at(world, person, cohort), first=not interviewed
+    )
+
+
+def _request_at(world: World, person: Person, cohort: Cohort) -> float:
+    """When a first document request is filed, if ever: the model decides at intake with the
+    request share and an exponential wait; for a case open for some months without one, the
+    share is what is left of it given that none came yet."""
+    d, env = world.params.documents, world.env
+    if person.cooperating or cohort.document_requested or person.has_document(env.now):
+        return math.inf
+    share, mean = d.request_share.value, d.request_after_days_mean.value
+    still = share * math.exp(-cohort.months_open * MONTH / mean) if mean else 0.0
+    if person.rng.random() >= still / (1 - share + still):
+        return math.inf
+    return env.now + wait(person.rng, mean)

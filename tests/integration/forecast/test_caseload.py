@@ -1,0 +1,107 @@
+"""The forecast's view of the store: every open case counted once, as a cohort, and a caseload
+handed to the simulator comes back out of the store it writes as the same cohorts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.rules import RulesTable
+from terugkeer.forecast.caseload import Caseload, default_as_of, read_caseload
+from terugkeer.importing.service import import_lines
+from terugkeer.reports.key_figures import key_figures
+from terugkeer.reports.period import Period
+from terugkeer.simulation.loader import load_parameters
+from terugkeer.simulation.model import World
+from terugkeer.simulation.runner import simulate
+from terugkeer.simulation.seeding import seed_caseload
+from terugkeer.store.engine import make_engine
+from terugkeer.store.event_store import EventStore
+from terugkeer.store.schema import ensure_schema
+from terugkeer.store.tables import events
+from tests.integration.simulation.worlds import small_world
+
+AS_OF = date(2023, 6, 30)
+RECEIVED = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small simulated world up to the caseload day (a tenth of the inflow, one warm-up year)."""
+    out = tmp_path_factory.mktemp("feed") / "sim.jsonl"
+    params = small_world(load_parameters(), per_year=1500)
+    simulate(params, date(2023, 1, 1), AS_OF, seed=5, out=out)
+    return out
+
+
+def _fill(engine: Engine, feed: Path, rules: RulesTable) -> None:
+    with feed.open("rb") as stream:
+        summary = import_lines(stream, EventStore(engine, rules), clock=lambda: RECEIVED)
+    assert summary.rejected == []
+
+
+def test_the_caseload_is_every_open_case_of_the_report(
+    engine: Engine, feed: Path, rules: RulesTable
+) -> None:
+    _fill(engine, feed, rules)
+    with engine.connect() as connection:
+        caseload = read_caseload(connection, AS_OF)
+        reported = key_figures(connection, Period(AS_OF, AS_OF), today=AS_OF)
+        assert default_as_of(connection) == AS_OF
+    assert caseload.size == reported["caseload"] > 500
+    assert caseload.inflow_last_year is not None  # the warm-up year covers the 12 months
+    with_decision = sum(n for cohort, n in caseload.cohorts if cohort.decisions >= 1)
+    assert with_decision == reported["repeated_procedures"]["with_decision"]
+    at_emergency = sum(n for c, n in caseload.cohorts if c.location == "emergency_reception")
+    assert at_emergency == reported["at_emergency_reception"]
+
+
+def test_an_empty_store_or_a_short_one_says_so(engine: Engine, rules: RulesTable) -> None:
+    with engine.connect() as connection:
+        with pytest.raises(ValueError, match="holds no events"):
+            default_as_of(connection)
+        assert read_caseload(connection, AS_OF).size == 0
+    lines = [
+        '{"id":"x-1","type":"intake","v_number":"1000000001","occurred_at":'
+        '"2023-05-02T10:00:00+02:00","source":"IND","data":{"nationality":"MAR","track":"asylum"}}'
+    ]
+    import_lines(lines, EventStore(engine, rules), clock=lambda: RECEIVED)
+    with engine.connect() as connection:
+        caseload = read_caseload(connection, AS_OF)
+    assert caseload.size == 1
+    assert caseload.inflow_last_year is None  # two months of history are not a year's inflow
+
+
+def test_a_seeded_caseload_reads_back_as_the_same_cohorts(
+    tmp_path: Path, feed: Path, rules: RulesTable
+) -> None:
+    original = make_engine(f"sqlite:///{tmp_path / 'original.db'}")
+    ensure_schema(original)
+    _fill(original, feed, rules)
+    with original.connect() as connection:
+        caseload = read_caseload(connection, AS_OF)
+        real_v_numbers = set(connection.execute(select(events.c.v_number)).scalars())
+    seeded = tmp_path / "seeded.jsonl"
+    start = datetime.combine(AS_OF + timedelta(days=1), time(), AMSTERDAM)
+    with seeded.open("w") as stream:
+        world = World(load_parameters(), start, seed=1, write=stream.write)
+        assert seed_caseload(world, caseload.cohorts) == caseload.size
+    copy = make_engine(f"sqlite:///{tmp_path / 'copy.db'}")
+    ensure_schema(copy)
+    _fill(copy, seeded, rules)
+    with copy.connect() as connection:
+        again = read_caseload(connection, AS_OF)
+        seeded_v_numbers = set(connection.execute(select(events.c.v_number)).scalars())
+    assert Counter(dict(again.cohorts)) == Counter(dict(caseload.cohorts))
+    # New anonymous people: not one V-number of the store reaches the simulation.
+    assert not seeded_v_numbers & real_v_numbers
+
+
+def test_a_caseload_crosses_processes_as_json() -> None:
+    caseload = Caseload(as_of=AS_OF, cohorts=[], inflow_last_year=None)
+    assert Caseload.model_validate_json(caseload.model_dump_json()) == caseload
