@@ -85,7 +85,10 @@ def forecast_command(
         table = forecast_table(
             forecast, recorded, as_of=as_of.isoformat(), replications=len(seeds), lang=lang.value
         )
-        Console().print(table)
+        screen = Console()
+        if not screen.is_terminal:
+            screen = Console(width=170)  # a file or pipe: keep the columns whole
+        screen.print(table)
     chart.mkdir(parents=True, exist_ok=True)
     name = f"forecast-{as_of.isoformat()}" + (f"-{scenario.stem}" if scenario else "")
     html, png = chart / f"{name}.html", chart / f"{name}.png"

@@ -47,6 +47,8 @@ class Cohort(BaseModel):
     dublin_stage: str | None = None  # claimed / accepted / refused; None: no claim yet
     dublin_member_state: str | None = None
     dublin_accepted_month: date | None = None
+    flight_escort: str | None = None  # of the booked flight still to come, if any
+    flight_in_days: int | None = None  # days from the caseload's day to that flight
 
 
 def month_of(day: date) -> date:
@@ -66,6 +68,7 @@ def cohort_of(case_events: Sequence[Event], at: datetime) -> Cohort:
     detained: date | None = None
     released: date | None = None
     dublin: dict[str, object] = {}
+    flights: dict[str, tuple[date, str]] = {}  # booked and not cancelled: date, escort
     for event in case_events:
         if event.occurred_at > at:
             break
@@ -86,9 +89,17 @@ def cohort_of(case_events: Sequence[Event], at: datetime) -> Cohort:
                 "dublin_member_state": data["member_state"],
                 "dublin_accepted_month": month_of(event.local_date),
             }
+        elif event.type == EventType.FLIGHT_BOOKED:
+            flights[data["reference"]] = (date.fromisoformat(data["date"]), data["escort"])
+        elif event.type == EventType.FLIGHT_CANCELLED:
+            flights.pop(data["reference"], None)
         elif event.type == EventType.DUBLIN_REFUSED:
             dublin = {"dublin_stage": "refused", "dublin_member_state": data["member_state"]}
     pending = state.pending_procedures[-1] if state.pending_procedures else None
+    # A flight dated on or before the caseload's day that did not close the case is past.
+    ahead = sorted((day, escort) for day, escort in flights.values() if day > cutoff)
+    flight = {"flight_escort": ahead[0][1], "flight_in_days": (ahead[0][0] - cutoff).days} \
+        if ahead else {}  # fmt: skip
     open_requests = [requested[r] for r in state.open_document_requests if r in requested]
     valid_until = state.travel_document_valid_until
     return Cohort(
@@ -114,4 +125,5 @@ def cohort_of(case_events: Sequence[Event], at: datetime) -> Cohort:
         detained_since_month=month_of(detained) if detained and state.in_detention else None,
         released_month=month_of(released) if released and not state.in_detention else None,
         **dublin,
+        **flight,
     )

@@ -136,6 +136,20 @@ def _history(world: World, person: Person, cohort: Cohort) -> None:
         person.book_at = wait(person.rng, world.params.removal.detention_to_flight_days_mean.value)
         facts.append((person.detained_since, "detention_started", {"ground": "vw59"}))
     facts += _dublin_history(world, cohort)
+    if cohort.flight_escort and cohort.flight_in_days:
+        destination = cohort.dublin_member_state if cohort.track == "dublin" else None
+        flight_date = world.emitter.at(-1 / 24).date() + timedelta(days=cohort.flight_in_days)
+        reference = person.reference("F")
+        facts.append((-1.0, "flight_booked", {
+            "reference": reference, "date": flight_date.isoformat(),
+            "destination": destination or cohort.nationality, "escort": cohort.flight_escort,
+        }))  # fmt: skip
+        # On the flight's day, at a time of day of its own (the model books whole days ahead).
+        departs = cohort.flight_in_days - 1 + person.rng.random()
+        if cohort.detained_since_month and cohort.track != "dublin":
+            person.flight = {"reference": reference, "date": departs}
+        else:
+            person.flight = {"reference": reference, "date": departs, "ahead": True}
     if cohort.stance:
         facts.append((-1.0, "interview", {"kind": "first", "stance": cohort.stance}))
     facts.sort(key=lambda fact: fact[0])
@@ -204,6 +218,9 @@ def _open_request(world: World, person: Person, reference: str, filed: float) ->
 
 def _continue(world: World, person: Person, cohort: Cohort) -> Generator[simpy.Event, Any, None]:
     """The rest of the case, from day 0, on the path of the person's track."""
+    if person.flight and person.flight.get("ahead"):
+        yield from _depart_on_booked_flight(world, person, cohort)
+        return
     if cohort.track == "dublin":
         state = cohort.dublin_member_state or pick(person.rng, world.params.dublin.member_state)
         if cohort.dublin_stage == "claimed":
@@ -233,6 +250,26 @@ def _continue(world: World, person: Person, cohort: Cohort) -> Generator[simpy.E
     yield from return_loop(
         world, person, next_interview, _request_at(world, person, cohort), first=not interviewed
     )
+
+
+def _depart_on_booked_flight(
+    world: World, person: Person, cohort: Cohort
+) -> Generator[simpy.Event, Any, None]:
+    """A departure under way on the caseload's day — an independent departure on a flight
+    DTenV booked, or a Dublin transfer — leaves on its flight, as the model's own would."""
+    assert person.flight is not None
+    yield world.env.timeout(person.flight["date"])
+    person.flight = None
+    if cohort.track == "dublin":
+        state = cohort.dublin_member_state or pick(person.rng, world.params.dublin.member_state)
+        forced = person.rng.random() < world.params.removal.dublin_forced_share.value
+        world.close(person, "departed", {
+            "mode": "forced" if forced else "independent", "destination": state,
+            "dublin_transfer": True, "evidence": "escorted" if forced else "kmar_exit_check",
+        })  # fmt: skip
+        return
+    world.close(person, "departed", {"mode": "independent", "destination": person.nationality,
+                                     "evidence": "iom_confirmation"})  # fmt: skip
 
 
 def _request_at(world: World, person: Person, cohort: Cohort) -> float:
