@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from terugkeer.domain.provenance import synthetic_v_number
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NATIONALITIES = ("MAR", "DZA", "SYR", "NGA", "MDA", "TUR", "IRQ", "AFG", "GEO", "TUN", "ERI")
 DUBLIN_STATES = ("DEU", "BEL", "FRA", "ITA", "ESP", "AUT", "POL", "CHE", "SWE")
@@ -164,7 +166,7 @@ def synthetic_lines(
     while emitted < count:
         group = []
         for _ in range(16):
-            v_number = f"{rng.randrange(10**9, 10**10):010d}"
+            v_number = synthetic_v_number(rng)
             if v_number in used:
                 continue
             used.add(v_number)

@@ -55,5 +55,6 @@ def demo(
         console.print(table)
     typer.echo(
         f"store: {store_file}  (try: terugkeer report key-figures --from {first} --to {last} "
+        f"--database-url sqlite:///{store_file}; terugkeer forecast --months 12 "
         f"--database-url sqlite:///{store_file})"
     )

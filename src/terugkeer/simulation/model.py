@@ -14,6 +14,7 @@ from typing import Any
 import simpy
 
 from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.provenance import synthetic_v_number
 from terugkeer.simulation.dublin_path import dublin_path
 from terugkeer.simulation.emit import Emitter
 from terugkeer.simulation.params import Parameters
@@ -79,9 +80,9 @@ class World:
         """The next person's own random stream and a V-number not used before in this run."""
         self.persons += 1
         rng = random.Random(f"{self.seed}:person:{self.persons}")
-        v_number = f"{rng.randrange(10**9, 10**10)}"
+        v_number = synthetic_v_number(rng)
         while v_number in self.v_numbers:
-            v_number = f"{rng.randrange(10**9, 10**10)}"
+            v_number = synthetic_v_number(rng)
         self.v_numbers.add(v_number)
         return rng, v_number
 

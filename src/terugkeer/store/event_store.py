@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 from terugkeer.chain_events import ParsedLine
 from terugkeer.domain.errors import EventRejectedError
 from terugkeer.domain.history import PersonHistory
+from terugkeer.domain.provenance import is_synthetic, mixing_error
 from terugkeer.domain.rules import RulesTable
 from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import EventRow, event_from_body, event_row, same_content
@@ -66,6 +67,7 @@ class EventStore:
         self._cached_seq = -1  # the chain head the cache reflects; -1 = cache unusable
         self._cache_events = cache_events
         self._cached_count = 0
+        self._synthetic: bool | None = None  # what the store holds; None: not known yet
 
     def append(self, batch: Sequence[Candidate]) -> list[LineResult]:
         """Judge and store `batch` in one transaction; one result per line, in batch order."""
@@ -87,6 +89,7 @@ class EventStore:
     def _forget(self) -> None:
         self._histories.clear()
         self._cached_seq, self._cached_count = -1, 0
+        self._synthetic = None
 
     def _append(
         self, connection: Connection, batch: Sequence[Candidate]
@@ -103,6 +106,9 @@ class EventStore:
             self._forget()  # another writer appended since our last batch
         stored = self._stored_bodies(connection, [c.parsed.event.id for c in batch])
         self._load_histories(connection, {c.parsed.event.v_number for c in batch})
+        if self._synthetic is None and seq > 0:
+            first = connection.execute(select(events.c.id).where(events.c.seq == 1)).scalar_one()
+            self._synthetic = is_synthetic(first)
         results: list[LineResult] = []
         rows: list[EventRow] = []
         touched: set[str] = set()
@@ -111,6 +117,10 @@ class EventStore:
             prior = stored.get(event.id)
             if prior is not None:
                 results.append(_repeat(candidate, prior))
+                continue
+            if self._synthetic is not None and is_synthetic(event.id) != self._synthetic:
+                error = mixing_error(event.id, self._synthetic)
+                results.append(LineResult(candidate.line, event.id, Outcome.REJECTED, error))
                 continue
             history = self._histories[event.v_number]
             placed = event.stored_as(seq + 1)
@@ -122,6 +132,8 @@ class EventStore:
                 )
                 continue
             seq += 1
+            if self._synthetic is None:  # the store's first event decides what it holds
+                self._synthetic = is_synthetic(event.id)
             row = event_row(placed, case_seq=case.key, body=body, recorded_at=recorded_at)
             chain = row_hash(chain, row)
             row.append(chain)
