@@ -35,9 +35,11 @@ HEADLINES = [
     ("dublin.transferred", "dublin.transferred"),
     ("dublin.expired", "dublin.expired"),
     ("at_emergency_reception", "at_emergency_reception_end_of_year"),
-    # Not yet: repeated procedures (with_decision, four_or_more, the 80% share). The model
-    # cannot yet reach them (docs/simulation.md, "Calibration: what is not reached yet").
-]
+    ("repeated_procedures.four_or_more", "repeated_procedures_end_of_year.four_or_more"),
+    ("repeated_procedures.two_or_more_or_pending_share",
+     "repeated_procedures_end_of_year.two_or_more_or_pending_share_min"),
+    # Not yet: the people with >= 1 decision (docs/simulation.md, "what is not reached yet").
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from terugkeer.cli.progress import replications_bar
 from terugkeer.simulation.backtest import backtest
 from terugkeer.simulation.calibration import Iteration, calibrate, overrides_toml
 from terugkeer.simulation.loader import load_parameters
@@ -31,10 +32,12 @@ def calibrate_command(
             typer.echo(f"  {figure:<58} {deviation:+7.1%}")
 
     published = json.loads(targets.read_text(encoding="utf-8"))
-    fitted = calibrate(
-        load_parameters(scenario), published, year=year, seeds=list(range(1, seeds + 1)),
-        iterations=iterations, report=show,
-    )  # fmt: skip
+    with replications_bar() as start:
+        fitted = calibrate(
+            load_parameters(scenario), published, year=year, seeds=list(range(1, seeds + 1)),
+            iterations=iterations, report=show,
+            progress=lambda number: start(f"iteration {number}: replications", seeds),
+        )  # fmt: skip
     out.write_text(overrides_toml(fitted), encoding="utf-8")
     typer.echo(f"fitted rates written to {out}")
 

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from terugkeer.cli.context import DatabaseUrl, open_engine
+from terugkeer.cli.progress import replications_bar
 from terugkeer.cli.report_cmd import Language, ReportFormat
 from terugkeer.forecast.caseload import Caseload, default_as_of, read_caseload, recorded_through
 from terugkeer.forecast.chart import forecast_chart
@@ -66,15 +66,10 @@ def forecast_command(
     engine.dispose()
     params = _parameters(scenario, caseload)
     seeds = list(range(1, replications + 1))
-    console = Console(stderr=True)
     typer.echo(_assumptions(caseload, params), err=True)
-    with Progress(
-        TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
-    ) as bar:  # fmt: skip
-        task = bar.add_task("forecast", total=len(seeds))
+    with replications_bar() as start:
         forecast = run_forecast(
-            params, caseload, months, seeds, progress=lambda done: bar.update(task, completed=done)
+            params, caseload, months, seeds, progress=start("replications", len(seeds))
         )
     if output is ReportFormat.JSON:
         document: dict[str, Any] = as_json(forecast, caseload, seeds)
@@ -114,5 +109,6 @@ def _assumptions(caseload: Caseload, params: Parameters) -> str:
     inflow = params.inflow.per_year
     return (
         f"caseload at the end of {caseload.as_of}: {caseload.size:,} open cases in "
-        f"{len(caseload.cohorts):,} cohorts; inflow {inflow.value:,.0f} a year ({inflow.source})"
+        f"{len(caseload.cohorts):,} cohorts, {sum(n for _, n in caseload.away):,} people away "
+        f"in an asylum procedure; inflow {inflow.value:,.0f} a year ({inflow.source})"
     )

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from terugkeer.cli.progress import replications_bar
 from terugkeer.settings import DEFAULT_DATA_DIR
 from terugkeer.simulation.chart import difference_chart, write_chart
 from terugkeer.simulation.compare import Comparison, compare
@@ -42,19 +42,11 @@ def compare_command(
     of the differences (HTML and PNG)."""
     base_params, scenario_params = _load(base), _load(scenario)
     seeds = list(range(1, replications + 1))
-    console = Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(
-        *columns, console=console, transient=True, disable=not console.is_terminal
-    ) as bar:
-        runs = []
-        for name, params in (("base", base_params), ("scenario", scenario_params)):
-            task = bar.add_task(f"replications: {name}", total=len(seeds))
-
-            def advance(done: int, task: TaskID = task) -> None:
-                bar.update(task, completed=done)
-
-            runs.append(replicate(params, seeds, year, progress=advance))
+    with replications_bar() as start:
+        runs = [
+            replicate(params, seeds, year, progress=start(f"replications: {name}", len(seeds)))
+            for name, params in (("base", base_params), ("scenario", scenario_params))
+        ]
     rows = compare(runs[0], runs[1])
     output = Console()
     if not output.is_terminal:

@@ -51,6 +51,16 @@ class Cohort(BaseModel):
     flight_in_days: int | None = None  # days from the caseload's day to that flight
 
 
+class AwayCohort(BaseModel):
+    """People out of the caseload in a new asylum procedure, who may come back to it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    nationality: str
+    decisions: int = 0  # in all their cases, at most MAX_DECISIONS
+    months_away: int = 0  # whole months since their case closed, at most MAX_MONTHS_OPEN
+
+
 def month_of(day: date) -> date:
     return day.replace(day=1)
 
@@ -59,8 +69,10 @@ def months_between(earlier: date, later: date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
-def cohort_of(case_events: Sequence[Event], at: datetime) -> Cohort:
-    """The cohort of one open case at `at` (its events in history order, intake first)."""
+def cohort_of(case_events: Sequence[Event], at: datetime, decisions: int | None = None) -> Cohort:
+    """The cohort of one open case at `at` (its events in history order, intake first).
+    `decisions`: the person's decisions in all their cases, as the repeated-procedure figures
+    count them (EVENTS.md); by default those of this case."""
     state = case_state(case_events, at)
     cutoff = local_date(at)
     pending_kind: dict[str, str] = {}
@@ -109,7 +121,7 @@ def cohort_of(case_events: Sequence[Event], at: datetime) -> Cohort:
         months_open=min(months_between(local_date(state.opened_at), cutoff), MAX_MONTHS_OPEN),
         stance=state.stance,
         location=state.location,
-        decisions=min(state.decisions, MAX_DECISIONS),
+        decisions=min(state.decisions if decisions is None else decisions, MAX_DECISIONS),
         pending=pending_kind.get(pending) if pending else None,
         pending_suspensive=pending in state.suspensive_pending if pending else False,
         return_decision_month=(

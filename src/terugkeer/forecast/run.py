@@ -26,7 +26,7 @@ from terugkeer.simulation.compare import Interval, numeric_figures, prediction_i
 from terugkeer.simulation.model import World
 from terugkeer.simulation.params import Parameters
 from terugkeer.simulation.replications import Figures, import_feed
-from terugkeer.simulation.seeding import seed_caseload
+from terugkeer.simulation.seeding import seed_away, seed_caseload
 
 
 def months_after(as_of: date, months: int) -> list[Period]:
@@ -54,6 +54,7 @@ def forecast_replication(
         with feed.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as stream:
             world = World(params, start, seed, stream.write)
             seed_caseload(world, caseload.cohorts)
+            seed_away(world, caseload.away)
             world.run(until, first_year=start.year)
         received = datetime.combine(until.date(), time(12), UTC)
         engine = import_feed(feed, Path(folder), received=received)
@@ -117,6 +118,7 @@ def as_json(months: list[MonthForecast], caseload: Caseload, seeds: list[int]) -
     return {
         "caseload_at": caseload.as_of.isoformat(),
         "caseload": caseload.size,
+        "away_in_asylum_procedure": sum(count for _, count in caseload.away),
         "replications": len(seeds),
         "interval": "95% prediction interval over the replications",
         "months": [

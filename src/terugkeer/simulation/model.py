@@ -6,6 +6,8 @@ time order and every line is valid for `terugkeer import` in the order written.
 
 from __future__ import annotations
 
+import heapq
+import math
 import random
 from collections.abc import Callable, Generator
 from datetime import UTC, date, datetime, time, timedelta
@@ -35,6 +37,9 @@ class World:
         self.rng = random.Random(f"{seed}:world")
         self.v_numbers: set[str] = set()
         self.persons = 0
+        #: People in a new asylum procedure who will come back: (due day, order, person).
+        self.returning: list[tuple[float, int, Person]] = []
+        self._order = 0
 
     # -- running -----------------------------------------------------------------------------
     def run(
@@ -73,7 +78,13 @@ class World:
                 if self.env.now + gap >= end:
                     break
                 yield self.env.timeout(gap)
-                self.env.process(person_process(self, self._new_person()))
+                if self.returning and self.returning[0][0] <= self.env.now:
+                    # An intake is a person coming back when one is due; the inflow stays the
+                    # published number either way.
+                    _, _, person = heapq.heappop(self.returning)
+                    self.env.process(person_process(self, person.reentering()))
+                else:
+                    self.env.process(person_process(self, self._new_person()))
             yield self.env.timeout(max(end - self.env.now, 0))
 
     def identity(self) -> tuple[random.Random, str]:
@@ -116,7 +127,27 @@ class World:
     def close(self, person: Person, kind: str, data: dict[str, Any]) -> None:
         if person.detained_since is not None:
             self.release(person, "removed" if kind == "departed" else "other")
+        if data.get("reason") == "asylum_procedure":
+            self._into_asylum_procedure(person)
         self.emit(kind, person, data)
+
+    def _into_asylum_procedure(self, person: Person) -> None:
+        """Leaving for a new asylum procedure: the IND's application is recorded in the case
+        that closes. If it will be rejected, the person waits to come back (a new intake in
+        the inflow, when their turn comes) and the rejection opens the new case."""
+        reentry = self.params.reentry
+        reference = person.reference("P")
+        self.emit("procedure_started", person,
+                  {"reference": reference, "kind": "asylum", "suspensive": True})  # fmt: skip
+        if person.rng.random() >= reentry.after_asylum_procedure_share.value:
+            return  # granted, or elsewhere: not back in this caseload
+        person.pending = {"reference": reference, "suspensive": True, "until": math.inf}
+        self.queue_return(person, self.env.now + wait(person.rng, reentry.after_days_mean.value))
+
+    def queue_return(self, person: Person, ready: float) -> None:
+        """`person` (with their pending asylum application) comes back from model day `ready`."""
+        self._order += 1  # ties on the due day go first come, first served
+        heapq.heappush(self.returning, (ready, self._order, person))
 
     def interview(
         self, person: Person, *, first: bool, after: float
@@ -218,6 +249,12 @@ def person_process(world: World, person: Person) -> Generator[simpy.Event, Any, 
     elif person.family:
         data["family"] = person.family
     world.emit("intake", person, data)
+    if person.pending and person.pending["until"] == math.inf:  # back after an asylum procedure
+        yield env.timeout(MINUTE)
+        world.emit("procedure_decided", person,
+                   {"reference": person.pending["reference"], "outcome": "rejected"})  # fmt: skip
+        person.pending = None
+        person.decisions += 1
     yield env.timeout(5 * MINUTE)
     person.location = pick(rng, p.locations.initial)
     if person.track == "dublin" and person.location == "prison":

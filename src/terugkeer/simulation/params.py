@@ -105,6 +105,12 @@ class Outcomes(_Strict):
     absconding_per_year_not_cooperating: Value
     exit_asylum_procedure_per_year: Value
     exit_other_per_year: Value
+    #: Multiplies absconding and independent departure while a procedure is pending: people
+    #: awaiting a decision keep their reception and wait for it.
+    in_procedure_exit_factor: Share
+    #: Multiplies absconding on the asylum track: people whose asylum application was rejected
+    #: stay on in reception and procedures more than those found staying without a permit.
+    asylum_absconding_factor: Share
 
 
 class Dublin(_Strict):
@@ -131,6 +137,13 @@ class Support(_Strict):
     independent_departure_share: Share  # departures with departure/reintegration support
 
 
+class Reentry(_Strict):
+    """People who leave the caseload for a new asylum procedure and, rejected, come back."""
+
+    after_asylum_procedure_share: Share
+    after_days_mean: Value  # from leaving the caseload to the new intake
+
+
 class Parameters(_Strict):
     warm_up_years: Annotated[int, Field(ge=0, le=20)]
     inflow: Inflow
@@ -143,3 +156,4 @@ class Parameters(_Strict):
     outcomes: Outcomes
     dublin: Dublin
     support: Support
+    reentry: Reentry

@@ -143,14 +143,17 @@ def _removable(person: Person, now: float) -> bool:
 def _hazards(world: World, person: Person) -> dict[str, float]:
     o, proc = world.params.outcomes, world.params.procedures
     detained = person.detained_since is not None
+    waiting = o.in_procedure_exit_factor.value if person.pending else 1.0
+    staying = o.asylum_absconding_factor.value if person.track == "asylum" else 1.0
     hazards = {
         "asylum_procedure": o.exit_asylum_procedure_per_year.value,
         "other": o.exit_other_per_year.value,
-        "absconded": 0.0 if detained else (
+        "absconded": 0.0 if detained else waiting * staying * (
             o.absconding_per_year_cooperating.value if person.cooperating
             else o.absconding_per_year_not_cooperating.value
         ),
-        "independent": o.independent_departure_per_year.value if person.cooperating else 0.0,
+        "independent": waiting * o.independent_departure_per_year.value
+        if person.cooperating else 0.0,
         "procedure": 0.0 if person.pending or detained else (
             proc.start_per_year.value * proc.repeat_dampening_share.value ** person.decisions
         ),

@@ -20,7 +20,7 @@ import simpy
 
 from terugkeer.chain_events.countries import NATIONALITY_ONLY
 from terugkeer.domain.calendar import AMSTERDAM, add_months
-from terugkeer.forecast.cohorts import MAX_MONTHS_OPEN, Cohort
+from terugkeer.forecast.cohorts import MAX_MONTHS_OPEN, AwayCohort, Cohort
 from terugkeer.simulation.dublin_path import after_acceptance, dublin_claim, dublin_path
 from terugkeer.simulation.dublin_path import dublin_refused as refused_path
 from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
@@ -44,6 +44,50 @@ def seed_caseload(world: World, cohorts: Iterable[tuple[Cohort, int]]) -> int:
             world.env.process(_continue(world, person, cohort))
             added += 1
     return added
+
+
+def seed_away(world: World, away: Iterable[tuple[AwayCohort, int]]) -> int:
+    """People in a new asylum procedure who may come back: each gets their closed case as
+    history (decisions, the asylum application, the exit) and, if their application will be
+    rejected, a place in the queue of people coming back. Returns how many will."""
+    reentry, back = world.params.reentry, 0
+    as_of = world.emitter.at(-1 / 24).date()
+    for cohort, count in away:
+        left = _day(world, add_months(as_of, -cohort.months_away))
+        for _ in range(count):
+            rng, v_number = world.identity()
+            cooperating = rng.random() < world.params.interviews.cooperating_share_at_intake.value
+            person = Person(
+                v_number=v_number, nationality=cohort.nationality, track="asylum", rng=rng,
+                cooperating=cooperating, decisions=cohort.decisions,
+            )  # fmt: skip
+            day = left - 60
+            intake = {"nationality": cohort.nationality, "track": "asylum"}
+            world.emitter.emit(day, "intake", v_number, intake, "IND")
+            for _ in range(cohort.decisions):
+                reference = person.reference("P")
+                started = {"reference": reference, "kind": "appeal", "suspensive": False}
+                world.emitter.emit(day := day + MINUTE, "procedure_started", v_number, started)
+                decided = {"reference": reference, "outcome": "rejected"}
+                world.emitter.emit(day := day + MINUTE, "procedure_decided", v_number, decided)
+            reference = person.reference("P")
+            world.emitter.emit(
+                left,
+                "procedure_started",
+                v_number,
+                {"reference": reference, "kind": "asylum", "suspensive": True},
+            )
+            world.emitter.emit(left, "exit_without_departure", v_number,
+                               {"reason": "asylum_procedure"})  # fmt: skip
+            # Coming back is decided when leaving; after months away without it, less likely.
+            share, mean = reentry.after_asylum_procedure_share.value, reentry.after_days_mean.value
+            still = share * math.exp(left / mean) if mean else 0.0  # left < 0
+            if rng.random() >= still / (1 - share + still):
+                continue
+            person.pending = {"reference": reference, "suspensive": True, "until": math.inf}
+            world.queue_return(person, ready=wait(rng, mean))
+            back += 1
+    return back
 
 
 def _person(world: World, cohort: Cohort) -> Person:

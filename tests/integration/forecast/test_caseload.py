@@ -19,11 +19,12 @@ from terugkeer.reports.period import Period
 from terugkeer.simulation.loader import load_parameters
 from terugkeer.simulation.model import World
 from terugkeer.simulation.runner import simulate
-from terugkeer.simulation.seeding import seed_caseload
+from terugkeer.simulation.seeding import seed_away, seed_caseload
 from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.schema import ensure_schema
 from terugkeer.store.tables import events
+from tests.integration.lines import line
 from tests.integration.simulation.worlds import small_world
 
 AS_OF = date(2023, 6, 30)
@@ -91,6 +92,7 @@ def test_a_seeded_caseload_reads_back_as_the_same_cohorts(
     with seeded.open("w") as stream:
         world = World(load_parameters(), start, seed=1, write=stream.write)
         assert seed_caseload(world, caseload.cohorts) == caseload.size
+        seed_away(world, caseload.away)
     copy = make_engine(f"sqlite:///{tmp_path / 'copy.db'}")
     ensure_schema(copy)
     _fill(copy, seeded, rules)
@@ -98,6 +100,8 @@ def test_a_seeded_caseload_reads_back_as_the_same_cohorts(
         again = read_caseload(connection, AS_OF)
         seeded_v_numbers = set(connection.execute(select(events.c.v_number)).scalars())
     assert Counter(dict(again.cohorts)) == Counter(dict(caseload.cohorts))
+    assert caseload.away, "the small world has people away in an asylum procedure"
+    assert Counter(dict(again.away)) == Counter(dict(caseload.away))
     # New anonymous people: not one V-number of the store reaches the simulation.
     assert not seeded_v_numbers & real_v_numbers
 
@@ -105,3 +109,34 @@ def test_a_seeded_caseload_reads_back_as_the_same_cohorts(
 def test_a_caseload_crosses_processes_as_json() -> None:
     caseload = Caseload(as_of=AS_OF, cohorts=[], inflow_last_year=None)
     assert Caseload.model_validate_json(caseload.model_dump_json()) == caseload
+
+
+def test_decisions_of_earlier_cases_count_as_the_report_counts_them(
+    engine: Engine, rules: RulesTable
+) -> None:
+    """Someone back after a rejected asylum procedure brings their decisions along."""
+    v = "1000000002"
+    lines = [
+        line("x-1", "intake", v, "2022-01-05T10:00:00+01:00",
+             {"nationality": "SYR", "track": "asylum"}, source="IND"),
+        line("x-2", "procedure_started", v, "2022-01-06T10:00:00+01:00",
+             {"reference": "P1", "kind": "appeal", "suspensive": False}, source="IND"),
+        line("x-3", "procedure_decided", v, "2022-03-06T10:00:00+01:00",
+             {"reference": "P1", "outcome": "rejected"}, source="IND"),
+        line("x-4", "procedure_started", v, "2022-05-01T10:00:00+02:00",
+             {"reference": "P2", "kind": "asylum", "suspensive": True}, source="IND"),
+        line("x-5", "exit_without_departure", v, "2022-05-01T10:00:00+02:00",
+             {"reason": "asylum_procedure"}, source="IND"),
+        line("x-6", "intake", v, "2023-02-01T10:00:00+01:00",
+             {"nationality": "SYR", "track": "asylum"}, source="IND"),
+        line("x-7", "procedure_decided", v, "2023-02-01T10:01:00+01:00",
+             {"reference": "P2", "outcome": "rejected"}, source="IND"),
+    ]  # fmt: skip
+    assert import_lines(lines, EventStore(engine, rules), clock=lambda: RECEIVED).rejected == []
+    with engine.connect() as connection:
+        caseload = read_caseload(connection, AS_OF)
+        reported = key_figures(connection, Period(AS_OF, AS_OF), today=AS_OF)
+    [(cohort, count)] = caseload.cohorts
+    assert (cohort.decisions, count) == (2, 1)
+    assert cohort.months_open == 4  # the open case, not the first one
+    assert reported["repeated_procedures"]["with_decision"] == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -84,3 +86,29 @@ def test_a_scenario_inflow_is_the_inflow_of_the_simulated_year(
     in_2023 = sum('"occurred_at":"2023-' in line for line in intakes)
     assert 60 < in_2022 < 140  # the warm-up history: 100 a year
     assert 1300 < in_2023 < 1700  # per_year: 1,500
+
+
+def test_people_come_back_after_a_rejected_asylum_procedure(
+    tmp_path: Path, short: Parameters
+) -> None:
+    """A re-entry is the same V-number with a new intake; the rejection that brought them
+    back opens the new case and counts among their decisions; the inflow stays the inflow."""
+    out = tmp_path / "sim.jsonl"
+    simulate(short, date(2023, 1, 1), date(2023, 12, 31), seed=4, out=out)
+    lines = [json.loads(text) for text in out.read_text().splitlines()]
+    intakes = Counter(line["v_number"] for line in lines if line["type"] == "intake")
+    back = [v for v, n in intakes.items() if n > 1]
+    assert len(back) > 20
+    person = [line for line in lines if line["v_number"] == back[0]]
+    second = [i for i, line in enumerate(person) if line["type"] == "intake"][1]
+    left, rejection = person[second - 1], person[second + 1]
+    assert (left["type"], left["data"]["reason"]) == ("exit_without_departure", "asylum_procedure")
+    assert rejection["type"] == "procedure_decided"
+    started = [line for line in person[:second] if line["type"] == "procedure_started"]
+    assert started[-1]["data"] == {
+        "reference": rejection["data"]["reference"], "kind": "asylum", "suspensive": True,
+    }  # fmt: skip
+    in_2023 = sum(
+        1 for line in lines if line["type"] == "intake" and line["occurred_at"] >= "2023-"
+    )
+    assert 1300 < in_2023 < 1700  # re-entries take their place in the 1,500, not on top
