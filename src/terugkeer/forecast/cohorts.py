@@ -48,7 +48,7 @@ class Cohort(BaseModel):
     dublin_member_state: str | None = None
     dublin_accepted_month: date | None = None
     flight_escort: str | None = None  # of the booked flight still to come, if any
-    flight_in_days: int | None = None  # days from the caseload's day to that flight
+    flight_in_weeks: int | None = None  # 0: within 7 days of the caseload's day, 1: 8-14, ...
 
 
 class AwayCohort(BaseModel):
@@ -110,8 +110,10 @@ def cohort_of(case_events: Sequence[Event], at: datetime, decisions: int | None 
     pending = state.pending_procedures[-1] if state.pending_procedures else None
     # A flight dated on or before the caseload's day that did not close the case is past.
     ahead = sorted((day, escort) for day, escort in flights.values() if day > cutoff)
-    flight = {"flight_escort": ahead[0][1], "flight_in_days": (ahead[0][0] - cutoff).days} \
-        if ahead else {}  # fmt: skip
+    # Only the week: a day and a route would point at one person's removal.
+    flight = {} if not ahead else {
+        "flight_escort": ahead[0][1], "flight_in_weeks": ((ahead[0][0] - cutoff).days - 1) // 7,
+    }  # fmt: skip
     open_requests = [requested[r] for r in state.open_document_requests if r in requested]
     valid_until = state.travel_document_valid_until
     return Cohort(

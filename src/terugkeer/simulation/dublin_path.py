@@ -71,7 +71,8 @@ def after_acceptance(
     if draw < shares[0]:
         transfer = accepted + rng.uniform(max(14, elapsed), TRANSFER_LATEST_DAY)
         yield env.timeout(max(transfer - 7 - env.now, MINUTE))
-        world.book_flight(person, state, days_ahead=7, escort="kmar")
+        # A week ahead, or less when the window is nearly over: the flight is the transfer's.
+        world.book_flight(person, state, days_ahead=max(transfer - env.now, 0), escort="kmar")
         yield env.timeout(max(transfer - env.now, MINUTE))
         forced = rng.random() < world.params.removal.dublin_forced_share.value
         world.close(person, "departed", {

@@ -15,6 +15,7 @@ from typing import Any
 
 import simpy
 
+from terugkeer.chain_events.countries import NATIONALITY_ONLY
 from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.provenance import synthetic_v_number
 from terugkeer.simulation.dublin_path import dublin_path
@@ -136,6 +137,11 @@ class World:
         that closes. If it will be rejected, the person waits to come back (a new intake in
         the inflow, when their turn comes) and the rejection opens the new case."""
         reentry = self.params.reentry
+        if person.pending is not None:  # an appeal still running ends with the new application
+            withdrawn = {"reference": person.pending["reference"], "outcome": "withdrawn"}
+            self.emit("procedure_decided", person, withdrawn)
+            person.pending = None
+            person.decisions += 1
         reference = person.reference("P")
         self.emit("procedure_started", person,
                   {"reference": reference, "kind": "asylum", "suspensive": True})  # fmt: skip
@@ -161,6 +167,18 @@ class World:
         self.emit(
             "interview", person, {"kind": "first" if first else "follow_up", "stance": stance}
         )
+
+    def destination(self, person: Person) -> str:
+        """The country a person returns to: their nationality, or for a stateless person or one
+        of unknown nationality (XXA, XXX: not countries) a country drawn once from the mix."""
+        if person.nationality not in NATIONALITY_ONLY:
+            return person.nationality
+        if person.return_country is None:
+            choices = {k: v for k, v in self.params.population.nationality.shares.items()
+                       if k not in NATIONALITY_ONLY}  # fmt: skip
+            names = list(choices)
+            person.return_country = person.rng.choices(names, [choices[n] for n in names])[0]
+        return person.return_country
 
     def book_flight(
         self, person: Person, destination: str, *, days_ahead: float, escort: str
@@ -214,7 +232,7 @@ class World:
             self.cancel_flight(person, pick(person.rng, self.params.removal.cancellation_reason))
             return False
         yield self.env.timeout(MINUTE)
-        self.close(person, "departed", {"mode": "forced", "destination": person.nationality,
+        self.close(person, "departed", {"mode": "forced", "destination": self.destination(person),
                                         "evidence": "escorted"})  # fmt: skip
         return True
 
@@ -231,12 +249,13 @@ class World:
             )
         if rng.random() < p.removal.independent_flight_share.value:
             self.book_flight(
-                person, person.nationality, days_ahead=FLIGHT_NOTICE_DAYS, escort="none"
+                person, self.destination(person), days_ahead=FLIGHT_NOTICE_DAYS, escort="none"
             )
             yield self.env.timeout(FLIGHT_NOTICE_DAYS)
         else:
             yield self.env.timeout(rng.uniform(1, 14))
-        self.close(person, "departed", {"mode": "independent", "destination": person.nationality,
+        self.close(person, "departed", {"mode": "independent",
+                                        "destination": self.destination(person),
                                         "evidence": "iom_confirmation"})  # fmt: skip
 
 

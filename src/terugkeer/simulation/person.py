@@ -55,16 +55,17 @@ class Person:
     location: str = "azc"
     leaves_emergency: float = math.inf
     counters: dict[str, int] = field(default_factory=dict)
+    return_country: str | None = None  # for XXA/XXX nationalities (World.destination)
 
     def reentering(self) -> Person:
         """The same person at a new intake, after a rejected asylum procedure: their V-number,
-        random stream, references, decisions and stance go on; the case's own state starts
-        afresh."""
+        random stream, references, decisions and stance go on; the case's own state (its
+        documents too: the new case has none recorded) starts afresh."""
         return Person(
             v_number=self.v_number, nationality=self.nationality, track="asylum", rng=self.rng,
             cooperating=self.cooperating, decisions=self.decisions, pending=self.pending,
             unaccompanied_minor=False, family=self.family, intake_source="IND",
-            document_until=self.document_until, counters=self.counters,
+            counters=self.counters, return_country=self.return_country,
         )  # fmt: skip
 
     def has_document(self, on: float) -> bool:

@@ -115,7 +115,7 @@ def return_loop(
         elif step == "cancel":
             world.cancel_flight(person, "procedure" if person.pending else "document")
         elif step == "book":
-            world.book_flight(person, person.nationality, days_ahead=FLIGHT_NOTICE_DAYS,
+            world.book_flight(person, world.destination(person), days_ahead=FLIGHT_NOTICE_DAYS,
                               escort="kmar")  # fmt: skip
         elif step == "flight" and (yield from world.fly(person)):
             return

@@ -117,103 +117,97 @@ def _day(world: World, month: date, latest: float = -1 / 24) -> float:
 
 
 def _history(world: World, person: Person, cohort: Cohort) -> None:
-    """The caseload's state as events dated before day 0, in time order per person."""
-    facts: list[tuple[float, str, dict[str, Any]]] = []
+    """The caseload's state as events dated before day 0, in time order per person. Each fact
+    is (day, type, data, tag); the person's state is set from the tagged facts' final days."""
+    facts: list[tuple[float, str, dict[str, Any], str]] = []
+    as_of = world.emitter.at(-1 / 24).date()  # the caseload's day; model day 0 is the next
     if cohort.location:
-        facts.append((-2.0, "location_changed", {"kind": cohort.location}))
+        facts.append((-2.0, "location_changed", {"kind": cohort.location}, ""))
     for _ in range(cohort.decisions):
         reference = person.reference("P")
+        started = {"reference": reference, "kind": "appeal", "suspensive": False}
+        facts.append((-3.0, "procedure_started", started, ""))
         facts.append(
-            (
-                -3.0,
-                "procedure_started",
-                {"reference": reference, "kind": "appeal", "suspensive": False},
-            )
+            (-3.0, "procedure_decided", {"reference": reference, "outcome": "rejected"}, "")
         )
-        facts.append((-3.0, "procedure_decided", {"reference": reference, "outcome": "rejected"}))
     if cohort.pending:
-        kind = cohort.pending if cohort.pending in world.params.procedures.decision_days_mean \
-            else "other"  # fmt: skip
         reference = person.reference("P")
-        days = wait(person.rng, world.params.procedures.decision_days_mean[kind].value)
-        person.pending = {"reference": reference, "suspensive": cohort.pending_suspensive,
-                          "until": days + MINUTE}  # fmt: skip
         facts.append((-2.0, "procedure_started", {
             "reference": reference, "kind": cohort.pending, "suspensive": cohort.pending_suspensive,
-        }))  # fmt: skip
+        }, ""))  # fmt: skip
+        if cohort.track != "dublin":  # the Dublin track has no procedures of its own
+            means = world.params.procedures.decision_days_mean
+            days = wait(person.rng, means.get(cohort.pending, means["other"]).value)
+            person.pending = {"reference": reference, "suspensive": cohort.pending_suspensive,
+                              "until": days + MINUTE}  # fmt: skip
     if cohort.return_decision_month and cohort.track != "dublin":
-        decided = _day(world, cohort.return_decision_month, latest=-3.5)
         term = cohort.departure_term_days or 0
-        facts.append((decided, "return_decision", {"departure_term_days": term}))
-        person.return_term_ends = world.start_of_day_after(decided, term + 1)
-    if cohort.released_month:  # as return_path does after a release: no new detention soon
-        released = _day(world, cohort.released_month)
-        person.return_term_ends = max(person.return_term_ends, released + RELEASE_PAUSE_DAYS)
+        decided = _day(world, cohort.return_decision_month, latest=-3.5)
+        facts.append((decided, "return_decision", {"departure_term_days": term}, "decision"))
     if cohort.document_valid_until_month:
         until = max(cohort.document_valid_until_month.replace(day=MID_MONTH),
-                    world.emitter.at(0).date() + timedelta(days=1))  # fmt: skip
+                    as_of + timedelta(days=2))  # fmt: skip
         person.document_until = world.day(datetime.combine(until, time(), AMSTERDAM))
         facts.append((-2.0, "travel_document_valid",
-                      {"kind": "passport", "valid_until": until.isoformat()}))  # fmt: skip
+                      {"kind": "passport", "valid_until": until.isoformat()}, ""))  # fmt: skip
+    request = ""
     if cohort.open_request_month and cohort.nationality not in NATIONALITY_ONLY:
-        filed = _day(world, cohort.open_request_month)
-        reference = person.reference("D")
-        facts.append((filed, "document_requested", {
-            "reference": reference, "kind": "laissez_passer", "country": cohort.nationality,
-        }))  # fmt: skip
-        person.request = _open_request(world, person, reference, filed)
+        request = person.reference("D")
+        facts.append((_day(world, cohort.open_request_month), "document_requested", {
+            "reference": request, "kind": "laissez_passer", "country": cohort.nationality,
+        }, "request"))  # fmt: skip
     elif cohort.document_requested and cohort.nationality not in NATIONALITY_ONLY:
         # An earlier request, withdrawn unanswered: the model files no second one.
         reference = person.reference("D")
         facts.append((-5.0, "document_requested", {
             "reference": reference, "kind": "laissez_passer", "country": cohort.nationality,
-        }))  # fmt: skip
-        facts.append((-4.0, "document_answered", {"reference": reference, "result": "withdrawn"}))
+        }, ""))  # fmt: skip
+        facts.append((-4.0, "document_answered",
+                      {"reference": reference, "result": "withdrawn"}, ""))  # fmt: skip
     if cohort.released_month:
         released = _day(world, cohort.released_month)
-        facts.append((released - 30, "detention_started", {"ground": "vw59"}))
-        facts.append((released, "detention_ended", {"reason": "maximum_term"}))
+        facts.append((released - 30, "detention_started", {"ground": "vw59"}, ""))
+        facts.append((released, "detention_ended", {"reason": "maximum_term"}, "released"))
     if cohort.detained_since_month:
-        person.detained_since = _day(world, cohort.detained_since_month)
-        if world.detention.count < world.detention.capacity:
-            person.detention_request = world.detention.request()
-        person.book_at = wait(person.rng, world.params.removal.detention_to_flight_days_mean.value)
-        facts.append((person.detained_since, "detention_started", {"ground": "vw59"}))
+        since = _day(world, cohort.detained_since_month)
+        facts.append((since, "detention_started", {"ground": "vw59"}, "detained"))
     facts += _dublin_history(world, cohort)
-    if cohort.flight_escort and cohort.flight_in_days:
+    if cohort.flight_escort and cohort.flight_in_weeks is not None:
+        # Only the week is known: the day within it is drawn (days 1-7 of that week ahead).
+        ahead = 7 * cohort.flight_in_weeks + person.rng.randint(1, 7)
         destination = cohort.dublin_member_state if cohort.track == "dublin" else None
-        flight_date = world.emitter.at(-1 / 24).date() + timedelta(days=cohort.flight_in_days)
         reference = person.reference("F")
         facts.append((-1.0, "flight_booked", {
-            "reference": reference, "date": flight_date.isoformat(),
-            "destination": destination or cohort.nationality, "escort": cohort.flight_escort,
-        }))  # fmt: skip
+            "reference": reference, "date": (as_of + timedelta(days=ahead)).isoformat(),
+            "destination": destination or world.destination(person),
+            "escort": cohort.flight_escort,
+        }, ""))  # fmt: skip
         # On the flight's day, at a time of day of its own (the model books whole days ahead).
-        departs = cohort.flight_in_days - 1 + person.rng.random()
+        departs = ahead - 1 + person.rng.random()
         if cohort.detained_since_month and cohort.track != "dublin":
             person.flight = {"reference": reference, "date": departs}
         else:
             person.flight = {"reference": reference, "date": departs, "ahead": True}
     if cohort.stance:
-        facts.append((-1.0, "interview", {"kind": "first", "stance": cohort.stance}))
+        facts.append((-1.0, "interview", {"kind": "first", "stance": cohort.stance}, ""))
     facts.sort(key=lambda fact: fact[0])
     # The intake opens the month `months_open` before the caseload's day; a case open longer
     # than the cohorts tell apart starts before its oldest dated fact. Facts placed relative to
     # another (a claim before its acceptance) move up behind the intake, keeping their order.
-    as_of = world.emitter.at(-1 / 24).date()  # the caseload's day; model day 0 is the next
     first_month = add_months(as_of, -cohort.months_open).replace(day=1)
     opened = world.day(datetime.combine(first_month, time(hour=12), AMSTERDAM))
     if cohort.months_open == MAX_MONTHS_OPEN and facts:
         opened = min(opened, facts[0][0] - 1)
     previous = opened
-    for index, (day, kind, data) in enumerate(facts):
+    for index, (day, kind, data, tag) in enumerate(facts):
         previous = max(day, previous + MINUTE)
-        facts[index] = (previous, kind, data)
+        facts[index] = (previous, kind, data, tag)
+    _state_from(world, person, cohort, {tag: day for day, _, _, tag in facts if tag}, request)
     intake: dict[str, Any] = {"nationality": cohort.nationality, "track": cohort.track}
     if cohort.unaccompanied_minor:
         intake["unaccompanied_minor"] = True
     world.emitter.emit(opened, "intake", person.v_number, intake, "IND")
-    for day, kind, data in facts:
+    for day, kind, data, _ in facts:
         world.emitter.emit(day, kind, person.v_number, data)
     if person.location == "emergency_reception":
         person.leaves_emergency = wait(
@@ -221,20 +215,40 @@ def _history(world: World, person: Person, cohort: Cohort) -> None:
         )
 
 
-def _dublin_history(world: World, cohort: Cohort) -> list[tuple[float, str, dict[str, Any]]]:
+def _state_from(
+    world: World, person: Person, cohort: Cohort, days: dict[str, float], request: str
+) -> None:
+    """The person's state from the days the tagged facts were written at."""
+    if "decision" in days:  # RULES.md §1: removable from the day after decision date + term
+        term = cohort.departure_term_days or 0
+        person.return_term_ends = world.start_of_day_after(days["decision"], term + 1)
+    if "released" in days:  # as return_path does after a release: no new detention soon
+        pause = days["released"] + RELEASE_PAUSE_DAYS
+        person.return_term_ends = max(person.return_term_ends, pause)
+    if "request" in days:
+        person.request = _open_request(world, person, request, days["request"])
+    if "detained" in days:
+        person.detained_since = days["detained"]
+        if world.detention.count < world.detention.capacity:
+            person.detention_request = world.detention.request()
+        person.book_at = wait(person.rng, world.params.removal.detention_to_flight_days_mean.value)
+
+
+def _dublin_history(world: World, cohort: Cohort) -> list[tuple[float, str, dict[str, Any], str]]:
     state = cohort.dublin_member_state
     if cohort.track != "dublin" or not cohort.dublin_stage or not state:
         return []
     claim = {"member_state": state, "kind": "take_back"}
     if cohort.dublin_stage == "claimed":
-        return [(-30.0, "dublin_claim", claim)]
+        return [(-30.0, "dublin_claim", claim, "")]
     if cohort.dublin_stage == "refused":
-        return [(-40.0, "dublin_claim", claim), (-10.0, "dublin_refused", {"member_state": state})]
+        refused = {"member_state": state}
+        return [(-40.0, "dublin_claim", claim, ""), (-10.0, "dublin_refused", refused, "")]
     assert cohort.dublin_accepted_month is not None
     accepted = _day(world, cohort.dublin_accepted_month)
     return [
-        (accepted - 30, "dublin_claim", claim),
-        (accepted, "dublin_accepted", {"member_state": state, "implicit": False}),
+        (accepted - 30, "dublin_claim", claim, ""),
+        (accepted, "dublin_accepted", {"member_state": state, "implicit": False}, ""),
     ]
 
 
@@ -283,7 +297,8 @@ def _continue(world: World, person: Person, cohort: Cohort) -> Generator[simpy.E
         yield env.timeout(1 + rng.random())
         term = 0 if person.track == "criminal" else 28
         world.emit("return_decision", person, {"departure_term_days": term})
-        person.return_term_ends = world.start_of_day_after(env.now, term + 1)
+        ends = world.start_of_day_after(env.now, term + 1)
+        person.return_term_ends = max(person.return_term_ends, ends)  # a pause may run longer
     interviewed = cohort.stance is not None
     mean = (
         p.interviews.follow_up_every_days_mean
@@ -312,8 +327,9 @@ def _depart_on_booked_flight(
             "dublin_transfer": True, "evidence": "escorted" if forced else "kmar_exit_check",
         })  # fmt: skip
         return
-    world.close(person, "departed", {"mode": "independent", "destination": person.nationality,
-                                     "evidence": "iom_confirmation"})  # fmt: skip
+    departed = {"mode": "independent", "destination": world.destination(person),
+                "evidence": "iom_confirmation"}  # fmt: skip
+    world.close(person, "departed", departed)
 
 
 def _request_at(world: World, person: Person, cohort: Cohort) -> float:

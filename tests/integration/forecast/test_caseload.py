@@ -3,6 +3,7 @@ handed to the simulator comes back out of the store it writes as the same cohort
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -13,11 +14,13 @@ from sqlalchemy import Engine, select
 from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.rules import RulesTable
 from terugkeer.forecast.caseload import Caseload, default_as_of, read_caseload
+from terugkeer.forecast.cohorts import Cohort
 from terugkeer.importing.service import import_lines
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
 from terugkeer.simulation.loader import load_parameters
 from terugkeer.simulation.model import World
+from terugkeer.simulation.replications import import_feed
 from terugkeer.simulation.runner import simulate
 from terugkeer.simulation.seeding import seed_away, seed_caseload
 from terugkeer.store.engine import make_engine
@@ -140,3 +143,29 @@ def test_decisions_of_earlier_cases_count_as_the_report_counts_them(
     assert (cohort.decisions, count) == (2, 1)
     assert cohort.months_open == 4  # the open case, not the first one
     assert reported["repeated_procedures"]["with_decision"] == 1
+
+
+def test_stateless_people_and_unknown_nationalities_leave_for_a_country(tmp_path: Path) -> None:
+    """XXA and XXX are nationalities, not destinations: a forecast of a real caseload with
+    them must still write only valid departures and flights."""
+    cohorts = [
+        (Cohort(track="asylum", nationality="XXX", stance="cooperating", months_open=3,
+                return_decision_month=date(2023, 3, 1), departure_term_days=28,
+                flight_escort="none", flight_in_weeks=0), 40),
+        (Cohort(track="regular", nationality="XXA", stance="cooperating", months_open=5), 40),
+        (Cohort(track="criminal", nationality="XXA", stance="not_cooperating", months_open=2,
+                return_decision_month=date(2023, 4, 1), departure_term_days=0,
+                document_valid_until_month=date(2024, 1, 1),
+                detained_since_month=date(2023, 6, 1)), 40),
+    ]  # fmt: skip
+    feed = tmp_path / "feed.jsonl"
+    start = datetime.combine(AS_OF + timedelta(days=1), time(), AMSTERDAM)
+    with feed.open("w") as stream:
+        world = World(load_parameters(), start, seed=3, write=stream.write)
+        seed_caseload(world, cohorts)
+        world.env.run(until=120)  # no inflow process: only the seeded caseload
+    import_feed(feed, tmp_path, received=RECEIVED)  # raises on any rejected line
+    lines = [json.loads(text) for text in feed.read_text().splitlines()]
+    departures = [line["data"] for line in lines if line["type"] == "departed"]
+    assert len(departures) > 20
+    assert not {d["destination"] for d in departures} & {"XXA", "XXX"}

@@ -91,3 +91,18 @@ def test_alike_cases_of_different_people_are_one_cohort() -> None:
     first, second = Case("2023-03-03", track="regular"), Case("2023-03-20", track="regular")
     assert cohort_of(first.events, AS_OF) == cohort_of(second.events, AS_OF)
     assert "v_number" not in Cohort.model_fields
+
+
+def test_a_flight_ahead_is_kept_only_to_its_week() -> None:
+    case = Case("2023-05-01", track="asylum")
+    case.add("flight_booked", "2023-06-20", reference="F1", date="2023-07-10",
+             destination="MAR", escort="kmar")  # fmt: skip
+    case.add("flight_booked", "2023-06-21", reference="F2", date="2023-07-02",
+             destination="MAR", escort="none")  # fmt: skip
+    case.add("flight_cancelled", "2023-06-22", reference="F2", reason="medical")
+    cohort = cohort_of(case.events, AS_OF)
+    assert (cohort.flight_escort, cohort.flight_in_weeks) == ("kmar", 1)  # 10 days: week 2
+    gone = Case("2023-05-01", track="asylum")
+    gone.add("flight_booked", "2023-06-20", reference="F1", date="2023-06-30",
+             destination="MAR", escort="kmar")  # fmt: skip
+    assert cohort_of(gone.events, AS_OF).flight_escort is None  # its day has passed
