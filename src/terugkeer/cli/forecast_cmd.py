@@ -49,6 +49,7 @@ def forecast_command(
     """Project the key figures month by month from the store's current caseload, with 95%
     prediction intervals over replications of the simulator. Works on aggregate cohorts of
     the caseload only: it forecasts flows and stocks, never anything about a person."""
+    _parameters(scenario, None)  # a bad scenario is refused before the store is read
     engine = open_engine(database_url, migrate=False)
     with engine.connect() as connection:
         try:
@@ -92,11 +93,11 @@ def forecast_command(
     typer.echo(f"chart: {html} and {png}", err=True)
 
 
-def _parameters(scenario: Path | None, caseload: Caseload) -> Parameters:
+def _parameters(scenario: Path | None, caseload: Caseload | None) -> Parameters:
     """The model's parameters with the inflow of the last twelve months, when the store has
     them; a scenario comes on top (its `factor` scales the observed inflow)."""
     observed = None
-    if caseload.inflow_last_year is not None:
+    if caseload is not None and caseload.inflow_last_year is not None:
         source = f"observed: intakes in the 12 months up to {caseload.as_of} in the store"
         observed = {"inflow": {"per_year": {"value": caseload.inflow_last_year, "source": source}}}
     try:

@@ -122,3 +122,13 @@ def test_an_empty_store_is_refused_with_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["forecast", "--database-url", url, "--chart", str(tmp_path)])
     assert result.exit_code == 2
     assert "holds no events" in result.output
+
+
+def test_a_bad_scenario_is_refused_with_the_file_and_the_parameter(tmp_path: Path) -> None:
+    bad = tmp_path / "typo.toml"
+    bad.write_text("[outcomes]\nabsconding_per_yeer = { value = 1 }\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "forecast", "--database-url", f"sqlite:///{tmp_path / 'none.db'}", "--scenario", str(bad),
+    ])  # fmt: skip
+    assert result.exit_code == 2
+    assert "typo.toml" in result.output and "absconding_per_yeer" in result.output
