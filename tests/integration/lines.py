@@ -6,6 +6,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from terugkeer.importing.service import ImportSummary, import_lines
+from terugkeer.store.event_store import EventStore
+
 #: The import's notion of "now" in tests: after every occurred_at used here.
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -37,3 +40,8 @@ def intake(event_id: str, v_number: str, at: str, nationality: str = "MAR") -> s
 def departed(event_id: str, v_number: str, at: str) -> str:
     data = {"mode": "independent", "destination": "MAR", "evidence": "iom_confirmation"}
     return line(event_id, "departed", v_number, at, data, source="IOM")
+
+
+def run(store: EventStore, *lines: str) -> ImportSummary:
+    """Import `lines` into `store`, received at NOW."""
+    return import_lines(list(lines), store, clock=lambda: NOW)

@@ -9,10 +9,8 @@ spread between them is the interval the forecast shows.
 
 from __future__ import annotations
 
-import multiprocessing
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -25,7 +23,7 @@ from terugkeer.reports.period import Period
 from terugkeer.simulation.compare import Interval, numeric_figures, prediction_interval
 from terugkeer.simulation.model import World
 from terugkeer.simulation.params import Parameters
-from terugkeer.simulation.replications import Figures, import_feed
+from terugkeer.simulation.replications import Figures, import_feed, in_parallel
 from terugkeer.simulation.seeding import seed_away, seed_caseload
 
 
@@ -96,20 +94,8 @@ def run_forecast(
     progress: Callable[[int], None] | None = None,
 ) -> list[MonthForecast]:
     payload = (params.model_dump_json(), caseload.model_dump_json())
-    runs: list[list[Figures]] = []
-    if workers <= 1 or len(seeds) == 1:
-        for seed in seeds:
-            runs.append(forecast_replication(*payload, seed, months))
-            if progress:
-                progress(len(runs))
-        return summarise(runs)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(forecast_replication, *payload, seed, months) for seed in seeds]
-        for future in futures:
-            runs.append(future.result())
-            if progress:
-                progress(len(runs))
+    calls = [(*payload, seed, months) for seed in seeds]
+    runs = in_parallel(forecast_replication, calls, workers=workers, progress=progress)
     return summarise(runs)
 
 

@@ -74,11 +74,7 @@ def after_acceptance(
         # A week ahead, or less when the window is nearly over: the flight is the transfer's.
         world.book_flight(person, state, days_ahead=max(transfer - env.now, 0), escort="kmar")
         yield env.timeout(max(transfer - env.now, MINUTE))
-        forced = rng.random() < world.params.removal.dublin_forced_share.value
-        world.close(person, "departed", {
-            "mode": "forced" if forced else "independent", "destination": state,
-            "dublin_transfer": True, "evidence": "escorted" if forced else "kmar_exit_check",
-        })  # fmt: skip
+        transferred(world, person, state)
     elif draw < shares[0] + shares[1]:
         absconds = accepted + rng.uniform(max(10, elapsed), TRANSFER_LATEST_DAY)
         yield env.timeout(max(absconds - env.now, MINUTE))
@@ -88,6 +84,15 @@ def after_acceptance(
         exit_wait = wait(rng, p.exit_after_deadline_days_mean.value)
         yield env.timeout(max(accepted + DEADLINE_SAFE_DAY - env.now, 0) + exit_wait)
         world.close(person, "exit_without_departure", {"reason": "asylum_procedure"})
+
+
+def transferred(world: World, person: Person, state: str) -> None:
+    """The transfer to `state` takes place: escorted (forced) or under KMar's exit check."""
+    forced = person.rng.random() < world.params.removal.dublin_forced_share.value
+    world.close(person, "departed", {
+        "mode": "forced" if forced else "independent", "destination": state,
+        "dublin_transfer": True, "evidence": "escorted" if forced else "kmar_exit_check",
+    })  # fmt: skip
 
 
 def _still_ahead(elapsed: float, first: float, last: float) -> float:

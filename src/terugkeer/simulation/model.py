@@ -254,6 +254,9 @@ class World:
             yield self.env.timeout(FLIGHT_NOTICE_DAYS)
         else:
             yield self.env.timeout(rng.uniform(1, 14))
+        self.departed_independently(person)
+
+    def departed_independently(self, person: Person) -> None:
         self.close(person, "departed", {"mode": "independent",
                                         "destination": self.destination(person),
                                         "evidence": "iom_confirmation"})  # fmt: skip

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
@@ -28,6 +28,7 @@ from terugkeer.store.event_store import EventStore
 from terugkeer.store.schema import ensure_schema
 
 Figures = dict[str, Any]
+T = TypeVar("T")
 
 
 def replication(params_json: str, seed: int, year: int) -> Figures:
@@ -69,21 +70,32 @@ def replicate(
     progress: Callable[[int], None] | None = None,
 ) -> list[Figures]:
     """Key figures of `year` for each seed, in seed order."""
-    seeds = list(seeds)
     payload = params.model_dump_json()
-    if workers <= 1 or len(seeds) == 1:
-        results = []
-        for done, seed in enumerate(seeds, start=1):
-            results.append(replication(payload, seed, year))
+    calls = [(payload, seed, year) for seed in seeds]
+    return in_parallel(replication, calls, workers=workers, progress=progress)
+
+
+def in_parallel(
+    function: Callable[..., T],
+    calls: list[tuple[Any, ...]],
+    *,
+    workers: int = 2,
+    progress: Callable[[int], None] | None = None,
+) -> list[T]:
+    """`function(*call)` for each call, in spawned processes over `workers` cores (one process
+    when there is one call or one worker); results in call order, `progress(done)` after each."""
+    results: list[T] = []
+    if workers <= 1 or len(calls) == 1:
+        for call in calls:
+            results.append(function(*call))
             if progress:
-                progress(done)
+                progress(len(results))
         return results
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(replication, payload, seed, year) for seed in seeds]
-        results = []
-        for done, future in enumerate(futures, start=1):
+        futures = [pool.submit(function, *call) for call in calls]
+        for future in futures:
             results.append(future.result())
             if progress:
-                progress(done)
-        return results
+                progress(len(results))
+    return results

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 DETENTION_MAX_DAYS = 180  # Return Directive art. 15: 6 months before any extension
 FLIGHT_NOTICE_DAYS = 7
 RELEASE_PAUSE_DAYS = 60  # assumption: after a release at the maximum term
+NOT_NATIONAL_SHARE = 0.15  # assumption: of the requests not confirmed, answered "not national"
 
 
 def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, None]:
@@ -216,7 +217,7 @@ def _request(world: World, person: Person) -> None:
             "result": "confirmed",
             "answer_at": now + wait(rng, d.answer_days_mean.value) + MINUTE,
         }
-    elif rng.random() < 0.15:
+    elif rng.random() < NOT_NATIONAL_SHARE:
         person.request = {
             "reference": reference,
             "result": "not_national",

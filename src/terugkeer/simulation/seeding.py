@@ -21,10 +21,15 @@ import simpy
 from terugkeer.chain_events.countries import NATIONALITY_ONLY
 from terugkeer.domain.calendar import AMSTERDAM, add_months
 from terugkeer.forecast.cohorts import MAX_MONTHS_OPEN, AwayCohort, Cohort
-from terugkeer.simulation.dublin_path import after_acceptance, dublin_claim, dublin_path
+from terugkeer.simulation.dublin_path import (
+    after_acceptance,
+    dublin_claim,
+    dublin_path,
+    transferred,
+)
 from terugkeer.simulation.dublin_path import dublin_refused as refused_path
 from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
-from terugkeer.simulation.return_path import RELEASE_PAUSE_DAYS, return_loop
+from terugkeer.simulation.return_path import NOT_NATIONAL_SHARE, RELEASE_PAUSE_DAYS, return_loop
 
 if TYPE_CHECKING:
     from terugkeer.simulation.model import World
@@ -263,8 +268,8 @@ def _open_request(world: World, person: Person, reference: str, filed: float) ->
     waiting = math.exp(filed / mean) if mean else 0.0  # filed ≤ 0: the chance of no answer yet
     weights = (
         share.value * waiting,
-        (1 - share.value) * 0.15 * waiting,
-        (1 - share.value) * 0.85,
+        (1 - share.value) * NOT_NATIONAL_SHARE * waiting,
+        (1 - share.value) * (1 - NOT_NATIONAL_SHARE),
     )
     draw = rng.random() * sum(weights)
     if draw >= weights[0] + weights[1]:
@@ -280,7 +285,7 @@ def _continue(world: World, person: Person, cohort: Cohort) -> Generator[simpy.E
         yield from _depart_on_booked_flight(world, person, cohort)
         return
     if cohort.track == "dublin":
-        state = cohort.dublin_member_state or pick(person.rng, world.params.dublin.member_state)
+        state = _member_state(world, person, cohort)
         if cohort.dublin_stage == "claimed":
             yield from dublin_claim(world, person, state, claimed=True)
         elif cohort.dublin_stage == "refused":
@@ -320,16 +325,13 @@ def _depart_on_booked_flight(
     yield world.env.timeout(person.flight["date"])
     person.flight = None
     if cohort.track == "dublin":
-        state = cohort.dublin_member_state or pick(person.rng, world.params.dublin.member_state)
-        forced = person.rng.random() < world.params.removal.dublin_forced_share.value
-        world.close(person, "departed", {
-            "mode": "forced" if forced else "independent", "destination": state,
-            "dublin_transfer": True, "evidence": "escorted" if forced else "kmar_exit_check",
-        })  # fmt: skip
-        return
-    departed = {"mode": "independent", "destination": world.destination(person),
-                "evidence": "iom_confirmation"}  # fmt: skip
-    world.close(person, "departed", departed)
+        transferred(world, person, _member_state(world, person, cohort))
+    else:
+        world.departed_independently(person)
+
+
+def _member_state(world: World, person: Person, cohort: Cohort) -> str:
+    return cohort.dublin_member_state or pick(person.rng, world.params.dublin.member_state)
 
 
 def _request_at(world: World, person: Person, cohort: Cohort) -> float:

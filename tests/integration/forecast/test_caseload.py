@@ -49,6 +49,13 @@ def _fill(engine: Engine, feed: Path, rules: RulesTable) -> None:
     assert summary.rejected == []
 
 
+def _store(path: Path, feed: Path, rules: RulesTable) -> Engine:
+    engine = make_engine(f"sqlite:///{path}")
+    ensure_schema(engine)
+    _fill(engine, feed, rules)
+    return engine
+
+
 def test_the_caseload_is_every_open_case_of_the_report(
     engine: Engine, feed: Path, rules: RulesTable
 ) -> None:
@@ -84,10 +91,7 @@ def test_an_empty_store_or_a_short_one_says_so(engine: Engine, rules: RulesTable
 def test_a_seeded_caseload_reads_back_as_the_same_cohorts(
     tmp_path: Path, feed: Path, rules: RulesTable
 ) -> None:
-    original = make_engine(f"sqlite:///{tmp_path / 'original.db'}")
-    ensure_schema(original)
-    _fill(original, feed, rules)
-    with original.connect() as connection:
+    with _store(tmp_path / "original.db", feed, rules).connect() as connection:
         caseload = read_caseload(connection, AS_OF)
         real_v_numbers = set(connection.execute(select(events.c.v_number)).scalars())
     seeded = tmp_path / "seeded.jsonl"
@@ -96,10 +100,7 @@ def test_a_seeded_caseload_reads_back_as_the_same_cohorts(
         world = World(load_parameters(), start, seed=1, write=stream.write)
         assert seed_caseload(world, caseload.cohorts) == caseload.size
         seed_away(world, caseload.away)
-    copy = make_engine(f"sqlite:///{tmp_path / 'copy.db'}")
-    ensure_schema(copy)
-    _fill(copy, seeded, rules)
-    with copy.connect() as connection:
+    with _store(tmp_path / "copy.db", seeded, rules).connect() as connection:
         again = read_caseload(connection, AS_OF)
         seeded_v_numbers = set(connection.execute(select(events.c.v_number)).scalars())
     assert Counter(dict(again.cohorts)) == Counter(dict(caseload.cohorts))

@@ -7,18 +7,13 @@ from datetime import date
 from sqlalchemy import Engine, func, select
 
 from terugkeer.domain.rules import RulesTable
-from terugkeer.importing.service import ImportSummary, import_lines
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.tables import cases, events
-from tests.integration.lines import NOW, departed, intake, line
+from tests.integration.lines import NOW, departed, intake, line, run
 
 V = "1234567890"
-
-
-def run(store: EventStore, *lines: str) -> ImportSummary:
-    return import_lines(list(lines), store, clock=lambda: NOW)
 
 
 def test_a_repeat_with_the_same_content_is_known_and_stored_once(

@@ -8,14 +8,9 @@ from sqlalchemy import Engine, func, select
 
 from terugkeer.domain.provenance import is_synthetic, synthetic_v_number
 from terugkeer.domain.rules import RulesTable
-from terugkeer.importing.service import ImportSummary, import_lines
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.tables import events
-from tests.integration.lines import NOW, intake
-
-
-def run(store: EventStore, *lines: str) -> ImportSummary:
-    return import_lines(list(lines), store, clock=lambda: NOW)
+from tests.integration.lines import NOW, intake, run
 
 
 def test_a_real_store_refuses_simulated_events_and_says_where_they_belong(
