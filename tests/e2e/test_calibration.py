@@ -38,7 +38,7 @@ HEADLINES = [
     ("repeated_procedures.four_or_more", "repeated_procedures_end_of_year.four_or_more"),
     ("repeated_procedures.two_or_more_or_pending_share",
      "repeated_procedures_end_of_year.two_or_more_or_pending_share_min"),
-    # Not yet: the people with >= 1 decision (docs/simulation.md, "what is not reached yet").
+    ("repeated_procedures.with_decision", "repeated_procedures_end_of_year.with_decision"),
 ]  # fmt: skip
 
 

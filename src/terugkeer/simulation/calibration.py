@@ -50,22 +50,23 @@ FITS = (
     Fit("dublin.expired", "dublin.expired", "dublin.absconding_before_transfer_share", -1),
     Fit("at_emergency_reception", "at_emergency_reception_end_of_year",
         "locations.emergency_reception_stay_days_mean"),
-    # The repeated-procedure stocks: how often a rejection is appealed (chains of four
-    # decisions go with its cube), and how often a new procedure starts.
+    # The repeated-procedure stocks: how much each decision dampens yet another procedure
+    # (four decisions need more procedures than two), and how often a rejection is appealed
+    # at once (pending again right after a decision).
     Fit("repeated_procedures.four_or_more", "repeated_procedures_end_of_year.four_or_more",
-        "procedures.appeal_after_rejection_share", 2),
+        "procedures.repeat_dampening_share", 1),
     Fit("repeated_procedures.two_or_more_or_pending_share",
         "repeated_procedures_end_of_year.two_or_more_or_pending_share_min",
-        "procedures.start_per_year"),
+        "procedures.appeal_after_rejection_share", 0.5),
+    # The people with a decision are mostly the long stayers: families at the family locations
+    # and people at the VBL, whose stay ends when they abscond rarely (a weak lever: the
+    # figure moves little with the factor, so the steps are large).
+    Fit("repeated_procedures.with_decision", "repeated_procedures_end_of_year.with_decision",
+        "outcomes.long_stay_absconding_factor", -0.3),
 )  # fmt: skip
 
-#: (figure, target) pairs that `calibrate` reports but does not fit. "With >= 1 decision" was
-#: fitted by the asylum track's absconding factor down to -11%, but then the absconding figure
-#: could no longer be reached (the people off the asylum track already leave at once): the
-#: model's structure cannot give both; see docs/simulation.md.
-NOT_FITTED = (
-    ("repeated_procedures.with_decision", "repeated_procedures_end_of_year.with_decision"),
-)
+#: (figure, target) pairs that `calibrate` reports but does not fit (none at present).
+NOT_FITTED: tuple[tuple[str, str], ...] = ()
 
 
 def lookup(tree: Mapping[str, Any], dotted: str) -> Any:
@@ -118,7 +119,7 @@ def calibrate(
 def _scale(data: dict[str, Any], fit: Fit, factor: float) -> None:
     entry = lookup(data, fit.parameter)
     value = entry["value"] * factor
-    if fit.parameter.endswith("_share") or ".confirmation_share." in fit.parameter:
+    if fit.parameter.endswith(("_share", "_factor")) or ".confirmation_share." in fit.parameter:
         value = min(value, 0.98)
     entry["value"] = round(value, 4)
     if not entry["source"].startswith("calibrated"):

@@ -37,7 +37,8 @@ class World:
         self.emitter = Emitter(origin, write, run=str(seed))
         self.rng = random.Random(f"{seed}:world")
         self.v_numbers: set[str] = set()
-        self.persons = 0
+        self.persons = 0  # arrivals: a family is one
+        self.members = 0  # the other persons of the families
         #: People in a new asylum procedure who will come back: (due day, order, person).
         self.returning: list[tuple[float, int, Person]] = []
         self._order = 0
@@ -68,12 +69,15 @@ class World:
         return self.emitter.at(day).date().isoformat()
 
     def _inflow(self, until: datetime, first_year: int) -> Generator[simpy.Event, Any, None]:
-        """Poisson arrivals at a constant rate within each calendar year."""
+        """Poisson arrivals at a constant rate within each calendar year. The inflow counts
+        persons and a family arrives as one, so arrivals come at the persons' rate over the
+        expected persons per arrival."""
         inflow = self.params.inflow
+        persons_per_arrival = self.params.population.persons_per_arrival
         for year in range(self.origin.year, until.year + 1):
             end = self.day(datetime.combine(date(year + 1, 1, 1), time(), AMSTERDAM))
             history = inflow.history_per_year.get(str(year)) if year < first_year else None
-            per_year = (history or inflow.per_year).value
+            per_year = (history or inflow.per_year).value / persons_per_arrival
             while True:
                 gap = self.rng.expovariate(per_year / YEAR) if per_year else end - self.env.now
                 if self.env.now + gap >= end:
@@ -92,22 +96,28 @@ class World:
         """The next person's own random stream and a V-number not used before in this run."""
         self.persons += 1
         rng = random.Random(f"{self.seed}:person:{self.persons}")
+        return rng, self._v_number(rng)
+
+    def _v_number(self, rng: random.Random) -> str:
         v_number = synthetic_v_number(rng)
         while v_number in self.v_numbers:
             v_number = synthetic_v_number(rng)
         self.v_numbers.add(v_number)
-        return rng, v_number
+        return v_number
 
     def _new_person(self) -> Person:
         rng, v_number = self.identity()
         population = self.params.population
-        # Labels that do not change the path (sender, minor, family) come from a stream of their
-        # own, always drawn, so that changing their shares leaves every path as it was (CRN).
+        # Labels (sender, minor, family) come from a stream of their own, always drawn, so that
+        # changing their shares leaves the path of everyone else as it was (CRN).
         labels = random.Random(f"{self.seed}:labels:{self.persons}")
         source = pick(labels, self.params.inflow.by_source)
         other = pick(labels, self.params.inflow.other_sources)
         minor = labels.random() < population.unaccompanied_minor_share.value
-        family = labels.random() < population.family_share.value
+        family = labels.random() < population.family_share.value and not minor
+        size = int(pick(labels, population.family_size))
+        members = tuple(self._v_number(labels) for _ in range(size - 1)) if family else ()
+        self.members += len(members)
         return Person(
             v_number=v_number,
             nationality=pick(rng, population.nationality),
@@ -115,15 +125,19 @@ class World:
             rng=rng,
             cooperating=rng.random() < self.params.interviews.cooperating_share_at_intake.value,
             unaccompanied_minor=minor,
-            family=f"fam-{self.seed}-{self.persons}" if family and not minor else None,
+            family=f"fam-{self.seed}-{self.persons}" if family else None,
+            members=members,
             intake_source=other if source == "other" else source,
         )
 
     # -- facts -------------------------------------------------------------------------------
     def emit(self, kind: str, person: Person, data: dict[str, Any], source: str = "") -> None:
+        """The fact for the person and, for a family, for each member: a family is handled
+        together (PROCESS.md), so its members' cases share every fact."""
         if kind == "intake" and not source:
             source = person.intake_source
-        self.emitter.emit(self.env.now, kind, person.v_number, data, source)
+        for v_number in (person.v_number, *person.members):
+            self.emitter.emit(self.env.now, kind, v_number, data, source)
 
     def close(self, person: Person, kind: str, data: dict[str, Any]) -> None:
         if person.detained_since is not None:
@@ -147,7 +161,8 @@ class World:
                   {"reference": reference, "kind": "asylum", "suspensive": True})  # fmt: skip
         if person.rng.random() >= reentry.after_asylum_procedure_share.value:
             return  # granted, or elsewhere: not back in this caseload
-        person.pending = {"reference": reference, "suspensive": True, "until": math.inf}
+        person.pending = {"reference": reference, "appeals": 0, "suspensive": True,
+                          "until": math.inf}  # fmt: skip
         self.queue_return(person, self.env.now + wait(person.rng, reentry.after_days_mean.value))
 
     def queue_return(self, person: Person, ready: float) -> None:
@@ -279,6 +294,10 @@ def person_process(world: World, person: Person) -> Generator[simpy.Event, Any, 
         person.decisions += 1
     yield env.timeout(5 * MINUTE)
     person.location = pick(rng, p.locations.initial)
+    if person.family and person.track != "dublin" and person.location != "emergency_reception":
+        # Families obliged to leave live at the family locations (PROCESS.md, bottleneck 2);
+        # the crisis placements at emergency reception take families too.
+        person.location = "family_location"
     if person.track == "dublin" and person.location == "prison":
         # Imprisonment extends a Dublin deadline to 12 months (RULES.md §2), which the Dublin
         # track does not model: Dublin claimants are not placed in prison.

@@ -53,7 +53,23 @@ class Population(_Strict):
     nationality: Mix
     track: Mix  # asylum, dublin, regular, criminal, illegal_stay
     unaccompanied_minor_share: Share
-    family_share: Share
+    family_share: Share  # of the arrivals (not of the persons): a family arrives as one
+    family_size: Mix  # persons in a family, keys "2", "3", ...
+
+    @model_validator(mode="after")
+    def _family_sizes(self) -> Population:
+        wrong = [size for size in self.family_size.shares if not size.isdigit() or int(size) < 2]
+        if wrong:
+            raise ValueError(f"family_size: sizes must be whole numbers of 2 or more, not {wrong}")
+        return self
+
+    @property
+    def persons_per_arrival(self) -> float:
+        """The expected persons in one arrival: families bring several."""
+        sizes = self.family_size.shares
+        mean_size = sum(int(size) * share for size, share in sizes.items())
+        families = self.family_share.value * (1 - self.unaccompanied_minor_share.value)
+        return 1 + families * (mean_size - 1)
 
 
 class Interviews(_Strict):
@@ -64,7 +80,7 @@ class Interviews(_Strict):
 
 
 class Locations(_Strict):
-    initial: Mix  # azc, emergency_reception, family_location, vbl, private, prison
+    initial: Mix  # azc, emergency_reception, vbl, private, prison (families: family_location)
     emergency_reception_stay_days_mean: Value
 
 
@@ -111,6 +127,9 @@ class Outcomes(_Strict):
     #: Multiplies absconding on the asylum track: people whose asylum application was rejected
     #: stay on in reception and procedures more than those found staying without a permit.
     asylum_absconding_factor: Share
+    #: Multiplies absconding at a family location or the VBL (the report's bottleneck 2, "(too)
+    #: long stay"): reception goes on there, with children or a duty to report.
+    long_stay_absconding_factor: Share
 
 
 class Dublin(_Strict):

@@ -38,10 +38,12 @@ class Person:
     cooperating: bool
     decisions: int = 0
     pending: dict[str, Any] | None = (
-        None  # the pending procedure: reference, kind, suspensive, until
+        None  # the pending procedure: reference, appeals (in its chain), suspensive, until
     )
     unaccompanied_minor: bool = False
     family: str | None = None
+    #: The V-numbers of the other members of the family; they share every fact of the case.
+    members: tuple[str, ...] = ()
     intake_source: str = "IND"
     document_until: float = -math.inf  # model day until which a valid travel document holds
     request: dict[str, Any] | None = (
@@ -64,7 +66,8 @@ class Person:
         return Person(
             v_number=self.v_number, nationality=self.nationality, track="asylum", rng=self.rng,
             cooperating=self.cooperating, decisions=self.decisions, pending=self.pending,
-            unaccompanied_minor=False, family=self.family, intake_source="IND",
+            unaccompanied_minor=False, family=self.family, members=self.members,
+            intake_source="IND",
             counters=self.counters, return_country=self.return_country,
         )  # fmt: skip
 

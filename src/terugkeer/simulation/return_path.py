@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 DETENTION_MAX_DAYS = 180  # Return Directive art. 15: 6 months before any extension
 FLIGHT_NOTICE_DAYS = 7
 RELEASE_PAUSE_DAYS = 60  # assumption: after a release at the maximum term
+LONG_STAY_LOCATIONS = ("family_location", "vbl")  # PROCESS.md, bottleneck 2
 NOT_NATIONAL_SHARE = 0.15  # assumption: of the requests not confirmed, answered "not national"
+MAX_APPEALS = 2  # an appeal to the court, then one further appeal
 
 
 def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, None]:
@@ -42,7 +44,8 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
     if not person.cooperating and rng.random() < p.documents.request_share.value:
         request_at = env.now + wait(rng, p.documents.request_after_days_mean.value)
     if rng.random() < p.procedures.appeal_at_intake_share.value:
-        _start_procedure(world, person, kind="appeal")  # against the rejection that led here
+        # against the rejection that led here
+        _start_procedure(world, person, kind="appeal", appeals=1)
     yield from return_loop(world, person, next_interview, request_at, first=True)
 
 
@@ -100,13 +103,17 @@ def return_loop(
             person.location = "azc"
             world.emit("location_changed", person, {"kind": "azc"})
         elif step == "decision":
+            # An appeal, then at most one further appeal (to the Council of State): a chain of
+            # a procedure and its appeals ends there.
+            appeals = person.pending["appeals"] if person.pending else MAX_APPEALS
             if _decide(world, person):
                 yield env.timeout(1)
                 world.close(person, "exit_without_departure", {"reason": "residence_permit"})
                 return
-            if rng.random() < p.procedures.appeal_after_rejection_share.value:
+            appealed = rng.random() < p.procedures.appeal_after_rejection_share.value
+            if appeals < MAX_APPEALS and appealed:
                 yield env.timeout(MINUTE)
-                _start_procedure(world, person, kind="appeal")
+                _start_procedure(world, person, kind="appeal", appeals=appeals + 1)
         elif step == "detain":
             world.detain(person)
         elif step == "release":
@@ -146,6 +153,8 @@ def _hazards(world: World, person: Person) -> dict[str, float]:
     detained = person.detained_since is not None
     waiting = o.in_procedure_exit_factor.value if person.pending else 1.0
     staying = o.asylum_absconding_factor.value if person.track == "asylum" else 1.0
+    if person.location in LONG_STAY_LOCATIONS:
+        staying *= o.long_stay_absconding_factor.value
     hazards = {
         "asylum_procedure": o.exit_asylum_procedure_per_year.value,
         "other": o.exit_other_per_year.value,
@@ -178,13 +187,15 @@ def _exit(world: World, person: Person, outcome: str) -> Generator[simpy.Event, 
     return True
 
 
-def _start_procedure(world: World, person: Person, kind: str = "") -> None:
+def _start_procedure(world: World, person: Person, kind: str = "", appeals: int = 0) -> None:
+    """A new procedure (of a kind drawn from the mix), or an appeal: `appeals` counts the
+    appeals in its chain (1: an appeal, 2: a further appeal)."""
     p, rng = world.params.procedures, person.rng
     kind = kind or pick(rng, p.kind)
     suspensive = kind == "medical_postponement" or rng.random() < p.suspensive_share.value
     reference = person.reference("P")
     days = wait(rng, p.decision_days_mean[kind].value) + MINUTE
-    person.pending = {"reference": reference, "suspensive": suspensive,
+    person.pending = {"reference": reference, "appeals": appeals, "suspensive": suspensive,
                       "until": world.env.now + days}  # fmt: skip
     world.emit("procedure_started", person,
                {"reference": reference, "kind": kind, "suspensive": suspensive})  # fmt: skip

@@ -34,4 +34,4 @@ def simulate(
     with out.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as stream:
         world = World(params, origin, seed, stream.write)
         world.run(until, start.year, progress)
-    return SimulationRun(world.emitter.count, world.persons, origin.date())
+    return SimulationRun(world.emitter.count, world.persons + world.members, origin.date())

@@ -89,7 +89,8 @@ def seed_away(world: World, away: Iterable[tuple[AwayCohort, int]]) -> int:
             still = share * math.exp(left / mean) if mean else 0.0  # left < 0
             if rng.random() >= still / (1 - share + still):
                 continue
-            person.pending = {"reference": reference, "suspensive": True, "until": math.inf}
+            person.pending = {"reference": reference, "appeals": 0, "suspensive": True,
+                              "until": math.inf}  # fmt: skip
             world.queue_return(person, ready=wait(rng, mean))
             back += 1
     return back
@@ -143,8 +144,9 @@ def _history(world: World, person: Person, cohort: Cohort) -> None:
         if cohort.track != "dublin":  # the Dublin track has no procedures of its own
             means = world.params.procedures.decision_days_mean
             days = wait(person.rng, means.get(cohort.pending, means["other"]).value)
-            person.pending = {"reference": reference, "suspensive": cohort.pending_suspensive,
-                              "until": days + MINUTE}  # fmt: skip
+            appeals = 1 if cohort.pending == "appeal" else 0  # which appeal is not recorded
+            person.pending = {"reference": reference, "appeals": appeals, "until": days + MINUTE,
+                              "suspensive": cohort.pending_suspensive}  # fmt: skip
     if cohort.return_decision_month and cohort.track != "dublin":
         term = cohort.departure_term_days or 0
         decided = _day(world, cohort.return_decision_month, latest=-3.5)

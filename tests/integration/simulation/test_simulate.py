@@ -112,3 +112,67 @@ def test_people_come_back_after_a_rejected_asylum_procedure(
         1 for line in lines if line["type"] == "intake" and line["occurred_at"] >= "2023-"
     )
     assert 1300 < in_2023 < 1700  # re-entries take their place in the 1,500, not on top
+
+
+def test_a_family_arrives_and_moves_as_one(tmp_path: Path, short: Parameters) -> None:
+    """Every member of a family has their own V-number and case, and the same facts at the
+    same moments; families on the return track live at a family location. The inflow counts
+    persons, so families do not add to it."""
+    out = tmp_path / "sim.jsonl"
+    simulate(short, date(2023, 1, 1), date(2023, 12, 31), seed=6, out=out)
+    lines = [json.loads(text) for text in out.read_text().splitlines()]
+    members: dict[str, set[str]] = {}
+    for line in lines:
+        if line["type"] == "intake" and "family" in line["data"]:
+            members.setdefault(line["data"]["family"], set()).add(line["v_number"])
+    assert len(members) > 50
+    sizes = Counter(len(v_numbers) for v_numbers in members.values())
+    assert min(sizes) >= 2 and max(sizes) <= 5 and len(sizes) == 4
+    by_person: dict[str, list[tuple[str, str, str]]] = {}
+    for line in lines:
+        fact = (line["type"], line["occurred_at"], json.dumps(line["data"], sort_keys=True))
+        by_person.setdefault(line["v_number"], []).append(fact)
+    for v_numbers in members.values():
+        histories = [by_person[v] for v in sorted(v_numbers)]
+        assert all(history == histories[0] for history in histories)
+    in_families = set().union(*members.values())
+    placed = Counter(
+        (line["data"]["kind"], line["v_number"] in in_families)
+        for line in lines
+        if line["type"] == "location_changed"
+    )
+    assert placed[("family_location", True)] > 100
+    assert placed[("family_location", False)] == 0  # the family locations are for families
+    in_2023 = sum(
+        1 for line in lines if line["type"] == "intake" and line["occurred_at"] >= "2023-"
+    )
+    assert 1300 < in_2023 < 1700  # 1,500 persons, families included
+
+
+def test_an_appeal_is_followed_by_at_most_one_further_appeal(
+    tmp_path: Path, short: Parameters
+) -> None:
+    """A rejection may be appealed at once, and the court's decision once more (to the Council
+    of State); there the chain ends, so no one collects decisions by appeals alone."""
+    out = tmp_path / "sim.jsonl"
+    simulate(short, date(2023, 1, 1), date(2023, 12, 31), seed=7, out=out)
+    previous: dict[str, dict[str, object]] = {}
+    chain: dict[str, int] = {}
+    longest: Counter[int] = Counter()
+    for text in out.read_text().splitlines():
+        line = json.loads(text)
+        v_number = line["v_number"]
+        if line["type"] == "procedure_started":
+            before = previous.get(v_number, {"type": "", "occurred_at": line["occurred_at"]})
+            gap = datetime.fromisoformat(line["occurred_at"]) - datetime.fromisoformat(
+                str(before["occurred_at"])
+            )
+            at_once = before["type"] == "procedure_decided" and gap.total_seconds() <= 60
+            if line["data"]["kind"] != "appeal":
+                chain[v_number] = 0
+            else:
+                chain[v_number] = chain.get(v_number, 0) + 1 if at_once else 1
+                longest[chain[v_number]] += 1
+        previous[v_number] = line
+    assert longest[2] > 10  # further appeals happen
+    assert max(longest) == 2

@@ -63,8 +63,23 @@ def test_a_factor_scales_and_mix_factors_renormalise(tmp_path: Path) -> None:
         ("[inflow]\nby_source = { shares = { IND = 0.5 }, source = 'half' }\n", "add up"),
         ("[inflow\n", "what-if.toml"),
         ("[dublin]\ntransfer_within_deadline_share = { value = 0.95 }\n", "more than 1"),
+        (
+            "[population]\nfamily_size = { shares = { '1' = 0.5, '3' = 0.5 }, source = 'x y' }\n",
+            "whole numbers of 2 or more",
+        ),
     ],
 )
 def test_a_bad_scenario_says_which_file_and_what(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         load_parameters(_scenario(tmp_path, text))
+
+
+def test_a_family_counts_as_its_persons_in_the_inflow(tmp_path: Path) -> None:
+    """Half the arrivals a family of 2 or 4 (3 on average), no unaccompanied minors: an
+    arrival brings 2 persons on average, so arrivals come at half the inflow's rate."""
+    path = _scenario(
+        tmp_path,
+        "[population]\nfamily_share = { value = 0.5 }\nunaccompanied_minor_share = { value = 0 }\n"
+        "family_size = { shares = { '2' = 0.5, '4' = 0.5 }, source = 'two sizes' }\n",
+    )
+    assert load_parameters(path).population.persons_per_arrival == pytest.approx(2.0)
