@@ -44,7 +44,8 @@ class Caseload(BaseModel):
 
     @property
     def size(self) -> int:
-        return sum(count for _, count in self.cohorts)
+        """Open cases (persons: a family unit counts its members)."""
+        return sum(count * cohort.persons for cohort, count in self.cohorts)
 
 
 def recorded_through(connection: Connection, now: datetime | None = None) -> date | None:
@@ -66,12 +67,25 @@ def read_caseload(connection: Connection, as_of: date) -> Caseload:
     )
     decisions = _decisions(connection, at, select(cases.c.v_number).where(open_at_end))
     counts: Counter[Cohort] = Counter()
+    families: dict[str, list[Cohort]] = {}
     rows = connection.execution_options(yield_per=5000).execute(query)
     for _, case_rows in groupby(rows, key=lambda row: row.case_seq):
         case = sorted(
             (event_from_body(row.seq, row.body) for row in case_rows), key=lambda e: e.sort_key
         )
-        counts[cohort_of(case, at, decisions.get(case[0].v_number, 0))] += 1
+        cohort = cohort_of(case, at, decisions.get(case[0].v_number, 0))
+        family = case[0].data.get("family") if case[0].type == EventType.INTAKE else None
+        if family is None:
+            counts[cohort] += 1
+        else:
+            families.setdefault(family, []).append(cohort)
+    for members in families.values():
+        # A family handled together continues together; members whose cases have parted
+        # continue each on their own.
+        if len(set(members)) == 1:
+            counts[members[0].model_copy(update={"persons": len(members)})] += 1
+        else:
+            counts.update(members)
     cohorts = sorted(counts.items(), key=lambda item: item[0].model_dump_json())
     return Caseload(
         as_of=as_of,

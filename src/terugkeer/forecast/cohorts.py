@@ -49,6 +49,8 @@ class Cohort(BaseModel):
     dublin_accepted_month: date | None = None
     flight_escort: str | None = None  # of the booked flight still to come, if any
     flight_in_weeks: int | None = None  # 0: within 7 days of the caseload's day, 1: 8-14, ...
+    #: Persons in one unit: the open cases of a family, when all alike, move as one.
+    persons: int = 1
 
 
 class AwayCohort(BaseModel):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from terugkeer.simulation.person import MINUTE, Person, pick, wait
+from terugkeer.simulation.return_path import FLIGHT_NOTICE_DAYS
 
 if TYPE_CHECKING:
     from terugkeer.simulation.model import World
@@ -59,17 +60,20 @@ def after_acceptance(
     accepted earlier (a caseload taken over from the store) each share is weighted by the chance
     that the outcome had not happened yet, and its moment is drawn from what is left of its
     window (transfers day 14-170 after acceptance, absconding day 10-170, expiry after day 185).
+    A transfer's flight is booked a week ahead, so one with no flight booked yet is at least a
+    week away.
     """
     p, rng, env = world.params.dublin, person.rng, world.env
     elapsed = env.now - accepted
+    unbooked = elapsed + FLIGHT_NOTICE_DAYS  # the earliest transfer without a booked flight
     shares = (
-        p.transfer_within_deadline_share.value * _still_ahead(elapsed, 14, TRANSFER_LATEST_DAY),
+        p.transfer_within_deadline_share.value * _still_ahead(unbooked, 14, TRANSFER_LATEST_DAY),
         p.absconding_before_transfer_share.value * _still_ahead(elapsed, 10, TRANSFER_LATEST_DAY),
         (1 - p.transfer_within_deadline_share.value - p.absconding_before_transfer_share.value),
     )
     draw = rng.random() * sum(shares)
     if draw < shares[0]:
-        transfer = accepted + rng.uniform(max(14, elapsed), TRANSFER_LATEST_DAY)
+        transfer = accepted + rng.uniform(max(14, unbooked), TRANSFER_LATEST_DAY)
         yield env.timeout(max(transfer - 7 - env.now, MINUTE))
         # A week ahead, or less when the window is nearly over: the flight is the transfer's.
         world.book_flight(person, state, days_ahead=max(transfer - env.now, 0), escort="kmar")

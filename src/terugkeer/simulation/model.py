@@ -96,9 +96,10 @@ class World:
         """The next person's own random stream and a V-number not used before in this run."""
         self.persons += 1
         rng = random.Random(f"{self.seed}:person:{self.persons}")
-        return rng, self._v_number(rng)
+        return rng, self.v_number(rng)
 
-    def _v_number(self, rng: random.Random) -> str:
+    def v_number(self, rng: random.Random) -> str:
+        """A synthetic V-number not used before in this run."""
         v_number = synthetic_v_number(rng)
         while v_number in self.v_numbers:
             v_number = synthetic_v_number(rng)
@@ -116,7 +117,7 @@ class World:
         minor = labels.random() < population.unaccompanied_minor_share.value
         family = labels.random() < population.family_share.value and not minor
         size = int(pick(labels, population.family_size))
-        members = tuple(self._v_number(labels) for _ in range(size - 1)) if family else ()
+        members = tuple(self.v_number(labels) for _ in range(size - 1)) if family else ()
         self.members += len(members)
         return Person(
             v_number=v_number,

@@ -40,14 +40,15 @@ MID_MONTH = 15
 
 
 def seed_caseload(world: World, cohorts: Iterable[tuple[Cohort, int]]) -> int:
-    """Add one person per counted case; their histories are written at once. Returns the count."""
+    """Add one person (or family) per counted unit; their histories are written at once.
+    Returns the persons added."""
     added = 0
     for cohort, count in cohorts:
         for _ in range(count):
             person = _person(world, cohort)
             _history(world, person, cohort)
             world.env.process(_continue(world, person, cohort))
-            added += 1
+            added += cohort.persons
     return added
 
 
@@ -112,6 +113,8 @@ def _person(world: World, cohort: Cohort) -> Person:
         cooperating=cooperating,
         decisions=cohort.decisions,
         unaccompanied_minor=cohort.unaccompanied_minor,
+        family=f"fam-{world.seed}-{world.persons}" if cohort.persons > 1 else None,
+        members=tuple(world.v_number(rng) for _ in range(cohort.persons - 1)),
         location=cohort.location or "azc",
     )
 
@@ -213,9 +216,12 @@ def _history(world: World, person: Person, cohort: Cohort) -> None:
     intake: dict[str, Any] = {"nationality": cohort.nationality, "track": cohort.track}
     if cohort.unaccompanied_minor:
         intake["unaccompanied_minor"] = True
-    world.emitter.emit(opened, "intake", person.v_number, intake, "IND")
-    for day, kind, data, _ in facts:
-        world.emitter.emit(day, kind, person.v_number, data)
+    if person.family:
+        intake["family"] = person.family
+    for v_number in (person.v_number, *person.members):
+        world.emitter.emit(opened, "intake", v_number, intake, "IND")
+        for day, kind, data, _ in facts:
+            world.emitter.emit(day, kind, v_number, data)
     if person.location == "emergency_reception":
         person.leaves_emergency = wait(
             person.rng, world.params.locations.emergency_reception_stay_days_mean.value

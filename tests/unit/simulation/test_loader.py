@@ -62,7 +62,7 @@ def test_a_factor_scales_and_mix_factors_renormalise(tmp_path: Path) -> None:
         ("[dublin]\nacceptance_share = { value = 1.5, source = 'too much' }\n", "acceptance_share"),
         ("[inflow]\nby_source = { shares = { IND = 0.5 }, source = 'half' }\n", "add up"),
         ("[inflow\n", "what-if.toml"),
-        ("[dublin]\ntransfer_within_deadline_share = { value = 0.95 }\n", "more than 1"),
+        ("[dublin]\ntransfer_within_deadline_share = { value = 1 }\n", "more than 1"),
         (
             "[population]\nfamily_size = { shares = { '1' = 0.5, '3' = 0.5 }, source = 'x y' }\n",
             "whole numbers of 2 or more",
