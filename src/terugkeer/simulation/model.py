@@ -110,7 +110,8 @@ class World:
         rng, v_number = self.identity()
         population = self.params.population
         # Labels (sender, minor, family) come from a stream of their own, always drawn, so that
-        # changing their shares leaves the path of everyone else as it was (CRN).
+        # changing the sender shares leaves every other path as it was (CRN). The family share
+        # and sizes and the minor share also set the arrival rate: changing them moves everyone.
         labels = random.Random(f"{self.seed}:labels:{self.persons}")
         source = pick(labels, self.params.inflow.by_source)
         other = pick(labels, self.params.inflow.other_sources)
@@ -137,7 +138,7 @@ class World:
         together (PROCESS.md), so its members' cases share every fact."""
         if kind == "intake" and not source:
             source = person.intake_source
-        for v_number in (person.v_number, *person.members):
+        for v_number in person.v_numbers:
             self.emitter.emit(self.env.now, kind, v_number, data, source)
 
     def close(self, person: Person, kind: str, data: dict[str, Any]) -> None:

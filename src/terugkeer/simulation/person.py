@@ -71,6 +71,11 @@ class Person:
             counters=self.counters, return_country=self.return_country,
         )  # fmt: skip
 
+    @property
+    def v_numbers(self) -> tuple[str, ...]:
+        """The person's V-number and their family members': every fact is written for each."""
+        return (self.v_number, *self.members)
+
     def has_document(self, on: float) -> bool:
         return self.document_until >= on
 

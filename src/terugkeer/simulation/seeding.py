@@ -218,7 +218,7 @@ def _history(world: World, person: Person, cohort: Cohort) -> None:
         intake["unaccompanied_minor"] = True
     if person.family:
         intake["family"] = person.family
-    for v_number in (person.v_number, *person.members):
+    for v_number in person.v_numbers:
         world.emitter.emit(opened, "intake", v_number, intake, "IND")
         for day, kind, data, _ in facts:
             world.emitter.emit(day, kind, v_number, data)

@@ -167,7 +167,7 @@ def test_an_appeal_is_followed_by_at_most_one_further_appeal(
             gap = datetime.fromisoformat(line["occurred_at"]) - datetime.fromisoformat(
                 str(before["occurred_at"])
             )
-            at_once = before["type"] == "procedure_decided" and gap.total_seconds() <= 60
+            at_once = before["type"] == "procedure_decided" and gap.total_seconds() <= 120
             if line["data"]["kind"] != "appeal":
                 chain[v_number] = 0
             else:
