@@ -65,9 +65,6 @@ FITS = (
         "outcomes.long_stay_absconding_factor", -0.3),
 )  # fmt: skip
 
-#: (figure, target) pairs that `calibrate` reports but does not fit (none at present).
-NOT_FITTED: tuple[tuple[str, str], ...] = ()
-
 
 def lookup(tree: Mapping[str, Any], dotted: str) -> Any:
     value: Any = tree
@@ -106,10 +103,6 @@ def calibrate(
             deviations[fit.figure] = simulated / target - 1 if target else 0.0
             if simulated > 0 and target > 0:
                 _scale(data, fit, (target / simulated) ** (damping / fit.direction))
-        for figure, target_path in NOT_FITTED:
-            target = float(lookup(targets, target_path))
-            if target:
-                deviations[f"{figure} (not fitted)"] = mean_figure(runs, figure) / target - 1
         if report:
             report(Iteration(number, deviations))
         params = Parameters.model_validate(data)

@@ -74,7 +74,7 @@ def after_acceptance(
     draw = rng.random() * sum(shares)
     if draw < shares[0]:
         transfer = accepted + rng.uniform(max(14, unbooked), TRANSFER_LATEST_DAY)
-        yield env.timeout(max(transfer - 7 - env.now, MINUTE))
+        yield env.timeout(max(transfer - FLIGHT_NOTICE_DAYS - env.now, MINUTE))
         # A week ahead, or less when the window is nearly over: the flight is the transfer's.
         world.book_flight(person, state, days_ahead=max(transfer - env.now, 0), escort="kmar")
         yield env.timeout(max(transfer - env.now, MINUTE))

@@ -98,6 +98,10 @@ class World:
         rng = random.Random(f"{self.seed}:person:{self.persons}")
         return rng, self.v_number(rng)
 
+    def family_id(self) -> str:
+        """The `family` of an intake: shared by the members, unique in the run."""
+        return f"fam-{self.seed}-{self.persons}"
+
     def v_number(self, rng: random.Random) -> str:
         """A synthetic V-number not used before in this run."""
         v_number = synthetic_v_number(rng)
@@ -127,7 +131,7 @@ class World:
             rng=rng,
             cooperating=rng.random() < self.params.interviews.cooperating_share_at_intake.value,
             unaccompanied_minor=minor,
-            family=f"fam-{self.seed}-{self.persons}" if family else None,
+            family=self.family_id() if family else None,
             members=members,
             intake_source=other if source == "other" else source,
         )

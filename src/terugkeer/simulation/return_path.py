@@ -105,7 +105,8 @@ def return_loop(
         elif step == "decision":
             # An appeal, then at most one further appeal (to the Council of State): a chain of
             # a procedure and its appeals ends there.
-            appeals = person.pending["appeals"] if person.pending else MAX_APPEALS
+            assert person.pending is not None  # a decision is on the pending procedure
+            appeals = person.pending["appeals"]
             if _decide(world, person):
                 yield env.timeout(1)
                 world.close(person, "exit_without_departure", {"reason": "residence_permit"})

@@ -113,7 +113,7 @@ def _person(world: World, cohort: Cohort) -> Person:
         cooperating=cooperating,
         decisions=cohort.decisions,
         unaccompanied_minor=cohort.unaccompanied_minor,
-        family=f"fam-{world.seed}-{world.persons}" if cohort.persons > 1 else None,
+        family=world.family_id() if cohort.persons > 1 else None,
         members=tuple(world.v_number(rng) for _ in range(cohort.persons - 1)),
         location=cohort.location or "azc",
     )
