@@ -13,6 +13,7 @@ from datetime import date
 
 from terugkeer.domain.calendar import add_months, end_of_day_micros, start_of_day, to_micros
 from terugkeer.domain.events import Event, EventType
+from terugkeer.domain.procedures import Procedure, decision_pairs
 from terugkeer.domain.rules import DublinRegime, NoRuleInForceError, RulesTable
 
 
@@ -85,27 +86,25 @@ def _base_date(
 ) -> tuple[date, str | None]:
     """Step 1, chronologically: suspensive procedures after the acceptance hold the deadline and
     their last decision becomes the base date, unless one starts after the deadline has passed.
-    A decision is matched to its start by reference; one dated before its start (the format
-    allows it) decides the procedure on the start date, the later of the two."""
-    pending: dict[str, Event] = {}
-    earlier = events[: len(events) - len(later)]
-    decided = {e.reference for e in earlier if e.type == EventType.PROCEDURE_DECIDED}
+    A decision is matched to its start as EVENTS.md says (the latest start of its reference
+    received before it); one dated before its start (the format allows it) decides the
+    procedure on the start date, the later of the two."""
+    pairs = decision_pairs(events)
+    pending: dict[int, Procedure] = {}  # by the start's seq
     for e in later:
         if e.type == EventType.PROCEDURE_STARTED and e.data.get("suspensive") is True:
             if not pending and e.local_date > _deadline(base, events, regime)[0]:
                 break  # the claim had already expired: nothing later revives it
-            if e.reference in decided:
+            procedure = pairs[e.seq]
+            if procedure.decision is not None and procedure.decision.sort_key < e.sort_key:
                 base = e.local_date if not pending else base
                 continue
-            pending[str(e.reference)] = e
-        elif e.type == EventType.PROCEDURE_DECIDED:
-            if e.reference not in pending:
-                decided.add(e.reference)
-                continue
-            del pending[e.reference]
-            if not pending:
+            pending[e.seq] = procedure
+        elif e.type == EventType.PROCEDURE_DECIDED and e.seq in pairs:
+            held = pending.pop(pairs[e.seq].start.seq, None)
+            if held is not None and not pending:
                 base = e.local_date
-    return base, next(iter(pending), None)
+    return base, next((p.reference for p in pending.values()), None)
 
 
 def _deadline(base: date, events: Sequence[Event], regime: DublinRegime) -> tuple[date, bool]:

@@ -37,3 +37,7 @@ class CaseAlreadyClosedError(EventRejectedError):
 
 class UnknownReferenceError(EventRejectedError):
     """`data.reference` does not name an earlier-received event of the person."""
+
+
+class ProcedurePendingError(EventRejectedError):
+    """A `procedure_started` whose reference names a procedure of the person still pending."""

@@ -51,19 +51,28 @@ class PersonHistory:
         self.v_number = v_number
         self.cases: list[Case] = []
         self._references: set[tuple[str, str]] = set()
+        self._pending: dict[str, Event] = {}  # procedure reference → its start, not yet decided
         for event in sorted(events, key=lambda e: e.seq):
-            self.accept(event)
+            # Stored events were judged when received; a rule added since must not make a
+            # stored history unreadable.
+            self.accept(event, stored=True)
 
-    def accept(self, event: Event) -> Case:
+    def accept(self, event: Event, *, stored: bool = False) -> Case:
         """Place `event` (received after all events already here) or raise `EventRejectedError`."""
         case = self._case_for(event)
         self._check_reference(event)
+        if not stored:
+            self._check_procedure(event)
         if case is None:
             case = Case(intake=event)
             self.cases.append(case)
         case.insert(event)
         if event.reference is not None:
             self._references.add((event.type, event.reference))
+            if event.type == EventType.PROCEDURE_STARTED:
+                self._pending[event.reference] = event
+            elif event.type == EventType.PROCEDURE_DECIDED:
+                self._pending.pop(event.reference, None)
         return case
 
     def events(self) -> list[Event]:
@@ -137,6 +146,17 @@ class PersonHistory:
             raise errors.UnknownReferenceError(
                 f'data.reference "{reference}" does not name a {target} received earlier '
                 f"for v_number {self.v_number}"
+            )
+
+    def _check_procedure(self, event: Event) -> None:
+        if event.type != EventType.PROCEDURE_STARTED:
+            return
+        pending = self._pending.get(event.reference or "")
+        if pending is not None:
+            raise errors.ProcedurePendingError(
+                f'data.reference "{event.reference}" names a procedure of v_number '
+                f"{self.v_number} that is still pending (started at {_when(pending)}); "
+                "it may be started again once decided"
             )
 
 

@@ -71,6 +71,16 @@ class DocumentRequestRule(RuleRow):
     withdrawal_months: int = Field(gt=0)
 
 
+class RemovalReadinessRule(RuleRow):
+    """Where each of the four removal conditions (RULES.md §1) comes from in law, as shown
+    next to the condition wherever readiness is displayed."""
+
+    legally_removable_source: str = Field(min_length=1)
+    available_source: str = Field(min_length=1)
+    in_detention_source: str = Field(min_length=1)
+    travel_document_source: str = Field(min_length=1)
+
+
 R = TypeVar("R", bound=RuleRow)
 
 
@@ -88,8 +98,11 @@ class RulesTable(BaseModel):
     departure_term: tuple[DepartureTerm, ...] = Field(min_length=1)
     detention: tuple[DetentionLimits, ...] = Field(min_length=1)
     document_request: tuple[DocumentRequestRule, ...] = Field(min_length=1)
+    removal_readiness: tuple[RemovalReadinessRule, ...] = Field(min_length=1)
 
-    @field_validator("dublin", "departure_term", "detention", "document_request")
+    @field_validator(
+        "dublin", "departure_term", "detention", "document_request", "removal_readiness"
+    )
     @classmethod
     def _sorted_unique(cls, rows: tuple[R, ...]) -> tuple[R, ...]:
         return _chronological(rows)
@@ -112,6 +125,9 @@ class RulesTable(BaseModel):
 
     def document_request_on(self, on: date) -> DocumentRequestRule:
         return in_force(self.document_request, on)
+
+    def removal_readiness_on(self, on: date) -> RemovalReadinessRule:
+        return in_force(self.removal_readiness, on)
 
 
 def in_force(rows: Sequence[R], on: date) -> R:

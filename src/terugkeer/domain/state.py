@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from terugkeer.domain.calendar import to_micros
 from terugkeer.domain.events import Event, EventType
+from terugkeer.domain.procedures import decision_pairs
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ def case_state(case_events: Sequence[Event], at: datetime) -> CaseState:
     if cutoff < intake.micros:
         raise ValueError(f"the case was opened at {intake.occurred_at.isoformat()}, after {at}")
     state: dict[str, object] = {}
-    started: dict[str, bool] = {}  # pending reference → suspensive
-    decided: set[str] = set()
+    pairs = decision_pairs(case_events)  # a reference may be started again once decided
+    started: dict[int, tuple[str, bool]] = {}  # pending start seq → reference, suspensive
     requests: list[str] = []
     flights: list[str] = []
     support: list[str] = []
@@ -72,12 +73,13 @@ def case_state(case_events: Sequence[Event], at: datetime) -> CaseState:
         elif kind == EventType.LOCATION_CHANGED:
             state["location"] = data["kind"]
         elif kind == EventType.PROCEDURE_STARTED:
-            if data["reference"] not in decided:  # a decision may be dated before its start
-                started[data["reference"]] = bool(data["suspensive"])
+            decision = pairs[event.seq].decision
+            if decision is None or decision.sort_key > event.sort_key:  # may be dated before
+                started[event.seq] = (data["reference"], bool(data["suspensive"]))
         elif kind == EventType.PROCEDURE_DECIDED:
             decisions += 1
-            decided.add(data["reference"])
-            started.pop(data["reference"], None)
+            if event.seq in pairs:
+                started.pop(pairs[event.seq].start.seq, None)
         elif kind == EventType.RETURN_DECISION:
             state["return_decision_on"] = event.local_date
             state["departure_term_days"] = data["departure_term_days"]
@@ -114,8 +116,8 @@ def case_state(case_events: Sequence[Event], at: datetime) -> CaseState:
         family=intake.data.get("family"),
         interviews=interviews,
         decisions=decisions,
-        pending_procedures=tuple(started),
-        suspensive_pending=tuple(ref for ref, suspensive in started.items() if suspensive),
+        pending_procedures=tuple(ref for ref, _ in started.values()),
+        suspensive_pending=tuple(ref for ref, suspensive in started.values() if suspensive),
         open_document_requests=tuple(requests),
         booked_flights=tuple(flights),
         support=tuple(support),

@@ -250,8 +250,22 @@ def test_a_decision_dated_before_its_start_does_not_freeze_the_deadline(
 ) -> None:
     """The format lets a decision be dated before its start; the procedure then holds nothing
     and the base date becomes the start date (the later of the two)."""
-    case = accepted_case("2023-02-15")
-    case.add("procedure_decided", "2023-03-01", reference="A", outcome="rejected")
+    case = accepted_case("2023-02-15")  # received in this order: the decision refers to the start
     case.add("procedure_started", "2023-03-10", reference="A", kind="appeal", suspensive=True)
+    case.add("procedure_decided", "2023-03-01", reference="A", outcome="rejected")
     result = only(case, rules)
     assert (result.base_date, result.deadline) == (date(2023, 3, 10), date(2023, 9, 10))
+
+
+def test_a_reference_started_again_holds_the_deadline_again(rules: RulesTable) -> None:
+    """Once decided, a reference may be started again (EVENTS.md): the new start is pending
+    until its own decision, which becomes the base date."""
+    case = accepted_case("2023-02-15")
+    case.add("procedure_started", "2023-03-01", reference="A", kind="appeal", suspensive=True)
+    case.add("procedure_decided", "2023-03-20", reference="A", outcome="rejected")
+    case.add("procedure_started", "2023-04-01", reference="A", kind="appeal", suspensive=True)
+    held = only(case, rules)
+    assert (held.deadline, held.suspended_by) == (None, "A")
+    case.add("procedure_decided", "2023-05-02", reference="A", outcome="rejected")
+    result = only(case, rules)
+    assert (result.base_date, result.deadline) == (date(2023, 5, 2), date(2023, 11, 2))

@@ -221,3 +221,48 @@ def test_rebuilding_from_stored_events_follows_receipt_order_not_the_order_given
     forward, backward = given(*stored), given(*reversed(stored))
     assert [ids(c.events) for c in forward.cases] == [ids(c.events) for c in backward.cases]
     assert ids(forward.cases[0].events) == ids([stored[0], stored[4], stored[1], stored[2]])
+
+
+def test_starting_a_procedure_that_is_still_pending_is_rejected() -> None:
+    history = given(
+        ev("intake", START),
+        ev("procedure_started", "2023-01-03", reference="P", kind="asylum", suspensive=True),
+    )
+    again = ev("procedure_started", "2023-02-01", reference="P", kind="appeal", suspensive=True)
+    message = rejects(history, again, errors.ProcedurePendingError)
+    assert '"P"' in message
+    assert "still pending" in message
+
+
+def test_a_pending_procedure_of_an_earlier_case_cannot_be_started_again() -> None:
+    history = given(
+        ev("intake", START),
+        ev("procedure_started", "2023-01-03", reference="P", kind="asylum", suspensive=True),
+        ev("absconded", "2023-01-10"),
+        ev("intake", "2023-03-01"),
+    )
+    again = ev("procedure_started", "2023-03-02", reference="P", kind="appeal", suspensive=True)
+    rejects(history, again, errors.ProcedurePendingError)
+
+
+def test_a_decided_reference_may_be_started_again() -> None:
+    history = given(
+        ev("intake", START),
+        ev("procedure_started", "2023-01-03", reference="P", kind="asylum", suspensive=True),
+        ev("procedure_decided", "2023-01-20", reference="P", outcome="rejected"),
+    )
+    again = ev("procedure_started", "2023-02-01", reference="P", kind="appeal", suspensive=True)
+    assert again in history.accept(again).events
+    # and, pending once more, a third start is refused again
+    third = ev("procedure_started", "2023-02-05", reference="P", kind="appeal", suspensive=True)
+    rejects(history, third, errors.ProcedurePendingError)
+
+
+def test_a_stored_history_is_read_even_where_a_newer_rule_would_refuse_it() -> None:
+    """Events stored before the pending-start rule existed must not make the person's history
+    unreadable (and every later event of that person unstorable)."""
+    intake = ev("intake", START)
+    first = ev("procedure_started", "2023-01-03", reference="P", kind="asylum", suspensive=True)
+    second = ev("procedure_started", "2023-01-04", reference="P", kind="appeal", suspensive=True)
+    history = given(intake, first, second)
+    assert ids(history.cases[0].events)[1:] == [first.id, second.id]

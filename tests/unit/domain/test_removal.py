@@ -111,18 +111,49 @@ def test_non_suspensive_procedure_does_not_block(rules: RulesTable) -> None:
     assert readiness(case, rules).ready
 
 
-def test_pending_medical_postponement_blocks(rules: RulesTable) -> None:
+@pytest.mark.parametrize("flag", [True, False])
+def test_pending_medical_postponement_blocks_whatever_its_flag(
+    rules: RulesTable, flag: bool
+) -> None:
+    """RULES.md §1: a medical postponement (Vw art. 64) bars removal even when a sender marked
+    it `suspensive: false`."""
     case = ready_case()
     case.add(
         "procedure_started",
         "2023-03-03",
         reference="M-1",
         kind="medical_postponement",
-        suspensive=True,
+        suspensive=flag,
     )
-    assert (
-        "M-1 (medical_postponement, suspensive)" in readiness(case, rules).legally_removable.reason
+    result = readiness(case, rules)
+    assert not result.ready
+    assert "M-1 (medical_postponement, suspensive)" in result.legally_removable.reason
+    case.add("procedure_decided", "2023-03-09", reference="M-1", outcome="rejected")
+    assert readiness(case, rules).ready
+
+
+def test_a_suspensive_procedure_pending_from_an_earlier_case_blocks(rules: RulesTable) -> None:
+    """RULES.md §1: no suspensive procedure of the person, in any of their cases."""
+    earlier = Case("2022-01-02")
+    earlier.add("procedure_started", "2022-02-01", reference="OLD", kind="asylum_repeat",
+                suspensive=True)  # fmt: skip
+    earlier.add("absconded", "2022-05-01")
+    current = ready_case()
+    person = earlier.events + current.events
+    result = removal_readiness(current.events, ON, rules, person_events=person)
+    assert not result.legally_removable.holds
+    assert result.legally_removable.reason == (
+        "procedure OLD (asylum_repeat, suspensive) started 2022-02-01 is pending"
     )
+    assert readiness(current, rules).ready  # the case alone would look ready
+
+
+def test_each_condition_names_its_legal_source(rules: RulesTable) -> None:
+    result = readiness(ready_case(), rules)
+    sources = {c.key: c.source for c in result.conditions}
+    assert "art. 64" in sources["legally_removable"]
+    assert "art. 59" in sources["in_detention"]
+    assert all(sources.values())
 
 
 def test_missing_decision_and_pending_procedure_are_both_named(rules: RulesTable) -> None:

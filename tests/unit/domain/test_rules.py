@@ -70,7 +70,12 @@ def _toml(extra: str = "") -> str:
         "default_days = 28\nmin_days = 0\nmax_days = 30\n"
         f"[[detention]]\nvalid_from = 2010-12-24\n{common}max_months = 6\nextension_months = 12\n"
         f"[[document_request]]\nvalid_from = 2001-04-01\n{common}withdrawal_months = 12\n"
+        f"[[removal_readiness]]\nvalid_from = 2001-04-01\n{common}"
+        + "".join(f'{key}_source = "test"\n' for key in READINESS_KEYS)
     )
+
+
+READINESS_KEYS = ("legally_removable", "available", "in_detention", "travel_document")
 
 
 def test_load_from_a_path_sorts_rows_by_valid_from(tmp_path: Path) -> None:

@@ -101,8 +101,22 @@ def test_asking_before_the_intake_is_an_error() -> None:
 
 
 def test_a_decision_dated_before_its_start_leaves_nothing_pending() -> None:
-    case = Case("2023-01-02")
-    case.add("procedure_decided", "2023-02-01", reference="A", outcome="rejected")
+    case = Case("2023-01-02")  # received in this order: the decision refers to the start
     case.add("procedure_started", "2023-02-10", reference="A", kind="appeal", suspensive=True)
+    case.add("procedure_decided", "2023-02-01", reference="A", outcome="rejected")
     state = case_state(case.events, at("2023-03-01"))
     assert (state.pending_procedures, state.decisions) == ((), 1)
+
+
+def test_a_reference_started_again_after_its_decision_is_pending_again() -> None:
+    case = Case("2023-01-02")
+    case.add("procedure_started", "2023-02-01", reference="A", kind="regular", suspensive=False)
+    case.add("procedure_decided", "2023-02-20", reference="A", outcome="rejected")
+    case.add("procedure_started", "2023-03-01", reference="A", kind="appeal", suspensive=True)
+    assert case_state(case.events, at("2023-02-25")).pending_procedures == ()
+    later = case_state(case.events, at("2023-03-05"))
+    assert (later.pending_procedures, later.suspensive_pending, later.decisions) == (
+        ("A",), ("A",), 1,
+    )  # fmt: skip
+    case.add("procedure_decided", "2023-04-01", reference="A", outcome="rejected")
+    assert case_state(case.events, at("2023-04-02")).pending_procedures == ()
