@@ -102,7 +102,7 @@ def test_a_scenario_scales_the_observed_inflow(store: str, tmp_path: Path) -> No
     assert isinstance(base["inflow_per_year"], dict)
     assert isinstance(doubled["inflow_per_year"], dict)
     assert doubled["inflow_per_year"]["value"] == 2 * base["inflow_per_year"]["value"]
-    assert doubled["inflow_per_year"]["source"] == "scenario double"
+    assert doubled["inflow_per_year"]["source"] == "scenario file double.toml"
 
 
 def test_the_table_is_dutch_by_default_and_english_on_request(store: str, tmp_path: Path) -> None:

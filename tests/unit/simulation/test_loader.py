@@ -35,7 +35,7 @@ def test_a_scenario_sets_a_value_and_names_itself_as_the_source(tmp_path: Path) 
     path = _scenario(tmp_path, "[inflow]\nper_year = { value = 17400 }\n")
     params = load_parameters(path)
     assert params.inflow.per_year.value == 17400
-    assert params.inflow.per_year.source == "scenario what-if"
+    assert params.inflow.per_year.source == "scenario file what-if.toml"
 
 
 def test_a_factor_scales_and_mix_factors_renormalise(tmp_path: Path) -> None:
