@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from terugkeer.cli.app import app
+from terugkeer.store.schema import head_revision
 from tests.integration.lines import departed, intake, line
 
 runner = CliRunner()
@@ -102,7 +103,8 @@ def test_report_rejects_a_period_that_ends_before_it_starts(url: str) -> None:
 
 
 def test_audit_verify_and_db_upgrade(tmp_path: Path, url: str) -> None:
-    assert "revision 0001" in runner.invoke(app, ["db", "upgrade", "--database-url", url]).stdout
+    upgraded = runner.invoke(app, ["db", "upgrade", "--database-url", url]).stdout
+    assert f"revision {head_revision()}" in upgraded
     feed = _feed(tmp_path, intake("v-1", V, "2023-01-05T10:00:00+01:00"))
     runner.invoke(app, ["import", str(feed), "--database-url", url])
     result = runner.invoke(app, ["audit", "verify", "--database-url", url])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from terugkeer.cli.audit_cmd import audit_app
 from terugkeer.cli.bench_cmd import bench_app
 from terugkeer.cli.calibrate_cmd import backtest_command, calibrate_command
+from terugkeer.cli.case_cmd import case_app
 from terugkeer.cli.db_cmd import db_app
 from terugkeer.cli.demo_cmd import demo
 from terugkeer.cli.forecast_cmd import forecast_command
@@ -14,6 +17,7 @@ from terugkeer.cli.import_cmd import import_events
 from terugkeer.cli.report_cmd import report_app
 from terugkeer.cli.scenario_cmd import scenario_app
 from terugkeer.cli.simulate_cmd import simulate_command
+from terugkeer.store.errors import StoreUnavailableError
 
 app = typer.Typer(
     name="terugkeer",
@@ -27,6 +31,7 @@ app.command("simulate")(simulate_command)
 app.command("calibrate")(calibrate_command)
 app.command("backtest")(backtest_command)
 app.command("forecast")(forecast_command)
+app.add_typer(case_app, name="case")
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
@@ -35,4 +40,8 @@ app.add_typer(scenario_app, name="scenario")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except StoreUnavailableError as error:  # an unusable store is the user's to fix: no traceback
+        print(f"terugkeer: {error}", file=sys.stderr)
+        sys.exit(2)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from terugkeer.cli.context import DatabaseUrl, open_engine, rules
-from terugkeer.store.hashchain import verify
-from terugkeer.store.projection_check import projection_problems
+from terugkeer.cli.context import DatabaseUrl, system
+from terugkeer.services.integrity import check_integrity
 
 audit_app = typer.Typer(help="Integrity of the append-only history.", no_args_is_help=True)
 
@@ -15,9 +14,8 @@ audit_app = typer.Typer(help="Integrity of the append-only history.", no_args_is
 def verify_command(database_url: DatabaseUrl = None) -> None:
     """Exit 0 when the chain and the projections are intact; otherwise name the first broken
     row (and up to ten projection rows that differ from the events) and exit 1."""
-    with open_engine(database_url, migrate=False).connect() as connection:
-        chain = verify(connection)
-        problems = projection_problems(connection, rules(database_url))
+    report = check_integrity(system(database_url, migrate=False))
+    chain = report.chain
     if chain.intact:
         typer.echo(f"chain intact: {chain.rows_checked} events, head {chain.head_hash}")
     else:
@@ -26,9 +24,9 @@ def verify_command(database_url: DatabaseUrl = None) -> None:
             f"({chain.rows_checked} rows before it are intact)",
             err=True,
         )
-    for problem in problems:
+    for problem in report.projection_problems:
         typer.echo(f"PROJECTION differs: {problem}", err=True)
-    if not problems:
+    if not report.projection_problems:
         typer.echo("projections match the events")
-    if problems or not chain.intact:
+    if not report.intact:
         raise typer.Exit(1)

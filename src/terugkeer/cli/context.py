@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import Engine
 
+from terugkeer.bootstrap import StoreNotCurrentError, System, bootstrap
 from terugkeer.domain.rules import RulesTable
 from terugkeer.rules.loader import load_rules
 from terugkeer.settings import Settings
@@ -48,3 +49,11 @@ def open_engine(database_url: str | None, *, migrate: bool = True) -> Engine:
 def rules(database_url: str | None = None) -> RulesTable:
     config = settings(database_url)
     return load_rules(config.rules_file, ammr_from=config.ammr_from)
+
+
+def system(database_url: str | None = None, *, migrate: bool = True) -> System:
+    """The composition root for one command (see terugkeer.bootstrap)."""
+    try:
+        return bootstrap(settings(database_url), migrate=migrate)
+    except StoreNotCurrentError as error:
+        raise typer.BadParameter(str(error), param_hint="--database-url") from None

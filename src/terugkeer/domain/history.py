@@ -154,9 +154,9 @@ class PersonHistory:
         pending = self._pending.get(event.reference or "")
         if pending is not None:
             raise errors.ProcedurePendingError(
-                f'data.reference "{event.reference}" names a procedure of v_number '
-                f"{self.v_number} that is still pending (started at {_when(pending)}); "
-                "it may be started again once decided"
+                f'data.reference "{event.reference}" names a procedure of this person that is '
+                f"still pending (started at {_when(pending)}); it may be started again once "
+                "decided"
             )
 
 

@@ -24,6 +24,7 @@ from terugkeer.domain.rules import RulesTable
 from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import EventRow, event_from_body, event_row, same_content
 from terugkeer.store.engine import WRITER
+from terugkeer.store.errors import guarded
 from terugkeer.store.hashchain import row_hash
 from terugkeer.store.projections import person_rows
 from terugkeer.store.tables import cases, chain_head, dublin_claims, events
@@ -74,7 +75,7 @@ class EventStore:
         if not batch:
             return []
         try:
-            with self.engine.connect() as plain:
+            with guarded(self.engine.url, "written"), self.engine.connect() as plain:
                 connection = plain.execution_options(**{WRITER: True})
                 with connection.begin():
                     results, last_seq = self._append(connection, batch)

@@ -7,17 +7,14 @@ projection row cannot change a published figure unnoticed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
-from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.rules import RulesTable
-from terugkeer.store.codec import event_from_body
 from terugkeer.store.projections import person_rows
-from terugkeer.store.tables import cases, dublin_claims, events
+from terugkeer.store.queries import all_histories
+from terugkeer.store.tables import cases, dublin_claims
 
 
 def projection_problems(connection: Connection, rules: RulesTable, *, limit: int = 10) -> list[str]:
@@ -25,7 +22,7 @@ def projection_problems(connection: Connection, rules: RulesTable, *, limit: int
     stored_cases = _rows(connection, cases)
     stored_claims = _rows(connection, dublin_claims)
     problems: list[str] = []
-    for history in _histories(connection):
+    for history in all_histories(connection):
         expected_cases, expected_claims = person_rows(history, rules)
         problems += _compare(cases, expected_cases, stored_cases)
         problems += _compare(dublin_claims, expected_claims, stored_claims)
@@ -39,15 +36,6 @@ def projection_problems(connection: Connection, rules: RulesTable, *, limit: int
 def _rows(connection: Connection, table: Table) -> dict[Any, tuple[Any, ...]]:
     key = next(iter(table.primary_key.columns))
     return {row[0]: tuple(row) for row in connection.execute(select(table).order_by(key))}
-
-
-def _histories(connection: Connection) -> Iterator[PersonHistory]:
-    query = select(events.c.v_number, events.c.seq, events.c.body).order_by(
-        events.c.v_number, events.c.seq
-    )
-    rows = connection.execution_options(yield_per=5000).execute(query)
-    for v_number, person in groupby(rows, key=lambda row: row.v_number):
-        yield PersonHistory(v_number, [event_from_body(row.seq, row.body) for row in person])
 
 
 def _compare(

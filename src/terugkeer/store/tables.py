@@ -96,3 +96,18 @@ dublin_claims = Table(
     Column("transferred", Boolean, nullable=False),
     Column("expired", Boolean, nullable=False),
 )
+
+#: Who read or changed which case (store/access_log.py). Append-only, like `events`.
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),  # UTC, like recorded_at
+    Column("actor", String(100), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("origin", String(255), nullable=False),
+    Column("v_number", String(10)),
+    Index("ix_access_log_v_number", "v_number", "at"),
+    Index("ix_access_log_actor", "actor", "at"),
+)

@@ -1,0 +1,74 @@
+"""The composition root: settings → engine, rules table, clock and event store, built once.
+
+Every entry point (the CLI now; the web pages and the API next) calls `bootstrap()` and hands
+the `System` to the services. Nothing else builds engines or loads the rules table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine
+
+from terugkeer.domain.calendar import local_date
+from terugkeer.domain.rules import RulesTable
+from terugkeer.rules.loader import load_rules
+from terugkeer.settings import Settings
+from terugkeer.store.engine import make_engine
+from terugkeer.store.event_store import EventStore
+from terugkeer.store.schema import current_revision, ensure_schema, head_revision
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class StoreNotCurrentError(Exception):
+    """A reader found a store without the current schema (readers never migrate)."""
+
+
+@dataclass
+class System:
+    settings: Settings
+    engine: Engine
+    rules: RulesTable
+    clock: Clock = utc_now
+    _store: EventStore | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> EventStore:
+        """The one event store of this process: it keeps person histories between batches."""
+        if self._store is None:
+            self._store = EventStore(self.engine, self.rules, clock=self.clock)
+        return self._store
+
+    def today(self) -> date:
+        """The current day in Europe/Amsterdam, by this system's clock."""
+        return local_date(self.clock())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(
+    settings: Settings | None = None, *, migrate: bool = True, clock: Clock = utc_now
+) -> System:
+    """Build the system. Writers (`migrate=True`) bring an empty or older schema up to date on
+    first use; readers never change the database and say what to run instead."""
+    config = settings or Settings()
+    rules = load_rules(config.rules_file, ammr_from=config.ammr_from)
+    engine = make_engine(config.database_url)
+    if migrate:
+        ensure_schema(engine)
+    elif (found := current_revision(engine)) != (head := head_revision()):
+        where = engine.url.render_as_string(hide_password=True)
+        state = "has no terugkeer schema" if found is None else f"is at schema revision {found}"
+        engine.dispose()
+        raise StoreNotCurrentError(
+            f"the store {where} {state}, not {head}: run `terugkeer db upgrade` or import first"
+        )
+    return System(config, engine, rules, clock)

@@ -1,0 +1,129 @@
+"""A case file as JSON (the `case show --format json` contract) and as text for a terminal."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from typing import Any
+
+from terugkeer.domain.removal import Condition
+from terugkeer.services.cases import CaseFile, CaseView, DublinView
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _condition(condition: Condition) -> dict[str, Any]:
+    return {
+        "holds": condition.holds,
+        "reason": condition.reason,
+        "source": condition.source,
+        "label_nl": condition.label_nl,
+        "label_en": condition.label_en,
+    }
+
+
+def _case(view: CaseView) -> dict[str, Any]:
+    state = {k: _plain(v) for k, v in dataclasses.asdict(view.state).items()}
+    return {"case": view.key, **state}
+
+
+def _dublin(view: DublinView) -> dict[str, Any]:
+    deadline = {k: _plain(v) for k, v in dataclasses.asdict(view.deadline).items()}
+    return {**deadline, "days_left": view.days_left, "source": view.source}
+
+
+def case_file_json(found: CaseFile) -> dict[str, Any]:
+    readiness = found.readiness
+    return {
+        "v_number": found.v_number,
+        "on": found.on.isoformat(),
+        "ready": found.ready,
+        "reason": found.no_open_case,
+        "case": found.judged,
+        "conditions": {c.key: _condition(c) for c in readiness.conditions},
+        "safeguards": list(readiness.safeguards),
+        "cases": [_case(view) for view in found.cases],
+        "dublin": [_dublin(view) for view in found.dublin],
+    }
+
+
+WORDS = {
+    "nl": {
+        "title": "Dossier {v} op {on}",
+        "ready": "Gereed voor gedwongen vertrek: {answer} (informatie voor een besluit van een "
+        "mens, geen besluit)",
+        "yes": "ja",
+        "no": "nee",
+        "holds": "voldaan",
+        "fails": "niet voldaan",
+        "source": "bron",
+        "safeguard": "waarborg",
+        "case": "zaak {key}: geopend {opened}, {status}, {nationality}, spoor {track}",
+        "open": "open",
+        "closed": "gesloten ({how})",
+        "dublin": "Dublin {state}: termijn {deadline}{left} ({regime}; {source})",
+        "left": ", nog {days} dagen",
+        "suspended": "geschorst door {ref}",
+    },
+    "en": {
+        "title": "Case file {v} on {on}",
+        "ready": "Ready for forced removal: {answer} (information for a person's decision, "
+        "not a decision)",
+        "yes": "yes",
+        "no": "no",
+        "holds": "holds",
+        "fails": "does not hold",
+        "source": "source",
+        "safeguard": "safeguard",
+        "case": "case {key}: opened {opened}, {status}, {nationality}, track {track}",
+        "open": "open",
+        "closed": "closed ({how})",
+        "dublin": "Dublin {state}: deadline {deadline}{left} ({regime}; {source})",
+        "left": ", {days} days left",
+        "suspended": "suspended by {ref}",
+    },
+}
+
+
+def case_file_text(found: CaseFile, lang: str) -> str:
+    w = WORDS[lang]
+    lines = [w["title"].format(v=found.v_number, on=found.on.isoformat())]
+    lines.append(w["ready"].format(answer=w["yes"] if found.ready else w["no"]))
+    if found.no_open_case:
+        lines.append(f"  {found.no_open_case}")
+    for c in found.readiness.conditions:
+        label = c.label_nl if lang == "nl" else c.label_en
+        verdict = w["holds"] if c.holds else w["fails"]
+        lines.append(f"  {label}: {verdict} — {c.reason} [{w['source']}: {c.source}]")
+    lines += [f"  {w['safeguard']}: {s}" for s in found.readiness.safeguards]
+    for view in found.cases:
+        s = view.state
+        how = w["closed"].format(how=s.closed_by) if s.closed_by else w["open"]
+        lines.append(
+            w["case"].format(
+                key=view.key,
+                opened=s.opened_at.date().isoformat(),
+                status=how,
+                nationality=s.nationality,
+                track=s.track,
+            )
+        )
+    for d in found.dublin:
+        deadline = d.deadline
+        when = deadline.deadline.isoformat() if deadline.deadline else "—"
+        left = w["left"].format(days=d.days_left) if d.days_left is not None else ""
+        state = deadline.member_state
+        if deadline.suspended_by:
+            state += " " + w["suspended"].format(ref=deadline.suspended_by)
+        lines.append(
+            w["dublin"].format(
+                state=state, deadline=when, left=left, regime=deadline.regime, source=d.source
+            )
+        )
+    return "\n".join(lines)

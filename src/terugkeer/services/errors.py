@@ -1,0 +1,15 @@
+"""Errors a use case reports to its caller, each with one sentence for the user."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A request that cannot be answered; `message` says why in one sentence."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownPersonError(ServiceError):
+    """No event of the V-number is stored."""

@@ -1,0 +1,27 @@
+"""Integrity of the history: the hash chain, and the projections replayed from the events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from terugkeer.bootstrap import System
+from terugkeer.store.hashchain import Verification, verify
+from terugkeer.store.projection_check import projection_problems
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrityReport:
+    chain: Verification
+    #: Up to ten sentences, each naming a projection row that differs from the events.
+    projection_problems: tuple[str, ...]
+
+    @property
+    def intact(self) -> bool:
+        return self.chain.intact and not self.projection_problems
+
+
+def check_integrity(system: System) -> IntegrityReport:
+    with system.engine.connect() as connection:
+        chain = verify(connection)
+        problems = projection_problems(connection, system.rules)
+    return IntegrityReport(chain, tuple(problems))
