@@ -76,8 +76,8 @@ def test_the_day_before_the_term_ends_says_which_condition_is_missing(
 def test_a_medical_postponement_marked_not_suspensive_still_blocks(
     tmp_path: Path, database_url: str
 ) -> None:
-    medical = line("c-6", "procedure_started", V, "2023-03-03T10:00:00+01:00",
-                   {"reference": "M-1", "kind": "medical_postponement", "suspensive": False})  # fmt: skip
+    data = {"reference": "M-1", "kind": "medical_postponement", "suspensive": False}
+    medical = line("c-6", "procedure_started", V, "2023-03-03T10:00:00+01:00", data)
     _store(tmp_path, database_url, *_ready_person(), medical)
     _, shown, _ = _show(database_url, V, "--on", "2023-03-10")
     assert shown["ready"] is False
