@@ -22,6 +22,7 @@ lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 test: system install lint
 	scripts/run-tests.sh

@@ -54,13 +54,18 @@ class System:
         self.engine.dispose()
 
 
+def rules_of(settings: Settings) -> RulesTable:
+    """The rules table the settings name (the packaged one by default)."""
+    return load_rules(settings.rules_file, ammr_from=settings.ammr_from)
+
+
 def bootstrap(
     settings: Settings | None = None, *, migrate: bool = True, clock: Clock = utc_now
 ) -> System:
     """Build the system. Writers (`migrate=True`) bring an empty or older schema up to date on
     first use; readers never change the database and say what to run instead."""
     config = settings or Settings()
-    rules = load_rules(config.rules_file, ammr_from=config.ammr_from)
+    rules = rules_of(config)
     engine = make_engine(config.database_url)
     if migrate:
         ensure_schema(engine)

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     rules_file: Path | None = Field(
         default=None, description="a rules table (TOML) replacing the packaged one"
     )
+    max_event_bytes: int = Field(
+        default=1 << 20,
+        gt=0,
+        description="the largest line or event accepted, in bytes (a longer one is rejected)",
+    )
     ammr_from: date | None = Field(
         default=None,
         description="first day the AMMR (EU 2024/1351) applies; the rules table says 2026-06-12",

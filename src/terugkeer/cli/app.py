@@ -17,7 +17,7 @@ from terugkeer.cli.import_cmd import import_events
 from terugkeer.cli.report_cmd import report_app
 from terugkeer.cli.scenario_cmd import scenario_app
 from terugkeer.cli.simulate_cmd import simulate_command
-from terugkeer.store.errors import StoreUnavailableError
+from terugkeer.services.errors import StoreUnavailableError
 
 app = typer.Typer(
     name="terugkeer",

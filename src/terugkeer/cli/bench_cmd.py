@@ -8,12 +8,9 @@ from typing import Annotated
 
 import typer
 
-from terugkeer.bench.report import bench_report, fill
-from terugkeer.bench.runner import bench_import
-from terugkeer.cli.context import rules
+from terugkeer.cli.context import settings
+from terugkeer.services.bench import import_benchmark, report_benchmark
 from terugkeer.settings import DEFAULT_DATA_DIR
-from terugkeer.store.engine import make_engine
-from terugkeer.store.schema import ensure_schema
 
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 
@@ -24,7 +21,7 @@ def bench_import_command(
     seed: Annotated[int, typer.Option("--seed")] = 1,
 ) -> None:
     """Import N synthetic events into a temporary SQLite store; compare with raw executemany."""
-    result = bench_import(events, rules(), seed=seed)
+    result = import_benchmark(settings(), events=events, seed=seed)
     typer.echo(f"events                 {result.events:>12,}  (accepted {result.accepted:,})")
     typer.echo(
         f"terugkeer import       {result.import_rate:>12,.0f} events/s  "
@@ -49,10 +46,7 @@ def bench_report_command(
 
     Never the configured store: synthetic people must not mix with real histories, and an
     append-only store cannot be cleaned afterwards."""
-    engine = make_engine(f"sqlite:///{store}")
-    ensure_schema(engine)
-    stored = fill(engine, rules(), events)
-    result = bench_report(engine, stored, repeats)
+    result, _ = report_benchmark(store, events=events, repeats=repeats)
     typer.echo(f"stored events          {result.stored_events:>12,}  ({store})")
     for name, values in (
         ("key figures 2023", result.report_ms),

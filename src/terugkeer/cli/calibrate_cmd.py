@@ -9,9 +9,7 @@ from typing import Annotated
 import typer
 
 from terugkeer.cli.progress import replications_bar
-from terugkeer.simulation.backtest import backtest
-from terugkeer.simulation.calibration import Iteration, calibrate, overrides_toml
-from terugkeer.simulation.loader import load_parameters
+from terugkeer.services.simulation import Iteration, back_test, fit_rates, parameters
 
 
 def calibrate_command(
@@ -33,12 +31,12 @@ def calibrate_command(
 
     published = json.loads(targets.read_text(encoding="utf-8"))
     with replications_bar() as start:
-        fitted = calibrate(
-            load_parameters(scenario), published, year=year, seeds=list(range(1, seeds + 1)),
+        fitted = fit_rates(
+            parameters(scenario), published, year=year, seeds=list(range(1, seeds + 1)),
             iterations=iterations, report=show,
             progress=lambda number: start(f"iteration {number}: replications", seeds),
         )  # fmt: skip
-    out.write_text(overrides_toml(fitted), encoding="utf-8")
+    out.write_text(fitted, encoding="utf-8")
     typer.echo(f"fitted rates written to {out}")
 
 
@@ -51,4 +49,4 @@ def backtest_command(
     """Run the calibrated model with each year's published inflow; print a Markdown table of
     simulated next to published outcomes (information, not a pass or fail)."""
     years = json.loads(published.read_text(encoding="utf-8"))["years"]
-    typer.echo(backtest(load_parameters(), years, list(range(first, last + 1)), seeds))
+    typer.echo(back_test(years, first, last, seeds))

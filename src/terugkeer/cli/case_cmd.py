@@ -13,9 +13,8 @@ import typer
 
 from terugkeer.cli.context import DatabaseUrl, system
 from terugkeer.cli.render_case import case_file_json, case_file_text
-from terugkeer.services.cases import case_file
+from terugkeer.services.cases import Access, case_file
 from terugkeer.services.errors import UnknownPersonError
-from terugkeer.store.access_log import Access
 
 case_app = typer.Typer(help="One person's case file.", no_args_is_help=True)
 

@@ -10,18 +10,22 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from terugkeer.cli.context import DatabaseUrl, open_engine
+from terugkeer.cli.context import DatabaseUrl, system
 from terugkeer.cli.progress import replications_bar
 from terugkeer.cli.report_cmd import Language, ReportFormat
-from terugkeer.forecast.caseload import Caseload, default_as_of, read_caseload, recorded_through
 from terugkeer.forecast.chart import forecast_chart
-from terugkeer.forecast.run import as_json, months_after, run_forecast
 from terugkeer.forecast.table import forecast_table
-from terugkeer.reports.key_figures import key_figures
+from terugkeer.services.errors import ServiceError
+from terugkeer.services.forecast import (
+    Caseload,
+    as_json,
+    forecast,
+    forecast_parameters,
+    forecast_start,
+)
+from terugkeer.services.simulation import ParameterError, Parameters
 from terugkeer.settings import DEFAULT_DATA_DIR
 from terugkeer.simulation.chart import write_chart
-from terugkeer.simulation.loader import ParameterError, load_parameters
-from terugkeer.simulation.params import Parameters
 
 
 def forecast_command(
@@ -50,36 +54,32 @@ def forecast_command(
     prediction intervals over replications of the simulator. Works on aggregate cohorts of
     the caseload only: it forecasts flows and stocks, never anything about a person."""
     _parameters(scenario, None)  # a bad scenario is refused before the store is read
-    engine = open_engine(database_url, migrate=False)
-    with engine.connect() as connection:
-        try:
-            as_of = at.date() if at else default_as_of(connection)
-        except ValueError as error:
-            raise typer.BadParameter(str(error), param_hint="--database-url") from None
-        caseload = read_caseload(connection, as_of)
-        periods = months_after(as_of, months)
-        latest = recorded_through(connection)
-        recorded = {
-            period.start.isoformat(): key_figures(connection, period, today=latest)
-            for period in periods
-            if latest is not None and period.end <= latest
-        }
-    engine.dispose()
+    try:
+        begin = forecast_start(
+            system(database_url, migrate=False), at=at.date() if at else None, months=months
+        )
+    except ServiceError as error:
+        raise typer.BadParameter(error.message, param_hint="--database-url") from None
+    as_of, caseload, recorded = begin.as_of, begin.caseload, begin.recorded
     params = _parameters(scenario, caseload)
     seeds = list(range(1, replications + 1))
     typer.echo(_assumptions(caseload, params), err=True)
     with replications_bar() as start:
-        forecast = run_forecast(
-            params, caseload, months, seeds, progress=start("replications", len(seeds))
+        months_ahead = forecast(
+            params, begin, months=months, seeds=seeds, progress=start("replications", len(seeds))
         )
     if output is ReportFormat.JSON:
-        document: dict[str, Any] = as_json(forecast, caseload, seeds)
+        document: dict[str, Any] = as_json(months_ahead, caseload, seeds)
         document["inflow_per_year"] = params.inflow.per_year.model_dump()
         document["recorded"] = recorded
         typer.echo(json.dumps(document, ensure_ascii=False))
     else:
         table = forecast_table(
-            forecast, recorded, as_of=as_of.isoformat(), replications=len(seeds), lang=lang.value
+            months_ahead,
+            recorded,
+            as_of=as_of.isoformat(),
+            replications=len(seeds),
+            lang=lang.value,
         )
         screen = Console()
         if not screen.is_terminal:
@@ -89,19 +89,13 @@ def forecast_command(
     name = f"forecast-{as_of.isoformat()}" + (f"-{scenario.stem}" if scenario else "")
     html, png = chart / f"{name}.html", chart / f"{name}.png"
     title = f"{name} ({len(seeds)} replications, 95% prediction intervals)"
-    write_chart(forecast_chart(forecast, recorded, title=title, lang=lang.value), html, png)
+    write_chart(forecast_chart(months_ahead, recorded, title=title, lang=lang.value), html, png)
     typer.echo(f"chart: {html} and {png}", err=True)
 
 
 def _parameters(scenario: Path | None, caseload: Caseload | None) -> Parameters:
-    """The model's parameters with the inflow of the last twelve months, when the store has
-    them; a scenario comes on top (its `factor` scales the observed inflow)."""
-    observed = None
-    if caseload is not None and caseload.inflow_last_year is not None:
-        source = f"observed: intakes in the 12 months up to {caseload.as_of} in the store"
-        observed = {"inflow": {"per_year": {"value": caseload.inflow_last_year, "source": source}}}
     try:
-        return load_parameters(scenario, observed=observed)
+        return forecast_parameters(scenario, caseload)
     except ParameterError as error:
         raise typer.BadParameter(str(error), param_hint="--scenario") from None
 

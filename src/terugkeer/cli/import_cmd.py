@@ -14,10 +14,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from terugkeer.cli.context import DatabaseUrl, open_engine, rules
-from terugkeer.importing.service import ImportSummary, import_lines, split_lines
-from terugkeer.importing.service import Progress as ProgressCallback
-from terugkeer.store.event_store import EventStore
+from terugkeer.cli.context import DatabaseUrl, system
+from terugkeer.services.ingest import ImportSummary, ingest_stream
+from terugkeer.services.ingest import Progress as ProgressCallback
 
 
 class OutputFormat(StrEnum):
@@ -33,10 +32,9 @@ def import_events(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Store every valid line, report every invalid one; exit 1 when any line was rejected."""
-    store = EventStore(open_engine(database_url), rules(database_url))
     show_progress = output is OutputFormat.TEXT and sys.stderr.isatty()
     with _open(path) as stream, _progress(path, show_progress) as advance:
-        summary = import_lines(split_lines(stream), store, progress=advance)
+        summary = ingest_stream(system(database_url), stream, progress=advance)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(summary.as_json(), ensure_ascii=False))
     else:

@@ -10,11 +10,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from terugkeer.cli.context import DatabaseUrl, open_engine
-from terugkeer.reports.key_figures import key_figures
-from terugkeer.reports.period import Period
-from terugkeer.reports.rounding import rounded
-from terugkeer.reports.table import key_figures_tables
+from terugkeer.cli.context import DatabaseUrl, system
+from terugkeer.cli.render_key_figures import key_figures_tables
+from terugkeer.services.key_figures import (
+    KeyFigures,
+    Period,
+    PublishedKeyFigures,
+    key_figures_of,
+    published,
+)
 
 report_app = typer.Typer(help="Reports computed from the event store.", no_args_is_help=True)
 
@@ -45,12 +49,10 @@ def key_figures_command(
         period = Period(start.date(), end.date())
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--to") from error
-    with open_engine(database_url, migrate=False).connect() as connection:
-        figures = key_figures(connection, period)
-    if publish:
-        figures = rounded(figures)
+    exact = key_figures_of(system(database_url, migrate=False), period)
+    figures: KeyFigures | PublishedKeyFigures = published(exact) if publish else exact
     if output is ReportFormat.JSON:
-        typer.echo(json.dumps(figures, ensure_ascii=False))
+        typer.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False))
         return
     console = Console()
     for table in key_figures_tables(figures, lang.value):

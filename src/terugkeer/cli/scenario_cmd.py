@@ -10,19 +10,22 @@ from rich.console import Console
 from rich.table import Table
 
 from terugkeer.cli.progress import replications_bar
+from terugkeer.services.simulation import (
+    Comparison,
+    ParameterError,
+    Parameters,
+    compare_scenarios,
+    parameters,
+)
 from terugkeer.settings import DEFAULT_DATA_DIR
 from terugkeer.simulation.chart import difference_chart, write_chart
-from terugkeer.simulation.compare import Comparison, compare
-from terugkeer.simulation.loader import ParameterError, load_parameters
-from terugkeer.simulation.params import Parameters
-from terugkeer.simulation.replications import replicate
 
 scenario_app = typer.Typer(help="What-if scenarios on the simulator.", no_args_is_help=True)
 
 
 def _load(path: Path) -> Parameters:
     try:
-        return load_parameters(None if path.name == "base" else path)
+        return parameters(None if path.name == "base" else path)
     except ParameterError as error:
         raise typer.BadParameter(str(error)) from None
 
@@ -43,11 +46,10 @@ def compare_command(
     base_params, scenario_params = _load(base), _load(scenario)
     seeds = list(range(1, replications + 1))
     with replications_bar() as start:
-        runs = [
-            replicate(params, seeds, year, progress=start(f"replications: {name}", len(seeds)))
-            for name, params in (("base", base_params), ("scenario", scenario_params))
-        ]
-    rows = compare(runs[0], runs[1])
+        rows = compare_scenarios(
+            base_params, scenario_params, seeds=seeds, year=year,
+            progress=lambda name: start(f"replications: {name}", len(seeds)),
+        )  # fmt: skip
     output = Console()
     if not output.is_terminal:
         output = Console(width=150)  # a file or pipe: keep each figure on one line

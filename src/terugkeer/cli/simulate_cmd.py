@@ -14,8 +14,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from terugkeer.simulation.loader import ParameterError, load_parameters
-from terugkeer.simulation.runner import simulate
+from terugkeer.cli.context import settings
+from terugkeer.services.simulation import ParameterError, parameters, simulate_feed
 
 
 def simulate_command(
@@ -32,12 +32,15 @@ def simulate_command(
     if end < start:
         raise typer.BadParameter("--to is before --from", param_hint="--to")
     try:
-        params = load_parameters(scenario)
+        params = parameters(scenario)
     except ParameterError as error:
         raise typer.BadParameter(str(error), param_hint="--scenario") from None
     began = time.perf_counter()
     with days_progress(enabled=sys.stderr.isatty()) as progress:
-        run = simulate(params, start.date(), end.date(), seed, out, progress)
+        run = simulate_feed(
+            settings(), params, start=start.date(), end=end.date(), seed=seed, out=out,
+            progress=progress,
+        )  # fmt: skip
     seconds = time.perf_counter() - began
     typer.echo(
         f"{run.events:,} events for {run.persons:,} people from {run.origin} to {end.date()} "

@@ -16,8 +16,7 @@ from sqlalchemy import Connection, Select, exists, func, select
 from sqlalchemy.orm import aliased
 
 from terugkeer.domain.calendar import add_months, local_date, start_of_day, to_micros
-from terugkeer.domain.events import EventType
-from terugkeer.forecast.cohorts import (
+from terugkeer.domain.cohorts import (
     MAX_DECISIONS,
     MAX_MONTHS_OPEN,
     AwayCohort,
@@ -25,6 +24,7 @@ from terugkeer.forecast.cohorts import (
     cohort_of,
     months_between,
 )
+from terugkeer.domain.events import EventType
 from terugkeer.reports.period import Period
 from terugkeer.store.codec import event_from_body
 from terugkeer.store.tables import cases, events

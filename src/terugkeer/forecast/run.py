@@ -20,6 +20,7 @@ from terugkeer.domain.calendar import AMSTERDAM, add_months
 from terugkeer.forecast.caseload import Caseload
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
+from terugkeer.rules.loader import load_rules
 from terugkeer.simulation.compare import Interval, numeric_figures, prediction_interval
 from terugkeer.simulation.model import World
 from terugkeer.simulation.params import Parameters
@@ -44,20 +45,24 @@ def forecast_replication(
     cross processes)."""
     params = Parameters.model_validate_json(params_json)
     caseload = Caseload.model_validate_json(caseload_json)
+    rules = load_rules()  # the model and the store apply the same legal terms
     periods = months_after(caseload.as_of, months)
     start = datetime.combine(caseload.as_of + timedelta(days=1), time(), AMSTERDAM)
     until = datetime.combine(periods[-1].end + timedelta(days=1), time(), AMSTERDAM)
     with tempfile.TemporaryDirectory(prefix="terugkeer-forecast-") as folder:
         feed = Path(folder) / "events.jsonl"
         with feed.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as stream:
-            world = World(params, start, seed, stream.write)
+            world = World(params, start, seed, stream.write, rules=rules)
             seed_caseload(world, caseload.cohorts)
             seed_away(world, caseload.away)
             world.run(until, first_year=start.year)
         received = datetime.combine(until.date(), time(12), UTC)
-        engine = import_feed(feed, Path(folder), received=received)
+        engine = import_feed(feed, Path(folder), received=received, rules=rules)
         with engine.connect() as connection:
-            figures = [key_figures(connection, p, today=until.date()) for p in periods]
+            figures = [
+                key_figures(connection, p, today=until.date()).model_dump(mode="json")
+                for p in periods
+            ]
         engine.dispose()
     return figures
 

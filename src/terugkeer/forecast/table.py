@@ -7,6 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from terugkeer.forecast.run import MonthForecast
+from terugkeer.reports.numbers import format_number
 from terugkeer.simulation.compare import numeric_figures
 
 #: The figures of the table (all of them are in the JSON), with short Dutch and English labels.
@@ -40,8 +41,7 @@ TEXT = {
 
 
 def _number(value: float, lang: str) -> str:
-    text = f"{value:,.0f}"
-    return text.replace(",", ".") if lang == "nl" else text
+    return format_number(value, lang)
 
 
 def forecast_table(

@@ -6,9 +6,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
+from typing import BinaryIO
 
-from terugkeer.importing.parsing import parse_chunk
-from terugkeer.store.event_store import EventStore, LineResult, Outcome
+from terugkeer.importing.parsing import (
+    MAX_LINE_BYTES,
+    Line,
+    LineResult,
+    Oversized,
+    parse_chunk,
+)
+from terugkeer.store.event_store import EventStore, Outcome
 
 Clock = Callable[[], datetime]
 BOM = b"\xef\xbb\xbf"
@@ -44,12 +51,13 @@ class ImportSummary:
 
 
 def import_lines(
-    lines: Iterable[str | bytes],
+    lines: Iterable[Line],
     store: EventStore,
     *,
     clock: Clock = lambda: datetime.now(UTC),
     batch_size: int = 10_000,
     progress: Progress | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> ImportSummary:
     """Store every valid line, report every invalid one. Each batch commits as a whole, so an
     interrupted import leaves whole lines only; re-running it skips what was stored (known)."""
@@ -57,9 +65,13 @@ def import_lines(
     numbered = enumerate(lines, start=1)
     while chunk := list(islice(numbered, batch_size)):
         received_at = clock()
-        candidates, results = parse_chunk(chunk, received_at)
-        if candidates:
-            results = results + store.append(candidates)
+        parsed, results = parse_chunk(chunk, received_at, max_line_bytes)
+        if parsed:
+            appended = store.append([event for _, event in parsed])
+            results += [
+                LineResult(number, done.event_id, done.outcome, done.error)
+                for (number, _), done in zip(parsed, appended, strict=True)
+            ]
         for result in sorted(results, key=lambda r: r.line):
             summary.add(result)
         if progress is not None:
@@ -67,10 +79,26 @@ def import_lines(
     return summary
 
 
-def split_lines(stream: Iterable[bytes]) -> Iterator[bytes]:
+def split_lines(stream: BinaryIO, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Line]:
     """Lines of a binary stream without their line ending; decoding happens per line, so one
-    line of bad UTF-8 is rejected on its own instead of aborting the import."""
-    for number, raw in enumerate(stream):
-        if number == 0 and raw.startswith(BOM):
+    line of bad UTF-8 is rejected on its own instead of aborting the import. A line longer
+    than the maximum is never held in memory whole: it is skipped and reported."""
+    first = True
+    while raw := stream.readline(max_line_bytes + 5):  # room for a BOM and CR LF
+        if first and raw.startswith(BOM):
             raw = raw[len(BOM) :]  # editors on Windows start UTF-8 files with a byte-order mark
-        yield raw.rstrip(b"\r\n")
+        first = False
+        if not raw.endswith(b"\n") and len(raw) > max_line_bytes:
+            yield Oversized(len(raw) + _skip_line(stream))
+            continue
+        line = raw.rstrip(b"\r\n")
+        yield Oversized(len(line)) if len(line) > max_line_bytes else line
+
+
+def _skip_line(stream: BinaryIO) -> int:
+    skipped = 0
+    while chunk := stream.readline(1 << 16):
+        skipped += len(chunk.rstrip(b"\r\n"))
+        if chunk.endswith(b"\n"):
+            break
+    return skipped

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import Connection
 
@@ -14,13 +13,13 @@ from terugkeer.reports.figures.caseload import at_emergency_reception, caseload,
 from terugkeer.reports.figures.closed import closed_procedures, dublin_transferred
 from terugkeer.reports.figures.dublin_expired import dublin_expired
 from terugkeer.reports.figures.repeated_procedures import repeated_procedures
+from terugkeer.reports.model import KeyFigures
 from terugkeer.reports.period import Period
 
 
-def key_figures(
-    connection: Connection, period: Period, *, today: date | None = None
-) -> dict[str, Any]:
-    """Every figure of EVENTS.md as exact counts, in the JSON shape of `report key-figures`.
+def key_figures(connection: Connection, period: Period, *, today: date | None = None) -> KeyFigures:
+    """Every figure of EVENTS.md as exact counts (`model_dump(mode="json")` is the JSON of
+    `report key-figures`).
     `today` (default: the current Europe/Amsterdam date) bounds what can have expired."""
     today = today or local_date(datetime.now(UTC))
     by_source = inflow_by_source(connection, period)
@@ -28,8 +27,8 @@ def key_figures(
     demonstrable = closed["independent_departure"] + closed["forced_departure"]
     absconded = closed["absconded"]
     transferred, member_states = dublin_transferred(connection, period)
-    return {
-        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+    figures = {
+        "period": {"from": period.start, "to": period.end},
         "inflow": sum(by_source.values()),
         "inflow_by_source": by_source,
         "departure_interviews": count_events(connection, period, EventType.INTERVIEW),
@@ -50,6 +49,7 @@ def key_figures(
         },
         "caseload": caseload(connection, period),
         "repeated_procedures": repeated_procedures(connection, period),
-        "top_nationalities": top_nationalities(connection, period),
+        "top_nationalities": tuple(top_nationalities(connection, period)),
         "at_emergency_reception": at_emergency_reception(connection, period),
     }
+    return KeyFigures.model_validate(figures)  # strict: each value has its declared type

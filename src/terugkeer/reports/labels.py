@@ -1,59 +1,42 @@
-"""Labels of the key figures: Dutch (as DTenV publishes) and English."""
+"""Labels of the key figures: Dutch (as DTenV publishes) and English.
+
+Each field of the key-figure models (reports/model.py) declares its labels next to it with
+`labelled`, so no field can lack a label and no label can name a field that does not exist;
+`label_of` reads them back (they are in the models' JSON schema too).
+"""
 
 from __future__ import annotations
 
-LABELS: dict[str, tuple[str, str]] = {
-    "inflow": ("Instroom", "Inflow"),
-    "inflow_by_source.IND": ("  waarvan IND", "  of which IND"),
-    "inflow_by_source.POLITIE": ("  waarvan Politie", "  of which Police"),
-    "inflow_by_source.KMAR": ("  waarvan KMar", "  of which KMar"),
-    "inflow_by_source.other": ("  waarvan overig", "  of which other"),
-    "departure_interviews": ("Vertrekgesprekken", "Departure interviews"),
-    "closed_procedures.total": ("Afgesloten vertrekprocedures", "Closed procedures"),
-    "closed_procedures.independent_departure": ("  zelfstandig vertrek", "  independent departure"),
-    "closed_procedures.forced_departure": ("  gedwongen vertrek", "  forced departure"),
-    "closed_procedures.absconded": (
-        "  zelfstandig vertrek zonder toezicht (MOB)",
-        "  left without supervision (absconded)",
-    ),
-    "closed_procedures.exit_without_departure.total": (
-        "  uitstroom zonder vertrek",
-        "  exit without departure",
-    ),
-    "closed_procedures.exit_without_departure.asylum_procedure": (
-        "    naar asielprocedure",
-        "    into the asylum procedure",
-    ),
-    "closed_procedures.exit_without_departure.residence_permit": (
-        "    verblijfsvergunning",
-        "    residence permit",
-    ),
-    "closed_procedures.exit_without_departure.other": ("    overig", "    other"),
-    "demonstrable_departure": ("Aantoonbaar vertrek", "Demonstrable departure"),
-    "demonstrable_departure_rate": (
-        "Percentage aantoonbaar vertrek",
-        "Demonstrable departure rate",
-    ),
-    "flights_booked": ("Geboekte vluchten", "Flights booked"),
-    "travel_document_requests": ("Aanvragen reisdocumenten", "Travel document requests"),
-    "nationality_confirmations": ("Nationaliteitsbevestigingen", "Nationality confirmations"),
-    "dublin.transferred": ("Dublinoverdrachten", "Dublin transfers"),
-    "dublin.member_states": ("  naar lidstaten", "  to member states"),
-    "dublin.expired": ("Verlopen overdrachtstermijnen", "Dublin deadlines expired"),
-    "caseload": ("Caseload (einde periode)", "Caseload (end of period)"),
-    "repeated_procedures.with_decision": (
-        "Personen met ≥1 beslissing",
-        "People with ≥1 decision",
-    ),
-    "repeated_procedures.two_or_more_or_pending_share": (
-        "  aandeel ≥2 beslissingen of procedure lopend",
-        "  share with ≥2 decisions or a pending procedure",
-    ),
-    "repeated_procedures.four_or_more": ("  ≥4 beslissingen", "  ≥4 decisions"),
-    "at_emergency_reception": ("In noodopvang (einde periode)", "At emergency reception (end)"),
-}
+from dataclasses import dataclass
+from typing import Any
 
-TITLES = {
-    "nl": ("Kerncijfers {start} t/m {end}", "Top nationaliteiten in de caseload (excl. Dublin)"),
-    "en": ("Key figures {start} to {end}", "Top nationalities in the caseload (excl. Dublin)"),
-}
+from pydantic import BaseModel, Field
+
+LANGUAGES = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class Label:
+    nl: str
+    en: str
+    indent: int = 0  # levels of indentation in the table (a part under its total)
+
+    def text(self, lang: str) -> str:
+        return "  " * self.indent + (self.nl if lang == "nl" else self.en)
+
+
+def labelled(nl: str, en: str, *, indent: int = 0, alias: str | None = None) -> Any:
+    """The pydantic `Field` of a model field with its Dutch and English label."""
+    return Field(alias=alias, json_schema_extra={"labels": {"nl": nl, "en": en}, "indent": indent})
+
+
+def label_of(model: type[BaseModel], name: str) -> Label:
+    """The label of field `name` of `model` (KeyError for a field the model does not have)."""
+    match model.model_fields[name].json_schema_extra:
+        case {"labels": {"nl": str(nl), "en": str(en)}, "indent": int(indent)} if nl and en:
+            return Label(nl, en, indent)
+    raise LookupError(f"{model.__name__}.{name} has no Dutch and English label")
+
+
+TITLES = {"nl": "Kerncijfers {start} t/m {end}", "en": "Key figures {start} to {end}"}
+HEADERS = {"nl": ("kerncijfer", "aantal"), "en": ("figure", "value")}

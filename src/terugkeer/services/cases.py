@@ -19,6 +19,8 @@ from terugkeer.services.errors import UnknownPersonError
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.queries import person_history
 
+__all__ = ["Access", "CaseFile", "CaseView", "DublinView", "case_file"]
+
 
 @dataclass(frozen=True, slots=True)
 class CaseView:

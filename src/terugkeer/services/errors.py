@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from terugkeer.bootstrap import StoreNotCurrentError
+from terugkeer.store.errors import StoreUnavailableError
+
+__all__ = [
+    "ServiceError",
+    "StoreNotCurrentError",
+    "StoreUnavailableError",
+    "UnknownPersonError",
+]
+
 
 class ServiceError(Exception):
     """A request that cannot be answered; `message` says why in one sentence."""

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 #: Two-sided 95% quantiles of Student's t by degrees of freedom (1-30); the normal beyond.
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
         2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
@@ -52,8 +54,13 @@ def _t95(df: int) -> float:
     return _T95[df - 1] if df <= len(_T95) else 1.96 + 2.372 / df
 
 
-def numeric_figures(figures: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, float]]:
-    """Every number of the key figures by dotted name (the top-nationality list left out)."""
+def numeric_figures(
+    figures: Mapping[str, Any] | BaseModel, prefix: str = ""
+) -> Iterator[tuple[str, float]]:
+    """Every number of the key figures by dotted name (the top-nationality list left out); a
+    model of them (reports/model.py) by the names of its JSON."""
+    if isinstance(figures, BaseModel):
+        figures = figures.model_dump(mode="json")
     for key, value in figures.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):

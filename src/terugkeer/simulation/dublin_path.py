@@ -1,25 +1,22 @@
-"""The Dublin track: claim, answer, then transfer, absconding, or expiry of the deadline."""
+"""The Dublin track: claim, answer, then transfer, absconding, or expiry of the deadline.
+
+Six calendar months last 181 to 184 days; the model keeps clear of both ends
+(`dublin.transfer_latest_day`, `dublin.deadline_safe_day`) so that the deadline the domain
+computes (RULES.md §2) falls where the model meant it to.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 
 from terugkeer.simulation.person import MINUTE, Person, pick, wait
-from terugkeer.simulation.return_path import FLIGHT_NOTICE_DAYS
-
-if TYPE_CHECKING:
-    from terugkeer.simulation.model import World
-
-#: Six calendar months last 181 to 184 days; the model keeps clear of both ends so that the
-#: deadline the domain computes (RULES.md §2) falls where the model meant it to.
-TRANSFER_LATEST_DAY = 170
-DEADLINE_SAFE_DAY = 185
+from terugkeer.simulation.world_api import WorldApi
 
 
-def dublin_path(world: World, person: Person) -> Generator[simpy.Event, Any, None]:
+def dublin_path(world: WorldApi, person: Person) -> Generator[simpy.Event, Any, None]:
     p, rng, env = world.params.dublin, person.rng, world.env
     state = pick(rng, p.member_state)
     yield env.timeout(wait(rng, p.claim_after_days_mean.value) + MINUTE)
@@ -27,12 +24,12 @@ def dublin_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
 
 
 def dublin_claim(
-    world: World, person: Person, state: str, *, claimed: bool
+    world: WorldApi, person: Person, state: str, *, claimed: bool
 ) -> Generator[simpy.Event, Any, None]:
     """From the claim (made now, or already `claimed` earlier) to its answer and after."""
     p, rng, env = world.params.dublin, person.rng, world.env
     if not claimed:
-        kind = "take_back" if rng.random() < 0.7 else "take_charge"
+        kind = "take_back" if rng.random() < p.take_back_share.value else "take_charge"
         world.emit("dublin_claim", person, {"member_state": state, "kind": kind})
         yield from world.interview(person, first=True, after=MINUTE)
     yield env.timeout(wait(rng, p.answer_days_mean.value) + MINUTE)
@@ -45,52 +42,57 @@ def dublin_claim(
     yield from after_acceptance(world, person, state, accepted=env.now)
 
 
-def dublin_refused(world: World, person: Person) -> Generator[simpy.Event, Any, None]:
+def dublin_refused(world: WorldApi, person: Person) -> Generator[simpy.Event, Any, None]:
     """A refused claim: the asylum procedure here follows within weeks."""
-    yield world.env.timeout(wait(person.rng, 30) + MINUTE)
+    days = wait(person.rng, world.params.dublin.exit_after_refusal_days_mean.value)
+    yield world.env.timeout(days + MINUTE)
     world.close(person, "exit_without_departure", {"reason": "asylum_procedure"})
 
 
 def after_acceptance(
-    world: World, person: Person, state: str, accepted: float
+    world: WorldApi, person: Person, state: str, accepted: float
 ) -> Generator[simpy.Event, Any, None]:
     """Transfer, absconding or expiry of the deadline, given that the case is still open now.
 
     For a claim accepted just now the three outcomes have their parameter shares; for one
     accepted earlier (a caseload taken over from the store) each share is weighted by the chance
     that the outcome had not happened yet, and its moment is drawn from what is left of its
-    window (transfers day 14-170 after acceptance, absconding day 10-170, expiry after day 185).
+    window (by default transfers day 14-170 after acceptance, absconding day 10-170, expiry
+    after day 185: the `dublin` parameters).
     A transfer's flight is booked a week ahead, so one with no flight booked yet is at least a
     week away.
     """
     p, rng, env = world.params.dublin, person.rng, world.env
+    notice = world.params.removal.flight_notice_days.value
+    first, absconding = p.transfer_earliest_day.value, p.absconding_earliest_day.value
+    last = p.transfer_latest_day.value
     elapsed = env.now - accepted
-    unbooked = elapsed + FLIGHT_NOTICE_DAYS  # the earliest transfer without a booked flight
+    unbooked = elapsed + notice  # the earliest transfer without a booked flight
     shares = (
-        p.transfer_within_deadline_share.value * _still_ahead(unbooked, 14, TRANSFER_LATEST_DAY),
-        p.absconding_before_transfer_share.value * _still_ahead(elapsed, 10, TRANSFER_LATEST_DAY),
+        p.transfer_within_deadline_share.value * _still_ahead(unbooked, first, last),
+        p.absconding_before_transfer_share.value * _still_ahead(elapsed, absconding, last),
         (1 - p.transfer_within_deadline_share.value - p.absconding_before_transfer_share.value),
     )
     draw = rng.random() * sum(shares)
     if draw < shares[0]:
-        transfer = accepted + rng.uniform(max(14, unbooked), TRANSFER_LATEST_DAY)
-        yield env.timeout(max(transfer - FLIGHT_NOTICE_DAYS - env.now, MINUTE))
+        transfer = accepted + rng.uniform(max(first, unbooked), last)
+        yield env.timeout(max(transfer - notice - env.now, MINUTE))
         # A week ahead, or less when the window is nearly over: the flight is the transfer's.
         world.book_flight(person, state, days_ahead=max(transfer - env.now, 0), escort="kmar")
         yield env.timeout(max(transfer - env.now, MINUTE))
         transferred(world, person, state)
     elif draw < shares[0] + shares[1]:
-        absconds = accepted + rng.uniform(max(10, elapsed), TRANSFER_LATEST_DAY)
+        absconds = accepted + rng.uniform(max(absconding, elapsed), last)
         yield env.timeout(max(absconds - env.now, MINUTE))
         world.close(person, "absconded", {})
     else:
         # The deadline passes: the Netherlands becomes responsible (asylum procedure).
         exit_wait = wait(rng, p.exit_after_deadline_days_mean.value)
-        yield env.timeout(max(accepted + DEADLINE_SAFE_DAY - env.now, 0) + exit_wait)
+        yield env.timeout(max(accepted + p.deadline_safe_day.value - env.now, 0) + exit_wait)
         world.close(person, "exit_without_departure", {"reason": "asylum_procedure"})
 
 
-def transferred(world: World, person: Person, state: str) -> None:
+def transferred(world: WorldApi, person: Person, state: str) -> None:
     """The transfer to `state` takes place: escorted (forced) or under KMar's exit check."""
     forced = person.rng.random() < world.params.removal.dublin_forced_share.value
     world.close(person, "departed", {

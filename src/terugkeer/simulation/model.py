@@ -1,7 +1,9 @@
 """One replication of the return process: the SimPy world, inflow, and the shared actions.
 
 The world emits every fact as a v1 chain event at the moment it happens, so its output is in
-time order and every line is valid for `terugkeer import` in the order written.
+time order and every line is valid for `terugkeer import` in the order written. The legal terms
+it applies (the departure term, the detention maximum) come from the rules table; the tracks see
+the world through `world_api.WorldApi`, which `World` satisfies.
 """
 
 from __future__ import annotations
@@ -18,18 +20,30 @@ import simpy
 from terugkeer.chain_events.countries import NATIONALITY_ONLY
 from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.provenance import synthetic_v_number
+from terugkeer.domain.rules import RulesTable
+from terugkeer.rules.loader import load_rules
 from terugkeer.simulation.dublin_path import dublin_path
 from terugkeer.simulation.emit import Emitter
 from terugkeer.simulation.params import Parameters
 from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
-from terugkeer.simulation.return_path import FLIGHT_NOTICE_DAYS, return_path
+from terugkeer.simulation.return_path import return_path
 
 
 class World:
     def __init__(
-        self, params: Parameters, origin: datetime, seed: int, write: Callable[[str], object]
+        self,
+        params: Parameters,
+        origin: datetime,
+        seed: int,
+        write: Callable[[str], object],
+        *,
+        rules: RulesTable | None = None,
     ) -> None:
+        """`rules`: the rules table whose legal terms the model applies (default: the packaged
+        table, as `terugkeer import` reads it)."""
         self.params, self.origin, self.seed = params, origin, seed
+        self.rules = rules if rules is not None else load_rules()
+        self._detention_max_days: dict[date, float] = {}  # by the detention's first day
         self.env = simpy.Environment()
         self.detention = simpy.Resource(
             self.env, capacity=int(params.removal.detention_places.value)
@@ -67,6 +81,26 @@ class World:
 
     def date(self, day: float) -> str:
         return self.emitter.at(day).date().isoformat()
+
+    # -- legal terms (the rules table) -------------------------------------------------------
+    def departure_term_days(self, person: Person) -> int:
+        """The departure term of a return decision made now, from the rules table's row in
+        force on today's date: its minimum on the criminal track (no term for a risk to public
+        order), else its default."""
+        term = self.rules.departure_term_on(self.emitter.at(self.env.now).date())
+        return term.min_days if person.track == "criminal" else term.default_days
+
+    def detention_max_days(self, since: float) -> float:
+        """The days a detention begun on model day `since` may last: the rules table's maximum
+        in force on the day it began (without the extension, which the model leaves out), each
+        month `removal.detention_month_days` long."""
+        began = self.emitter.at(since).date()
+        days = self._detention_max_days.get(began)
+        if days is None:
+            months = self.rules.detention_on(began).max_months
+            days = months * self.params.removal.detention_month_days.value
+            self._detention_max_days[began] = days
+        return days
 
     def _inflow(self, until: datetime, first_year: int) -> Generator[simpy.Event, Any, None]:
         """Poisson arrivals at a constant rate within each calendar year. The inflow counts
@@ -214,7 +248,8 @@ class World:
     # -- forced return -----------------------------------------------------------------------
     def detain(self, person: Person) -> None:
         if self.detention.count >= self.detention.capacity:
-            person.return_term_ends = self.env.now + 7  # no place: try again in a week
+            # No place free: try again later.
+            person.return_term_ends = self.env.now + self.params.removal.detention_retry_days.value
             return
         person.detention_request = self.detention.request()
         person.detained_since = self.env.now
@@ -260,21 +295,26 @@ class World:
     def leave_independently(self, person: Person) -> Generator[simpy.Event, Any, None]:
         rng, p = person.rng, self.params
         if rng.random() < p.support.independent_departure_share.value:
-            kind = "reintegration" if rng.random() < 0.5 else "basic_departure"
+            reintegration = rng.random() < p.support.reintegration_share.value
+            kind = "reintegration" if reintegration else "basic_departure"
             self.emit("support_granted", person, {"kind": kind, "provider": "IOM"})
         if not person.has_document(self.env.now):
+            valid = p.documents.passport_valid_years.value * YEAR
             self.emit(
                 "travel_document_valid",
                 person,
-                {"kind": "passport", "valid_until": self.date(self.env.now + 2 * YEAR)},
+                {"kind": "passport", "valid_until": self.date(self.env.now + valid)},
             )
         if rng.random() < p.removal.independent_flight_share.value:
-            self.book_flight(
-                person, self.destination(person), days_ahead=FLIGHT_NOTICE_DAYS, escort="none"
-            )
-            yield self.env.timeout(FLIGHT_NOTICE_DAYS)
+            notice = p.removal.flight_notice_days.value
+            self.book_flight(person, self.destination(person), days_ahead=notice, escort="none")
+            yield self.env.timeout(notice)
         else:
-            yield self.env.timeout(rng.uniform(1, 14))
+            o = p.outcomes
+            days = rng.uniform(
+                o.unbooked_departure_days_min.value, o.unbooked_departure_days_max.value
+            )
+            yield self.env.timeout(days)
         self.departed_independently(person)
 
     def departed_independently(self, person: Person) -> None:

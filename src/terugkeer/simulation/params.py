@@ -79,6 +79,19 @@ class Interviews(_Strict):
     starts_cooperating_share_per_interview: Share  # "alsnog meewerken"
 
 
+class ReturnDecisions(_Strict):
+    """The return decision follows the intake (its departure term is the rules table's)."""
+
+    after_intake_days_min: Value
+    after_intake_days_max: Value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReturnDecisions:
+        if self.after_intake_days_min.value > self.after_intake_days_max.value:
+            raise ValueError("after_intake_days_min is more than after_intake_days_max")
+        return self
+
+
 class Locations(_Strict):
     initial: Mix  # azc, emergency_reception, vbl, private, prison (families: family_location)
     emergency_reception_stay_days_mean: Value
@@ -93,6 +106,8 @@ class Procedures(_Strict):
     granted_share: Share
     appeal_after_rejection_share: Share  # a rejection followed at once by an appeal
     appeal_at_intake_share: Share  # enters with an appeal against the rejection (not Dublin)
+    max_appeals: Value  # appeals in one chain: an appeal, then a further appeal
+    permit_exit_after_days: Value  # from a granted permit to the case's closing
 
 
 class Documents(_Strict):
@@ -102,6 +117,10 @@ class Documents(_Strict):
     answer_days_mean: Value
     confirmation_share: dict[str, Share]  # by nationality; "default" for the rest
     withdrawal_after_days: Value  # unanswered requests are withdrawn (RULES.md §6)
+    not_national_share: Share  # of the requests not confirmed, answered "not national"
+    laissez_passer_share: Share  # of the requests, for a laissez-passer (else readmission)
+    passport_valid_years: Value  # validity left of a passport the model records
+    laissez_passer_valid_years: Value  # validity of a laissez-passer issued on a confirmation
 
 
 class Removal(_Strict):
@@ -111,6 +130,11 @@ class Removal(_Strict):
     cancellation_reason: Mix  # refused_boarding, procedure, document, medical, other
     independent_flight_share: Share  # independent departures on a flight DTenV booked
     dublin_forced_share: Share  # Dublin transfers carried out as forced departures
+    flight_notice_days: Value  # a flight is booked this long before it leaves
+    detention_retry_days: Value  # no detention place free: tried again this much later
+    release_pause_days: Value  # after a release at the maximum term, no new detention
+    #: Days in each month of the rules table's detention maximum (RulesTable.detention_on).
+    detention_month_days: Value
 
 
 class Outcomes(_Strict):
@@ -130,6 +154,15 @@ class Outcomes(_Strict):
     #: Multiplies absconding at a family location or the VBL (the report's bottleneck 2, "(too)
     #: long stay"): reception goes on there, with children or a duty to report.
     long_stay_absconding_factor: Share
+    #: An independent departure without a flight DTenV booked leaves within these days.
+    unbooked_departure_days_min: Value
+    unbooked_departure_days_max: Value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Outcomes:
+        if self.unbooked_departure_days_min.value > self.unbooked_departure_days_max.value:
+            raise ValueError("unbooked_departure_days_min is more than unbooked_departure_days_max")
+        return self
 
 
 class Dublin(_Strict):
@@ -141,6 +174,15 @@ class Dublin(_Strict):
     absconding_before_transfer_share: Share
     exit_after_deadline_days_mean: Value
     member_state: Mix
+    take_back_share: Share  # of the claims, take-back (else take-charge) requests
+    exit_after_refusal_days_mean: Value  # a refused claim: to the asylum procedure here
+    #: Days after the acceptance: transfers fall in [transfer_earliest_day,
+    #: transfer_latest_day], absconding in [absconding_earliest_day, transfer_latest_day];
+    #: an expiry lets the deadline pass first, at deadline_safe_day.
+    transfer_earliest_day: Value
+    absconding_earliest_day: Value
+    transfer_latest_day: Value
+    deadline_safe_day: Value
 
     @model_validator(mode="after")
     def _outcomes_fit(self) -> Dublin:
@@ -149,11 +191,18 @@ class Dublin(_Strict):
         )
         if total > 1:
             raise ValueError(f"transfer and absconding shares add up to {total:.3f}, more than 1")
+        first = max(self.transfer_earliest_day.value, self.absconding_earliest_day.value)
+        if not first < self.transfer_latest_day.value <= self.deadline_safe_day.value:
+            raise ValueError(
+                "need transfer_earliest_day and absconding_earliest_day < transfer_latest_day"
+                " <= deadline_safe_day"
+            )
         return self
 
 
 class Support(_Strict):
     independent_departure_share: Share  # departures with departure/reintegration support
+    reintegration_share: Share  # of those, with reintegration support (else basic departure)
 
 
 class Reentry(_Strict):
@@ -168,6 +217,7 @@ class Parameters(_Strict):
     inflow: Inflow
     population: Population
     interviews: Interviews
+    return_decisions: ReturnDecisions
     locations: Locations
     procedures: Procedures
     documents: Documents

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 
 from terugkeer.domain.events import CLOSING_TYPES
+from terugkeer.domain.rules import RulesTable
 from terugkeer.importing.service import import_lines
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
@@ -36,15 +37,18 @@ T = TypeVar("T")
 def replication(params_json: str, seed: int, year: int) -> Figures:
     """One replication of one calendar year; parameters as JSON so that they cross processes."""
     params = Parameters.model_validate_json(params_json)
+    rules = load_rules()  # the model and the store apply the same legal terms
     first, last = date(year, 1, 1), date(year, 12, 31)
     with tempfile.TemporaryDirectory(prefix="terugkeer-replication-") as folder:
         feed, kept = Path(folder) / "events.jsonl", Path(folder) / "year.jsonl"
-        simulate(params, first, last, seed, feed)
+        simulate(params, first, last, seed, feed, rules=rules)
         persons_of_the_year(feed, kept, first)
         # The simulated year lies in the past of a "now" just after it: nothing is in the future.
-        engine = import_feed(kept, Path(folder), received=datetime(year + 1, 1, 1, 12, tzinfo=UTC))
+        received = datetime(year + 1, 1, 1, 12, tzinfo=UTC)
+        engine = import_feed(kept, Path(folder), received=received, rules=rules)
         with engine.connect() as connection:
-            figures = key_figures(connection, Period(first, last), today=date(year + 1, 1, 1))
+            exact = key_figures(connection, Period(first, last), today=date(year + 1, 1, 1))
+            figures = exact.model_dump(mode="json")  # dotted figure names are its JSON keys
         engine.dispose()
     return figures
 
@@ -70,13 +74,17 @@ def persons_of_the_year(feed: Path, out: Path, first: date) -> None:
                 kept.write(line)
 
 
-def import_feed(feed: Path, folder: Path, *, received: datetime) -> Engine:
+def import_feed(
+    feed: Path, folder: Path, *, received: datetime, rules: RulesTable | None = None
+) -> Engine:
     """A fresh SQLite store in `folder` holding every line of `feed`, received at `received`
-    (a fixed "now" after the simulated period, so that no simulated event is in the future)."""
+    (a fixed "now" after the simulated period, so that no simulated event is in the future),
+    judged by `rules` (default: the packaged rules table)."""
     engine = make_engine(f"sqlite:///{folder / 'store.db'}")
     ensure_schema(engine)
+    table = rules if rules is not None else load_rules()
     with feed.open("rb") as stream:
-        summary = import_lines(stream, EventStore(engine, load_rules()), clock=lambda: received)
+        summary = import_lines(stream, EventStore(engine, table), clock=lambda: received)
     if summary.rejected:  # the model writes only valid lines; a rejection is a bug to see
         first = summary.rejected[0]
         raise RuntimeError(

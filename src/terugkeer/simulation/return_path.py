@@ -2,39 +2,31 @@
 
 Competing clocks: yearly hazards (starting a procedure, leaving independently, absconding,
 exits) race against scheduled moments (the next interview, a decision, a document answer, a
-flight). The earliest wins, the state changes, the race starts again.
+flight). The earliest wins, the state changes, the race starts again. The departure term and
+the detention maximum are the rules table's (`WorldApi.departure_term_days`,
+`WorldApi.detention_max_days`); every other number is a parameter (`base.toml`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 
 from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
+from terugkeer.simulation.world_api import WorldApi
 
-if TYPE_CHECKING:
-    from terugkeer.simulation.model import World
-
-DETENTION_MAX_DAYS = 180  # Return Directive art. 15: 6 months before any extension
-FLIGHT_NOTICE_DAYS = 7
-RELEASE_PAUSE_DAYS = 60  # assumption: after a release at the maximum term
 LONG_STAY_LOCATIONS = ("family_location", "vbl")  # PROCESS.md, bottleneck 2
-NOT_NATIONAL_SHARE = 0.15  # assumption: of the requests not confirmed, answered "not national"
-MAX_APPEALS = 2  # an appeal to the court, then one further appeal
 
 
-def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, None]:
+def return_path(world: WorldApi, person: Person) -> Generator[simpy.Event, Any, None]:
     p, rng, env = world.params, person.rng, world.env
-    yield env.timeout(1 + rng.random())
-    term = 0 if person.track == "criminal" else 28
-    world.emit("return_decision", person, {"departure_term_days": term})
-    # RULES.md §1: removable from the day after decision date + term (dates, not instants).
-    person.return_term_ends = world.start_of_day_after(env.now, term + 1)
+    yield env.timeout(return_decision_after(world, person))
+    decide_return(world, person)
     if rng.random() < p.documents.valid_document_at_intake_share.value:
-        person.document_until = env.now + 2 * YEAR
+        person.document_until = env.now + p.documents.passport_valid_years.value * YEAR
         valid_until = world.date(person.document_until)
         world.emit(
             "travel_document_valid", person, {"kind": "passport", "valid_until": valid_until}
@@ -49,12 +41,30 @@ def return_path(world: World, person: Person) -> Generator[simpy.Event, Any, Non
     yield from return_loop(world, person, next_interview, request_at, first=True)
 
 
+def return_decision_after(world: WorldApi, person: Person) -> float:
+    """The days from the intake to the return decision."""
+    decisions = world.params.return_decisions
+    low, high = decisions.after_intake_days_min.value, decisions.after_intake_days_max.value
+    return person.rng.uniform(low, high)
+
+
+def decide_return(world: WorldApi, person: Person) -> None:
+    """The return decision, now, with the departure term of the rules table; the person is
+    removable once it has passed (or once a pause that runs longer has)."""
+    term = world.departure_term_days(person)
+    world.emit("return_decision", person, {"departure_term_days": term})
+    # RULES.md §1: removable from the day after decision date + term (dates, not instants).
+    ends = world.start_of_day_after(world.env.now, term + 1)
+    person.return_term_ends = max(person.return_term_ends, ends)
+
+
 def return_loop(
-    world: World, person: Person, next_interview: float, request_at: float, *, first: bool
+    world: WorldApi, person: Person, next_interview: float, request_at: float, *, first: bool
 ) -> Generator[simpy.Event, Any, None]:
     """The race of clocks until the case closes; also where a caseload taken over from the
     store (simulation/seeding.py) continues."""
     p, rng, env = world.params, person.rng, world.env
+    notice = p.removal.flight_notice_days.value
     while True:
         hazards = _hazards(world, person)
         total = sum(hazards.values())
@@ -67,15 +77,17 @@ def return_loop(
         if person.request:
             race["answer"] = person.request["answer_at"]
         if person.detained_since is not None:
-            race["release"] = person.detained_since + DETENTION_MAX_DAYS
-            blocked = _blocked(person, env.now)
+            race["release"] = person.detained_since + world.detention_max_days(
+                person.detained_since
+            )
+            blocked = _blocked(person, env.now, notice)
             if person.flight and blocked:
                 race["cancel"] = env.now + MINUTE  # a suspensive procedure, or no document
             elif person.flight:
                 race["flight"] = person.flight["date"]
             elif not blocked:
                 race["book"] = person.book_at
-        elif _removable(person, env.now):
+        elif _removable(person, env.now, notice):
             race["detain"] = env.now + MINUTE
         elif person.return_term_ends > env.now:
             # The end of the departure term (or of a pause) is a moment of its own: the
@@ -108,11 +120,11 @@ def return_loop(
             assert person.pending is not None  # a decision is on the pending procedure
             appeals = person.pending["appeals"]
             if _decide(world, person):
-                yield env.timeout(1)
+                yield env.timeout(p.procedures.permit_exit_after_days.value)
                 world.close(person, "exit_without_departure", {"reason": "residence_permit"})
                 return
             appealed = rng.random() < p.procedures.appeal_after_rejection_share.value
-            if appeals < MAX_APPEALS and appealed:
+            if appeals < p.procedures.max_appeals.value and appealed:
                 yield env.timeout(MINUTE)
                 _start_procedure(world, person, kind="appeal", appeals=appeals + 1)
         elif step == "detain":
@@ -120,36 +132,35 @@ def return_loop(
         elif step == "release":
             world.release(person, "maximum_term")
             # No new detention without new prospects.
-            person.return_term_ends = env.now + RELEASE_PAUSE_DAYS
+            person.return_term_ends = env.now + p.removal.release_pause_days.value
         elif step == "cancel":
             world.cancel_flight(person, "procedure" if person.pending else "document")
         elif step == "book":
-            world.book_flight(person, world.destination(person), days_ahead=FLIGHT_NOTICE_DAYS,
-                              escort="kmar")  # fmt: skip
+            world.book_flight(person, world.destination(person), days_ahead=notice, escort="kmar")
         elif step == "flight" and (yield from world.fly(person)):
             return
 
 
-def _blocked(person: Person, now: float) -> bool:
+def _blocked(person: Person, now: float, notice: float) -> bool:
     """What stops a removal once detained: a pending suspensive procedure, or no document
-    valid through the flight (RULES.md §1)."""
+    valid through a flight booked now, `notice` days ahead (RULES.md §1)."""
     suspended = person.pending is not None and person.pending["suspensive"]
-    return suspended or not person.has_document(now + FLIGHT_NOTICE_DAYS)
+    return suspended or not person.has_document(now + notice)
 
 
-def _removable(person: Person, now: float) -> bool:
+def _removable(person: Person, now: float, notice: float) -> bool:
     """The model's reading of the four conditions of RULES.md §1 (not the domain's check);
     never an unaccompanied minor (Return Directive art. 10: reception must be confirmed)."""
     return (
         not person.cooperating
         and not person.unaccompanied_minor
-        and not _blocked(person, now)
+        and not _blocked(person, now, notice)
         and now >= person.return_term_ends
         and person.location != "emergency_reception"
     )
 
 
-def _hazards(world: World, person: Person) -> dict[str, float]:
+def _hazards(world: WorldApi, person: Person) -> dict[str, float]:
     o, proc = world.params.outcomes, world.params.procedures
     detained = person.detained_since is not None
     waiting = o.in_procedure_exit_factor.value if person.pending else 1.0
@@ -172,7 +183,7 @@ def _hazards(world: World, person: Person) -> dict[str, float]:
     return {name: rate / YEAR for name, rate in hazards.items() if rate > 0}
 
 
-def _exit(world: World, person: Person, outcome: str) -> Generator[simpy.Event, Any, bool]:
+def _exit(world: WorldApi, person: Person, outcome: str) -> Generator[simpy.Event, Any, bool]:
     """Apply a hazard outcome; True when the case closed."""
     if outcome == "procedure":
         _start_procedure(world, person)
@@ -188,7 +199,7 @@ def _exit(world: World, person: Person, outcome: str) -> Generator[simpy.Event, 
     return True
 
 
-def _start_procedure(world: World, person: Person, kind: str = "", appeals: int = 0) -> None:
+def _start_procedure(world: WorldApi, person: Person, kind: str = "", appeals: int = 0) -> None:
     """A new procedure (of a kind drawn from the mix), or an appeal: `appeals` counts the
     appeals in its chain (1: an appeal, 2: a further appeal)."""
     p, rng = world.params.procedures, person.rng
@@ -202,7 +213,7 @@ def _start_procedure(world: World, person: Person, kind: str = "", appeals: int 
                {"reference": reference, "kind": kind, "suspensive": suspensive})  # fmt: skip
 
 
-def _decide(world: World, person: Person) -> bool:
+def _decide(world: WorldApi, person: Person) -> bool:
     """Decide the pending procedure; True when a permit was granted."""
     assert person.pending is not None
     granted = person.rng.random() < world.params.procedures.granted_share.value
@@ -214,12 +225,14 @@ def _decide(world: World, person: Person) -> bool:
     return granted
 
 
-def _request(world: World, person: Person) -> None:
+def _request(world: WorldApi, person: Person) -> None:
     d, rng, now = world.params.documents, person.rng, world.env.now
     if person.has_document(now) or person.nationality in ("XXA", "XXX"):
         return
     reference = person.reference("D")
-    kind = "laissez_passer" if rng.random() < 0.8 else "readmission_request"
+    kind = (
+        "laissez_passer" if rng.random() < d.laissez_passer_share.value else "readmission_request"
+    )
     world.emit("document_requested", person,
                {"reference": reference, "kind": kind, "country": person.nationality})  # fmt: skip
     share = d.confirmation_share.get(person.nationality) or d.confirmation_share["default"]
@@ -229,7 +242,7 @@ def _request(world: World, person: Person) -> None:
             "result": "confirmed",
             "answer_at": now + wait(rng, d.answer_days_mean.value) + MINUTE,
         }
-    elif rng.random() < NOT_NATIONAL_SHARE:
+    elif rng.random() < d.not_national_share.value:
         person.request = {
             "reference": reference,
             "result": "not_national",
@@ -240,13 +253,14 @@ def _request(world: World, person: Person) -> None:
                           "answer_at": now + d.withdrawal_after_days.value}  # fmt: skip
 
 
-def _answer(world: World, person: Person) -> None:
+def _answer(world: WorldApi, person: Person) -> None:
     assert person.request is not None
     request, person.request = person.request, None
     world.emit("document_answered", person,
                {"reference": request["reference"], "result": request["result"]})  # fmt: skip
     if request["result"] == "confirmed":
-        person.document_until = world.env.now + YEAR
+        valid = world.params.documents.laissez_passer_valid_years.value * YEAR
+        person.document_until = world.env.now + valid
         valid_until = world.date(person.document_until)
         world.emit("travel_document_valid", person,
                    {"kind": "laissez_passer", "valid_until": valid_until})  # fmt: skip

@@ -14,13 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Generator, Iterable
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 
 from terugkeer.chain_events.countries import NATIONALITY_ONLY
 from terugkeer.domain.calendar import AMSTERDAM, add_months
-from terugkeer.forecast.cohorts import MAX_MONTHS_OPEN, AwayCohort, Cohort
+from terugkeer.domain.cohorts import MAX_MONTHS_OPEN, AwayCohort, Cohort
 from terugkeer.simulation.dublin_path import (
     after_acceptance,
     dublin_claim,
@@ -29,17 +29,15 @@ from terugkeer.simulation.dublin_path import (
 )
 from terugkeer.simulation.dublin_path import dublin_refused as refused_path
 from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
-from terugkeer.simulation.return_path import NOT_NATIONAL_SHARE, RELEASE_PAUSE_DAYS, return_loop
-
-if TYPE_CHECKING:
-    from terugkeer.simulation.model import World
+from terugkeer.simulation.return_path import decide_return, return_decision_after, return_loop
+from terugkeer.simulation.world_api import WorldApi
 
 MONTH = YEAR / 12
 #: A date kept only to its month stands for the middle of that month.
 MID_MONTH = 15
 
 
-def seed_caseload(world: World, cohorts: Iterable[tuple[Cohort, int]]) -> int:
+def seed_caseload(world: WorldApi, cohorts: Iterable[tuple[Cohort, int]]) -> int:
     """Add one person (or family) per counted unit; their histories are written at once.
     Returns the persons added."""
     added = 0
@@ -52,7 +50,7 @@ def seed_caseload(world: World, cohorts: Iterable[tuple[Cohort, int]]) -> int:
     return added
 
 
-def seed_away(world: World, away: Iterable[tuple[AwayCohort, int]]) -> int:
+def seed_away(world: WorldApi, away: Iterable[tuple[AwayCohort, int]]) -> int:
     """People in a new asylum procedure who may come back: each gets their closed case as
     history (decisions, the asylum application, the exit) and, if their application will be
     rejected, a place in the queue of people coming back. Returns how many will."""
@@ -97,7 +95,7 @@ def seed_away(world: World, away: Iterable[tuple[AwayCohort, int]]) -> int:
     return back
 
 
-def _person(world: World, cohort: Cohort) -> Person:
+def _person(world: WorldApi, cohort: Cohort) -> Person:
     rng, v_number = world.identity()
     stance = cohort.stance
     cooperating = (
@@ -119,13 +117,13 @@ def _person(world: World, cohort: Cohort) -> Person:
     )
 
 
-def _day(world: World, month: date, latest: float = -1 / 24) -> float:
+def _day(world: WorldApi, month: date, latest: float = -1 / 24) -> float:
     """The model day of the middle of `month`, but before day 0 (at most `latest`)."""
     moment = datetime.combine(month.replace(day=MID_MONTH), time(12), AMSTERDAM)
     return min(world.day(moment), latest)
 
 
-def _history(world: World, person: Person, cohort: Cohort) -> None:
+def _history(world: WorldApi, person: Person, cohort: Cohort) -> None:
     """The caseload's state as events dated before day 0, in time order per person. Each fact
     is (day, type, data, tag); the person's state is set from the tagged facts' final days."""
     facts: list[tuple[float, str, dict[str, Any], str]] = []
@@ -229,14 +227,14 @@ def _history(world: World, person: Person, cohort: Cohort) -> None:
 
 
 def _state_from(
-    world: World, person: Person, cohort: Cohort, days: dict[str, float], request: str
+    world: WorldApi, person: Person, cohort: Cohort, days: dict[str, float], request: str
 ) -> None:
     """The person's state from the days the tagged facts were written at."""
     if "decision" in days:  # RULES.md §1: removable from the day after decision date + term
         term = cohort.departure_term_days or 0
         person.return_term_ends = world.start_of_day_after(days["decision"], term + 1)
     if "released" in days:  # as return_path does after a release: no new detention soon
-        pause = days["released"] + RELEASE_PAUSE_DAYS
+        pause = days["released"] + world.params.removal.release_pause_days.value
         person.return_term_ends = max(person.return_term_ends, pause)
     if "request" in days:
         person.request = _open_request(world, person, request, days["request"])
@@ -247,7 +245,9 @@ def _state_from(
         person.book_at = wait(person.rng, world.params.removal.detention_to_flight_days_mean.value)
 
 
-def _dublin_history(world: World, cohort: Cohort) -> list[tuple[float, str, dict[str, Any], str]]:
+def _dublin_history(
+    world: WorldApi, cohort: Cohort
+) -> list[tuple[float, str, dict[str, Any], str]]:
     state = cohort.dublin_member_state
     if cohort.track != "dublin" or not cohort.dublin_stage or not state:
         return []
@@ -265,7 +265,7 @@ def _dublin_history(world: World, cohort: Cohort) -> list[tuple[float, str, dict
     ]
 
 
-def _open_request(world: World, person: Person, reference: str, filed: float) -> dict[str, Any]:
+def _open_request(world: WorldApi, person: Person, reference: str, filed: float) -> dict[str, Any]:
     """An unanswered request, filed on model day `filed`. The model draws the answer at filing
     (`return_path._request`); here each answer is weighted by the chance that it had not come
     yet: answers arrive after an exponential wait, withdrawals twelve months after filing."""
@@ -274,10 +274,11 @@ def _open_request(world: World, person: Person, reference: str, filed: float) ->
     withdrawn = max(filed + d.withdrawal_after_days.value, MINUTE)
     mean = d.answer_days_mean.value
     waiting = math.exp(filed / mean) if mean else 0.0  # filed ≤ 0: the chance of no answer yet
+    not_national = d.not_national_share.value
     weights = (
         share.value * waiting,
-        (1 - share.value) * NOT_NATIONAL_SHARE * waiting,
-        (1 - share.value) * (1 - NOT_NATIONAL_SHARE),
+        (1 - share.value) * not_national * waiting,
+        (1 - share.value) * (1 - not_national),
     )
     draw = rng.random() * sum(weights)
     if draw >= weights[0] + weights[1]:
@@ -287,7 +288,7 @@ def _open_request(world: World, person: Person, reference: str, filed: float) ->
     return {"reference": reference, "result": result, "answer_at": answer}
 
 
-def _continue(world: World, person: Person, cohort: Cohort) -> Generator[simpy.Event, Any, None]:
+def _continue(world: WorldApi, person: Person, cohort: Cohort) -> Generator[simpy.Event, Any, None]:
     """The rest of the case, from day 0, on the path of the person's track."""
     if person.flight and person.flight.get("ahead"):
         yield from _depart_on_booked_flight(world, person, cohort)
@@ -307,11 +308,8 @@ def _continue(world: World, person: Person, cohort: Cohort) -> Generator[simpy.E
         return
     p, rng, env = world.params, person.rng, world.env
     if not cohort.return_decision_month:  # the model's return decision follows the intake
-        yield env.timeout(1 + rng.random())
-        term = 0 if person.track == "criminal" else 28
-        world.emit("return_decision", person, {"departure_term_days": term})
-        ends = world.start_of_day_after(env.now, term + 1)
-        person.return_term_ends = max(person.return_term_ends, ends)  # a pause may run longer
+        yield env.timeout(return_decision_after(world, person))
+        decide_return(world, person)  # a pause after a release may run longer than its term
     interviewed = cohort.stance is not None
     mean = (
         p.interviews.follow_up_every_days_mean
@@ -325,7 +323,7 @@ def _continue(world: World, person: Person, cohort: Cohort) -> Generator[simpy.E
 
 
 def _depart_on_booked_flight(
-    world: World, person: Person, cohort: Cohort
+    world: WorldApi, person: Person, cohort: Cohort
 ) -> Generator[simpy.Event, Any, None]:
     """A departure under way on the caseload's day — an independent departure on a flight
     DTenV booked, or a Dublin transfer — leaves on its flight, as the model's own would."""
@@ -338,11 +336,11 @@ def _depart_on_booked_flight(
         world.departed_independently(person)
 
 
-def _member_state(world: World, person: Person, cohort: Cohort) -> str:
+def _member_state(world: WorldApi, person: Person, cohort: Cohort) -> str:
     return cohort.dublin_member_state or pick(person.rng, world.params.dublin.member_state)
 
 
-def _request_at(world: World, person: Person, cohort: Cohort) -> float:
+def _request_at(world: WorldApi, person: Person, cohort: Cohort) -> float:
     """When a first document request is filed, if ever: the model decides at intake with the
     request share and an exponential wait; for a case open for some months without one, the
     share is what is left of it given that none came yet."""

@@ -1,9 +1,10 @@
 """The event store: the one place that commits.
 
-A batch of parsed lines is judged and appended in one transaction: writers are serialised (a
-row lock on chain_head, BEGIN IMMEDIATE on SQLite), each line is judged against everything
-accepted before it, accepted rows get their seq and hash-chain link, and the projections of the
-persons touched are rebuilt — all committed together or not at all.
+A batch of parsed events (from a file, an HTTP body, a page's form: the store does not know) is
+judged and appended in one transaction, one outcome per event by position. Writers are
+serialised (a row lock on chain_head, BEGIN IMMEDIATE on SQLite), each event is judged against
+everything accepted before it, accepted rows get their seq and hash-chain link, and the
+projections of the persons touched are rebuilt — all committed together or not at all.
 """
 
 from __future__ import annotations
@@ -37,15 +38,10 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
-    line: int
-    parsed: ParsedLine
+class Appended:
+    """What became of one event of a batch: accepted, known (a repeat) or rejected (why)."""
 
-
-@dataclass(frozen=True, slots=True)
-class LineResult:
-    line: int
-    event_id: str | None
+    event_id: str
     outcome: Outcome
     error: str | None = None
 
@@ -70,8 +66,8 @@ class EventStore:
         self._cached_count = 0
         self._synthetic: bool | None = None  # what the store holds; None: not known yet
 
-    def append(self, batch: Sequence[Candidate]) -> list[LineResult]:
-        """Judge and store `batch` in one transaction; one result per line, in batch order."""
+    def append(self, batch: Sequence[ParsedLine]) -> list[Appended]:
+        """Judge and store `batch` in one transaction; one outcome per event, in batch order."""
         if not batch:
             return []
         try:
@@ -93,8 +89,8 @@ class EventStore:
         self._synthetic = None
 
     def _append(
-        self, connection: Connection, batch: Sequence[Candidate]
-    ) -> tuple[list[LineResult], int]:
+        self, connection: Connection, batch: Sequence[ParsedLine]
+    ) -> tuple[list[Appended], int]:
         head = connection.execute(
             select(chain_head.c.last_seq, chain_head.c.last_hash)
             .where(chain_head.c.id == 1)
@@ -105,32 +101,30 @@ class EventStore:
         recorded_at = self.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         if seq != self._cached_seq:
             self._forget()  # another writer appended since our last batch
-        stored = self._stored_bodies(connection, [c.parsed.event.id for c in batch])
-        self._load_histories(connection, {c.parsed.event.v_number for c in batch})
+        stored = self._stored_bodies(connection, [parsed.event.id for parsed in batch])
+        self._load_histories(connection, {parsed.event.v_number for parsed in batch})
         if self._synthetic is None and seq > 0:
             first = connection.execute(select(events.c.id).where(events.c.seq == 1)).scalar_one()
             self._synthetic = is_synthetic(first)
-        results: list[LineResult] = []
+        results: list[Appended] = []
         rows: list[EventRow] = []
         touched: set[str] = set()
-        for candidate in batch:
-            event, body = candidate.parsed.event, candidate.parsed.canonical
+        for parsed in batch:
+            event, body = parsed.event, parsed.canonical
             prior = stored.get(event.id)
             if prior is not None:
-                results.append(_repeat(candidate, prior))
+                results.append(_repeat(event.id, prior, body))
                 continue
             if self._synthetic is not None and is_synthetic(event.id) != self._synthetic:
                 error = mixing_error(event.id, self._synthetic)
-                results.append(LineResult(candidate.line, event.id, Outcome.REJECTED, error))
+                results.append(Appended(event.id, Outcome.REJECTED, error))
                 continue
             history = self._histories[event.v_number]
             placed = event.stored_as(seq + 1)
             try:
                 case = history.accept(placed)
             except EventRejectedError as rejection:
-                results.append(
-                    LineResult(candidate.line, event.id, Outcome.REJECTED, rejection.message)
-                )
+                results.append(Appended(event.id, Outcome.REJECTED, rejection.message))
                 continue
             seq += 1
             if self._synthetic is None:  # the store's first event decides what it holds
@@ -141,7 +135,7 @@ class EventStore:
             rows.append(row)
             stored[event.id] = body
             touched.add(event.v_number)
-            results.append(LineResult(candidate.line, event.id, Outcome.ACCEPTED))
+            results.append(Appended(event.id, Outcome.ACCEPTED))
         if rows:
             insert_rows(connection, events, rows)
             self._rebuild_projections(connection, touched)
@@ -185,12 +179,10 @@ class EventStore:
         insert_rows(connection, dublin_claims, claim_rows)
 
 
-def _repeat(candidate: Candidate, prior: str) -> LineResult:
-    event_id = candidate.parsed.event.id
-    if same_content(prior, candidate.parsed.canonical):
-        return LineResult(candidate.line, event_id, Outcome.KNOWN)
-    return LineResult(
-        candidate.line,
+def _repeat(event_id: str, prior: str, body: str) -> Appended:
+    if same_content(prior, body):
+        return Appended(event_id, Outcome.KNOWN)
+    return Appended(
         event_id,
         Outcome.REJECTED,
         f"id {event_id} was already received with different content (conflict)",

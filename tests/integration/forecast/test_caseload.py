@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, select
 
 from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.cohorts import Cohort
 from terugkeer.domain.rules import RulesTable
 from terugkeer.forecast.caseload import Caseload, default_as_of, read_caseload
-from terugkeer.forecast.cohorts import Cohort
 from terugkeer.importing.service import import_lines
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period

@@ -91,7 +91,7 @@ def test_months_the_store_holds_are_shown_as_recorded(store: str, tmp_path: Path
     recorded = document["recorded"]
     assert isinstance(recorded, dict)
     assert sorted(recorded) == ["2023-05-01", "2023-06-01"]
-    assert recorded["2023-05-01"] == may
+    assert recorded["2023-05-01"] == may.model_dump(mode="json")
 
 
 def test_a_scenario_scales_the_observed_inflow(store: str, tmp_path: Path) -> None:

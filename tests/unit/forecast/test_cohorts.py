@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from terugkeer.forecast.cohorts import MAX_DECISIONS, MAX_MONTHS_OPEN, Cohort, cohort_of
+from terugkeer.domain.cohorts import MAX_DECISIONS, MAX_MONTHS_OPEN, Cohort, cohort_of
 from tests.unit.domain.builders import Case, at
 
 AS_OF = at("2023-06-30T23:59:59+02:00")

@@ -1,0 +1,1 @@
+"""The return-process simulator (SimPy): parameters, the model, replications and calibration."""
