@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -17,8 +18,11 @@ from terugkeer.domain.rules import RulesTable
 from terugkeer.rules.loader import load_rules
 from terugkeer.settings import Settings
 from terugkeer.store.engine import make_engine
-from terugkeer.store.event_store import EventStore
-from terugkeer.store.schema import current_revision, ensure_schema, head_revision
+from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
+from terugkeer.store.schema import HEAD_REVISION, current_revision, ensure_schema
+
+if TYPE_CHECKING:
+    from terugkeer.store.event_store import EventStore
 
 Clock = Callable[[], datetime]
 
@@ -40,10 +44,19 @@ class System:
     _store: EventStore | None = field(default=None, repr=False)
 
     @property
+    def pseudonyms(self) -> Pseudonyms:
+        return pseudonyms_of(self.settings)
+
+    @property
     def store(self) -> EventStore:
         """The one event store of this process: it keeps person histories between batches."""
         if self._store is None:
-            self._store = EventStore(self.engine, self.rules, clock=self.clock)
+            # Imported on first use: readers (reports, `--help`) never need the writing side.
+            from terugkeer.store.event_store import EventStore
+
+            self._store = EventStore(
+                self.engine, self.rules, clock=self.clock, pseudonyms=self.pseudonyms
+            )
         return self._store
 
     def today(self) -> date:
@@ -52,6 +65,12 @@ class System:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def pseudonyms_of(settings: Settings) -> Pseudonyms:
+    """The configured pseudonym key, or the public development key when none is set."""
+    key = settings.pseudonym_key
+    return Pseudonyms(key.get_secret_value().encode() if key else DEVELOPMENT_KEY)
 
 
 def rules_of(settings: Settings) -> RulesTable:
@@ -69,7 +88,7 @@ def bootstrap(
     engine = make_engine(config.database_url)
     if migrate:
         ensure_schema(engine)
-    elif (found := current_revision(engine)) != (head := head_revision()):
+    elif (found := current_revision(engine)) != (head := HEAD_REVISION):
         where = engine.url.render_as_string(hide_password=True)
         state = "has no terugkeer schema" if found is None else f"is at schema revision {found}"
         engine.dispose()

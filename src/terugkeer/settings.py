@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
@@ -26,6 +26,19 @@ class Settings(BaseSettings):
         gt=0,
         description="the largest line or event accepted, in bytes (a longer one is rejected)",
     )
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="the key of the pseudonyms that retention leaves (at least 16 characters); "
+        "never stored in the database. Without it a public development key is used, which "
+        "protects nothing: set it for any store of real people",
+    )
+    retention_years: int = Field(
+        default=5,
+        gt=0,
+        description="people whose cases all closed longer ago than this are pseudonymised by "
+        "`retention run` [U]: to be set per data category (RULES.md §9)",
+    )
+    retention_batch: int = Field(default=500, gt=0, description="persons per transaction")
     ammr_from: date | None = Field(
         default=None,
         description="first day the AMMR (EU 2024/1351) applies; the rules table says 2026-06-12",

@@ -15,9 +15,9 @@ from terugkeer.cli.demo_cmd import demo
 from terugkeer.cli.forecast_cmd import forecast_command
 from terugkeer.cli.import_cmd import import_events
 from terugkeer.cli.report_cmd import report_app
+from terugkeer.cli.retention_cmd import retention_app
 from terugkeer.cli.scenario_cmd import scenario_app
 from terugkeer.cli.simulate_cmd import simulate_command
-from terugkeer.services.errors import StoreUnavailableError
 
 app = typer.Typer(
     name="terugkeer",
@@ -35,6 +35,7 @@ app.add_typer(case_app, name="case")
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+app.add_typer(retention_app, name="retention")
 app.add_typer(bench_app, name="bench")
 app.add_typer(scenario_app, name="scenario")
 
@@ -42,6 +43,12 @@ app.add_typer(scenario_app, name="scenario")
 def main() -> None:
     try:
         app()
-    except StoreUnavailableError as error:  # an unusable store is the user's to fix: no traceback
+    except Exception as error:
+        # Imported on failure only: the store's errors bring SQLAlchemy, which `--help` never needs.
+        from terugkeer.services.errors import StoreUnavailableError
+
+        if not isinstance(error, StoreUnavailableError):
+            raise
+        # an unusable store is the user's to fix: no traceback
         print(f"terugkeer: {error}", file=sys.stderr)
         sys.exit(2)

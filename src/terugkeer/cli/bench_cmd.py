@@ -2,36 +2,102 @@
 
 from __future__ import annotations
 
+import json
 import statistics
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from terugkeer.cli.context import settings
-from terugkeer.services.bench import import_benchmark, report_benchmark
-from terugkeer.settings import DEFAULT_DATA_DIR
+from terugkeer.cli.options import DEFAULT_DATA_DIR, ReportFormat
+
+if TYPE_CHECKING:
+    from terugkeer.services.bench import BackendBench
 
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 
 
 @bench_app.command("import")
 def bench_import_command(
-    events: Annotated[int, typer.Option("--events", "-n", min=1)] = 200_000,
-    seed: Annotated[int, typer.Option("--seed")] = 1,
+    events: Annotated[
+        int | None,
+        typer.Option("--events", "-n", min=1, help="synthetic events  [default: 200000]"),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="of the synthetic events")] = 1,
+    feed: Annotated[
+        Path | None,
+        typer.Option(
+            "--feed",
+            exists=True,
+            dir_okay=False,
+            help="a JSONL file of chain events instead (e.g. from `terugkeer simulate`)",
+        ),
+    ] = None,
+    postgres_url: Annotated[
+        str | None,
+        typer.Option(
+            "--postgres-url",
+            help="an admin URL of a PostgreSQL server: the bench creates and drops its own "
+            "databases terugkeer_bench_* there (default: $TERUGKEER_TEST_POSTGRES_URL)",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.TABLE,
 ) -> None:
-    """Import N synthetic events into a temporary SQLite store; compare with raw executemany."""
-    result = import_benchmark(settings(), events=events, seed=seed)
-    typer.echo(f"events                 {result.events:>12,}  (accepted {result.accepted:,})")
-    typer.echo(
-        f"terugkeer import       {result.import_rate:>12,.0f} events/s  "
-        f"({result.import_seconds:.2f} s)"
-    )
-    typer.echo(
-        f"sqlite3 executemany    {result.baseline_rate:>12,.0f} events/s  "
-        f"({result.baseline_seconds:.2f} s)"
-    )
-    typer.echo(f"baseline / import      {result.ratio:>12.1f} x")
+    """Import N synthetic events (or a feed) into temporary stores on SQLite and PostgreSQL;
+    compare each with a raw insert of the same rows into the same schema (sqlite3
+    executemany, COPY), measured in the same run. Never the configured store."""
+    # Imported here, not at the top: the services bring SQLAlchemy (`--help` must start fast).
+    from terugkeer.services.bench import BenchInputError, import_benchmark
+
+    def say(doing: str) -> None:
+        typer.echo(f"{doing} ...", err=True)
+
+    try:
+        result = import_benchmark(
+            settings(),
+            events=events,
+            seed=seed,
+            feed=feed,
+            postgres_url=postgres_url,
+            say=say if sys.stderr.isatty() else lambda _: None,
+        )
+    except BenchInputError as error:
+        raise typer.BadParameter(str(error)) from None
+    if output is ReportFormat.JSON:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    typer.echo(f"input: {result.source.name}, {result.lines:,} lines")
+    for title, backend in (("SQLite", result.sqlite), ("PostgreSQL", result.postgresql)):
+        typer.echo("")
+        if backend is None:
+            typer.echo(f"{title}: skipped ({result.postgresql_skipped})")
+        else:
+            _print_backend(backend, windows=result.source.windows)
+
+
+def _print_backend(result: BackendBench, *, windows: bool) -> None:
+    from terugkeer.services.bench import WINDOW
+
+    def row(name: str, count: int, rate: float, seconds: float) -> None:
+        typer.echo(f"  {name:<28} {count:>11,} {rate:>11,.0f} {seconds:>10.2f}")
+
+    typer.echo(result.server)
+    typer.echo(f"  {'':<28} {'events':>11} {'events/s':>11} {'seconds':>10}")
+    row("terugkeer import", result.events, result.import_rate, result.import_seconds)
+    row(result.baseline, result.events, result.baseline_rate, result.baseline_seconds)
+    typer.echo(f"  {'import time / baseline time':<28} {result.ratio:>33.1f} x")
+    if windows:
+        typer.echo(f"  {'':<28} {'lines':>11} {'lines/s':>11} {'seconds':>10}")
+        for name, window in (("first", result.first), ("last", result.last)):
+            row(f"{name} {WINDOW:,} lines", window.lines, window.rate, window.seconds)
+        typer.echo(f"  {'last / first speed':<28} {result.speed_kept:>33.2f}")
+    if result.lines != result.events:
+        typer.echo(f"  {result.lines - result.events:,} of {result.lines:,} lines not stored")
+    same = "yes" if result.rows_identical else "NO"
+    typer.echo(f"  {'same rows in both stores':<28} {same:>11}  ({result.events:,} rows)")
 
 
 @bench_app.command("report")
@@ -46,6 +112,8 @@ def bench_report_command(
 
     Never the configured store: synthetic people must not mix with real histories, and an
     append-only store cannot be cleaned afterwards."""
+    from terugkeer.services.bench import report_benchmark
+
     result, _ = report_benchmark(store, events=events, repeats=repeats)
     typer.echo(f"stored events          {result.stored_events:>12,}  ({store})")
     for name, values in (

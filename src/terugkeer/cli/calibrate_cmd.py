@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from terugkeer.cli.progress import replications_bar
-from terugkeer.services.simulation import Iteration, back_test, fit_rates, parameters
+if TYPE_CHECKING:
+    from terugkeer.services.simulation import Iteration
 
 
 def calibrate_command(
@@ -22,6 +22,10 @@ def calibrate_command(
 ) -> None:
     """Each iteration: `seeds` replications (simulate → import → report), then every free rate
     is scaled towards its figure. Prints the deviations; writes the fitted rates to --out."""
+    # Imported here, not at the top: the simulator brings simpy and numpy, the progress bar rich
+    # (`--help` must start fast).
+    from terugkeer.cli.progress import replications_bar
+    from terugkeer.services.simulation import fit_rates, parameters
 
     def show(iteration: Iteration) -> None:
         worst = max(abs(d) for d in iteration.deviations.values())
@@ -48,5 +52,7 @@ def backtest_command(
 ) -> None:
     """Run the calibrated model with each year's published inflow; print a Markdown table of
     simulated next to published outcomes (information, not a pass or fail)."""
+    from terugkeer.services.simulation import back_test
+
     years = json.loads(published.read_text(encoding="utf-8"))["years"]
     typer.echo(back_test(years, first, last, seeds))

@@ -12,9 +12,6 @@ from typing import Annotated
 import typer
 
 from terugkeer.cli.context import DatabaseUrl, system
-from terugkeer.cli.render_case import case_file_json, case_file_text
-from terugkeer.services.cases import Access, case_file
-from terugkeer.services.errors import UnknownPersonError
 
 case_app = typer.Typer(help="One person's case file.", no_args_is_help=True)
 
@@ -42,6 +39,11 @@ def show_command(
 ) -> None:
     """Readiness is information for a person's decision, never a decision. Exit 1 when no
     event of the V-number is stored. The read is recorded in the access log."""
+    # Imported here, not at the top: the services bring SQLAlchemy (`--help` must start fast).
+    from terugkeer.cli.render_case import case_file_json, case_file_text
+    from terugkeer.services.cases import Access, case_file
+    from terugkeer.services.errors import UnknownPersonError
+
     app = system(database_url, migrate=False)
     day = on.date() if on else app.today()
     reader = Access(getpass.getuser(), "cli", "case.read", socket.gethostname(), v_number)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from terugkeer.bootstrap import StoreNotCurrentError, System, bootstrap
-from terugkeer.settings import Settings
+if TYPE_CHECKING:
+    from terugkeer.bootstrap import System
+    from terugkeer.settings import Settings
 
 DatabaseUrl = Annotated[
     str | None,
@@ -21,6 +22,10 @@ DatabaseUrl = Annotated[
 
 
 def settings(database_url: str | None = None) -> Settings:
+    # Imported on use, as in every command: pydantic-settings, SQLAlchemy and Alembic are slow
+    # to import, and `terugkeer --help` (or a command that does not need them) must start fast.
+    from terugkeer.settings import Settings
+
     base = Settings()
     return base.model_copy(update={"database_url": database_url}) if database_url else base
 
@@ -28,6 +33,8 @@ def settings(database_url: str | None = None) -> Settings:
 def system(database_url: str | None = None, *, migrate: bool = True) -> System:
     """The composition root for one command (see terugkeer.bootstrap). Writers bring an empty
     or older schema up to date on first use; readers never change it and say what to run."""
+    from terugkeer.bootstrap import StoreNotCurrentError, bootstrap
+
     try:
         return bootstrap(settings(database_url), migrate=migrate)
     except StoreNotCurrentError as error:

@@ -11,12 +11,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from terugkeer.cli.render_key_figures import key_figures_tables
-from terugkeer.services.demo import demo_store
-from terugkeer.services.key_figures import Period, key_figures_of
-from terugkeer.settings import DEFAULT_DATA_DIR
+from terugkeer.cli.options import DEFAULT_DATA_DIR
 
 
 def demo(
@@ -29,6 +25,14 @@ def demo(
 ) -> None:
     """Simulate a year (with its warm-up) into var/demo.db, or reuse it when its inputs are
     unchanged, and print its key figures."""
+    # Imported here, not at the top: the services bring SQLAlchemy, simpy, pydantic and rich
+    # (`--help` must start fast).
+    from rich.console import Console
+
+    from terugkeer.cli.render_key_figures import key_figures_tables
+    from terugkeer.services.demo import demo_store
+    from terugkeer.services.key_figures import Period, key_figures_of
+
     built = demo_store(folder, year=year, seed=seed, say=lambda text: typer.echo(text, err=True))
     first, last = date(year, 1, 1), date(year, 12, 31)
     state = "reused" if built.reused else "built"

@@ -5,27 +5,16 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from terugkeer.cli.context import DatabaseUrl, system
-from terugkeer.cli.progress import replications_bar
-from terugkeer.cli.report_cmd import Language, ReportFormat
-from terugkeer.forecast.chart import forecast_chart
-from terugkeer.forecast.table import forecast_table
-from terugkeer.services.errors import ServiceError
-from terugkeer.services.forecast import (
-    Caseload,
-    as_json,
-    forecast,
-    forecast_parameters,
-    forecast_start,
-)
-from terugkeer.services.simulation import ParameterError, Parameters
-from terugkeer.settings import DEFAULT_DATA_DIR
-from terugkeer.simulation.chart import write_chart
+from terugkeer.cli.options import DEFAULT_DATA_DIR, Language, ReportFormat
+
+if TYPE_CHECKING:
+    from terugkeer.services.forecast import Caseload
+    from terugkeer.services.simulation import Parameters
 
 
 def forecast_command(
@@ -53,6 +42,17 @@ def forecast_command(
     """Project the key figures month by month from the store's current caseload, with 95%
     prediction intervals over replications of the simulator. Works on aggregate cohorts of
     the caseload only: it forecasts flows and stocks, never anything about a person."""
+    # Imported here, not at the top: the forecast brings SQLAlchemy, simpy, numpy, plotly and
+    # rich (`--help` must start fast).
+    from rich.console import Console
+
+    from terugkeer.cli.progress import replications_bar
+    from terugkeer.forecast.chart import forecast_chart
+    from terugkeer.forecast.table import forecast_table
+    from terugkeer.services.errors import ServiceError
+    from terugkeer.services.forecast import as_json, forecast, forecast_start
+    from terugkeer.simulation.chart import write_chart
+
     _parameters(scenario, None)  # a bad scenario is refused before the store is read
     try:
         begin = forecast_start(
@@ -94,6 +94,9 @@ def forecast_command(
 
 
 def _parameters(scenario: Path | None, caseload: Caseload | None) -> Parameters:
+    from terugkeer.services.forecast import forecast_parameters
+    from terugkeer.services.simulation import ParameterError
+
     try:
         return forecast_parameters(scenario, caseload)
     except ParameterError as error:

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from terugkeer.cli.context import DatabaseUrl, system
-from terugkeer.services.ingest import ImportSummary, ingest_stream
-from terugkeer.services.ingest import Progress as ProgressCallback
+
+if TYPE_CHECKING:
+    from terugkeer.services.ingest import ImportSummary
+    from terugkeer.services.ingest import Progress as ProgressCallback
 
 
 class OutputFormat(StrEnum):
@@ -32,6 +32,10 @@ def import_events(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Store every valid line, report every invalid one; exit 1 when any line was rejected."""
+    # Imported here, not at the top: the importer brings SQLAlchemy and pydantic, the progress bar
+    # rich (`--help` must start fast).
+    from terugkeer.services.ingest import ingest_stream
+
     show_progress = output is OutputFormat.TEXT and sys.stderr.isatty()
     with _open(path) as stream, _progress(path, show_progress) as advance:
         summary = ingest_stream(system(database_url), stream, progress=advance)
@@ -59,6 +63,15 @@ def _progress(path: str, enabled: bool) -> Iterator[ProgressCallback | None]:
     if not enabled:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     total = None if path == "-" else _count_lines(Path(path))
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:

@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from terugkeer.cli.context import DatabaseUrl, system
-from terugkeer.cli.render_key_figures import key_figures_tables
-from terugkeer.services.key_figures import (
-    KeyFigures,
-    Period,
-    PublishedKeyFigures,
-    key_figures_of,
-    published,
-)
+from terugkeer.cli.options import Language, ReportFormat
+
+if TYPE_CHECKING:
+    from terugkeer.services.key_figures import KeyFigures, PublishedKeyFigures
 
 report_app = typer.Typer(help="Reports computed from the event store.", no_args_is_help=True)
-
-
-class ReportFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
-class Language(StrEnum):
-    NL = "nl"
-    EN = "en"
 
 
 @report_app.command("key-figures")
@@ -45,6 +29,10 @@ def key_figures_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Every figure of the period (days in Europe/Amsterdam, both inclusive); exact counts."""
+    # Imported here, not at the top: the report brings SQLAlchemy, pydantic, Babel and rich
+    # (`--help` must start fast).
+    from terugkeer.services.key_figures import Period, key_figures_of, published
+
     try:
         period = Period(start.date(), end.date())
     except ValueError as error:
@@ -54,6 +42,10 @@ def key_figures_command(
     if output is ReportFormat.JSON:
         typer.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False))
         return
+    from rich.console import Console
+
+    from terugkeer.cli.render_key_figures import key_figures_tables
+
     console = Console()
     for table in key_figures_tables(figures, lang.value):
         console.print(table)

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from terugkeer.cli.progress import replications_bar
-from terugkeer.services.simulation import (
-    Comparison,
-    ParameterError,
-    Parameters,
-    compare_scenarios,
-    parameters,
-)
-from terugkeer.settings import DEFAULT_DATA_DIR
-from terugkeer.simulation.chart import difference_chart, write_chart
+from terugkeer.cli.options import DEFAULT_DATA_DIR
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from terugkeer.services.simulation import Comparison, Parameters
 
 scenario_app = typer.Typer(help="What-if scenarios on the simulator.", no_args_is_help=True)
 
 
 def _load(path: Path) -> Parameters:
+    # Imported here, not at the top: the simulator brings simpy and numpy, the chart plotly, the
+    # table rich (`--help` must start fast).
+    from terugkeer.services.simulation import ParameterError, parameters
+
     try:
         return parameters(None if path.name == "base" else path)
     except ParameterError as error:
@@ -43,6 +41,12 @@ def compare_command(
     """Both with the same seeds (common random numbers), in parallel over the cores; prints
     every key figure's mean and 95% interval for each and their difference, and writes a chart
     of the differences (HTML and PNG)."""
+    from rich.console import Console
+
+    from terugkeer.cli.progress import replications_bar
+    from terugkeer.services.simulation import compare_scenarios
+    from terugkeer.simulation.chart import difference_chart, write_chart
+
     base_params, scenario_params = _load(base), _load(scenario)
     seeds = list(range(1, replications + 1))
     with replications_bar() as start:
@@ -61,6 +65,8 @@ def compare_command(
 
 
 def _table(rows: list[Comparison], title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     for header in ("figure", "base (95% interval)", "scenario (95% interval)", "difference"):
         table.add_column(header, justify="left" if header == "figure" else "right")

@@ -11,11 +11,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from terugkeer.cli.context import settings
-from terugkeer.services.simulation import ParameterError, parameters, simulate_feed
 
 
 def simulate_command(
@@ -29,6 +26,10 @@ def simulate_command(
 ) -> None:
     """Simulate the return process up to --to (with a warm-up before --from); every line is
     valid for `terugkeer import`."""
+    # Imported here, not at the top: the simulator brings simpy and numpy, the progress bar rich
+    # (`--help` must start fast).
+    from terugkeer.services.simulation import ParameterError, parameters, simulate_feed
+
     if end < start:
         raise typer.BadParameter("--to is before --from", param_hint="--to")
     try:
@@ -55,6 +56,9 @@ def days_progress(*, enabled: bool) -> Iterator[Callable[[float, float], None] |
     if not enabled:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     with Progress(
         TextColumn("simulating"), BarColumn(), TimeRemainingColumn(),
         console=Console(stderr=True), transient=True,

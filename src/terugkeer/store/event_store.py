@@ -15,20 +15,26 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
 from terugkeer.chain_events import ParsedLine
 from terugkeer.domain.errors import EventRejectedError
+from terugkeer.domain.events import Event
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.provenance import is_synthetic, mixing_error
 from terugkeer.domain.rules import RulesTable
 from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import EventRow, event_from_body, event_row, same_content
 from terugkeer.store.engine import WRITER
-from terugkeer.store.errors import guarded
+from terugkeer.store.errors import guarded, unavailable
 from terugkeer.store.hashchain import row_hash
+from terugkeer.store.identities import Identities
 from terugkeer.store.projections import person_rows
-from terugkeer.store.tables import cases, chain_head, dublin_claims, events
+from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
+from terugkeer.store.tables import cases, chain_head, dublin_claims, events, retention_runs
+
+#: The stored "body" of an event whose original was removed by retention.
+RETAINED = "\x00retained"
 
 
 class Outcome(StrEnum):
@@ -56,12 +62,18 @@ class EventStore:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         cache_events: int = 400_000,
+        pseudonyms: Pseudonyms | None = None,
     ) -> None:
         self.engine = engine
+        # The development key unless configured: fine for synthetic data and tests, no
+        # protection at all for real people (docs/architecture.md, retention).
+        self.pseudonyms = pseudonyms or Pseudonyms(DEVELOPMENT_KEY)
+        self._identities = Identities(self.pseudonyms)
         self.rules = rules
         self.clock = clock  # for recorded_at, read once the writer lock is held
         self._histories: dict[str, PersonHistory] = {}
         self._cached_seq = -1  # the chain head the cache reflects; -1 = cache unusable
+        self._cached_retention: tuple[int, ...] = ()  # retention runs the cache reflects
         self._cache_events = cache_events
         self._cached_count = 0
         self._synthetic: bool | None = None  # what the store holds; None: not known yet
@@ -85,6 +97,7 @@ class EventStore:
 
     def _forget(self) -> None:
         self._histories.clear()
+        self._identities.forget()
         self._cached_seq, self._cached_count = -1, 0
         self._synthetic = None
 
@@ -92,17 +105,24 @@ class EventStore:
         self, connection: Connection, batch: Sequence[ParsedLine]
     ) -> tuple[list[Appended], int]:
         head = connection.execute(
-            select(chain_head.c.last_seq, chain_head.c.last_hash)
-            .where(chain_head.c.id == 1)
-            .with_for_update()
+            select(chain_head).where(chain_head.c.id == 1).with_for_update()
         ).one()
-        seq, chain = head.last_seq, head.last_hash
+        seq, chain, pseudonymous = head.last_seq, head.last_hash, head.scheme == 2
+        if pseudonymous:
+            self._check_key(connection, head.key_check)
         # Under the lock, so recorded_at never runs backwards against seq between writers.
         recorded_at = self.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        if seq != self._cached_seq:
-            self._forget()  # another writer appended since our last batch
+        # Another writer appended, or retention rewrote histories, since our last batch?
+        retained = connection.execute(
+            select(func.count(), func.coalesce(func.sum(retention_runs.c.events), 0))
+        ).one()
+        if (seq, tuple(retained)) != (self._cached_seq, self._cached_retention):
+            self._forget()
+        self._cached_retention = tuple(retained)
         stored = self._stored_bodies(connection, [parsed.event.id for parsed in batch])
-        self._load_histories(connection, {parsed.event.v_number for parsed in batch})
+        loaded = self._load_histories(connection, {parsed.event.v_number for parsed in batch})
+        if pseudonymous:
+            self._identities.load(connection, loaded)
         if self._synthetic is None and seq > 0:
             first = connection.execute(select(events.c.id).where(events.c.seq == 1)).scalar_one()
             self._synthetic = is_synthetic(first)
@@ -129,15 +149,21 @@ class EventStore:
             seq += 1
             if self._synthetic is None:  # the store's first event decides what it holds
                 self._synthetic = is_synthetic(event.id)
-            row = event_row(placed, case_seq=case.key, body=body, recorded_at=recorded_at)
-            chain = row_hash(chain, row)
-            row.append(chain)
+            if pseudonymous:
+                row, chain = self._identities.row(
+                    placed, case_seq=case.key, body=body, recorded_at=recorded_at, previous=chain
+                )
+            else:  # a store begun before chain scheme 2 keeps hashing every column
+                row = event_row(placed, case_seq=case.key, body=body, recorded_at=recorded_at)
+                chain = row_hash(chain, row)
+                row += [chain, None, None]
             rows.append(row)
             stored[event.id] = body
             touched.add(event.v_number)
             results.append(Appended(event.id, Outcome.ACCEPTED))
         if rows:
             insert_rows(connection, events, rows)
+            self._identities.flush(connection)
             self._rebuild_projections(connection, touched)
             connection.execute(
                 update(chain_head).where(chain_head.c.id == 1).values(last_seq=seq, last_hash=chain)
@@ -145,16 +171,34 @@ class EventStore:
             self._cached_count += len(rows)
         return results, seq
 
-    @staticmethod
-    def _stored_bodies(connection: Connection, ids: list[str]) -> dict[str, str]:
-        query = select(events.c.id, events.c.body).where(events.c.id.in_(bindparam("ids")))
-        return {row.id: row.body for row in connection.execute(query, {"ids": list(set(ids))})}
+    def _check_key(self, connection: Connection, stored: str | None) -> None:
+        check = self.pseudonyms.key_check
+        if stored is None:
+            connection.execute(update(chain_head).values(key_check=check))
+        elif stored != check:
+            raise unavailable(
+                self.engine.url,
+                "was written with another pseudonym key: set the same TERUGKEER_PSEUDONYM_KEY",
+            )
 
-    def _load_histories(self, connection: Connection, v_numbers: Iterable[str]) -> None:
+    def _stored_bodies(self, connection: Connection, ids: list[str]) -> dict[str, str]:
+        """Stored bodies by id; RETAINED for an id whose event was pseudonymised since."""
+        query = select(events.c.id, events.c.body).where(events.c.id.in_(bindparam("ids")))
+        wanted = list(set(ids))
+        found = {row.id: row.body for row in connection.execute(query, {"ids": wanted})}
+        retained = {self.pseudonyms.retained_id(i): i for i in wanted if i not in found}
+        if retained:
+            again = connection.execute(query, {"ids": list(retained)})
+            found.update({retained[row.id]: RETAINED for row in again})
+        return found
+
+    def _load_histories(
+        self, connection: Connection, v_numbers: Iterable[str]
+    ) -> dict[str, list[Event]]:
         missing = set(v_numbers) - self._histories.keys()
         if not missing:
-            return
-        loaded: dict[str, list[Any]] = {v: [] for v in missing}
+            return {}
+        loaded: dict[str, list[Event]] = {v: [] for v in missing}
         query = (
             select(events.c.seq, events.c.v_number, events.c.body)
             .where(events.c.v_number.in_(missing))
@@ -165,6 +209,7 @@ class EventStore:
         for v_number, person_events in loaded.items():
             self._histories[v_number] = PersonHistory(v_number, person_events)
             self._cached_count += len(person_events)
+        return loaded
 
     def _rebuild_projections(self, connection: Connection, touched: set[str]) -> None:
         case_rows: list[list[Any]] = []
@@ -180,7 +225,7 @@ class EventStore:
 
 
 def _repeat(event_id: str, prior: str, body: str) -> Appended:
-    if same_content(prior, body):
+    if prior is RETAINED or same_content(prior, body):  # a retained body cannot be compared
         return Appended(event_id, Outcome.KNOWN)
     return Appended(
         event_id,

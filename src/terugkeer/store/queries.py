@@ -31,6 +31,12 @@ def person_history(connection: Connection, v_number: str) -> PersonHistory | Non
 
 def all_histories(connection: Connection) -> Iterator[PersonHistory]:
     """Every person's history, one at a time (streamed: a big store does not fit in memory)."""
+    for v_number, person in all_person_events(connection):
+        yield PersonHistory(v_number, person)
+
+
+def all_person_events(connection: Connection) -> Iterator[tuple[str, list[Event]]]:
+    """Every person's stored events (receipt order), one person at a time."""
     query = select(events.c.v_number, events.c.seq, events.c.body).order_by(
         events.c.v_number, events.c.seq
     )
@@ -38,4 +44,4 @@ def all_histories(connection: Connection) -> Iterator[PersonHistory]:
     # itself, and a caller inserting on it (db rebuild) must not get a server-side cursor.
     rows = connection.execute(query.execution_options(yield_per=5000))
     for v_number, person in groupby(rows, key=lambda row: row.v_number):
-        yield PersonHistory(v_number, [event_from_body(row.seq, row.body) for row in person])
+        yield v_number, [event_from_body(row.seq, row.body) for row in person]

@@ -3,35 +3,58 @@
 from __future__ import annotations
 
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from terugkeer.store.engine import WRITER
 from terugkeer.store.errors import guarded, unavailable
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 #: Key of the PostgreSQL advisory lock that serialises migrations (any constant: "terug").
 _MIGRATION_LOCK = 0x7465727567
 
+#: The newest migration (what `head_revision()` reads from the scripts), for readers: they only
+#: compare the store's revision with it, and importing Alembic would cost them more than the
+#: whole read of a small store. A test keeps it equal to the scripts' head: bump it with every
+#: new migration.
+HEAD_REVISION = "0003"
+
+#: Alembic's table of the applied revision (its default name, which env.py keeps).
+_VERSION_TABLE = "alembic_version"
+
 
 def _config() -> Config:
+    # Imported on use (writers and `head_revision()` only): Alembic is slow to import.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("terugkeer.store") / "migrations"))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the store is at (None without a terugkeer schema), read as Alembic does but
+    without importing it: the version table, when there is one, holds one row."""
     with guarded(engine.url, "opened"), engine.connect() as connection:
+        if not inspect(connection).has_table(_VERSION_TABLE):
+            return None
+        found = connection.execute(text(f"SELECT version_num FROM {_VERSION_TABLE}")).scalars()
+        revisions = list(found)
+        if len(revisions) <= 1:
+            return revisions[0] if revisions else None
+        from alembic.runtime.migration import MigrationContext  # several heads: Alembic's error
+
         return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -41,6 +64,10 @@ def upgrade(engine: Engine) -> str:
     Processes that open a fresh store at once take turns: the migration holds a lock (BEGIN
     IMMEDIATE on SQLite, an advisory lock on PostgreSQL) and reads the revision under it, so
     the second finds the schema done instead of racing to create the same tables."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.util import CommandError
+
     config, head = _config(), head_revision()
     with guarded(engine.url, "opened"):
         plain = engine.connect()

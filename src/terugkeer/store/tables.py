@@ -31,7 +31,7 @@ events = Table(
     Column("seq", Key, primary_key=True, autoincrement=False),
     Column("id", String(100), nullable=False, unique=True),
     Column("type", String(32), nullable=False),
-    Column("v_number", String(10), nullable=False),
+    Column("v_number", String(32), nullable=False),  # after retention: the subject
     Column("case_seq", BigInteger, nullable=False),  # seq of the intake of the event's case
     # ISO 8601 with the sender's offset (normalised); the exact text is in `body`.
     Column("occurred_at", String(40), nullable=False),
@@ -43,6 +43,10 @@ events = Table(
     Column("body", Text, nullable=False),  # the whole line, canonical JSON
     Column("recorded_at", String(32), nullable=False),  # when the store accepted it (UTC)
     Column("hash", String(64), nullable=False),
+    # Chain scheme 2 (store/pseudonyms.py): the history's keyed pseudonym, and a salted
+    # commitment to the row's identifying values. NULL in rows of a scheme-1 store.
+    Column("subject", String(32)),
+    Column("commitment", String(64)),
     Index("ix_events_type_local_date", "type", "local_date"),
     # Covering indexes for the figures "at the end of the period" (repeated procedures,
     # emergency reception) and for loading a person's history.
@@ -57,6 +61,28 @@ chain_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("last_seq", BigInteger, nullable=False),
     Column("last_hash", String(64), nullable=False),
+    # 1: every column hashed (stores begun before retention existed); 2: the pseudonymous form.
+    Column("scheme", Integer, nullable=False, server_default="2"),
+    Column("key_check", String(64)),  # HMAC of a constant under the pseudonym key, not the key
+)
+
+#: One salt per history (subject) for the identity commitments; retention deletes it.
+identity_salts = Table(
+    "identity_salts",
+    metadata,
+    Column("subject", String(32), primary_key=True),
+    Column("salt", String(32), nullable=False),  # 16 random bytes, hex
+)
+
+#: Every retention run: when, the cut-off, how many people and events it pseudonymised.
+retention_runs = Table(
+    "retention_runs",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("closed_before", Date, nullable=False),
+    Column("persons", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
 )
 
 #: Projection: one row per case with its current state, rebuilt from the person's history in the
@@ -65,7 +91,7 @@ cases = Table(
     "cases",
     metadata,
     Column("case_seq", Key, primary_key=True, autoincrement=False),
-    Column("v_number", String(10), nullable=False, index=True),
+    Column("v_number", String(32), nullable=False, index=True),
     Column("nationality", String(3), nullable=False),
     Column("track", String(16), nullable=False),
     Column("unaccompanied_minor", Boolean, nullable=False),
@@ -88,7 +114,7 @@ dublin_claims = Table(
     metadata,
     Column("accepted_seq", Key, primary_key=True, autoincrement=False),
     Column("case_seq", BigInteger, nullable=False, index=True),
-    Column("v_number", String(10), nullable=False),
+    Column("v_number", String(32), nullable=False),
     Column("member_state", String(3), nullable=False),
     Column("regime", String(24), nullable=False),
     Column("base_date", Date),
@@ -107,7 +133,7 @@ access_log = Table(
     Column("channel", String(8), nullable=False),
     Column("action", String(40), nullable=False),
     Column("origin", String(255), nullable=False),
-    Column("v_number", String(10)),
+    Column("v_number", String(32)),
     Index("ix_access_log_v_number", "v_number", "at"),
     Index("ix_access_log_actor", "actor", "at"),
 )

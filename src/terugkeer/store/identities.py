@@ -1,0 +1,120 @@
+"""Per history: its subject, its identity salt and its reference tokens — what the event store
+needs to hash a row in its pseudonymous form (chain scheme 2, store/pseudonyms.py).
+
+Loaded with the person histories and cached alongside them; new salts are inserted in the same
+transaction as the events they commit to.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, bindparam, insert, select
+
+from terugkeer.domain.events import Event
+from terugkeer.store.codec import EventRow, column_text
+from terugkeer.store.digest import chain_hash
+from terugkeer.store.pseudonyms import Pseudonyms, TokenBook, commitment, pseudonymous_body
+from terugkeer.store.tables import events, identity_salts
+
+
+@dataclass
+class Identity:
+    subject: str
+    salt: bytes
+    tokens: TokenBook = field(default_factory=TokenBook)
+
+
+class Identities:
+    def __init__(self, pseudonyms: Pseudonyms) -> None:
+        self.pseudonyms = pseudonyms
+        self._known: dict[str, Identity] = {}
+        self._new_salts: list[dict[str, str]] = []
+
+    def forget(self) -> None:
+        self._known.clear()
+        self._new_salts.clear()
+
+    def load(self, connection: Connection, histories: dict[str, list[Event]]) -> None:
+        """Identities of persons just loaded (`histories`: their stored events by seq); a person
+        with none stored starts a new history: after any pseudonymised ones, a new subject."""
+        stored = {v: evs for v, evs in histories.items() if evs}
+        subjects = dict(
+            connection.execute(
+                select(events.c.v_number, events.c.subject)
+                .where(events.c.v_number.in_(bindparam("vs")))
+                .distinct(),
+                {"vs": list(stored)},
+            ).all()
+        ) if stored else {}  # fmt: skip
+        salts = self._salts(connection, [s for s in subjects.values() if s])
+        for v_number, person_events in stored.items():
+            subject = subjects[v_number]
+            identity = Identity(subject, salts[subject])
+            for event in person_events:
+                identity.tokens.token(column_text(event.reference))
+            self._known[v_number] = identity
+        self._start(connection, sorted(histories.keys() - stored.keys()))
+
+    def row(
+        self, event: Event, *, case_seq: int, body: str, recorded_at: str, previous: str
+    ) -> tuple[EventRow, str]:
+        """The stored columns of `event` (table order) and its chain hash."""
+        identity = self._known[event.v_number]
+        reference = column_text(event.reference)
+        token = identity.tokens.token(reference)
+        occurred_at, local_day = event.occurred_at.isoformat(), event.local_date.isoformat()
+        form = pseudonymous_body(event.type, occurred_at, event.source, event.data, token)
+        committed = commitment(
+            identity.salt, event.seq, (event.id, event.v_number, reference, body)
+        )
+        digest = chain_hash(previous, [
+            event.seq, event.type, identity.subject, case_seq, occurred_at, event.micros,
+            local_day, event.source, event.category, token, form, recorded_at, committed,
+        ])  # fmt: skip
+        row: EventRow = [
+            event.seq, event.id, event.type, event.v_number, case_seq, occurred_at, event.micros,
+            local_day, event.source, event.category, reference, body, recorded_at, digest,
+            identity.subject, committed,
+        ]  # fmt: skip
+        return row, digest
+
+    def flush(self, connection: Connection) -> None:
+        if self._new_salts:
+            connection.execute(insert(identity_salts), self._new_salts)
+            self._new_salts.clear()
+
+    def _start(self, connection: Connection, v_numbers: list[str]) -> None:
+        """New histories. One query asks whether any first subject is taken (a history of the
+        person was pseudonymised before); only those few look further, one by one."""
+        first = {v: self.pseudonyms.subject(v) for v in v_numbers}
+        taken = self._taken(connection, list(first.values()))
+        for v_number, subject in first.items():
+            generation = 1
+            while subject in taken:
+                generation += 1
+                subject = self.pseudonyms.subject(v_number, generation)
+                taken = self._taken(connection, [subject])
+            salt = os.urandom(16)
+            self._new_salts.append({"subject": subject, "salt": salt.hex()})
+            self._known[v_number] = Identity(subject, salt)
+
+    @staticmethod
+    def _taken(connection: Connection, subjects: list[str]) -> set[str]:
+        if not subjects:
+            return set()
+        query = select(events.c.v_number).where(events.c.v_number.in_(bindparam("ss"))).distinct()
+        return set(connection.execute(query, {"ss": subjects}).scalars())
+
+    @staticmethod
+    def _salts(connection: Connection, subjects: Iterable[str]) -> dict[str, bytes]:
+        wanted = list(subjects)
+        if not wanted:
+            return {}
+        query = select(identity_salts).where(identity_salts.c.subject.in_(bindparam("ss")))
+        return {
+            row.subject: bytes.fromhex(row.salt)
+            for row in connection.execute(query, {"ss": wanted})
+        }

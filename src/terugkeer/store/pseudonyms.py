@@ -1,0 +1,124 @@
+"""The pseudonymous form of an event: what the hash chain covers, and what retention leaves.
+
+Retention (AVG art. 5(1)(e)) must remove a person's identifying values without breaking the
+audit chain. So the chain never hashed them: each row's hash covers its *pseudonymous form* —
+the subject (a keyed pseudonym of the V-number per history), references as ordinals within the
+history (r1, r2, …), the birth date as its year, no family id and no free text — plus a salted
+commitment to the identifying values. The salt is kept per history in `identity_salts`; while
+it exists, `audit verify` checks the identifying values against the commitment too. Retention
+rewrites the row into exactly its pseudonymous form and deletes the salt: the chain still
+verifies, and the commitment can no longer be opened by anyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from terugkeer.domain.events import EventType
+
+#: Free text (or a family id) dropped from the pseudonymous form, by event type.
+DROPPED: Mapping[str, tuple[str, ...]] = {
+    EventType.INTAKE: ("family",),
+    EventType.LOCATION_CHANGED: ("name",),
+    EventType.DETENTION_STARTED: ("location",),
+    EventType.ABSCONDED: ("last_known_location",),
+    EventType.EXIT_WITHOUT_DEPARTURE: ("detail",),
+}
+#: The key of stores that configure none: synthetic data, tests, the embedded demo. It is
+#: public, so it protects nothing; retention refuses it for a store of real people.
+DEVELOPMENT_KEY = b"terugkeer development key: not for real people"
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class Pseudonyms:
+    """Keyed pseudonyms. The key comes from configuration and never enters the database; a
+    check value (an HMAC of a constant) does, so that a store is never written with two keys."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("the pseudonym key must be at least 16 bytes")
+        self._key = key
+
+    def _mac(self, text: str) -> str:
+        return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
+
+    @property
+    def key_check(self) -> str:
+        return self._mac("terugkeer pseudonym key check")
+
+    def subject(self, v_number: str, generation: int = 1) -> str:
+        """The person's pseudonym for their `generation`-th history (a new history starts after
+        an earlier one was pseudonymised). 32 hex characters: never a V-number (10 digits)."""
+        suffix = "" if generation == 1 else f"#{generation}"
+        return self._mac(f"v:{v_number}{suffix}")[:32]
+
+    def retained_id(self, event_id: str) -> str:
+        """What a pseudonymised event's id becomes: still unique, and a resend of the original
+        id can still be recognised as known (by whoever holds the key)."""
+        return "ret-" + self._mac(f"id:{event_id}")[:40]
+
+
+def is_subject(v_number: str) -> bool:
+    return len(v_number) == 32
+
+
+def token(ordinal: int) -> str:
+    return f"r{ordinal}"
+
+
+def pseudonymous_data(
+    event_type: str, data: Mapping[str, Any], ref_token: str | None
+) -> dict[str, Any]:
+    """`data` without what identifies the person. Idempotent: the form of a form is itself."""
+    out = {k: v for k, v in data.items() if k not in DROPPED.get(event_type, ())}
+    birth = out.pop("birth_date", None)
+    if isinstance(birth, str):
+        out["birth_year"] = int(birth[:4])
+    if ref_token is not None and "reference" in out:
+        out["reference"] = ref_token
+    return out
+
+
+def pseudonymous_body(
+    event_type: str, occurred_at: str, source: str, data: Mapping[str, Any], ref_token: str | None
+) -> str:
+    """The hashed form of a body (its id and V-number are covered by subject and commitment)."""
+    return _ENCODER.encode(
+        {
+            "data": pseudonymous_data(event_type, data, ref_token),
+            "occurred_at": occurred_at,
+            "source": source,
+            "type": event_type,
+        }
+    )
+
+
+def commitment(salt: bytes, seq: int, identifying: tuple[str | None, ...]) -> str:
+    """A salted commitment to the identifying values of one row (id, v_number, reference, body):
+    checkable while the salt exists, unopenable (not even by brute force over V-numbers) once
+    retention has deleted it."""
+    digest = hashlib.sha256(salt)
+    digest.update(str(seq).encode())
+    for value in identifying:
+        text = "-" if value is None else f"{len(value)}:{value}"
+        digest.update(b"|" + text.encode())
+    return digest.hexdigest()
+
+
+class TokenBook:
+    """References of one history as ordinals in order of first receipt: r1, r2, … Pairings
+    (a decision to its start) survive, the sender's reference numbers do not. Applied to
+    tokens again it gives the same tokens, so a pseudonymised row hashes as it did."""
+
+    def __init__(self) -> None:
+        self._ordinals: dict[str, int] = {}
+
+    def token(self, reference: str | None) -> str | None:
+        if reference is None:
+            return None
+        ordinal = self._ordinals.setdefault(reference, len(self._ordinals) + 1)
+        return token(ordinal)

@@ -1,0 +1,177 @@
+"""Retention (AVG art. 5(1)(e)): pseudonymise every person whose cases all closed before a day.
+
+Per batch of persons, in one transaction under the writer lock: each event row becomes its
+pseudonymous form (store/pseudonyms.py) — V-number → subject, id → a keyed form, references →
+ordinals, birth date → year, no family id, no free text — the history's identity salt is
+deleted, the access log and the projections follow. The chain still verifies because it only
+ever covered the pseudonymous form. Afterwards the database files are rewritten (SQLite VACUUM
+and a truncated WAL; PostgreSQL VACUUM FULL) so that no original value survives in free pages
+or dead tuples. A run killed midway leaves whole batches only; the next run does the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, text, update
+
+from terugkeer.domain.calendar import to_micros
+from terugkeer.domain.history import PersonHistory
+from terugkeer.domain.rules import RulesTable
+from terugkeer.store.bulk import insert_rows
+from terugkeer.store.codec import event_from_body
+from terugkeer.store.engine import WRITER
+from terugkeer.store.projections import person_rows
+from terugkeer.store.pseudonyms import Pseudonyms, TokenBook, pseudonymous_data
+from terugkeer.store.tables import (
+    access_log,
+    cases,
+    chain_head,
+    dublin_claims,
+    events,
+    identity_salts,
+    retention_runs,
+)
+
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+TOUCHED_TABLES = ("events", "cases", "dublin_claims", "access_log", "identity_salts")
+
+
+@dataclass(frozen=True, slots=True)
+class Retained:
+    persons: int
+    events: int
+
+
+def due(connection: Connection, closed_before: datetime) -> list[str]:
+    """V-numbers whose cases all closed before the instant (pseudonymised ones excluded)."""
+    query = (
+        select(cases.c.v_number)
+        .where(func.length(cases.c.v_number) == 10)
+        .group_by(cases.c.v_number)
+        .having(func.count() == func.count(cases.c.closed_us))
+        .having(func.max(cases.c.closed_us) < to_micros(closed_before))
+        .order_by(cases.c.v_number)
+    )
+    return list(connection.execute(query).scalars())
+
+
+def count_events(connection: Connection, v_numbers: Sequence[str]) -> int:
+    query = select(func.count()).where(events.c.v_number.in_(bindparam("vs")))
+    return sum(
+        connection.execute(query, {"vs": list(v_numbers[i : i + 500])}).scalar_one()
+        for i in range(0, len(v_numbers), 500)
+    )
+
+
+def pseudonymise(
+    engine: Engine,
+    rules: RulesTable,
+    pseudonyms: Pseudonyms,
+    v_numbers: Sequence[str],
+    *,
+    run: dict[str, object],
+    batch: int = 500,
+) -> Retained:
+    """Pseudonymise the persons in batches; `run` (at, closed_before) is recorded with the
+    counts, updated after every batch."""
+    persons = rows = 0
+    run_id: int | None = None
+    for start in range(0, len(v_numbers), batch):
+        chunk = list(v_numbers[start : start + batch])
+        with engine.connect() as plain:
+            connection = plain.execution_options(**{WRITER: True})
+            with connection.begin():
+                connection.execute(select(chain_head.c.last_seq).with_for_update()).all()
+                rows += _pseudonymise_batch(connection, rules, pseudonyms, chunk)
+                persons += len(chunk)
+                counts = {"persons": persons, "events": rows}
+                if run_id is None:
+                    key = connection.execute(
+                        insert(retention_runs).values(**run, **counts)
+                    ).inserted_primary_key
+                    assert key is not None
+                    run_id = key[0]
+                else:
+                    connection.execute(
+                        update(retention_runs).where(retention_runs.c.id == run_id).values(**counts)
+                    )
+    return Retained(persons, rows)
+
+
+def _pseudonymise_batch(
+    connection: Connection, rules: RulesTable, pseudonyms: Pseudonyms, v_numbers: list[str]
+) -> int:
+    query = (
+        select(events.c.seq, events.c.id, events.c.type, events.c.v_number, events.c.reference,
+               events.c.body, events.c.subject)
+        .where(events.c.v_number.in_(bindparam("vs")))
+        .order_by(events.c.v_number, events.c.seq)
+    )  # fmt: skip
+    found = connection.execute(query, {"vs": v_numbers}).all()
+    changes: list[dict[str, object]] = []
+    histories: list[PersonHistory] = []
+    for v_number, person in groupby(found, key=lambda row: row.v_number):
+        person_rows_ = list(person)
+        subject = person_rows_[0].subject
+        book = TokenBook()
+        retained_events = []
+        for row in person_rows_:
+            token = book.token(row.reference)
+            body = _retained_body(row.body, pseudonyms.retained_id(row.id), subject, token)
+            changes.append(
+                {"s": row.seq, "id": pseudonyms.retained_id(row.id), "v": subject,
+                 "ref": token, "body": body}
+            )  # fmt: skip
+            retained_events.append(event_from_body(row.seq, body))
+        histories.append(PersonHistory(subject, retained_events))
+        connection.execute(
+            update(access_log).where(access_log.c.v_number == v_number).values(v_number=subject)
+        )
+    if changes:
+        connection.execute(
+            update(events)
+            .where(events.c.seq == bindparam("s"))
+            .values(id=bindparam("id"), v_number=bindparam("v"), reference=bindparam("ref"),
+                    body=bindparam("body")),
+            changes,
+        )  # fmt: skip
+    subjects = [h.v_number for h in histories]
+    connection.execute(delete(identity_salts).where(identity_salts.c.subject.in_(subjects)))
+    connection.execute(delete(cases).where(cases.c.v_number.in_(v_numbers)))
+    connection.execute(delete(dublin_claims).where(dublin_claims.c.v_number.in_(v_numbers)))
+    for history in histories:
+        case_rows, claim_rows = person_rows(history, rules)
+        insert_rows(connection, cases, case_rows)
+        insert_rows(connection, dublin_claims, claim_rows)
+    return len(changes)
+
+
+def _retained_body(body: str, event_id: str, subject: str, token: str | None) -> str:
+    line = json.loads(body)
+    line["data"] = pseudonymous_data(line["type"], line["data"], token)
+    line["id"], line["v_number"] = event_id, subject
+    return _ENCODER.encode(line)
+
+
+def rewrite_files(engine: Engine) -> None:
+    """Leave no original value in free pages, the WAL or dead tuples. Both statements refuse
+    to run inside a transaction, hence the driver connection (SQLite) and AUTOCOMMIT."""
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.close()
+        return
+    with engine.connect() as connection:
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        for table in TOUCHED_TABLES:
+            autocommit.execute(text(f"VACUUM FULL {table}"))

@@ -1,0 +1,210 @@
+"""Retention: the people whose cases all closed before a day are pseudonymised — every key
+figure of every past period stays the same, `audit verify` still passes, and none of their
+V-numbers, birth dates, family ids or free texts is left anywhere in the database files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from terugkeer.cli.app import app
+from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.store.tables import events, retention_runs
+
+FIXTURE = Path(__file__).parents[2] / "e2e" / "fixtures" / "key_figures_people.jsonl"
+KEY = {"TERUGKEER_PSEUDONYM_KEY": "a key for the retention tests only"}
+PERIODS = [
+    ("2023-01-01", "2023-12-31"), ("2023-01-01", "2023-03-31"), ("2023-04-01", "2023-06-30"),
+    ("2023-07-01", "2023-12-31"), ("2024-01-01", "2024-12-31"), ("2023-03-01", "2023-03-31"),
+]  # fmt: skip
+CUT = "2024-01-01"
+runner = CliRunner()
+
+
+def _cli(url: str, *args: str, env: dict[str, str] | None = None) -> Any:
+    result = runner.invoke(app, [*args, "--database-url", url], env={**KEY, **(env or {})})
+    return result
+
+
+def _figures(url: str) -> list[Any]:
+    found = []
+    for start, end in PERIODS:
+        result = _cli(
+            url, "report", "key-figures", "--from", start, "--to", end, "--format", "json"
+        )
+        assert result.exit_code == 0, result.output
+        found.append(json.loads(result.stdout))
+    return found
+
+
+def _lines() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _closed_before_cut() -> set[str]:
+    """V-numbers of the fixture whose last case closed in 2023 (the cut is 2024-01-01)."""
+    people: dict[str, list[tuple[datetime, str]]] = {}
+    for line in _lines():
+        when = datetime.fromisoformat(line["occurred_at"])
+        people.setdefault(line["v_number"], []).append((when, line["type"]))
+    closing = {"departed", "absconded", "exit_without_departure"}
+    cut = datetime(2024, 1, 1, tzinfo=AMSTERDAM)
+    return {
+        v for v, history in people.items()
+        if max(history)[1] in closing and max(history)[0] < cut
+    }  # fmt: skip
+
+
+def _secrets(v_numbers: set[str]) -> set[bytes]:
+    """What must be gone: their V-numbers, birth dates, family ids and free texts."""
+    found: set[bytes] = {v.encode() for v in v_numbers}
+    for line in _lines():
+        if line["v_number"] not in v_numbers:
+            continue
+        data = line["data"]
+        for field in ("birth_date", "family", "name", "detail", "last_known_location"):
+            if isinstance(data.get(field), str):
+                found.add(data[field].encode())
+    return found
+
+
+def _database_bytes(url: str) -> bytes:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        base = Path(parsed.database or "")
+        return b"".join(
+            p.read_bytes()
+            for p in (base, Path(f"{base}-wal"), Path(f"{base}-journal"))
+            if p.exists()
+        )
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("CHECKPOINT"))  # the table files on disk are current
+        folder = Path(connection.execute(text("SHOW data_directory")).scalar_one())
+        files = connection.execute(text(
+            "SELECT pg_relation_filepath(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 'i', 't') "
+            "AND pg_relation_filepath(c.oid) IS NOT NULL"
+        )).scalars().all()  # fmt: skip
+    engine.dispose()
+    return b"".join((folder / name).read_bytes() for name in files if (folder / name).exists())
+
+
+@pytest.fixture
+def store(database_url: str) -> str:
+    result = _cli(database_url, "import", str(FIXTURE))
+    assert result.exit_code == 0, result.output
+    return database_url
+
+
+def test_figures_stay_the_same_and_the_originals_are_gone(store: str) -> None:
+    before = _figures(store)
+    gone = _closed_before_cut()
+    assert len(gone) > 10  # a third of the fixture's people closed in 2023
+    planned = _cli(store, "retention", "run", "--closed-before", CUT, "--dry-run")
+    assert planned.stdout.startswith(f"would pseudonymise {len(gone)} people")
+    assert all(secret in _database_bytes(store) for secret in _secrets(gone))  # still there
+
+    done = _cli(store, "retention", "run", "--closed-before", CUT)
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith(f"pseudonymised {len(gone)} people")
+    assert _figures(store) == before
+    verified = _cli(store, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    retained_events = int(done.stdout.split("(")[1].split()[0])
+    assert f"events ({retained_events} pseudonymised by retention)" in verified.stdout
+    raw = _database_bytes(store)
+    assert [s for s in _secrets(gone) if s in raw] == []
+    kept = {line["v_number"] for line in _lines()} - gone
+    assert all(v.encode() in raw for v in kept)  # the others are untouched
+
+    again = _cli(store, "retention", "run", "--closed-before", CUT)
+    assert again.stdout.startswith("pseudonymised 0 people")
+    assert _figures(store) == before
+    engine = create_engine(store)
+    with engine.connect() as connection:
+        runs = connection.execute(select(retention_runs)).mappings().all()
+    engine.dispose()
+    assert [(r["persons"], str(r["closed_before"])) for r in runs] == [(len(gone), CUT)]
+
+
+def test_a_person_who_comes_back_starts_a_new_history(store: str, tmp_path: Path) -> None:
+    _cli(store, "retention", "run", "--closed-before", CUT)
+    back = tmp_path / "back.jsonl"
+    back.write_text(json.dumps({
+        "id": "back-1", "type": "intake", "v_number": "9000000001",
+        "occurred_at": "2025-03-01T10:00:00+01:00", "source": "IND",
+        "data": {"nationality": "MAR", "track": "regular"},
+    }) + "\n", encoding="utf-8")  # fmt: skip
+    assert _cli(store, "import", str(back)).exit_code == 0
+    shown = json.loads(_cli(store, "case", "show", "9000000001", "--on", "2025-03-02",
+                            "--format", "json").stdout)  # fmt: skip
+    assert [c["opened_at"][:10] for c in shown["cases"]] == ["2025-03-01"]
+    assert _cli(store, "audit", "verify").exit_code == 0
+
+
+def test_a_resent_event_of_a_pseudonymised_person_is_known(store: str) -> None:
+    _cli(store, "retention", "run", "--closed-before", CUT)
+    result = _cli(store, "import", str(FIXTURE), "--format", "json")
+    summary = json.loads(result.stdout)
+    assert (summary["accepted"], summary["rejected"]) == (0, [])
+
+
+def test_an_edited_identifying_value_is_caught(store: str) -> None:
+    engine = create_engine(store)
+    with engine.begin() as connection:
+        connection.execute(update(events).where(events.c.seq == 1).values(v_number="9000000099"))
+    engine.dispose()
+    result = _cli(store, "audit", "verify")
+    assert result.exit_code == 1
+    assert "row seq 1: its identifying values were changed" in result.stderr
+
+
+def test_retention_refuses_the_public_development_key(database_url: str) -> None:
+    imported = runner.invoke(app, ["import", str(FIXTURE), "--database-url", database_url])
+    assert imported.exit_code == 0
+    refused = runner.invoke(
+        app, ["retention", "run", "--closed-before", CUT, "--database-url", database_url]
+    )
+    assert refused.exit_code == 2
+    assert "TERUGKEER_PSEUDONYM_KEY" in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_run_killed_midway_verifies_and_the_next_run_completes(store: str) -> None:
+    before = _figures(store)
+    env = {**os.environ, **KEY, "TERUGKEER_RETENTION_BATCH": "1"}
+    command = [sys.executable, "-m", "terugkeer", "retention", "run", "--closed-before", CUT,
+               "--database-url", store]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    engine = create_engine(store)
+    deadline = time.monotonic() + 60
+    done = 0
+    while done < 3 and time.monotonic() < deadline and process.poll() is None:
+        with engine.connect() as connection:
+            done = connection.execute(select(func.max(retention_runs.c.persons))).scalar() or 0
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    engine.dispose()
+    assert 0 < done < len(_closed_before_cut()), "killed in the middle of the run"
+    assert _cli(store, "audit", "verify").exit_code == 0
+    assert _figures(store) == before
+    rest = _cli(store, "retention", "run", "--closed-before", CUT)
+    assert rest.exit_code == 0
+    assert _figures(store) == before
+    raw = _database_bytes(store)
+    assert [s for s in _secrets(_closed_before_cut()) if s in raw] == []
