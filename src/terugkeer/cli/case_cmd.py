@@ -6,24 +6,14 @@ import getpass
 import json
 import socket
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from terugkeer.cli.context import DatabaseUrl, system
+from terugkeer.cli.options import CaseFormat, Language
 
 case_app = typer.Typer(help="One person's case file.", no_args_is_help=True)
-
-
-class CaseFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
-class Language(StrEnum):
-    NL = "nl"
-    EN = "en"
 
 
 @case_app.command("show")

@@ -18,6 +18,11 @@ class ReportFormat(StrEnum):
     JSON = "json"
 
 
+class CaseFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
 class Language(StrEnum):
     NL = "nl"
     EN = "en"
