@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from terugkeer.domain.calendar import local_date
-from terugkeer.domain.events import Event, EventType
+from terugkeer.domain.events import Event
 from terugkeer.domain.state import case_state
 
 #: Beyond these the simulator's behaviour no longer changes, so the cohorts stop splitting.
@@ -77,47 +77,11 @@ def cohort_of(case_events: Sequence[Event], at: datetime, decisions: int | None 
     count them (EVENTS.md); by default those of this case."""
     state = case_state(case_events, at)
     cutoff = local_date(at)
-    pending_kind: dict[str, str] = {}
-    requested: dict[str, date] = {}
-    detained: date | None = None
-    released: date | None = None
-    dublin: dict[str, object] = {}
-    flights: dict[str, tuple[date, str]] = {}  # booked and not cancelled: date, escort
-    for event in case_events:
-        if event.occurred_at > at:
-            break
-        data = event.data
-        if event.type == EventType.PROCEDURE_STARTED:
-            pending_kind[data["reference"]] = data["kind"]
-        elif event.type == EventType.DOCUMENT_REQUESTED:
-            requested[data["reference"]] = event.local_date
-        elif event.type == EventType.DETENTION_STARTED:
-            detained = event.local_date
-        elif event.type == EventType.DETENTION_ENDED:
-            detained, released = None, event.local_date
-        elif event.type == EventType.DUBLIN_CLAIM:
-            dublin = {"dublin_stage": "claimed", "dublin_member_state": data["member_state"]}
-        elif event.type == EventType.DUBLIN_ACCEPTED:
-            dublin = {
-                "dublin_stage": "accepted",
-                "dublin_member_state": data["member_state"],
-                "dublin_accepted_month": month_of(event.local_date),
-            }
-        elif event.type == EventType.FLIGHT_BOOKED:
-            flights[data["reference"]] = (date.fromisoformat(data["date"]), data["escort"])
-        elif event.type == EventType.FLIGHT_CANCELLED:
-            flights.pop(data["reference"], None)
-        elif event.type == EventType.DUBLIN_REFUSED:
-            dublin = {"dublin_stage": "refused", "dublin_member_state": data["member_state"]}
-    pending = state.pending_procedures[-1] if state.pending_procedures else None
+    pending = state.pending[-1] if state.pending else None  # the latest started
     # A flight dated on or before the caseload's day that did not close the case is past.
-    ahead = sorted((day, escort) for day, escort in flights.values() if day > cutoff)
-    # Only the week: a day and a route would point at one person's removal.
-    flight = {} if not ahead else {
-        "flight_escort": ahead[0][1], "flight_in_weeks": ((ahead[0][0] - cutoff).days - 1) // 7,
-    }  # fmt: skip
-    open_requests = [requested[r] for r in state.open_document_requests if r in requested]
+    ahead = min(((f.on, f.escort) for f in state.flights if f.on > cutoff), default=None)
     valid_until = state.travel_document_valid_until
+    accepted = state.dublin_stage == "accepted"
     return Cohort(
         track=state.track,
         nationality=state.nationality,
@@ -126,20 +90,26 @@ def cohort_of(case_events: Sequence[Event], at: datetime, decisions: int | None 
         stance=state.stance,
         location=state.location,
         decisions=min(state.decisions if decisions is None else decisions, MAX_DECISIONS),
-        pending=pending_kind.get(pending) if pending else None,
-        pending_suspensive=pending in state.suspensive_pending if pending else False,
-        return_decision_month=(
-            month_of(state.return_decision_on) if state.return_decision_on else None
-        ),
+        pending=pending.kind if pending else None,
+        pending_suspensive=pending.suspensive if pending else False,
+        return_decision_month=_month(state.return_decision_on),
         departure_term_days=state.departure_term_days,
         # A document that has run out is no document; one valid on is kept to its month.
         document_valid_until_month=(
             month_of(valid_until) if valid_until and valid_until >= cutoff else None
         ),
-        document_requested=bool(requested),
-        open_request_month=month_of(max(open_requests)) if open_requests else None,
-        detained_since_month=month_of(detained) if detained and state.in_detention else None,
-        released_month=month_of(released) if released and not state.in_detention else None,
-        **dublin,
-        **flight,
+        document_requested=state.document_requests > 0,
+        open_request_month=_month(max((r.requested_on for r in state.requests), default=None)),
+        detained_since_month=_month(state.detained_since),
+        released_month=_month(state.released_on),
+        dublin_stage=state.dublin_stage,
+        dublin_member_state=state.dublin_stage_member_state,
+        dublin_accepted_month=_month(state.dublin_stage_on) if accepted else None,
+        # Only the week: a day and a route would point at one person's removal.
+        flight_escort=ahead[1] if ahead else None,
+        flight_in_weeks=((ahead[0] - cutoff).days - 1) // 7 if ahead else None,
     )
+
+
+def _month(day: date | None) -> date | None:
+    return month_of(day) if day else None

@@ -1,21 +1,23 @@
 """Removal readiness: the four conditions of RULES.md §1 on a date, each with its reason.
 
 Readiness is information for a person's decision, never a decision itself (GDPR art. 22).
-"On or before D" means an event whose Europe/Amsterdam date is <= D; this cut-off is applied to
-every condition, also the return decision and procedures, so that a past date is judged on what
-had happened by then (as the EVENTS.md figures judge "pending").
+"On or before D" means an event whose Europe/Amsterdam date is <= D: the conditions read the
+case's state at the last instant of D (`domain/state.py`), and the person's procedures are
+judged pending at the end of D too, so that a past date is judged on what had happened by then
+(as the EVENTS.md figures judge "pending").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from terugkeer.domain.calendar import end_of_day_micros
-from terugkeer.domain.events import Event, EventType
+from terugkeer.domain.calendar import end_of_day_micros, to_micros
+from terugkeer.domain.events import Event
 from terugkeer.domain.procedures import procedures
 from terugkeer.domain.rules import RemovalReadinessRule, RulesTable
+from terugkeer.domain.state import CaseState, case_state, initial
 
 UNACCOMPANIED_MINOR = (
     "unaccompanied minor: removal also needs confirmed adequate reception in the country of "
@@ -67,41 +69,53 @@ def removal_readiness(
     The v1 return decision carries its own departure term; the table gives each condition's
     legal source.
     """
-    bound = end_of_day_micros(on)
-    known = [e for e in case_events if e.micros < bound]
+    state = None
+    if case_events:
+        at = last_instant(on)
+        opened = case_events[0].micros <= to_micros(at)
+        # A case not open yet on `on`: nothing of it had happened, but its intake still names
+        # the safeguard of an unaccompanied minor.
+        state = case_state(case_events, at) if opened else initial(case_events[0], at)
+    return readiness(state, on, rules, person_events or case_events)
+
+
+def last_instant(on: date) -> datetime:
+    """The last microsecond of `on` in Europe/Amsterdam (as a UTC datetime)."""
+    return datetime.fromtimestamp(0, UTC) + timedelta(microseconds=end_of_day_micros(on) - 1)
+
+
+def readiness(
+    state: CaseState | None, on: date, rules: RulesTable, person_events: Sequence[Event]
+) -> Readiness:
+    """The conditions on `on` of a case in `state` at the end of that day (None: no case),
+    with the suspensive procedures of `person_events` still pending then."""
     sources = rules.removal_readiness_on(on)
     safeguards = []
-    if case_events and case_events[0].data.get("unaccompanied_minor") is True:
+    if state is not None and state.unaccompanied_minor:
         safeguards.append(UNACCOMPANIED_MINOR)
-    closing = next((e for e in known if e.is_closing), None)
-    if closing is not None:
-        safeguards.append(f"the case was closed by {closing.type} on {closing.local_date}")
+    if state is not None and state.closed_by is not None:
+        safeguards.append(f"the case was closed by {state.closed_by} on {state.closed_on}")
     return Readiness(
         on=on,
         legally_removable=_legally_removable(
-            known, person_events or case_events, on, sources.legally_removable_source
+            state, person_events, on, sources.legally_removable_source
         ),
-        available=_available(known, on, sources),
-        in_detention=_in_detention(known, on, sources),
-        travel_document=_travel_document(known, on, sources),
+        available=_available(state, on, sources),
+        in_detention=_in_detention(state, on, sources),
+        travel_document=_travel_document(state, on, sources),
         safeguards=tuple(safeguards),
     )
 
 
-def _latest(known: Sequence[Event], *types: str) -> Event | None:
-    return next((e for e in reversed(known) if e.type in types), None)
-
-
 def _legally_removable(
-    known: Sequence[Event], person_events: Sequence[Event], on: date, source: str
+    state: CaseState | None, person_events: Sequence[Event], on: date, source: str
 ) -> Condition:
     missing = []
-    decision = _latest(known, EventType.RETURN_DECISION)
     term_end = None
-    if decision is None:
+    if state is None or state.return_decision_on is None:
         missing.append(f"no return_decision on or before {on}")
     else:
-        term_end = decision.local_date + timedelta(days=decision.data["departure_term_days"])
+        term_end = state.return_decision_on + timedelta(days=state.departure_term_days or 0)
         if not term_end < on:
             missing.append(f"departure term runs until {term_end}")
     bound = end_of_day_micros(on)
@@ -122,44 +136,39 @@ def _legally_removable(
     )  # fmt: skip
 
 
-def _available(known: Sequence[Event], on: date, sources: RemovalReadinessRule) -> Condition:
-    latest = _latest(known, EventType.LOCATION_CHANGED)
-    if latest is None:
+def _available(state: CaseState | None, on: date, sources: RemovalReadinessRule) -> Condition:
+    if state is None or state.location is None:
         holds, reason = False, f"no location_changed on or before {on}"
-    elif latest.data.get("kind") == "unknown":
-        holds, reason = False, f"location unknown since {latest.local_date}"
+    elif state.location == "unknown":
+        holds, reason = False, f"location unknown since {state.location_since}"
     else:
-        holds, reason = True, f"at {latest.data.get('kind')} since {latest.local_date}"
+        holds, reason = True, f"at {state.location} since {state.location_since}"
     return Condition(
         "available", "available", "beschikbaar", holds, reason, sources.available_source
     )
 
 
-def _in_detention(known: Sequence[Event], on: date, sources: RemovalReadinessRule) -> Condition:
-    latest = _latest(known, EventType.DETENTION_STARTED, EventType.DETENTION_ENDED)
-    if latest is None:
-        holds, reason = False, f"no detention_started on or before {on}"
-    elif latest.type == EventType.DETENTION_ENDED:
-        holds = False
-        reason = f"detention ended {latest.local_date} ({latest.data.get('reason')})"
-    else:
+def _in_detention(state: CaseState | None, on: date, sources: RemovalReadinessRule) -> Condition:
+    if state is not None and state.in_detention:
         holds = True
-        reason = f"in detention since {latest.local_date} (ground {latest.data.get('ground')})"
+        reason = f"in detention since {state.detained_since} (ground {state.detention_ground})"
+    elif state is not None and state.released_on is not None:
+        holds, reason = False, f"detention ended {state.released_on} ({state.release_reason})"
+    else:
+        holds, reason = False, f"no detention_started on or before {on}"
     return Condition(
         "in_detention", "in detention", "in bewaring", holds, reason, sources.in_detention_source
     )
 
 
-def _travel_document(known: Sequence[Event], on: date, sources: RemovalReadinessRule) -> Condition:
-    latest = _latest(known, EventType.TRAVEL_DOCUMENT_VALID)
-    if latest is None:
+def _travel_document(state: CaseState | None, on: date, sources: RemovalReadinessRule) -> Condition:
+    until = state.travel_document_valid_until if state else None
+    if state is None or until is None:
         holds, reason = False, f"no travel_document_valid on or before {on}"
     else:
-        until = date.fromisoformat(latest.data["valid_until"])
         holds = until >= on
-        kind = latest.data.get("kind")
         reason = (
-            f"{kind} valid until {until}"
+            f"{state.travel_document_kind} valid until {until}"
             if holds
             else f"travel document valid until {until}, before {on}"
         )

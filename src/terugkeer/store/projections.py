@@ -4,36 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from terugkeer.domain.calendar import to_micros
 from terugkeer.domain.dublin import dublin_deadlines
-from terugkeer.domain.events import EventType
 from terugkeer.domain.history import Case, PersonHistory
 from terugkeer.domain.rules import RulesTable
+from terugkeer.domain.state import case_state
 
 
 def case_row(case: Case) -> list[Any]:
     """The `cases` row of `case`, values in table column order."""
-    intake, closing = case.intake.data, case.closing
-    stance = location = None
-    for event in case.events:
-        if event.type == EventType.INTERVIEW:
-            stance = event.data["stance"]
-        elif event.type == EventType.LOCATION_CHANGED:
-            location = event.data["kind"]
+    state = case_state(case.events)
+    closed_at = state.closed_at
     return [
         case.key,
-        case.intake.v_number,
-        intake["nationality"],
-        intake["track"],
-        bool(intake.get("unaccompanied_minor", False)),
-        case.intake.micros,
-        closing.micros if closing else None,
-        closing.local_date if closing else None,
-        closing.type if closing else None,
-        closing.category if closing else None,
-        bool(closing and closing.data.get("dublin_transfer", False)),
-        closing.data.get("destination") if closing else None,
-        stance,
-        location,
+        state.v_number,
+        state.nationality,
+        state.track,
+        state.unaccompanied_minor,
+        to_micros(state.opened_at),
+        to_micros(closed_at) if closed_at else None,
+        state.closed_on,
+        state.closed_by,
+        state.closing_category,
+        state.dublin_transfer,
+        state.destination,
+        state.stance,
+        state.location,
     ]
 
 
