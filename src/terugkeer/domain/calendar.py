@@ -42,3 +42,12 @@ def add_months(day: date, months: int) -> date:
     year, month = day.year + index // 12, index % 12 + 1
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last))
+
+
+def add_period(day: date, period: str) -> date:
+    """`day` plus an ISO 8601 period of months, weeks or days ("P2M", "P2W", "P30D"); months as
+    `add_months` counts them. The rules table checks the form (domain.rules.PERIOD_PATTERN)."""
+    count, unit = int(period[1:-1]), period[-1]
+    if unit == "M":
+        return add_months(day, count)
+    return day + timedelta(days=count * (7 if unit == "W" else 1))

@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 #: V = checked against the legal text, S = secondary source, U = unverified (show it in the UI).
 Marker = Literal["V", "S", "U"]
 
+#: An ISO 8601 period of whole months, weeks or days: "P2M", "P2W", "P30D" (`add_period`).
+PERIOD_PATTERN = r"^P[1-9][0-9]*[MWD]$"
+
 
 class NoRuleInForceError(LookupError):
     """No row of a rules section is in force on the asked date (it precedes the first row)."""
@@ -36,6 +39,10 @@ class DublinRegime(RuleRow):
     base_months: int = Field(gt=0)
     imprisonment_months: int = Field(gt=0)
     absconding_months: int = Field(gt=0)
+    #: Worklist warnings (RULES.md §2), ISO 8601 periods of months, weeks or days ("P2M").
+    request_period: str = Field(pattern=PERIOD_PATTERN)
+    take_charge_reply: str = Field(pattern=PERIOD_PATTERN)
+    take_back_reply: str = Field(pattern=PERIOD_PATTERN)
 
     @model_validator(mode="after")
     def _extensions_are_longer(self) -> DublinRegime:
@@ -63,6 +70,7 @@ class DetentionLimits(RuleRow):
 
     max_months: int = Field(gt=0)
     extension_months: int = Field(ge=0)
+    review_days: int = Field(gt=0)
 
 
 class DocumentRequestRule(RuleRow):
@@ -91,6 +99,19 @@ def _chronological(rows: tuple[R, ...]) -> tuple[R, ...]:
     return tuple(sorted(rows, key=lambda row: row.valid_from))
 
 
+class WorklistRule(RuleRow):
+    """How far ahead items show on a case director's worklist (agency practice, not law)."""
+
+    dublin_transfer_window_days: int = Field(ge=0)
+    flight_window_days: int = Field(ge=0)
+    departure_term_window_days: int = Field(ge=0)
+    detention_review_window_days: int = Field(ge=0)
+    detention_maximum_window_days: int = Field(ge=0)
+    interview_interval_days: int = Field(gt=0)
+    interview_source: str = Field(min_length=1)
+    flight_source: str = Field(min_length=1)
+
+
 class RulesTable(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -99,9 +120,15 @@ class RulesTable(BaseModel):
     detention: tuple[DetentionLimits, ...] = Field(min_length=1)
     document_request: tuple[DocumentRequestRule, ...] = Field(min_length=1)
     removal_readiness: tuple[RemovalReadinessRule, ...] = Field(min_length=1)
+    worklist: tuple[WorklistRule, ...] = Field(min_length=1)
 
     @field_validator(
-        "dublin", "departure_term", "detention", "document_request", "removal_readiness"
+        "dublin",
+        "departure_term",
+        "detention",
+        "document_request",
+        "removal_readiness",
+        "worklist",
     )
     @classmethod
     def _sorted_unique(cls, rows: tuple[R, ...]) -> tuple[R, ...]:
@@ -128,6 +155,9 @@ class RulesTable(BaseModel):
 
     def removal_readiness_on(self, on: date) -> RemovalReadinessRule:
         return in_force(self.removal_readiness, on)
+
+    def worklist_on(self, on: date) -> WorklistRule:
+        return in_force(self.worklist, on)
 
 
 def in_force(rows: Sequence[R], on: date) -> R:

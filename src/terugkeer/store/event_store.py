@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, update
 
 from terugkeer.chain_events import ParsedLine
 from terugkeer.domain.errors import EventRejectedError
@@ -29,9 +29,9 @@ from terugkeer.store.engine import WRITER
 from terugkeer.store.errors import guarded, unavailable
 from terugkeer.store.hashchain import row_hash
 from terugkeer.store.identities import Identities
-from terugkeer.store.projections import person_rows
+from terugkeer.store.projections import PROJECTIONS, person_rows
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
-from terugkeer.store.tables import cases, chain_head, dublin_claims, events, retention_runs
+from terugkeer.store.tables import chain_head, events, retention_runs
 
 #: The stored "body" of an event whose original was removed by retention.
 RETAINED = "\x00retained"
@@ -212,16 +212,13 @@ class EventStore:
         return loaded
 
     def _rebuild_projections(self, connection: Connection, touched: set[str]) -> None:
-        case_rows: list[list[Any]] = []
-        claim_rows: list[list[Any]] = []
+        rows: dict[Table, list[list[Any]]] = {table: [] for table in PROJECTIONS}
         for v_number in touched:
-            person_cases, person_claims = person_rows(self._histories[v_number], self.rules)
-            case_rows += person_cases
-            claim_rows += person_claims
-        connection.execute(delete(cases).where(cases.c.v_number.in_(touched)))
-        connection.execute(delete(dublin_claims).where(dublin_claims.c.v_number.in_(touched)))
-        insert_rows(connection, cases, case_rows)
-        insert_rows(connection, dublin_claims, claim_rows)
+            for table, person in person_rows(self._histories[v_number], self.rules).items():
+                rows[table] += person
+        for table, table_rows in rows.items():
+            connection.execute(delete(table).where(table.c.v_number.in_(touched)))
+            insert_rows(connection, table, table_rows)
 
 
 def _repeat(event_id: str, prior: str, body: str) -> Appended:

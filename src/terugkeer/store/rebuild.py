@@ -9,16 +9,15 @@ mix, and no import can append in between.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, Table, delete, select
 
 from terugkeer.domain.rules import RulesTable
 from terugkeer.store.bulk import insert_rows
 from terugkeer.store.engine import WRITER
-from terugkeer.store.projections import person_rows
+from terugkeer.store.projections import PROJECTIONS, Rows, person_rows
 from terugkeer.store.queries import all_histories
-from terugkeer.store.tables import cases, chain_head, dublin_claims
+from terugkeer.store.tables import cases, chain_head, dublin_claims, worklist_items
 
 BATCH = 5000  # persons per insert
 
@@ -28,6 +27,7 @@ class Rebuilt:
     persons: int
     cases: int
     dublin_claims: int
+    worklist_items: int = 0
 
 
 def rebuild_projections(engine: Engine, rules: RulesTable) -> Rebuilt:
@@ -36,31 +36,28 @@ def rebuild_projections(engine: Engine, rules: RulesTable) -> Rebuilt:
         with connection.begin():
             # The lock the event store takes: imports wait until the rebuild has committed.
             connection.execute(select(chain_head.c.last_seq).with_for_update()).all()
-            connection.execute(delete(cases))
-            connection.execute(delete(dublin_claims))
+            for table in PROJECTIONS:
+                connection.execute(delete(table))
             return _derive(connection, rules)
 
 
 def _derive(connection: Connection, rules: RulesTable) -> Rebuilt:
-    persons = case_count = claim_count = 0
-    case_rows: list[list[Any]] = []
-    claim_rows: list[list[Any]] = []
+    persons = 0
+    counts = dict.fromkeys(PROJECTIONS, 0)
+    pending: Rows = {table: [] for table in PROJECTIONS}
     # The events are streamed while rows go into other tables on the same connection.
     for history in all_histories(connection):
-        person_cases, person_claims = person_rows(history, rules)
-        case_rows += person_cases
-        claim_rows += person_claims
+        for table, rows in person_rows(history, rules).items():
+            pending[table] += rows
         persons += 1
-        if persons % BATCH == 0 or len(case_rows) >= BATCH:
-            case_count, claim_count = case_count + len(case_rows), claim_count + len(claim_rows)
-            _flush(connection, case_rows, claim_rows)
-    case_count, claim_count = case_count + len(case_rows), claim_count + len(claim_rows)
-    _flush(connection, case_rows, claim_rows)
-    return Rebuilt(persons, case_count, claim_count)
+        if persons % BATCH == 0 or len(pending[cases]) >= BATCH:
+            _flush(connection, pending, counts)
+    _flush(connection, pending, counts)
+    return Rebuilt(persons, counts[cases], counts[dublin_claims], counts[worklist_items])
 
 
-def _flush(connection: Connection, case_rows: list[list[Any]], claim_rows: list[list[Any]]) -> None:
-    insert_rows(connection, cases, case_rows)
-    insert_rows(connection, dublin_claims, claim_rows)
-    case_rows.clear()
-    claim_rows.clear()
+def _flush(connection: Connection, pending: Rows, counts: dict[Table, int]) -> None:
+    for table, rows in pending.items():
+        insert_rows(connection, table, rows)
+        counts[table] += len(rows)
+        rows.clear()

@@ -25,20 +25,30 @@ from terugkeer.domain.rules import RulesTable
 from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import event_from_body
 from terugkeer.store.engine import WRITER
-from terugkeer.store.projections import person_rows
+from terugkeer.store.projections import PROJECTIONS, person_rows
 from terugkeer.store.pseudonyms import Pseudonyms, TokenBook, pseudonymous_data
 from terugkeer.store.tables import (
     access_log,
+    assignments,
+    case_directors,
     cases,
     chain_head,
-    dublin_claims,
     events,
     identity_salts,
     retention_runs,
 )
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-TOUCHED_TABLES = ("events", "cases", "dublin_claims", "access_log", "identity_salts")
+TOUCHED_TABLES = (
+    "events",
+    "cases",
+    "dublin_claims",
+    "worklist_items",
+    "access_log",
+    "identity_salts",
+    "assignments",
+    "case_directors",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +139,10 @@ def _pseudonymise_batch(
             )  # fmt: skip
             retained_events.append(event_from_body(row.seq, body))
         histories.append(PersonHistory(subject, retained_events))
-        connection.execute(
-            update(access_log).where(access_log.c.v_number == v_number).values(v_number=subject)
-        )
+        for table in (access_log, assignments, case_directors):
+            connection.execute(
+                update(table).where(table.c.v_number == v_number).values(v_number=subject)
+            )
     if changes:
         connection.execute(
             update(events)
@@ -142,12 +153,11 @@ def _pseudonymise_batch(
         )  # fmt: skip
     subjects = [h.v_number for h in histories]
     connection.execute(delete(identity_salts).where(identity_salts.c.subject.in_(subjects)))
-    connection.execute(delete(cases).where(cases.c.v_number.in_(v_numbers)))
-    connection.execute(delete(dublin_claims).where(dublin_claims.c.v_number.in_(v_numbers)))
+    for table in PROJECTIONS:
+        connection.execute(delete(table).where(table.c.v_number.in_(v_numbers)))
     for history in histories:
-        case_rows, claim_rows = person_rows(history, rules)
-        insert_rows(connection, cases, case_rows)
-        insert_rows(connection, dublin_claims, claim_rows)
+        for table, rows in person_rows(history, rules).items():
+            insert_rows(connection, table, rows)
     return len(changes)
 
 

@@ -123,6 +123,22 @@ dublin_claims = Table(
     Column("expired", Boolean, nullable=False),
 )
 
+#: What each open case needs from its case director, and by when (domain/worklist.py). Rebuilt
+#: with the case's other projections in the transaction that appends its events.
+worklist_items = Table(
+    "worklist_items",
+    metadata,
+    Column("case_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("v_number", String(32), nullable=False, index=True),
+    Column("kind", String(48), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("shows_from", Date, nullable=False),
+    Column("shows_until", Date),
+    Column("source", Text, nullable=False),
+    Column("details", Text, nullable=False),  # JSON object of strings
+)
+
 #: Who read or changed which case (store/access_log.py). Append-only, like `events`.
 access_log = Table(
     "access_log",
@@ -136,4 +152,64 @@ access_log = Table(
     Column("v_number", String(32)),
     Index("ix_access_log_v_number", "v_number", "at"),
     Index("ix_access_log_actor", "actor", "at"),
+)
+
+
+#: The people who use the pages (store/users.py). Passwords only as argon2 hashes.
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("team", String(60)),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("failed_logins", Integer, nullable=False),  # since the last successful login
+    Column("locked_until", String(32)),  # UTC; no login before then
+    Column("created_at", String(32), nullable=False),
+)
+
+#: Signed-in sessions. The cookie holds a random token; only its SHA-256 is stored, so a copy of
+#: the database does not let anyone sign in.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_name", String(100), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("last_seen", String(32), nullable=False),
+)
+
+#: Who is the case director of a case, as team leads decided. Append-only: the current director
+#: is the latest row of the case (`case_directors` keeps it at hand).
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("case_seq", BigInteger, nullable=False, index=True),
+    Column("v_number", String(32), nullable=False),
+    Column("director", String(100), nullable=False),
+    Column("team", String(60)),
+    Column("assigned_by", String(100), nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+#: The current director of each assigned case: the latest `assignments` row of the case.
+case_directors = Table(
+    "case_directors",
+    metadata,
+    Column("case_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("v_number", String(32), nullable=False, index=True),
+    Column("director", String(100), nullable=False, index=True),
+    Column("team", String(60), index=True),
+)
+
+#: Who recorded an event through the pages (the chain format has no actor field): the user,
+#: written in the transaction that appends the event. Partner events have no row here.
+recorded_by = Table(
+    "recorded_by",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("actor", String(100), nullable=False),
 )

@@ -61,18 +61,27 @@ def test_ammr_start_may_not_collide_with_another_row(rules: RulesTable) -> None:
 
 def _toml(extra: str = "") -> str:
     common = 'source = "test"\nmarker = "V"\n'
+    periods = 'request_period = "P3M"\ntake_charge_reply = "P2M"\ntake_back_reply = "P2W"\n'
+    dublin = "base_months = 6\nimprisonment_months = 12\n" + periods
     return (
         f'[[dublin]]\nname = "ammr"\nvalid_from = 2026-06-12\n{common}'
-        "base_months = 6\nimprisonment_months = 12\nabsconding_months = 36\n"
+        f"{dublin}absconding_months = 36\n"
         f'[[dublin]]\nname = "dublin_iii"\nvalid_from = 2014-01-01\n{common}{extra}'
-        "base_months = 6\nimprisonment_months = 12\nabsconding_months = 18\n"
+        f"{dublin}absconding_months = 18\n"
         f"[[departure_term]]\nvalid_from = 2001-04-01\n{common}"
         "default_days = 28\nmin_days = 0\nmax_days = 30\n"
         f"[[detention]]\nvalid_from = 2010-12-24\n{common}max_months = 6\nextension_months = 12\n"
+        "review_days = 28\n"
         f"[[document_request]]\nvalid_from = 2001-04-01\n{common}withdrawal_months = 12\n"
         f"[[removal_readiness]]\nvalid_from = 2001-04-01\n{common}"
         + "".join(f'{key}_source = "test"\n' for key in READINESS_KEYS)
+        + f"[[worklist]]\nvalid_from = 2001-04-01\n{common}"
+        + "".join(f"{key}_window_days = 7\n" for key in WINDOWS)
+        + 'interview_interval_days = 42\ninterview_source = "t"\nflight_source = "t"\n'
     )
+
+
+WINDOWS = ("dublin_transfer", "flight", "departure_term", "detention_review", "detention_maximum")
 
 
 READINESS_KEYS = ("legally_removable", "available", "in_detention", "travel_document")

@@ -34,7 +34,7 @@ def _table(**sections: list[dict[str, Any]]) -> RulesTable:
 def _detention(*rows: tuple[date, int]) -> list[dict[str, Any]]:
     return [
         {"valid_from": day, "source": "test", "marker": "U", "max_months": months,
-         "extension_months": 12}
+         "extension_months": 12, "review_days": 28}
         for day, months in rows
     ]  # fmt: skip
 

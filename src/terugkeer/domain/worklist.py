@@ -1,0 +1,220 @@
+"""What a case needs from its case director, and by when: the worklist items of one case.
+
+Pure and independent of today: every item has a `due` day and the window in which it shows
+(`shows_from` .. `shows_until`), so the store can keep the items of every case as a projection,
+rebuilt with the case's events in the same transaction, and a page only filters by today's date.
+An item never decides anything: it names the rule (and its legal source) that makes a human
+decision or action due — e.g. whether a person whose whereabouts became unknown has absconded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from terugkeer.domain.calendar import add_months, add_period, local_date
+from terugkeer.domain.dublin import dublin_deadlines
+from terugkeer.domain.events import Event, EventType
+from terugkeer.domain.rules import NoRuleInForceError, RulesTable
+from terugkeer.domain.state import CaseState, case_state
+
+
+class ItemKind(StrEnum):
+    DUBLIN_TRANSFER_DEADLINE = "dublin_transfer_deadline"
+    DUBLIN_REQUEST_DEADLINE = "dublin_request_deadline"
+    DUBLIN_REPLY_DEADLINE = "dublin_reply_deadline"
+    DETENTION_REVIEW = "detention_review"
+    DETENTION_MAXIMUM = "detention_maximum"
+    DEPARTURE_TERM_ENDS = "departure_term_ends"
+    DOCUMENT_REQUEST_UNANSWERED = "document_request_unanswered"
+    TRAVEL_DOCUMENT_EXPIRES_BEFORE_FLIGHT = "travel_document_expires_before_flight"
+    NO_INTERVIEW = "no_interview"
+    FLIGHT_UPCOMING = "flight_upcoming"
+    WHEREABOUTS_UNKNOWN = "whereabouts_unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    kind: ItemKind
+    due: date
+    shows_from: date
+    shows_until: date | None  # None: until the case's events make it go
+    source: str  # the legal rule (or the agency's working practice) that put it there
+    #: Values the item's sentence names (a reference, a member state, a date), no personal data.
+    details: Mapping[str, str] = field(default_factory=dict)
+
+    def shows_on(self, day: date) -> bool:
+        return self.shows_from <= day and (self.shows_until is None or day <= self.shows_until)
+
+
+def work_items(
+    case_events: Sequence[Event], rules: RulesTable, state: CaseState | None = None
+) -> list[WorkItem]:
+    """The items of one case (its events in history order, intake first), soonest due first;
+    `state` is the case's state after all of them, when the caller has folded it already. A
+    closed case needs nothing more."""
+    state = state or case_state(case_events)
+    if not state.is_open:
+        return []
+    intake = case_events[0].local_date
+    try:
+        practice = rules.worklist_on(intake)
+    except NoRuleInForceError:
+        return []
+    items = [
+        *_dublin(case_events, state, rules, practice.dublin_transfer_window_days),
+        *_detention(state, rules, practice.detention_review_window_days,
+                    practice.detention_maximum_window_days),
+        *_departure_term(state, rules, practice.departure_term_window_days),
+        *_document_requests(state, rules),
+        *_flights(state, practice.flight_window_days, practice.flight_source),
+        *_interview(case_events, practice.interview_interval_days, practice.interview_source),
+        *_whereabouts(state, rules),
+    ]  # fmt: skip
+    return sorted(items, key=lambda item: (item.due, item.kind.value))
+
+
+def _dublin(
+    events: Sequence[Event], state: CaseState, rules: RulesTable, window: int
+) -> list[WorkItem]:
+    items = []
+    for deadline in dublin_deadlines(events, rules):
+        if deadline.deadline is None or deadline.transferred:
+            continue
+        regime = next(r for r in rules.dublin if r.name == deadline.regime)
+        items.append(
+            WorkItem(
+                ItemKind.DUBLIN_TRANSFER_DEADLINE, deadline.deadline,
+                deadline.deadline - timedelta(days=window), deadline.deadline, regime.source,
+                {"member_state": deadline.member_state},
+            )
+        )  # fmt: skip
+    claims = [e for e in events if e.type == EventType.DUBLIN_CLAIM]
+    answered = {
+        str(e.data["member_state"])
+        for e in events
+        if e.type in (EventType.DUBLIN_ACCEPTED, EventType.DUBLIN_REFUSED)
+    }
+    for claim in claims:
+        member_state = str(claim.data["member_state"])
+        if member_state in answered:
+            continue
+        try:
+            regime = rules.dublin_regime(claim.local_date)
+        except NoRuleInForceError:
+            continue
+        reply = (
+            regime.take_charge_reply
+            if claim.data["kind"] == "take_charge"
+            else (regime.take_back_reply)
+        )
+        due = add_period(claim.local_date, reply)
+        items.append(
+            WorkItem(
+                ItemKind.DUBLIN_REPLY_DEADLINE, due, claim.local_date, None, regime.source,
+                {"member_state": member_state, "kind": str(claim.data["kind"])},
+            )
+        )  # fmt: skip
+    if state.track == "dublin" and not claims:
+        opened = events[0].local_date
+        try:
+            regime = rules.dublin_regime(opened)
+        except NoRuleInForceError:
+            return items
+        due = add_period(opened, regime.request_period)
+        items.append(WorkItem(ItemKind.DUBLIN_REQUEST_DEADLINE, due, opened, None, regime.source))
+    return items
+
+
+def _detention(
+    state: CaseState, rules: RulesTable, review_window: int, maximum_window: int
+) -> list[WorkItem]:
+    since = state.detained_since
+    if not state.in_detention or since is None:
+        return []
+    limits = rules.detention_on(since)
+    maximum = add_months(since, limits.max_months)
+    items = [
+        WorkItem(
+            ItemKind.DETENTION_MAXIMUM, maximum, maximum - timedelta(days=maximum_window),
+            None, limits.source, {"since": since.isoformat()},
+        )
+    ]  # fmt: skip
+    review = since + timedelta(days=limits.review_days)
+    while review < maximum:
+        items.append(
+            WorkItem(
+                ItemKind.DETENTION_REVIEW, review, review - timedelta(days=review_window),
+                review, limits.source, {"since": since.isoformat()},
+            )
+        )  # fmt: skip
+        review += timedelta(days=limits.review_days)
+    return items
+
+
+def _departure_term(state: CaseState, rules: RulesTable, window: int) -> list[WorkItem]:
+    decided = state.return_decision_on
+    if decided is None:
+        return []
+    ends = decided + timedelta(days=state.departure_term_days or 0)
+    term = rules.departure_term_on(decided)
+    return [
+        WorkItem(
+            ItemKind.DEPARTURE_TERM_ENDS, ends, ends - timedelta(days=window), ends, term.source
+        )
+    ]
+
+
+def _document_requests(state: CaseState, rules: RulesTable) -> list[WorkItem]:
+    items = []
+    for request in state.requests:
+        rule = rules.document_request_on(request.requested_on)
+        due = add_months(request.requested_on, rule.withdrawal_months)
+        items.append(
+            WorkItem(
+                ItemKind.DOCUMENT_REQUEST_UNANSWERED, due, due, None, rule.source,
+                {"reference": request.reference, "requested_on": request.requested_on.isoformat()},
+            )
+        )  # fmt: skip
+    return items
+
+
+def _flights(state: CaseState, window: int, source: str) -> list[WorkItem]:
+    items = []
+    valid_until = state.travel_document_valid_until
+    for flight in state.flights:
+        details = {"reference": flight.reference}
+        items.append(
+            WorkItem(
+                ItemKind.FLIGHT_UPCOMING, flight.on, flight.on - timedelta(days=window),
+                flight.on, source, details,
+            )
+        )  # fmt: skip
+        if valid_until is None or valid_until < flight.on:
+            until = {"valid_until": valid_until.isoformat() if valid_until else ""}
+            items.append(
+                WorkItem(
+                    ItemKind.TRAVEL_DOCUMENT_EXPIRES_BEFORE_FLIGHT, flight.on,
+                    local_date(state.opened_at), flight.on, source, {**details, **until},
+                )
+            )  # fmt: skip
+    return items
+
+
+def _interview(events: Sequence[Event], interval: int, source: str) -> list[WorkItem]:
+    last = events[0].local_date
+    for event in events:
+        if event.type == EventType.INTERVIEW:
+            last = event.local_date
+    due = last + timedelta(days=interval)
+    return [WorkItem(ItemKind.NO_INTERVIEW, due, due, None, source, {"last": last.isoformat()})]
+
+
+def _whereabouts(state: CaseState, rules: RulesTable) -> list[WorkItem]:
+    since = state.location_since
+    if state.location != "unknown" or since is None:
+        return []
+    source = rules.removal_readiness_on(since).available_source
+    return [WorkItem(ItemKind.WHEREABOUTS_UNKNOWN, since, since, None, source)]
