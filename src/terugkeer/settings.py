@@ -43,3 +43,16 @@ class Settings(BaseSettings):
         default=None,
         description="first day the AMMR (EU 2024/1351) applies; the rules table says 2026-06-12",
     )
+    session_idle_minutes: int = Field(
+        default=30, gt=0, description="a signed-in session ends after this long without use"
+    )
+    cookie_secure: bool = Field(
+        default=True,
+        description="send session cookies over HTTPS only (browsers treat http://127.0.0.1 as "
+        "secure); switch off only for a test client that speaks plain HTTP elsewhere",
+    )
+    work_date: date | None = Field(
+        default=None,
+        description="the day the pages take as today (the demo sets the last day of its year); "
+        "default: today in Europe/Amsterdam",
+    )

@@ -17,7 +17,9 @@ from terugkeer.cli.import_cmd import import_events
 from terugkeer.cli.report_cmd import report_app
 from terugkeer.cli.retention_cmd import retention_app
 from terugkeer.cli.scenario_cmd import scenario_app
+from terugkeer.cli.serve_cmd import serve
 from terugkeer.cli.simulate_cmd import simulate_command
+from terugkeer.cli.users_cmd import users_app
 
 app = typer.Typer(
     name="terugkeer",
@@ -27,6 +29,7 @@ app = typer.Typer(
 )
 app.command("import")(import_events)
 app.command("demo")(demo)
+app.command("serve")(serve)
 app.command("simulate")(simulate_command)
 app.command("calibrate")(calibrate_command)
 app.command("backtest")(backtest_command)
@@ -38,6 +41,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(retention_app, name="retention")
 app.add_typer(bench_app, name="bench")
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(users_app, name="users")
 
 
 def main() -> None:

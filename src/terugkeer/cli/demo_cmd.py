@@ -22,9 +22,14 @@ def demo(
     year: Annotated[int, typer.Option("--year", min=2019, max=2025)] = 2023,
     seed: Annotated[int, typer.Option("--seed")] = 1,
     lang: Annotated[str, typer.Option("--lang", help="nl or en")] = "nl",
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="serve the workplace afterwards")
+    ] = True,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
 ) -> None:
     """Simulate a year (with its warm-up) into var/demo.db, or reuse it when its inputs are
-    unchanged, and print its key figures."""
+    unchanged, print its key figures, create demo accounts for every role and serve the
+    workplace on http://127.0.0.1:PORT (the pages take the year's last day as today)."""
     # Imported here, not at the top: the services bring SQLAlchemy, simpy, pydantic and rich
     # (`--help` must start fast).
     from rich.console import Console
@@ -46,3 +51,17 @@ def demo(
         f"try: terugkeer report key-figures --from {first} --to {last} --database-url {url}; "
         f"terugkeer forecast --months 12 --database-url {url}"
     )
+    if not serve:
+        return
+    from terugkeer.services.demo_accounts import demo_accounts
+    from terugkeer.web.serve import run_web
+
+    system = built.system
+    system.settings = system.settings.model_copy(update={"work_date": last})
+    typer.echo("demo accounts (one-time passwords, new on every run):")
+    for account in demo_accounts(system):
+        user = account.user
+        team = f", team {user.team}" if user.team else ""
+        typer.echo(f"  {user.name:<14} {account.password}  ({user.role.value}{team})")
+    typer.echo(f"the workplace: http://127.0.0.1:{port}/login  (stop with Ctrl-C)")
+    run_web(system, "127.0.0.1", port)

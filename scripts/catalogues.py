@@ -1,0 +1,84 @@
+"""Refresh the page catalogues: extract the templates' messages, add the value names shown on
+pages (roles, tracks, event types, ...), and keep the Dutch translations (web/locale/nl).
+
+    .venv/bin/pybabel extract -F babel.cfg -o src/terugkeer/web/locale/messages.pot .
+    .venv/bin/python scripts/catalogues.py
+
+A message without a Dutch translation makes the check in tests/unit/web fail.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+LOCALE = Path("src/terugkeer/web/locale")
+
+#: Values the pages show through gettext (`_(value)`), not found by extraction.
+VALUES = (
+    "case_director", "team_lead", "analyst", "auditor", "admin",
+    "asylum", "dublin", "regular", "criminal", "illegal_stay",
+    "azc", "family_location", "vbl", "emergency_reception", "detention", "prison", "private",
+    "unknown", "cooperating", "not_cooperating",
+    "intake", "interview", "location_changed", "procedure_started", "procedure_decided",
+    "return_decision", "document_requested", "document_answered", "travel_document_valid",
+    "detention_started", "detention_ended", "dublin_claim", "dublin_accepted", "dublin_refused",
+    "support_granted", "flight_booked", "flight_cancelled", "departed", "absconded",
+    "exit_without_departure",
+)  # fmt: skip
+
+
+#: English names of those values (the Dutch ones are in the nl catalogue).
+ENGLISH = {
+    "case_director": "case director",
+    "team_lead": "team lead",
+    "illegal_stay": "illegal stay",
+    "azc": "asylum reception centre",
+    "family_location": "family location",
+    "vbl": "restricted-freedom location",
+    "emergency_reception": "emergency reception",
+    "private": "private address",
+    "not_cooperating": "not cooperating",
+    "location_changed": "location changed",
+    "procedure_started": "procedure started",
+    "procedure_decided": "procedure decided",
+    "return_decision": "return decision",
+    "document_requested": "document requested",
+    "document_answered": "document answered",
+    "travel_document_valid": "valid travel document",
+    "detention_started": "detention started",
+    "detention_ended": "detention ended",
+    "dublin_claim": "Dublin claim",
+    "dublin_accepted": "Dublin claim accepted",
+    "dublin_refused": "Dublin claim refused",
+    "support_granted": "support granted",
+    "flight_booked": "flight booked",
+    "flight_cancelled": "flight cancelled",
+    "exit_without_departure": "exit without departure",
+    "dublin": "Dublin",
+}
+
+
+def main() -> None:
+    with (LOCALE / "messages.pot").open("rb") as stream:
+        template = read_po(stream)
+    dutch_file = LOCALE / "nl/LC_MESSAGES/messages.po"
+    with dutch_file.open("rb") as stream:
+        dutch = read_po(stream, locale="nl")
+    ids = [m.id for m in template if m.id] + list(VALUES)
+    for language in ("nl", "en"):
+        catalog = Catalog(locale=language, project="terugkeer", fuzzy=False)
+        for message_id in ids:
+            if language == "nl":
+                known = dutch.get(message_id)
+                catalog.add(message_id, known.string if known else "")
+            else:
+                catalog.add(message_id, ENGLISH.get(message_id, ""))
+        with (LOCALE / f"{language}/LC_MESSAGES/messages.po").open("wb") as stream:
+            write_po(stream, catalog, omit_header=False, sort_output=True)
+
+
+if __name__ == "__main__":
+    main()

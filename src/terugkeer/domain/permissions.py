@@ -1,0 +1,82 @@
+"""Who may do what: permissions as data, resource by action by scope, per role.
+
+One table (`GRANTS`) that every route of the pages declares against (web/permissions.py) and
+that docs/permissions.md renders. A case director works on the cases assigned to them, a team
+lead on those of the team, an analyst sees aggregates only, an auditor the access log and no
+case content, an admin the accounts and no case content (least privilege: AVG art. 25, BIO).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CASE_DIRECTOR = "case_director"
+    TEAM_LEAD = "team_lead"
+    ANALYST = "analyst"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class Resource(StrEnum):
+    CASE = "case"  # a person's cases, readiness, timeline (personal data)
+    FAMILY = "family"
+    WORKLIST = "worklist"
+    ASSIGNMENT = "assignment"
+    FIGURES = "figures"  # aggregates only
+    ACCESS_LOG = "access_log"
+    USERS = "users"
+
+
+class Action(StrEnum):
+    READ = "read"
+    RECORD = "record"  # record an event, or an assignment
+
+
+class Scope(StrEnum):
+    OWN = "own"  # cases assigned to the user
+    TEAM = "team"  # cases assigned to the user's team
+    ALL = "all"
+
+
+_CD, _TL, _AN, _AU, _AD = (Role.CASE_DIRECTOR, Role.TEAM_LEAD, Role.ANALYST, Role.AUDITOR,
+                           Role.ADMIN)  # fmt: skip
+
+#: (resource, action) -> role -> scope. A role not listed for a pair may not do it at all.
+GRANTS: dict[tuple[Resource, Action], dict[Role, Scope]] = {
+    (Resource.CASE, Action.READ): {_CD: Scope.OWN, _TL: Scope.TEAM},
+    (Resource.CASE, Action.RECORD): {_CD: Scope.OWN, _TL: Scope.TEAM},
+    (Resource.FAMILY, Action.READ): {_CD: Scope.OWN, _TL: Scope.TEAM},
+    (Resource.FAMILY, Action.RECORD): {_CD: Scope.OWN, _TL: Scope.TEAM},
+    (Resource.WORKLIST, Action.READ): {_CD: Scope.OWN, _TL: Scope.TEAM},
+    (Resource.ASSIGNMENT, Action.RECORD): {_TL: Scope.TEAM},
+    (Resource.FIGURES, Action.READ): {_AN: Scope.ALL, _TL: Scope.ALL},
+    (Resource.ACCESS_LOG, Action.READ): {_AU: Scope.ALL},
+    (Resource.USERS, Action.READ): {_AD: Scope.ALL},
+}
+
+
+def scope_of(role: Role, resource: Resource, action: Action) -> Scope | None:
+    """The scope in which `role` may do `action` on `resource`; None when it may not."""
+    return GRANTS.get((resource, action), {}).get(role)
+
+
+def permissions_markdown() -> str:
+    """The table as docs/permissions.md shows it (a test keeps the file equal to this)."""
+    roles = list(Role)
+    lines = [
+        "# Permissions",
+        "",
+        "Generated from `GRANTS` in `src/terugkeer/domain/permissions.py`; every page route",
+        "declares one of these (or is public: the login page, the language switch, logout).",
+        "Scopes: **own** = cases assigned to the user, **team** = cases of the user's team,",
+        "**all** = everything of that resource. An empty cell: not allowed (403).",
+        "",
+        "| resource | action | " + " | ".join(role.value for role in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for (resource, action), granted in GRANTS.items():
+        cells = [granted[role].value if role in granted else "" for role in roles]
+        lines.append(f"| {resource.value} | {action.value} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

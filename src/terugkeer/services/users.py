@@ -1,0 +1,171 @@
+"""People and their access: accounts, sign-in with lock-out, sessions that expire when idle.
+
+Passwords are hashed with argon2 (argon2-cffi's defaults, RFC 9106 profile). A session is a
+random token in a cookie; the store keeps its SHA-256 and a CSRF token bound to it (the
+synchronizer-token pattern: a form post must carry the session's token).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from terugkeer.bootstrap import System
+from terugkeer.domain.permissions import Role
+from terugkeer.services.errors import ServiceError
+from terugkeer.store import users as rows
+from terugkeer.store.users import utc_text
+
+#: Failed sign-ins in a row after which an account is locked, and for how long.
+MAX_FAILED_LOGINS = 5
+LOCK_OUT = timedelta(minutes=15)
+
+_HASHER = PasswordHasher()
+#: Verified against for an unknown name, so that a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+class UserError(ServiceError):
+    """An account operation that cannot be done (the sentence says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    name: str
+    role: Role
+    team: str | None
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    user: User
+    csrf_token: str
+    token_hash: str
+
+
+class LoginRefused(Exception):  # noqa: N818 - an outcome, not a fault
+    def __init__(self, locked: bool) -> None:
+        super().__init__("locked" if locked else "wrong name or password")
+        self.locked = locked
+
+
+def _user(row: rows.UserRow) -> User:
+    return User(row.name, Role(row.role), row.team, row.active)
+
+
+def add_user(system: System, name: str, role: Role, team: str | None, password: str) -> User:
+    if not name or len(name) > 100 or not name.isprintable():
+        raise UserError("a user name is 1 to 100 printable characters")
+    if len(password) < 12:
+        raise UserError("a password has at least 12 characters")
+    if role in (Role.CASE_DIRECTOR, Role.TEAM_LEAD) and not team:
+        raise UserError(f"a {role.value} belongs to a team: give --team")
+    with system.engine.begin() as connection:
+        if rows.find_user(connection, name) is not None:
+            raise UserError("a user with this name exists already")
+        rows.add_user(connection, name, role.value, team, _HASHER.hash(password),
+                      utc_text(system.clock()))  # fmt: skip
+    return User(name, role, team)
+
+
+def set_password(system: System, name: str, password: str) -> None:
+    with system.engine.begin() as connection:
+        if rows.find_user(connection, name) is None:
+            raise UserError("no user with this name")
+        rows.set_user(connection, name, password_hash=_HASHER.hash(password), failed_logins=0,
+                      locked_until=None)  # fmt: skip
+
+
+def list_users(system: System) -> list[User]:
+    with system.engine.connect() as connection:
+        return [_user(row) for row in rows.all_users(connection)]
+
+
+def find_user(system: System, name: str) -> User | None:
+    with system.engine.connect() as connection:
+        row = rows.find_user(connection, name)
+    return _user(row) if row else None
+
+
+def disable_user(system: System, name: str) -> None:
+    """No sign-in from now on, and every open session of the user ends at once."""
+    with system.engine.begin() as connection:
+        if rows.find_user(connection, name) is None:
+            raise UserError("no user with this name")
+        rows.set_user(connection, name, active=False)
+        rows.end_sessions_of(connection, name)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def log_in(system: System, name: str, password: str) -> tuple[str, Session]:
+    """A new session token (for the cookie) and its session; raises LoginRefused. A failed
+    attempt is committed before the refusal is raised: it must count even though it fails."""
+    now = system.clock()
+    refused: LoginRefused | None = None
+    with system.engine.begin() as connection:
+        row = rows.find_user(connection, name)
+        if row is None or not row.active:
+            _verify(_DUMMY_HASH, password)
+            refused = LoginRefused(locked=False)
+        elif row.locked_until is not None and row.locked_until > utc_text(now):
+            refused = LoginRefused(locked=True)
+        elif not _verify(row.password_hash, password):
+            failed = row.failed_logins + 1
+            locked = failed >= MAX_FAILED_LOGINS
+            rows.set_user(
+                connection, name, failed_logins=0 if locked else failed,
+                locked_until=utc_text(now + LOCK_OUT) if locked else row.locked_until,
+            )  # fmt: skip
+            refused = LoginRefused(locked=locked)
+        else:
+            rows.set_user(connection, name, failed_logins=0, locked_until=None)
+            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            rows.add_session(connection, _token_hash(token), name, csrf, utc_text(now))
+    if refused is not None or row is None:
+        raise refused or LoginRefused(locked=False)
+    return token, Session(_user(row), csrf, _token_hash(token))
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def session_of(system: System, token: str, idle: timedelta) -> Session | None:
+    """The live session of a cookie token; None when unknown, idle too long or the user was
+    disabled. Every use moves its expiry on."""
+    now = system.clock()
+    token_hash = _token_hash(token)
+    with system.engine.begin() as connection:
+        found = rows.find_session(connection, token_hash)
+        if found is None:
+            return None
+        name, csrf, last_seen = found
+        user = rows.find_user(connection, name)
+        if user is None or not user.active or last_seen < utc_text(now - idle):
+            rows.end_session(connection, token_hash)
+            return None
+        rows.touch_session(connection, token_hash, utc_text(now))
+    return Session(_user(user), csrf, token_hash)
+
+
+def log_out(system: System, session: Session) -> None:
+    with system.engine.begin() as connection:
+        rows.end_session(connection, session.token_hash)
+
+
+def is_locked(system: System, name: str, now: datetime) -> bool:
+    with system.engine.connect() as connection:
+        row = rows.find_user(connection, name)
+    return bool(row and row.locked_until and row.locked_until > utc_text(now))

@@ -1,0 +1,159 @@
+"""The case director's workplace: the worklist in the user's scope, a case file the user may
+see (every view logged, refusals too), assignments, and the access log for the auditor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import cycle
+
+from terugkeer.bootstrap import System
+from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.permissions import Action, Resource, Role, Scope, scope_of
+from terugkeer.services.cases import Access, CaseFile, case_file
+from terugkeer.services.errors import ServiceError
+from terugkeer.services.users import User
+from terugkeer.store import workplace as reads
+from terugkeer.store.access_log import record
+from terugkeer.store.queries import person_events
+from terugkeer.store.users import assign, utc_text
+
+__all__ = ["ItemRow", "NotYoursError", "TimelineEntry", "Worklist"]
+ItemRow = reads.ItemRow
+
+
+class NotYoursError(ServiceError):
+    """The case is not in the user's scope (the refusal is in the access log)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Worklist:
+    on: date
+    items: list[ItemRow]
+    total: int
+
+
+def worklist_of(
+    system: System, user: User, on: date, *, director: str | None = None, limit: int = 200
+) -> Worklist:
+    scope = scope_of(user.role, Resource.WORKLIST, Action.READ)
+    if scope is None:
+        raise NotYoursError("this role has no worklist")
+    with system.engine.connect() as connection:
+        if scope is Scope.OWN:
+            found, total = reads.worklist(connection, director=user.name, team=None, on=on,
+                                          limit=limit)  # fmt: skip
+        else:  # a team lead: the team's, or one director's of the team
+            found, total = reads.worklist(connection, director=director, team=user.team, on=on,
+                                          limit=limit)  # fmt: skip
+    return Worklist(on, found, total)
+
+
+def in_scope(system: System, user: User, v_number: str, resource: Resource) -> bool:
+    scope = scope_of(user.role, resource, Action.READ)
+    if scope is None:
+        return False
+    with system.engine.connect() as connection:
+        directors = reads.directors_of(connection, v_number)
+    if scope is Scope.ALL:
+        return True
+    if scope is Scope.OWN:
+        return any(director == user.name for director, _ in directors)
+    return user.team is not None and any(team == user.team for _, team in directors)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    seq: int
+    type: str
+    occurred_at: datetime
+    recorded_at: datetime
+    source: str
+    actor: str | None
+    data: dict[str, object]
+    late: bool  # recorded more than a day after it occurred
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    file: CaseFile
+    timeline: list[TimelineEntry]  # newest first
+
+
+def case_page(system: System, user: User, v_number: str, on: date, origin: str) -> CasePage:
+    """The case file and timeline of `v_number`, logged as read by `user`; a case outside the
+    user's scope raises NotYoursError after logging the refused attempt."""
+    if not in_scope(system, user, v_number, Resource.CASE):
+        with system.engine.begin() as connection:
+            record(connection, Access(user.name, "web", "case.read.refused", origin, v_number),
+                   system.clock())  # fmt: skip
+        raise NotYoursError("this case is not assigned to you or your team")
+    found = case_file(
+        system, v_number=v_number, on=on, reader=Access(user.name, "web", "case.read", origin,
+                                                         v_number)
+    )  # fmt: skip
+    with system.engine.connect() as connection:
+        receipts = reads.receipts(connection, v_number)
+        known = person_events(connection, v_number)
+    timeline = []
+    for event in known:
+        recorded_text, actor = receipts[event.seq]
+        recorded = datetime.strptime(recorded_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        timeline.append(
+            TimelineEntry(
+                event.seq, event.type, event.occurred_at, recorded, event.source, actor,
+                dict(event.data), recorded - event.occurred_at > timedelta(days=1),
+            )
+        )  # fmt: skip
+    timeline.sort(key=lambda e: (e.occurred_at, e.seq), reverse=True)
+    return CasePage(found, timeline)
+
+
+def assign_cases(system: System, by: User, director: User, cases: list[tuple[int, str]]) -> None:
+    """Make `director` the case director of `cases` ((case seq, V-number)); recorded."""
+    if director.role is not Role.CASE_DIRECTOR:
+        raise ServiceError("cases are assigned to case directors")
+    at = utc_text(system.clock())
+    with system.engine.begin() as connection:
+        for case_seq, v_number in cases:
+            assign(connection, case_seq=case_seq, v_number=v_number, director=director.name,
+                   team=director.team, by=by.name, at=at)  # fmt: skip
+
+
+def spread_open_cases(system: System, by: User, directors: list[User]) -> int:
+    """Assign every open case to the directors in turn (the demo's caseload); how many."""
+    with system.engine.connect() as connection:
+        found = reads.open_cases(connection)
+    turns = cycle(directors)
+    batches: dict[str, list[tuple[int, str]]] = {d.name: [] for d in directors}
+    by_name = {d.name: d for d in directors}
+    for case in found:
+        batches[next(turns).name].append(case)
+    for name, batch in batches.items():
+        assign_cases(system, by, by_name[name], batch)
+    return len(found)
+
+
+def access_log_of(
+    system: System,
+    *,
+    actor: str | None = None,
+    v_number: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 500,
+) -> list[dict[str, object]]:
+    def bound(day: date | None) -> str | None:
+        return utc_text(datetime.combine(day, time.min, AMSTERDAM)) if day else None
+
+    with system.engine.connect() as connection:
+        return reads.access_entries(
+            connection, actor=actor, v_number=v_number, since=bound(since),
+            until=bound(until + timedelta(days=1) if until else None), limit=limit,
+        )  # fmt: skip
+
+
+def log_view(system: System, user: User, action: str, origin: str) -> None:
+    """Log a page view that shows no single case (a worklist, the access log)."""
+    with system.engine.begin() as connection:
+        record(connection, Access(user.name, "web", action, origin), system.clock())

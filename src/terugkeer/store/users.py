@@ -1,0 +1,116 @@
+"""Users, their sessions and the case assignments, as rows. The rules (hashing, lock-out,
+expiry, who may see what) live in services/users.py and web/permissions.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from terugkeer.store.tables import assignments, case_directors, sessions, users
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    name: str
+    role: str
+    team: str | None
+    password_hash: str
+    active: bool
+    failed_logins: int
+    locked_until: str | None
+
+
+def add_user(
+    connection: Connection, name: str, role: str, team: str | None, password_hash: str, at: str
+) -> None:
+    connection.execute(
+        insert(users).values(
+            name=name, role=role, team=team, password_hash=password_hash, active=True,
+            failed_logins=0, locked_until=None, created_at=at,
+        )
+    )  # fmt: skip
+
+
+def find_user(connection: Connection, name: str) -> UserRow | None:
+    row = connection.execute(select(users).where(users.c.name == name)).mappings().first()
+    if row is None:
+        return None
+    return UserRow(
+        row["name"], row["role"], row["team"], row["password_hash"], row["active"],
+        row["failed_logins"], row["locked_until"],
+    )  # fmt: skip
+
+
+def all_users(connection: Connection) -> list[UserRow]:
+    names = connection.execute(select(users.c.name).order_by(users.c.name)).scalars().all()
+    return [u for u in (find_user(connection, n) for n in names) if u is not None]
+
+
+def set_user(connection: Connection, name: str, **values: object) -> None:
+    connection.execute(update(users).where(users.c.name == name).values(**values))
+
+
+def add_session(
+    connection: Connection, token_hash: str, user_name: str, csrf_token: str, at: str
+) -> None:
+    connection.execute(
+        insert(sessions).values(
+            token_hash=token_hash, user_name=user_name, csrf_token=csrf_token, created_at=at,
+            last_seen=at,
+        )
+    )  # fmt: skip
+
+
+def find_session(connection: Connection, token_hash: str) -> tuple[str, str, str] | None:
+    """(user name, CSRF token, last seen) of a session."""
+    row = connection.execute(
+        select(sessions.c.user_name, sessions.c.csrf_token, sessions.c.last_seen).where(
+            sessions.c.token_hash == token_hash
+        )
+    ).first()
+    return (row.user_name, row.csrf_token, row.last_seen) if row else None
+
+
+def touch_session(connection: Connection, token_hash: str, at: str) -> None:
+    connection.execute(
+        update(sessions).where(sessions.c.token_hash == token_hash).values(last_seen=at)
+    )
+
+
+def end_session(connection: Connection, token_hash: str) -> None:
+    connection.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
+
+
+def end_sessions_of(connection: Connection, user_name: str) -> None:
+    connection.execute(delete(sessions).where(sessions.c.user_name == user_name))
+
+
+def assign(
+    connection: Connection,
+    *,
+    case_seq: int,
+    v_number: str,
+    director: str,
+    team: str | None,
+    by: str,
+    at: str,
+) -> None:
+    """Record an assignment (append-only) and make it the case's current one."""
+    connection.execute(
+        insert(assignments).values(
+            case_seq=case_seq, v_number=v_number, director=director, team=team,
+            assigned_by=by, at=at,
+        )
+    )  # fmt: skip
+    connection.execute(delete(case_directors).where(case_directors.c.case_seq == case_seq))
+    connection.execute(
+        insert(case_directors).values(
+            case_seq=case_seq, v_number=v_number, director=director, team=team
+        )
+    )

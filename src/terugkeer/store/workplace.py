@@ -1,0 +1,114 @@
+"""Reads for the pages: worklist items in a scope, who directs a person's cases, a person's
+timeline with receipt times and recorders, and the access log."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from terugkeer.store.tables import (
+    access_log,
+    case_directors,
+    cases,
+    events,
+    recorded_by,
+    worklist_items,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    case_seq: int
+    v_number: str
+    kind: str
+    due: date
+    source: str
+    details: dict[str, str]
+    director: str
+
+
+def worklist(
+    connection: Connection, *, director: str | None, team: str | None, on: date, limit: int
+) -> tuple[list[ItemRow], int]:
+    """Items showing on `on` for the cases of `director` (or of `team`), soonest first, and
+    how many there are in all."""
+    where = [
+        worklist_items.c.shows_from <= on,
+        or_(worklist_items.c.shows_until.is_(None), worklist_items.c.shows_until >= on),
+    ]
+    if director is not None:
+        where.append(case_directors.c.director == director)
+    if team is not None:
+        where.append(case_directors.c.team == team)
+    joined = worklist_items.join(
+        case_directors, case_directors.c.case_seq == worklist_items.c.case_seq
+    )
+    total = connection.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+    query = (
+        select(worklist_items, case_directors.c.director)
+        .select_from(joined)
+        .where(*where)
+        .order_by(worklist_items.c.due, worklist_items.c.case_seq, worklist_items.c.position)
+        .limit(limit)
+    )
+    found = [
+        ItemRow(r.case_seq, r.v_number, r.kind, r.due, r.source, json.loads(r.details), r.director)
+        for r in connection.execute(query)
+    ]
+    return found, total
+
+
+def directors_of(connection: Connection, v_number: str) -> list[tuple[str, str | None]]:
+    """(director, team) of every assigned case of the person."""
+    query = select(case_directors.c.director, case_directors.c.team).where(
+        case_directors.c.v_number == v_number
+    )
+    return [(row.director, row.team) for row in connection.execute(query)]
+
+
+def open_cases(connection: Connection) -> list[tuple[int, str]]:
+    """(case seq, V-number) of every open case, by V-number."""
+    query = (
+        select(cases.c.case_seq, cases.c.v_number)
+        .where(cases.c.closed_us.is_(None))
+        .order_by(cases.c.v_number)
+    )
+    return [(row.case_seq, row.v_number) for row in connection.execute(query)]
+
+
+def receipts(connection: Connection, v_number: str) -> dict[int, tuple[str, str | None]]:
+    """seq -> (recorded_at, recorded by) of the person's events."""
+    query = (
+        select(events.c.seq, events.c.recorded_at, recorded_by.c.actor)
+        .select_from(events.outerjoin(recorded_by, recorded_by.c.seq == events.c.seq))
+        .where(events.c.v_number == v_number)
+    )
+    return {row.seq: (row.recorded_at, row.actor) for row in connection.execute(query)}
+
+
+def access_entries(
+    connection: Connection,
+    *,
+    actor: str | None,
+    v_number: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    where = []
+    if actor:
+        where.append(access_log.c.actor == actor)
+    if v_number:
+        where.append(access_log.c.v_number == v_number)
+    if since:
+        where.append(access_log.c.at >= since)
+    if until:
+        where.append(access_log.c.at < until)
+    query = (
+        select(access_log).where(and_(True, *where)).order_by(access_log.c.id.desc()).limit(limit)
+    )
+    return [dict(row) for row in connection.execute(query).mappings()]

@@ -1,0 +1,1 @@
+"""The web pages of the workplace (server-rendered; FastAPI, Jinja2, the Rijkshuisstijl)."""

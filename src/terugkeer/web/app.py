@@ -1,0 +1,70 @@
+"""The web application: server-rendered pages (FastAPI + Jinja2), every asset served locally."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from importlib import resources
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
+
+from terugkeer.bootstrap import System
+from terugkeer.web import routes_audit, routes_auth, routes_cases
+from terugkeer.web.context import render
+from terugkeer.web.i18n import LANGUAGES, translations
+from terugkeer.web.permissions import Forbidden, NotSignedIn
+from terugkeer.web.security import SecurityHeaders
+
+
+def _templates(language: str) -> Jinja2Templates:
+    folder = str(resources.files("terugkeer.web") / "templates")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return Jinja2Templates(env=env)
+
+
+def route_table(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    """Every page route, also inside included routers (FastAPI includes them lazily)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from route_table(inner.routes)
+
+
+def create_app(system: System) -> FastAPI:
+    app = FastAPI(title="terugkeer", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.system = system
+    app.state.templates = {language: _templates(language) for language in LANGUAGES}
+    static = str(resources.files("terugkeer.web") / "static")
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    app.include_router(routes_auth.router)
+    app.include_router(routes_cases.router)
+    app.include_router(routes_audit.router)
+
+    @app.exception_handler(NotSignedIn)
+    async def sign_in_first(request: Request, _: NotSignedIn) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, _: Forbidden) -> HTMLResponse:
+        return render(request, "error.html", {"status": 403}, status_code=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:
+        return render(request, "error.html", {"status": error.status_code}, error.status_code)
+
+    app.add_middleware(SecurityHeaders)
+    return app

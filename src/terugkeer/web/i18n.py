@@ -1,0 +1,80 @@
+"""Dutch by default, English at a click (a `lang` cookie) or by Accept-Language.
+
+Strings are gettext messages (English msgids) in web/locale/*/messages.po, extracted with
+`pybabel extract -F babel.cfg`; the catalogues are read with Babel at start-up (no compiled
+.mo files to keep in step). Dates, numbers and country names are formatted by Babel in the
+page's language ("14 maart 2023", "19.990", "Marokko").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from io import BytesIO
+
+import pycountry
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from terugkeer.domain.calendar import AMSTERDAM
+
+LANGUAGES = ("nl", "en")
+DEFAULT = "nl"
+
+
+@cache
+def translations(language: str) -> Translations:
+    po = resources.files("terugkeer.web").joinpath(f"locale/{language}/LC_MESSAGES/messages.po")
+    with po.open("rb") as stream:
+        catalog = read_po(stream, locale=language)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def negotiate(cookie: str | None, accept_language: str | None) -> str:
+    if cookie in LANGUAGES:
+        return cookie
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LANGUAGES:
+            return tag
+    return DEFAULT
+
+
+class Formats:
+    """Babel formatting in one language, for the templates."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._locale = Locale.parse(language)
+
+    def day(self, value: datetime | date | str | None) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, datetime):
+            value = value.astimezone(AMSTERDAM).date()
+        day = date.fromisoformat(value) if isinstance(value, str) else value
+        return format_date(day, "d MMMM y", locale=self._locale)
+
+    def moment(self, value: datetime) -> str:
+        local = value.astimezone(AMSTERDAM)
+        return format_datetime(local, "d MMM y HH:mm", tzinfo=AMSTERDAM, locale=self._locale)
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self._locale)
+
+    def country(self, code: str | None) -> str:
+        if not code:
+            return "—"
+        found = pycountry.countries.get(alpha_3=code)
+        if found is None:
+            return code
+        name = self._locale.territories.get(found.alpha_2)
+        return str(name) if name else str(found.name)

@@ -1,0 +1,59 @@
+"""Every route declares what it needs: a permission from domain/permissions.py, or PUBLIC.
+
+`permit(resource, action)` is a FastAPI dependency: it finds the signed-in user (else the
+page redirects to /login), refuses a role without a grant (403), and hands the route the user
+with the scope it was granted. A test walks the route table and fails on a route that declares
+neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from terugkeer.domain.permissions import Action, Resource, Scope, scope_of
+from terugkeer.services.users import Session
+from terugkeer.web.context import current_session
+
+
+class NotSignedIn(Exception):  # noqa: N818 - a control-flow signal, answered with a redirect
+    pass
+
+
+class Forbidden(Exception):  # noqa: N818
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Granted:
+    session: Session
+    scope: Scope
+
+
+Dependency = Callable[[Request], Awaitable[Granted]]
+
+#: What each permission dependency declares, for the route-table test and the docs.
+DECLARED: dict[Callable[..., object], tuple[Resource, Action] | str] = {}
+
+
+def permit(resource: Resource, action: Action) -> Dependency:
+    async def granted(request: Request) -> Granted:
+        session = current_session(request)
+        if session is None:
+            raise NotSignedIn
+        scope = scope_of(session.user.role, resource, action)
+        if scope is None:
+            raise Forbidden
+        return Granted(session, scope)
+
+    DECLARED[granted] = (resource, action)
+    return granted
+
+
+async def public(request: Request) -> None:
+    """Declares a route open to anyone (the login page, static files, the language switch)."""
+
+
+DECLARED[public] = "public"

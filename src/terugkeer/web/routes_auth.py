@@ -1,0 +1,97 @@
+"""Signing in and out, and the language switch."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from terugkeer.services.users import LoginRefused, Session, log_in, log_out
+from terugkeer.web.context import (
+    LANGUAGE_COOKIE,
+    SESSION_COOKIE,
+    current_session,
+    render,
+    system_of,
+)
+from terugkeer.web.i18n import LANGUAGES
+from terugkeer.web.permissions import Forbidden, NotSignedIn, public
+
+router = APIRouter()
+LOGIN_CSRF_COOKIE = "login_csrf"  # before a session exists: a double-submit token
+
+
+def _cookie(response: Response, request: Request, name: str, value: str, **extra: object) -> None:
+    response.set_cookie(
+        name, value, httponly=True, samesite="strict",
+        secure=system_of(request).settings.cookie_secure, path="/", **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+@router.get("/login", response_class=HTMLResponse, dependencies=[Depends(public)])
+def login_page(request: Request) -> Response:
+    return _login(request, error=None, status=200)
+
+
+def _login(request: Request, error: str | None, status: int, username: str = "") -> Response:
+    token = secrets.token_urlsafe(32)
+    response = render(
+        request, "login.html", {"login_csrf": token, "error": error, "username": username},
+        status_code=status,
+    )  # fmt: skip
+    _cookie(response, request, LOGIN_CSRF_COOKIE, token)
+    return response
+
+
+@router.post("/login", dependencies=[Depends(public)])
+def login(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    login_csrf: Annotated[str, Form()] = "",
+) -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected, login_csrf):
+        return _login(request, "expired", 400, username)
+    try:
+        token, _ = log_in(system_of(request), username, password)
+    except LoginRefused as refused:
+        return _login(request, "locked" if refused.locked else "wrong", 401, username)
+    response = RedirectResponse("/", status_code=303)
+    _cookie(response, request, SESSION_COOKIE, token)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+async def checked(request: Request) -> Session:
+    """The session of a form post whose CSRF token matches it; else 403."""
+    session = current_session(request)
+    if session is None:
+        raise NotSignedIn
+    form = await request.form()
+    sent = form.get("csrf_token")
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, session.csrf_token):
+        raise Forbidden
+    return session
+
+
+@router.post("/logout", dependencies=[Depends(public)])
+async def logout(request: Request) -> Response:
+    session = await checked(request)
+    log_out(system_of(request), session)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/language/{language}", dependencies=[Depends(public)])
+def switch_language(request: Request, language: str, back: str = "/") -> Response:
+    if language not in LANGUAGES:
+        language = "nl"
+    target = back if back.startswith("/") and not back.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    _cookie(response, request, LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600)
+    return response

@@ -1,0 +1,102 @@
+"""The workplace in a real browser, as a case director, a team lead and an auditor use it;
+every page checked with axe-core (WCAG 2.1 A/AA, no serious or critical violation).
+
+Set TERUGKEER_SCREENSHOTS=docs/screenshots to refresh the README's screenshots."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from tests.browser.conftest import assert_accessible
+from tests.web.server import MINE, PASSWORD, THEIRS, Site, running_site
+
+SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
+
+
+@pytest.fixture
+def secure_site(tmp_path: Path) -> Iterator[Site]:
+    # Secure cookies as in production: Chromium treats http://127.0.0.1 as a secure origin.
+    with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True) as site:
+        yield site
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    # bypass_csp: only so that the test can inject axe-core; the app's CSP stays strict.
+    made = browser.new_context(
+        bypass_csp=True, locale="nl-NL", viewport={"width": 1280, "height": 900}
+    )
+    yield made
+    made.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def _log_in(page: Page, site: Site, name: str, password: str = PASSWORD) -> None:
+    page.goto(site.url + "/login")
+    page.get_by_label("Gebruikersnaam").fill(name)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> None:
+    site, page = secure_site, context.new_page()
+    page.goto(site.url + "/login")
+    assert_accessible(page)
+    _log_in(page, site, "anna")
+    page.wait_for_url(site.url + "/")
+    assert page.get_by_role("heading", name="Werkvoorraad").is_visible()
+    assert page.get_by_text("Geen vertrekgesprek sinds 2 januari 2023").is_visible()
+    assert_accessible(page)
+    _shot(page, "worklist")
+
+    page.get_by_role("link", name=MINE).first.click()
+    page.wait_for_url(f"{site.url}/cases/{MINE}")
+    panel = page.locator("#readiness-panel")
+    assert "Niet gereed voor gedwongen vertrek" in panel.inner_text()
+    assert page.locator('[data-condition="in_detention"]').get_attribute("data-holds") == "yes"
+    assert page.locator('[data-condition="travel_document"]').get_attribute("data-holds") == "no"
+    assert page.locator("#timeline-table tbody tr").count() == 5
+    assert_accessible(page)
+    _shot(page, "case")
+
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(f"{site.url}/cases/{MINE}")
+    assert page.get_by_role("heading", name="Removal readiness on 10 March 2023").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Nederlands").click()
+
+    response = page.goto(f"{site.url}/cases/{THEIRS}")
+    assert response is not None and response.status == 403
+    assert page.get_by_role("heading", name="Geen toegang").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(site.url + "/login")
+    page.goto(site.url + "/")
+    assert page.url == site.url + "/login"  # signed out on the server, not only the cookie
+
+    _log_in(page, site, "audi")
+    page.goto(f"{site.url}/audit?user=anna&case={THEIRS}")
+    rows = page.locator("#access-log tbody").inner_text()
+    assert "case.read.refused" in rows and THEIRS in rows
+    assert_accessible(page)
+
+
+def test_lock_out_after_failed_logins(secure_site: Site, context: BrowserContext) -> None:
+    page = context.new_page()
+    for _ in range(5):
+        _log_in(page, secure_site, "anna", "not the password")
+    assert "geblokkeerd" in page.locator("#login-error").inner_text()
+    _log_in(page, secure_site, "anna")
+    assert "geblokkeerd" in page.locator("#login-error").inner_text()
+    assert_accessible(page)

@@ -1,0 +1,96 @@
+"""A real server on loopback for page tests: uvicorn in a thread, on a store with three
+people (two directors' cases and one family), users of every role."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import uvicorn
+
+from terugkeer.bootstrap import System, bootstrap
+from terugkeer.domain.permissions import Role
+from terugkeer.services.ingest import ingest_lines
+from terugkeer.services.users import User, add_user
+from terugkeer.services.workplace import assign_cases
+from terugkeer.settings import Settings
+from terugkeer.store.workplace import open_cases
+from terugkeer.web.app import create_app
+from tests.integration.lines import intake, line
+
+PASSWORD = "correct horse battery"
+MINE, THEIRS, UNASSIGNED = "1000000001", "1000000002", "1000000003"
+WORK_DATE = date(2023, 3, 10)
+USERS = (
+    ("anna", Role.CASE_DIRECTOR, "Noord"),
+    ("bram", Role.CASE_DIRECTOR, "Zuid"),
+    ("lead", Role.TEAM_LEAD, "Noord"),
+    ("ana", Role.ANALYST, None),
+    ("audi", Role.AUDITOR, None),
+    ("root", Role.ADMIN, None),
+)
+
+
+def caseload() -> list[str]:
+    return [
+        intake("w-1", MINE, "2023-01-02T10:00:00+01:00"),
+        line("w-2", "return_decision", MINE, "2023-02-01T10:00:00+01:00",
+             {"departure_term_days": 28}),
+        line("w-3", "location_changed", MINE, "2023-03-02T10:00:00+01:00", {"kind": "detention"}),
+        line("w-4", "detention_started", MINE, "2023-03-02T10:00:00+01:00", {"ground": "vw59"}),
+        line("w-5", "document_requested", MINE, "2023-01-03T10:00:00+01:00",
+             {"reference": "lp-1", "kind": "laissez_passer", "country": "MAR"}),
+        intake("w-6", THEIRS, "2023-01-05T10:00:00+01:00", nationality="DZA"),
+        intake("w-7", UNASSIGNED, "2023-01-06T10:00:00+01:00"),
+    ]  # fmt: skip
+
+
+@dataclass
+class Site:
+    url: str
+    system: System
+    users: dict[str, User]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_site(database_url: str, *, cookie_secure: bool) -> Iterator[Site]:
+    settings = Settings(database_url=database_url, work_date=WORK_DATE,
+                        cookie_secure=cookie_secure)  # fmt: skip
+    system = bootstrap(settings)
+    system.clock = lambda: datetime(2023, 3, 10, 9, 0, tzinfo=UTC)
+    summary = ingest_lines(system, caseload())
+    assert not summary.rejected, summary.rejected
+    users = {name: add_user(system, name, role, team, PASSWORD) for name, role, team in USERS}
+    with system.engine.connect() as connection:
+        seq_of = {v: seq for seq, v in open_cases(connection)}
+    assign_cases(system, users["lead"], users["anna"], [(seq_of[MINE], MINE)])
+    assign_cases(system, users["lead"], users["bram"], [(seq_of[THEIRS], THEIRS)])
+    system.clock = lambda: datetime.now(UTC)  # sessions expire by the real clock
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(system), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    try:
+        yield Site(f"http://127.0.0.1:{port}", system, users)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        system.close()

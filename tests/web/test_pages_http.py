@@ -1,0 +1,125 @@
+"""The pages over real HTTP: sign-in, lock-out, scope, CSRF, logging, headers, language."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import select
+
+from terugkeer.store.tables import access_log
+from tests.web.conftest import csrf_of, signed_in
+from tests.web.server import MINE, PASSWORD, THEIRS, Site
+
+
+def _log(site: Site) -> list[tuple[str, str, str | None]]:
+    with site.system.engine.connect() as connection:
+        rows = connection.execute(
+            select(access_log.c.actor, access_log.c.action, access_log.c.v_number)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def _login_form(client: httpx.Client) -> str:
+    page = client.get("/login")
+    return page.text.split('name="login_csrf" value="')[1].split('"')[0]
+
+
+def test_security_headers_on_every_response(site: Site) -> None:
+    for path in ("/login", "/static/site.css", "/no-such-page", "/"):
+        response = httpx.get(site.url + path)
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, path
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_session_cookie_is_http_only_same_site_and_secure_by_default(database_url: str) -> None:
+    from tests.web.server import running_site
+
+    with running_site(database_url, cookie_secure=True) as secure_site:
+        client = httpx.Client(base_url=secure_site.url)
+        token = _login_form(client)
+        # httpx keeps a Secure cookie off plain HTTP (as it should): send it by hand.
+        answer = client.post("/login", data={"username": "anna", "password": PASSWORD,
+                                             "login_csrf": token},
+                             headers={"cookie": f"login_csrf={token}"})  # fmt: skip
+        cookie = answer.headers["set-cookie"].lower()
+        assert "terugkeer_session=" in cookie
+        assert "httponly" in cookie and "samesite=strict" in cookie and "secure" in cookie
+
+
+def test_wrong_password_then_lock_out(site: Site) -> None:
+    client = httpx.Client(base_url=site.url)
+    for _ in range(5):
+        answer = client.post("/login", data={"username": "anna", "password": "wrong password!",
+                                             "login_csrf": _login_form(client)})  # fmt: skip
+        assert answer.status_code == 401
+    assert "geblokkeerd" in answer.text  # Dutch by default
+    answer = client.post("/login", data={"username": "anna", "password": PASSWORD,
+                                         "login_csrf": _login_form(client)})  # fmt: skip
+    assert answer.status_code == 401 and "geblokkeerd" in answer.text
+
+
+def test_login_without_its_form_token_is_refused(site: Site) -> None:
+    answer = httpx.post(site.url + "/login", data={"username": "anna", "password": PASSWORD})
+    assert answer.status_code == 400
+
+
+def test_director_sees_own_worklist_and_case_not_another_directors(site: Site) -> None:
+    client = signed_in(site, "anna")
+    worklist = client.get("/")
+    assert worklist.status_code == 200
+    assert f"/cases/{MINE}" in worklist.text and THEIRS not in worklist.text
+    assert "Geen vertrekgesprek sinds 2 januari 2023" in worklist.text
+    case = client.get(f"/cases/{MINE}")
+    assert case.status_code == 200
+    assert 'data-condition="legally_removable" data-holds="yes"' in case.text
+    assert 'data-condition="travel_document" data-holds="no"' in case.text
+    assert "Vreemdelingenwet 2000" in case.text  # the legal source
+    refused = client.get(f"/cases/{THEIRS}")
+    assert refused.status_code == 403
+    log = _log(site)
+    assert ("anna", "case.read", MINE) in log
+    assert ("anna", "case.read.refused", THEIRS) in log
+
+
+def test_team_lead_sees_the_team_and_filters_per_director(site: Site) -> None:
+    client = signed_in(site, "lead")
+    assert MINE in client.get("/").text
+    assert client.get(f"/cases/{MINE}").status_code == 200
+    assert client.get(f"/cases/{THEIRS}").status_code == 403  # bram is in another team
+    assert MINE not in client.get("/", params={"director": "someone-else"}).text
+
+
+def test_signed_out_user_is_sent_to_login(site: Site) -> None:
+    answer = httpx.get(site.url + f"/cases/{MINE}")
+    assert answer.status_code == 303 and answer.headers["location"] == "/login"
+
+
+def test_logout_needs_the_session_csrf_token(site: Site) -> None:
+    client = signed_in(site, "anna")
+    assert client.post("/logout", data={"csrf_token": "forged"}).status_code == 403
+    token = csrf_of(client.get("/").text)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    assert client.get("/").status_code == 303  # the session is gone on the server too
+
+
+def test_auditor_sees_the_log_and_no_case(site: Site) -> None:
+    signed_in(site, "anna").get(f"/cases/{MINE}")
+    auditor = signed_in(site, "audi")
+    assert auditor.get(f"/cases/{MINE}").status_code == 403
+    page = auditor.get("/audit", params={"user": "anna", "case": MINE})
+    assert page.status_code == 200 and "case.read" in page.text
+    assert "case.read.refused" not in auditor.get("/audit", params={"user": "anna"}).text
+
+
+def test_english_by_accept_language_and_by_click(site: Site) -> None:
+    client = signed_in(site, "anna")
+    assert "Werkvoorraad" in client.get("/").text
+    assert "Worklist" in client.get("/", headers={"accept-language": "en-GB,en;q=0.9"}).text
+    switched = client.get("/language/en", params={"back": f"/cases/{MINE}"})
+    assert switched.headers["location"] == f"/cases/{MINE}"
+    assert "Removal readiness on 10 March 2023" in client.get(f"/cases/{MINE}").text
+    client.get("/language/nl", params={"back": "https://elsewhere.example/"})
+    page = client.get(f"/cases/{MINE}").text
+    assert "Uitzetbaarheid op 10 maart 2023" in page and "Marokko" in page

@@ -1,0 +1,78 @@
+"""Every route declares its permission, and every role gets exactly what the table grants."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+
+from terugkeer.domain.permissions import GRANTS, Role, scope_of
+from terugkeer.web.app import create_app, route_table
+from terugkeer.web.permissions import DECLARED
+from tests.web.conftest import signed_in
+from tests.web.server import MINE, THEIRS, USERS, Site
+
+
+def _declared(route: APIRoute) -> object:
+    found = [DECLARED[d.call] for d in route.dependant.dependencies if d.call in DECLARED]
+    return found[0] if len(found) == 1 else None
+
+
+def _routes() -> list[APIRoute]:
+    from sqlalchemy import create_engine
+
+    from terugkeer.bootstrap import System
+    from terugkeer.rules.loader import load_rules
+    from terugkeer.settings import Settings
+
+    system = System(Settings(), create_engine("sqlite://"), load_rules())
+    return list(route_table(create_app(system).routes))
+
+
+def test_every_route_declares_one_permission() -> None:
+    routes = _routes()
+    assert len(routes) >= 6
+    missing = [f"{sorted(r.methods)} {r.path}" for r in routes if _declared(r) is None]
+    assert missing == [], f"routes without a declared permission: {missing}"
+
+
+def test_the_permission_table_grants_case_content_to_no_auditor_analyst_or_admin() -> None:
+    for (resource, _action), roles in GRANTS.items():
+        if resource.value in ("case", "family", "worklist"):
+            assert set(roles) <= {Role.CASE_DIRECTOR, Role.TEAM_LEAD}
+
+
+#: A case in each user's own scope (the scope rules themselves: test_pages_http.py).
+CASE_OF = {"bram": THEIRS}
+
+
+def _path(route: APIRoute, name: str = "anna") -> str:
+    v_number = CASE_OF.get(name, MINE)
+    return route.path.replace("{v_number}", v_number).replace("{language}", "en")
+
+
+@pytest.mark.parametrize(("name", "role"), [(name, role) for name, role, _ in USERS])
+def test_every_get_route_as_every_role(site: Site, name: str, role: Role) -> None:
+    client = signed_in(site, name)
+    for route in _routes():
+        if "GET" not in route.methods:
+            continue
+        declared = _declared(route)
+        response = client.get(_path(route, name))
+        if declared == "public":
+            assert response.status_code in (200, 303), route.path
+            continue
+        assert isinstance(declared, tuple)
+        allowed = scope_of(role, *declared) is not None
+        assert (response.status_code != 403) == allowed, (route.path, role, response.status_code)
+        if allowed:
+            assert response.status_code == 200, (route.path, role)
+
+
+def test_post_routes_refuse_a_forged_form(site: Site) -> None:
+    for route in _routes():
+        if "POST" in route.methods and route.path != "/login":
+            client = signed_in(site, "anna")
+            answer = client.post(_path(route), data={"csrf_token": "forged"})
+            assert answer.status_code == 403, route.path
+            assert isinstance(answer, httpx.Response)
