@@ -27,6 +27,16 @@ VALUES = (
     "detention_started", "detention_ended", "dublin_claim", "dublin_accepted", "dublin_refused",
     "support_granted", "flight_booked", "flight_cancelled", "departed", "absconded",
     "exit_without_departure",
+    # form fields and their choices (services/recording.py)
+    "amount_eur", "asylum_procedure", "basic_departure", "confirmed", "country", "date",
+    "destination", "detail", "document", "dublin_transfer", "embassy_confirmation", "escort",
+    "escorted", "evidence", "first", "follow_up", "forced", "independent",
+    "interpreter_language", "iom_confirmation", "kind", "kmar", "kmar_exit_check",
+    "laissez_passer", "last_known_location", "medical", "medical_escort", "mode", "name",
+    "nationality_determination", "none", "not_national", "other", "passport", "procedure",
+    "provider", "readmission_request", "reason", "reference", "refused", "refused_boarding",
+    "reintegration", "residence_permit", "result", "stance", "ukraine_return",
+    "ukraine_third_country", "valid_until", "withdrawn",
 )  # fmt: skip
 
 
@@ -58,6 +68,27 @@ ENGLISH = {
     "flight_cancelled": "flight cancelled",
     "exit_without_departure": "exit without departure",
     "dublin": "Dublin",
+    "amount_eur": "amount (EUR)",
+    "asylum_procedure": "asylum procedure",
+    "basic_departure": "basic departure support",
+    "dublin_transfer": "Dublin transfer",
+    "embassy_confirmation": "embassy confirmation",
+    "follow_up": "follow-up",
+    "interpreter_language": "interpreter language",
+    "iom_confirmation": "IOM confirmation",
+    "kmar": "KMar",
+    "kmar_exit_check": "KMar exit check",
+    "laissez_passer": "laissez-passer",
+    "last_known_location": "last known location",
+    "medical_escort": "medical escort",
+    "nationality_determination": "nationality determination",
+    "not_national": "not a national",
+    "readmission_request": "readmission request",
+    "refused_boarding": "refused boarding",
+    "residence_permit": "residence permit",
+    "ukraine_return": "return to Ukraine",
+    "ukraine_third_country": "Ukraine, third country",
+    "valid_until": "valid until",
 }
 
 

@@ -67,8 +67,41 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     assert page.locator('[data-condition="travel_document"]').get_attribute("data-holds") == "no"
     assert page.locator("#timeline-table tbody tr").count() == 5
     assert_accessible(page)
+
+    page.get_by_role("link", name="vertrekgesprek").click()
+    assert_accessible(page)
+    page.get_by_label("soort").select_option("first")
+    page.get_by_label("houding").select_option("cooperating")
+    page.get_by_role("button", name="Vastleggen").click()
+    page.wait_for_url(f"{site.url}/cases/{MINE}")
+    page.get_by_role("link", name="geldig reisdocument").click()
+    page.get_by_label("soort").select_option("passport")
+    page.get_by_label("geldig tot en met").fill("2023-02-01")  # expired: refused by the rule?
+    page.get_by_role("button", name="Vastleggen").click()
+    page.wait_for_url(f"{site.url}/cases/{MINE}")
+    travel = page.locator('[data-condition="travel_document"]')
+    assert travel.get_attribute("data-holds") == "no"  # valid until before today: not met
+    page.get_by_role("link", name="geldig reisdocument").click()
+    page.get_by_label("soort").select_option("passport")
+    page.get_by_label("geldig tot en met").fill("2024-06-30")
+    page.get_by_role("button", name="Vastleggen").click()
+    page.wait_for_url(f"{site.url}/cases/{MINE}")
+    assert travel.get_attribute("data-holds") == "yes"
+    newest = page.locator("#timeline-table tbody tr").first.inner_text()
+    assert "geldig reisdocument" in newest and "anna" in newest
+    assert page.locator("#timeline-table tbody tr").count() == 8
     _shot(page, "case")
 
+    page.goto(f"{site.url}/cases/{MINE}/record/flight_booked")
+    page.get_by_label("kenmerk").fill("f-1")
+    page.get_by_label("datum", exact=True).fill("2023-04-01")
+    page.get_by_label("bestemming").fill("ZZZ")
+    page.get_by_label("begeleiding").select_option("kmar")
+    page.get_by_role("button", name="Vastleggen").click()
+    assert page.locator("#e-destination").is_visible()  # said next to the field
+    assert_accessible(page)
+
+    page.goto(f"{site.url}/cases/{MINE}")
     page.get_by_role("link", name="English").click()
     page.wait_for_url(f"{site.url}/cases/{MINE}")
     assert page.get_by_role("heading", name="Removal readiness on 10 March 2023").is_visible()

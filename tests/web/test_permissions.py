@@ -48,7 +48,8 @@ CASE_OF = {"bram": THEIRS}
 
 def _path(route: APIRoute, name: str = "anna") -> str:
     v_number = CASE_OF.get(name, MINE)
-    return route.path.replace("{v_number}", v_number).replace("{language}", "en")
+    path = route.path.replace("{v_number}", v_number).replace("{language}", "en")
+    return path.replace("{event_type}", "interview")
 
 
 @pytest.mark.parametrize(("name", "role"), [(name, role) for name, role, _ in USERS])

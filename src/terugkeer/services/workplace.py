@@ -49,8 +49,10 @@ def worklist_of(
     return Worklist(on, found, total)
 
 
-def in_scope(system: System, user: User, v_number: str, resource: Resource) -> bool:
-    scope = scope_of(user.role, resource, Action.READ)
+def in_scope(
+    system: System, user: User, v_number: str, resource: Resource, action: Action = Action.READ
+) -> bool:
+    scope = scope_of(user.role, resource, action)
     if scope is None:
         return False
     with system.engine.connect() as connection:

@@ -31,7 +31,7 @@ from terugkeer.store.hashchain import row_hash
 from terugkeer.store.identities import Identities
 from terugkeer.store.projections import PROJECTIONS, person_rows
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
-from terugkeer.store.tables import chain_head, events, retention_runs
+from terugkeer.store.tables import chain_head, events, recorded_by, retention_runs
 
 #: The stored "body" of an event whose original was removed by retention.
 RETAINED = "\x00retained"
@@ -78,15 +78,29 @@ class EventStore:
         self._cached_count = 0
         self._synthetic: bool | None = None  # what the store holds; None: not known yet
 
-    def append(self, batch: Sequence[ParsedLine]) -> list[Appended]:
-        """Judge and store `batch` in one transaction; one outcome per event, in batch order."""
+    def append(
+        self, batch: Sequence[ParsedLine], *, actor: str | None = None, whole: bool = False
+    ) -> list[Appended]:
+        """Judge and store `batch` in one transaction; one outcome per event, in batch order.
+        `actor`: the user who recorded the events (a page), kept with them. `whole`: store
+        all of the batch or none of it (a family's action): when any event is rejected,
+        nothing is stored and the outcomes say which and why."""
         if not batch:
             return []
         try:
             with guarded(self.engine.url, "written"), self.engine.connect() as plain:
                 connection = plain.execution_options(**{WRITER: True})
-                with connection.begin():
-                    results, last_seq = self._append(connection, batch)
+                transaction = connection.begin()
+                try:
+                    results, last_seq = self._append(connection, batch, actor)
+                    if whole and any(r.outcome is Outcome.REJECTED for r in results):
+                        transaction.rollback()
+                        self._forget()
+                        return results
+                    transaction.commit()
+                finally:
+                    if transaction.is_active:
+                        transaction.rollback()
         except BaseException:
             self._forget()  # in-memory histories may hold events that were not committed
             raise
@@ -102,7 +116,7 @@ class EventStore:
         self._synthetic = None
 
     def _append(
-        self, connection: Connection, batch: Sequence[ParsedLine]
+        self, connection: Connection, batch: Sequence[ParsedLine], actor: str | None
     ) -> tuple[list[Appended], int]:
         head = connection.execute(
             select(chain_head).where(chain_head.c.id == 1).with_for_update()
@@ -163,6 +177,8 @@ class EventStore:
             results.append(Appended(event.id, Outcome.ACCEPTED))
         if rows:
             insert_rows(connection, events, rows)
+            if actor is not None:
+                insert_rows(connection, recorded_by, [[row[0], actor] for row in rows])
             self._identities.flush(connection)
             self._rebuild_projections(connection, touched)
             connection.execute(

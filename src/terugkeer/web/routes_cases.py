@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from terugkeer.domain.permissions import Action, Resource, Scope
 from terugkeer.services.errors import UnknownPersonError
+from terugkeer.services.recording import RECORDABLE
 from terugkeer.services.workplace import NotYoursError, case_page, log_view, worklist_of
 from terugkeer.web.context import origin_of, render, system_of, work_date
 from terugkeer.web.permissions import Forbidden, Granted, permit
@@ -45,4 +46,5 @@ def case(
         raise Forbidden from None
     except UnknownPersonError:
         raise HTTPException(404) from None
-    return render(request, "case.html", {"page": page, "file": page.file})
+    context = {"page": page, "file": page.file, "recordable": RECORDABLE}
+    return render(request, "case.html", context)

@@ -1,0 +1,59 @@
+"""Recording work through the pages: the same validation and store path as an import."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from terugkeer.store.tables import events, recorded_by
+from tests.web.conftest import csrf_of, signed_in
+from tests.web.server import MINE, THEIRS, Site
+
+
+def _count(site: Site) -> int:
+    with site.system.engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(events)).scalar_one()
+
+
+def _post(site: Site, name: str, v_number: str, event_type: str, **values: str):  # type: ignore[no-untyped-def]
+    client = signed_in(site, name)
+    page = client.get(f"/cases/{MINE}")
+    form = {"csrf_token": csrf_of(page.text), "day": "2023-03-10", "at": "09:30", **values}
+    return client, client.post(f"/cases/{v_number}/record/{event_type}", data=form)
+
+
+def test_an_interview_is_stored_with_its_recorder_and_clears_the_worklist_item(site: Site) -> None:
+    before = _count(site)
+    client, answer = _post(site, "anna", MINE, "interview", kind="first", stance="cooperating")
+    assert answer.status_code == 303 and answer.headers["location"] == f"/cases/{MINE}"
+    assert _count(site) == before + 1
+    with site.system.engine.connect() as connection:
+        row = connection.execute(
+            select(events.c.source, recorded_by.c.actor).join(
+                recorded_by, recorded_by.c.seq == events.c.seq
+            )
+        ).one()
+    assert tuple(row) == ("DTENV", "anna")
+    timeline = client.get(f"/cases/{MINE}").text
+    assert "vertrekgesprek" in timeline and "anna" in timeline
+    assert "Geen vertrekgesprek sinds" not in client.get("/").text  # due again in 6 weeks
+
+
+def test_a_rejected_action_says_why_next_to_the_field_and_stores_nothing(site: Site) -> None:
+    before = _count(site)
+    _, answer = _post(site, "anna", MINE, "flight_booked", reference="f-1", date="2023-04-01",
+                      destination="ZZZ", escort="kmar")  # fmt: skip
+    assert answer.status_code == 422
+    assert 'id="e-destination"' in answer.text and "Niet opgeslagen" in answer.text
+    _, answer = _post(site, "anna", MINE, "flight_cancelled", reference="never-booked",
+                      reason="other")  # fmt: skip
+    assert answer.status_code == 422 and 'id="record-error"' in answer.text
+    assert _count(site) == before
+
+
+def test_recording_on_another_directors_case_is_refused(site: Site) -> None:
+    before = _count(site)
+    _, answer = _post(site, "anna", THEIRS, "interview", kind="first", stance="cooperating")
+    assert answer.status_code == 403
+    _, answer = _post(site, "audi", MINE, "interview", kind="first", stance="cooperating")
+    assert answer.status_code == 403
+    assert _count(site) == before
