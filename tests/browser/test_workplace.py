@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.conftest import assert_accessible
-from tests.web.server import MINE, PASSWORD, THEIRS, Site, running_site
+from tests.web.server import CHILD, FAMILY, MINE, PASSWORD, THEIRS, Site, running_site
 
 SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 
@@ -55,7 +55,7 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     _log_in(page, site, "anna")
     page.wait_for_url(site.url + "/")
     assert page.get_by_role("heading", name="Werkvoorraad").is_visible()
-    assert page.get_by_text("Geen vertrekgesprek sinds 2 januari 2023").is_visible()
+    assert page.get_by_text("Geen vertrekgesprek sinds 2 januari 2023").first.is_visible()
     assert_accessible(page)
     _shot(page, "worklist")
 
@@ -91,6 +91,21 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     assert "geldig reisdocument" in newest and "anna" in newest
     assert page.locator("#timeline-table tbody tr").count() == 8
     _shot(page, "case")
+
+    page.get_by_role("link", name=FAMILY).click()
+    page.wait_for_url(f"{site.url}/families/{FAMILY}")
+    assert page.locator("#members tbody tr").count() == 2
+    assert_accessible(page)
+    _shot(page, "family")
+    page.get_by_role("link", name="vertrekgesprek").click()
+    page.get_by_label("soort").select_option("follow_up")
+    page.get_by_label("houding").select_option("not_cooperating")
+    page.get_by_role("button", name="Vastleggen").click()
+    page.wait_for_url(f"{site.url}/families/{FAMILY}")
+    for member in (MINE, CHILD):
+        page.goto(f"{site.url}/cases/{member}")
+        newest = page.locator("#timeline-table tbody tr").first.inner_text()
+        assert "vertrekgesprek" in newest and "vervolg" in newest and "anna" in newest
 
     page.goto(f"{site.url}/cases/{MINE}/record/flight_booked")
     page.get_by_label("kenmerk").fill("f-1")

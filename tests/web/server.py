@@ -25,6 +25,8 @@ from tests.integration.lines import intake, line
 
 PASSWORD = "correct horse battery"
 MINE, THEIRS, UNASSIGNED = "1000000001", "1000000002", "1000000003"
+CHILD = "1000000004"  # MINE's family member, also anna's
+FAMILY = "fam-7"
 WORK_DATE = date(2023, 3, 10)
 USERS = (
     ("anna", Role.CASE_DIRECTOR, "Noord"),
@@ -38,7 +40,10 @@ USERS = (
 
 def caseload() -> list[str]:
     return [
-        intake("w-1", MINE, "2023-01-02T10:00:00+01:00"),
+        line("w-1", "intake", MINE, "2023-01-02T10:00:00+01:00",
+             {"nationality": "MAR", "track": "asylum", "family": FAMILY}),
+        line("w-8", "intake", CHILD, "2023-01-02T10:00:00+01:00",
+             {"nationality": "MAR", "track": "asylum", "family": FAMILY}),
         line("w-2", "return_decision", MINE, "2023-02-01T10:00:00+01:00",
              {"departure_term_days": 28}),
         line("w-3", "location_changed", MINE, "2023-03-02T10:00:00+01:00", {"kind": "detention"}),
@@ -74,8 +79,9 @@ def running_site(database_url: str, *, cookie_secure: bool) -> Iterator[Site]:
     assert not summary.rejected, summary.rejected
     users = {name: add_user(system, name, role, team, PASSWORD) for name, role, team in USERS}
     with system.engine.connect() as connection:
-        seq_of = {v: seq for seq, v in open_cases(connection)}
-    assign_cases(system, users["lead"], users["anna"], [(seq_of[MINE], MINE)])
+        seq_of = {v: seq for seq, v, _ in open_cases(connection)}
+    mine = [(seq_of[MINE], MINE), (seq_of[CHILD], CHILD)]
+    assign_cases(system, users["lead"], users["anna"], mine)
     assign_cases(system, users["lead"], users["bram"], [(seq_of[THEIRS], THEIRS)])
     system.clock = lambda: datetime.now(UTC)  # sessions expire by the real clock
     port = _free_port()

@@ -129,8 +129,13 @@ def spread_open_cases(system: System, by: User, directors: list[User]) -> int:
     turns = cycle(directors)
     batches: dict[str, list[tuple[int, str]]] = {d.name: [] for d in directors}
     by_name = {d.name: d for d in directors}
-    for case in found:
-        batches[next(turns).name].append(case)
+    previous: str | None = None
+    director = next(turns).name
+    for case_seq, v_number, family in found:
+        if family is None or family != previous:  # a family stays with one director
+            director = next(turns).name
+        previous = family
+        batches[director].append((case_seq, v_number))
     for name, batch in batches.items():
         assign_cases(system, by, by_name[name], batch)
     return len(found)
@@ -159,3 +164,36 @@ def log_view(system: System, user: User, action: str, origin: str) -> None:
     """Log a page view that shows no single case (a worklist, the access log)."""
     with system.engine.begin() as connection:
         record(connection, Access(user.name, "web", action, origin), system.clock())
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyPage:
+    family: str
+    members: list[CaseFile]  # side by side
+    items: list[ItemRow]  # the members' worklist items: the family's shared deadlines
+
+
+def family_page(system: System, user: User, family: str, on: date, origin: str) -> FamilyPage:
+    """Every member's case file (each read logged) and their items; a family with a member
+    outside the user's scope is refused as a whole (and the attempt logged)."""
+    with system.engine.connect() as connection:
+        members = reads.family_members(connection, family)
+    if not members:
+        raise UnknownFamilyError("no case names this family")
+    if not all(in_scope(system, user, v, Resource.FAMILY) for v in members):
+        with system.engine.begin() as connection:
+            record(connection, Access(user.name, "web", "family.read.refused", origin),
+                   system.clock())  # fmt: skip
+        raise NotYoursError("this family is not assigned to you or your team")
+    files = [
+        case_file(system, v_number=v, on=on,
+                  reader=Access(user.name, "web", "family.read", origin, v))
+        for v in members
+    ]  # fmt: skip
+    with system.engine.connect() as connection:
+        items = reads.items_of(connection, members, on)
+    return FamilyPage(family, files, items)
+
+
+class UnknownFamilyError(ServiceError):
+    """No case names the family."""

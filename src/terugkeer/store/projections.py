@@ -43,6 +43,7 @@ def case_row(case: Case, state: CaseState) -> list[Any]:
         state.destination,
         state.stance,
         state.location,
+        state.family,
     ]
 
 

@@ -104,6 +104,7 @@ cases = Table(
     Column("destination", String(3)),
     Column("stance", String(20)),
     Column("location_kind", String(24)),
+    Column("family", Text, index=True),  # the intake's family id: members are handled together
     Index("ix_cases_open_close", "opened_us", "closed_us"),
     Index("ix_cases_closed_date", "closed_date"),
 )

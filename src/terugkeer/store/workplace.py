@@ -70,14 +70,42 @@ def directors_of(connection: Connection, v_number: str) -> list[tuple[str, str |
     return [(row.director, row.team) for row in connection.execute(query)]
 
 
-def open_cases(connection: Connection) -> list[tuple[int, str]]:
-    """(case seq, V-number) of every open case, by V-number."""
+def open_cases(connection: Connection) -> list[tuple[int, str, str | None]]:
+    """(case seq, V-number, family) of every open case, a family's members together."""
     query = (
-        select(cases.c.case_seq, cases.c.v_number)
+        select(cases.c.case_seq, cases.c.v_number, cases.c.family)
         .where(cases.c.closed_us.is_(None))
-        .order_by(cases.c.v_number)
+        .order_by(cases.c.family, cases.c.v_number)
     )
-    return [(row.case_seq, row.v_number) for row in connection.execute(query)]
+    return [(row.case_seq, row.v_number, row.family) for row in connection.execute(query)]
+
+
+def family_members(connection: Connection, family: str) -> list[str]:
+    """V-numbers of the people whose latest case names `family`, by V-number."""
+    query = (
+        select(cases.c.v_number).where(cases.c.family == family).distinct()
+        .order_by(cases.c.v_number)
+    )  # fmt: skip
+    return list(connection.execute(query).scalars())
+
+
+def items_of(connection: Connection, v_numbers: list[str], on: date) -> list[ItemRow]:
+    """The worklist items showing on `on` of these people (a family's shared deadlines)."""
+    query = (
+        select(worklist_items, case_directors.c.director)
+        .select_from(worklist_items.outerjoin(
+            case_directors, case_directors.c.case_seq == worklist_items.c.case_seq))
+        .where(
+            worklist_items.c.v_number.in_(v_numbers), worklist_items.c.shows_from <= on,
+            or_(worklist_items.c.shows_until.is_(None), worklist_items.c.shows_until >= on),
+        )
+        .order_by(worklist_items.c.due, worklist_items.c.v_number)
+    )  # fmt: skip
+    return [
+        ItemRow(r.case_seq, r.v_number, r.kind, r.due, r.source, json.loads(r.details),
+                r.director or "")
+        for r in connection.execute(query)
+    ]  # fmt: skip
 
 
 def receipts(connection: Connection, v_number: str) -> dict[int, tuple[str, str | None]]:

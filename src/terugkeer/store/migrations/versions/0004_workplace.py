@@ -19,6 +19,9 @@ KEY = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("cases") as table:
+        table.add_column(sa.Column("family", sa.Text))
+    op.create_index("ix_cases_family", "cases", ["family"])
     op.create_table(
         "worklist_items",
         sa.Column("case_seq", sa.BigInteger, primary_key=True, autoincrement=False),
