@@ -36,7 +36,7 @@ VALUES = (
     "nationality_determination", "none", "not_national", "other", "passport", "procedure",
     "provider", "readmission_request", "reason", "reference", "refused", "refused_boarding",
     "reintegration", "residence_permit", "result", "stance", "ukraine_return",
-    "ukraine_third_country", "valid_until", "withdrawn",
+    "ukraine_third_country", "valid_until", "withdrawn", "assignment", "director",
 )  # fmt: skip
 
 

@@ -65,7 +65,8 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     assert "Niet gereed voor gedwongen vertrek" in panel.inner_text()
     assert page.locator('[data-condition="in_detention"]').get_attribute("data-holds") == "yes"
     assert page.locator('[data-condition="travel_document"]').get_attribute("data-holds") == "no"
-    assert page.locator("#timeline-table tbody tr").count() == 5
+    assert page.locator("#timeline-table tbody tr").count() == 6  # 5 events, 1 assignment
+    assert "toewijzing" in page.locator('[data-type="assignment"]').inner_text()
     assert_accessible(page)
 
     page.get_by_role("link", name="vertrekgesprek").click()
@@ -89,7 +90,7 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     assert travel.get_attribute("data-holds") == "yes"
     newest = page.locator("#timeline-table tbody tr").first.inner_text()
     assert "geldig reisdocument" in newest and "anna" in newest
-    assert page.locator("#timeline-table tbody tr").count() == 8
+    assert page.locator("#timeline-table tbody tr").count() == 9
     _shot(page, "case")
 
     page.get_by_role("link", name=FAMILY).click()

@@ -67,3 +67,30 @@ def test_free_text_is_shown_as_written(site: Site) -> None:
     assert answer.status_code == 303
     page = client.get(f"/cases/{MINE}")
     assert page.status_code == 200 and "AZC 50% &lt;vol&gt;" in page.text
+
+
+def test_team_lead_reassigns_and_the_timeline_shows_it(site: Site) -> None:
+    from terugkeer.domain.permissions import Role
+    from terugkeer.services.users import add_user
+    from tests.web.server import PASSWORD
+
+    add_user(site.system, "cleo", Role.CASE_DIRECTOR, "Noord", PASSWORD)
+    lead = signed_in(site, "lead")
+    token = csrf_of(lead.get(f"/cases/{MINE}").text)
+    assert (
+        signed_in(site, "anna")
+        .post(f"/cases/{MINE}/assign", data={"csrf_token": token, "director": "cleo"})
+        .status_code
+        == 403
+    )  # a director does not assign (and not with another's token)
+    answer = lead.post(f"/cases/{MINE}/assign", data={"csrf_token": token, "director": "cleo"})
+    assert answer.status_code == 303
+    assert signed_in(site, "anna").get(f"/cases/{MINE}").status_code == 403
+    page = signed_in(site, "cleo").get(f"/cases/{MINE}").text
+    assert "toewijzing" in page and "regievoerder: cleo" in page and "lead" in page
+    assert (
+        lead.post(
+            f"/cases/{MINE}/assign", data={"csrf_token": token, "director": "bram"}
+        ).status_code
+        == 422
+    )

@@ -16,7 +16,8 @@ from terugkeer.services.users import User
 from terugkeer.store import workplace as reads
 from terugkeer.store.access_log import record
 from terugkeer.store.queries import person_events
-from terugkeer.store.users import assign, utc_text
+from terugkeer.store.users import all_users, assign, utc_text
+from terugkeer.store.users import find_user as user_row
 
 __all__ = ["ItemRow", "NotYoursError", "TimelineEntry", "Worklist"]
 ItemRow = reads.ItemRow
@@ -107,6 +108,13 @@ def case_page(system: System, user: User, v_number: str, on: date, origin: str) 
                 dict(event.data), recorded - event.occurred_at > timedelta(days=1),
             )
         )  # fmt: skip
+    with system.engine.connect() as connection:
+        assigned = reads.assignments_of(connection, v_number)
+    for at_text, director, by in assigned:
+        at = datetime.strptime(at_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        timeline.append(
+            TimelineEntry(0, "assignment", at, at, "DTENV", by, {"director": director}, False)
+        )
     timeline.sort(key=lambda e: (e.occurred_at, e.seq), reverse=True)
     return CasePage(found, timeline)
 
@@ -197,3 +205,40 @@ def family_page(system: System, user: User, family: str, on: date, origin: str) 
 
 class UnknownFamilyError(ServiceError):
     """No case names the family."""
+
+
+def assign_person(
+    system: System, lead: User, v_number: str, director_name: str, origin: str
+) -> None:
+    """A team lead makes a case director of the team the director of the person's open case:
+    a case of the team or one not yet assigned. Recorded, logged, shown on the timeline."""
+    if scope_of(lead.role, Resource.ASSIGNMENT, Action.RECORD) is None:
+        raise NotYoursError("only team leads assign cases")
+    with system.engine.connect() as connection:
+        directors = reads.directors_of(connection, v_number)
+        open_now = reads.open_cases_of(connection, v_number)
+        row = user_row(connection, director_name)
+    if any(team != lead.team for _, team in directors):
+        raise NotYoursError("this case belongs to another team")
+    if (
+        row is None
+        or row.role != Role.CASE_DIRECTOR.value
+        or row.team != lead.team
+        or (not row.active)
+    ):
+        raise ServiceError("choose a case director of your team")
+    if not open_now:
+        raise ServiceError("the person has no open case")
+    director = User(row.name, Role(row.role), row.team, row.active)
+    assign_cases(system, lead, director, open_now)
+    with system.engine.begin() as connection:
+        record(connection, Access(lead.name, "web", "case.assign", origin, v_number),
+               system.clock())  # fmt: skip
+
+
+def team_directors(system: System, team: str | None) -> list[str]:
+    with system.engine.connect() as connection:
+        return [
+            u.name for u in all_users(connection)
+            if u.role == Role.CASE_DIRECTOR.value and u.team == team and u.active
+        ]  # fmt: skip

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from terugkeer.store.tables import (
     access_log,
+    assignments,
     case_directors,
     cases,
     events,
@@ -140,3 +141,20 @@ def access_entries(
         select(access_log).where(and_(True, *where)).order_by(access_log.c.id.desc()).limit(limit)
     )
     return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def assignments_of(connection: Connection, v_number: str) -> list[tuple[str, str, str]]:
+    """(at, director, assigned by) of every assignment of the person's cases, oldest first."""
+    query = (
+        select(assignments.c.at, assignments.c.director, assignments.c.assigned_by)
+        .where(assignments.c.v_number == v_number)
+        .order_by(assignments.c.id)
+    )
+    return [(row.at, row.director, row.assigned_by) for row in connection.execute(query)]
+
+
+def open_cases_of(connection: Connection, v_number: str) -> list[tuple[int, str]]:
+    query = select(cases.c.case_seq, cases.c.v_number).where(
+        cases.c.v_number == v_number, cases.c.closed_us.is_(None)
+    )
+    return [(row.case_seq, row.v_number) for row in connection.execute(query)]
