@@ -120,6 +120,7 @@ def test_english_by_accept_language_and_by_click(site: Site) -> None:
     switched = client.get("/language/en", params={"back": f"/cases/{MINE}"})
     assert switched.headers["location"] == f"/cases/{MINE}"
     assert "Removal readiness on 10 March 2023" in client.get(f"/cases/{MINE}").text
-    client.get("/language/nl", params={"back": "https://elsewhere.example/"})
+    for elsewhere in ("https://elsewhere.example/", "//elsewhere.example/", "/\\elsewhere.example"):
+        assert client.get("/language/nl", params={"back": elsewhere}).headers["location"] == "/"
     page = client.get(f"/cases/{MINE}").text
     assert "Uitzetbaarheid op 10 maart 2023" in page and "Marokko" in page

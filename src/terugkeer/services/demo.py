@@ -81,7 +81,11 @@ def _inputs_digest() -> str:
     """What the demo store is made of: the simulator's code and parameters, the rules table,
     the schema revision and the version. Any change builds the store anew."""
     digest = hashlib.sha256(f"{__version__} {head_revision()}".encode())
-    for package in ("terugkeer.simulation", "terugkeer.rules"):
+    for package in (
+        "terugkeer.simulation",
+        "terugkeer.rules",
+        "terugkeer.store.migrations.versions",
+    ):
         for item in sorted(resources.files(package).iterdir(), key=lambda i: i.name):
             if item.is_file() and item.name.endswith((".py", ".toml")):
                 digest.update(item.name.encode() + b"\0" + item.read_bytes())

@@ -91,7 +91,9 @@ async def logout(request: Request) -> Response:
 def switch_language(request: Request, language: str, back: str = "/") -> Response:
     if language not in LANGUAGES:
         language = "nl"
-    target = back if back.startswith("/") and not back.startswith("//") else "/"
+    # Only a path of this site: "//host" and "/\\host" would leave it (browsers read "\\" as "/").
+    local = back.startswith("/") and not back.startswith(("//", "/\\")) and "\\" not in back
+    target = back if local else "/"
     response = RedirectResponse(target, status_code=303)
     _cookie(response, request, LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600)
     return response
