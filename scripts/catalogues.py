@@ -1,7 +1,7 @@
-"""Refresh the page catalogues: extract the templates' messages, add the value names shown on
-pages (roles, tracks, event types, ...), and keep the Dutch translations (web/locale/nl).
+"""Refresh the page catalogues: extract the messages of the templates and the domain's
+sentences (`say(...)` in src/terugkeer), add the value names shown on pages (roles, tracks,
+event types, ...), and keep the translations already made (web/locale/*).
 
-    .venv/bin/pybabel extract -F babel.cfg -o src/terugkeer/web/locale/messages.pot .
     .venv/bin/python scripts/catalogues.py
 
 A message without a Dutch translation makes the check in tests/unit/web fail.
@@ -9,12 +9,17 @@ A message without a Dutch translation makes the check in tests/unit/web fail.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-LOCALE = Path("src/terugkeer/web/locale")
+ROOT = Path(__file__).parents[1]
+LOCALE = ROOT / "src/terugkeer/web/locale"
+#: The marker of a domain sentence (terugkeer.domain.messages.say) and the template gettexts.
+KEYWORDS = {"say": None, "_": None, "gettext": None}
 
 #: Values the pages show through gettext (`_(value)`), not found by extraction.
 VALUES = (
@@ -37,6 +42,12 @@ VALUES = (
     "provider", "readmission_request", "reason", "reference", "refused", "refused_boarding",
     "reintegration", "residence_permit", "result", "stance", "ukraine_return",
     "ukraine_third_country", "valid_until", "withdrawn", "assignment", "director",
+    # values named in the domain's sentences (terugkeer.domain.messages.Code and FieldPath)
+    "asylum_repeat", "appeal", "medical_postponement", "removed", "released_by_court",
+    "released_no_prospect", "maximum_term", "take_charge", "take_back", "rejected", "granted",
+    "inadmissible", "occurred_at", "line", "data", "id", "type", "v_number", "source",
+    "member_state", "claim_kind", "ground", "outcome", "suspensive", "track", "birth_date", "sex",
+    "family", "unaccompanied_minor", "nationality",
 )  # fmt: skip
 
 
@@ -92,22 +103,38 @@ ENGLISH = {
 }
 
 
+def extracted() -> Iterator[tuple[str, str]]:
+    """(msgid, where) of every message in the templates and the package's sentences."""
+    templates = ROOT / "src/terugkeer/web/templates"
+    html = {"**.html": {"extensions": "jinja2.ext.i18n"}}
+    for _, _, message, *_ in extract_from_dir(
+        templates, [("**.html", "jinja2")], options_map=html, keywords=KEYWORDS
+    ):
+        yield (message if isinstance(message, str) else message[0]), "templates"
+    package = ROOT / "src/terugkeer"
+    for _, _, message, *_ in extract_from_dir(
+        package, [("**.py", "python")], keywords={"say": None}
+    ):
+        yield (message if isinstance(message, str) else message[0]), "src"
+
+
 def main() -> None:
-    with (LOCALE / "messages.pot").open("rb") as stream:
-        template = read_po(stream)
-    dutch_file = LOCALE / "nl/LC_MESSAGES/messages.po"
-    with dutch_file.open("rb") as stream:
-        dutch = read_po(stream, locale="nl")
-    ids = [m.id for m in template if m.id] + list(VALUES)
+    ids = list(dict.fromkeys([message for message, _ in extracted()] + list(VALUES)))
+    template = Catalog(project="terugkeer", fuzzy=False)
+    for message_id in ids:
+        template.add(message_id)
+    with (LOCALE / "messages.pot").open("wb") as stream:
+        write_po(stream, template, omit_header=False, sort_output=True)
     for language in ("nl", "en"):
+        path = LOCALE / f"{language}/LC_MESSAGES/messages.po"
+        with path.open("rb") as stream:
+            known = read_po(stream, locale=language)
         catalog = Catalog(locale=language, project="terugkeer", fuzzy=False)
         for message_id in ids:
-            if language == "nl":
-                known = dutch.get(message_id)
-                catalog.add(message_id, known.string if known else "")
-            else:
-                catalog.add(message_id, ENGLISH.get(message_id, ""))
-        with (LOCALE / f"{language}/LC_MESSAGES/messages.po").open("wb") as stream:
+            found = known.get(message_id)
+            default = ENGLISH.get(message_id, "") if language == "en" else ""
+            catalog.add(message_id, found.string if found and found.string else default)
+        with path.open("wb") as stream:
             write_po(stream, catalog, omit_header=False, sort_output=True)
 
 

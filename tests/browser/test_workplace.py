@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.conftest import assert_accessible
-from tests.web.server import CHILD, FAMILY, MINE, PASSWORD, THEIRS, Site, running_site
+from tests.web.server import CHILD, FAMILY, MINE, PASSWORD, THEIRS, UNASSIGNED, Site, running_site
 
 SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 
@@ -148,4 +148,26 @@ def test_lock_out_after_failed_logins(secure_site: Site, context: BrowserContext
     assert "geblokkeerd" in page.locator("#login-error").inner_text()
     _log_in(page, secure_site, "anna")
     assert "geblokkeerd" in page.locator("#login-error").inner_text()
+    assert_accessible(page)
+
+
+def test_a_team_lead_hands_out_a_new_case(secure_site: Site, context: BrowserContext) -> None:
+    site, page = secure_site, context.new_page()
+    _log_in(page, site, "lead")
+    page.wait_for_url(site.url + "/")
+    assert_accessible(page)  # the team's worklist, with the director column
+    page.get_by_role("link", name="Nieuwe zaken").click()
+    page.wait_for_url(site.url + "/unassigned")
+    assert page.locator("#unassigned tbody tr").count() == 1
+    assert_accessible(page)
+    page.get_by_role("button", name="Toewijzen").click()  # nothing chosen: said, not stored
+    assert "Kies ten minste één zaak." in page.locator("#assign-error").inner_text()
+    assert_accessible(page)
+    page.get_by_label(f"Kies {UNASSIGNED}").check()
+    page.get_by_label("Toewijzen aan").select_option("anna")
+    _shot(page, "unassigned")
+    page.get_by_role("button", name="Toewijzen").click()
+    page.wait_for_url(site.url + "/unassigned?done=1")
+    assert "Toegewezen personen: 1." in page.locator("#assigned").inner_text()
+    assert "Elke open zaak heeft een regievoerder." in page.locator("#unassigned").inner_text()
     assert_accessible(page)

@@ -46,7 +46,7 @@ CHUNK = 50_000
 #: What the bench names its PostgreSQL databases (created and dropped by each run).
 DATABASE_PREFIX = "terugkeer_bench_"
 #: Says what the bench is doing (a run over a year's feed takes minutes).
-Say = Callable[[str], None]
+Progress = Callable[[str], None]
 
 
 class BenchInputError(ValueError):
@@ -183,28 +183,28 @@ def bench_import(
     *,
     postgres_url: str | None,
     skipped: str = "no PostgreSQL URL given",
-    say: Say = lambda _: None,
+    progress: Progress = lambda _: None,
 ) -> ImportBench:
     """Measure `source` on SQLite and, given an admin URL, on PostgreSQL (in databases of its
     own, dropped afterwards). Settings give the rules table and the maximum event size."""
     if postgres_url is not None:
         _check_postgres(postgres_url)  # fail now, not after minutes of SQLite
-    sqlite = _bench_sqlite(source, settings, say)
+    sqlite = _bench_sqlite(source, settings, progress)
     postgresql = None
     if postgres_url is not None:
-        postgresql = _bench_postgres(source, settings, postgres_url, say)
+        postgresql = _bench_postgres(source, settings, postgres_url, progress)
     return ImportBench(
         source, sqlite.lines, sqlite, postgresql, None if postgresql is not None else skipped
     )
 
 
-def _bench_sqlite(source: Source, settings: Settings, say: Say) -> BackendBench:
+def _bench_sqlite(source: Source, settings: Settings, progress: Progress) -> BackendBench:
     with tempfile.TemporaryDirectory(prefix="terugkeer-bench-") as folder:
         stored_url = f"sqlite:///{Path(folder) / 'store.db'}"
         baseline_url = f"sqlite:///{Path(folder) / 'baseline.db'}"
-        say("sqlite: importing")
+        progress("sqlite: importing")
         measured = _import(source, settings, stored_url)
-        say("sqlite: baseline (sqlite3 executemany)")
+        progress("sqlite: baseline (sqlite3 executemany)")
         return _baseline(
             "sqlite",
             f"SQLite {sqlite3.sqlite_version}",
@@ -216,11 +216,13 @@ def _bench_sqlite(source: Source, settings: Settings, say: Say) -> BackendBench:
         )
 
 
-def _bench_postgres(source: Source, settings: Settings, admin_url: str, say: Say) -> BackendBench:
+def _bench_postgres(
+    source: Source, settings: Settings, admin_url: str, progress: Progress
+) -> BackendBench:
     with _database(admin_url, "store") as stored_url, _database(admin_url, "base") as base_url:
-        say("postgresql: importing")
+        progress("postgresql: importing")
         measured = _import(source, settings, stored_url)
-        say("postgresql: baseline (COPY)")
+        progress("postgresql: baseline (COPY)")
         return _baseline(
             "postgresql",
             _postgres_server(admin_url),

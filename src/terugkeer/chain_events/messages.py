@@ -25,12 +25,13 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from terugkeer.chain_events.schema import PROBLEM, Rule
+from terugkeer.domain.messages import Code, FieldPath, Message, say
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_]{1,40}")
 _MAX_SHOWN = 60
 
 
-def first_problem(exc: ValidationError, schema: type, *, type_name: str | None = None) -> str:
+def first_problem(exc: ValidationError, schema: type, *, type_name: str | None = None) -> Message:
     """The sentence for `exc`, raised validating `schema` (the envelope, or the data of
     `type_name`, whose field paths then start with `data.`)."""
     hints = _field_hints(schema)
@@ -39,25 +40,39 @@ def first_problem(exc: ValidationError, schema: type, *, type_name: str | None =
     error = min(errors, key=lambda e: order.get(str(e["loc"][0]), len(order)) if e["loc"] else -1)
     kind = error["type"]
     if not error["loc"]:  # a problem with the object itself: only a key can have one
-        where = "data" if type_name else "line"
-        return f"{where} has a key that is not valid Unicode text (got {show(error['input'])})"
+        where = FieldPath("data" if type_name else "line")
+        return say(
+            "%(field)s has a key that is not valid Unicode text (got %(got)s)", field=where,
+            got=show(error["input"]),
+        )  # fmt: skip
     prefix = "data." if type_name else ""
-    path = prefix + ".".join(_key(part) for part in error["loc"])
+    path = FieldPath(prefix + ".".join(_key(part) for part in error["loc"]))
     if kind == "missing":
-        return f"{path} is required"
+        return say("%(field)s is required", field=path)
     if kind == "extra_forbidden":
-        return f"{path} is not a known field" + (f" for type {type_name}" if type_name else "")
+        if type_name:
+            return say(
+                "%(field)s is not a known field for type %(type)s", field=path,
+                type=Code(type_name),
+            )  # fmt: skip
+        return say("%(field)s is not a known field", field=path)
     got = show(error["input"])
     if kind == PROBLEM:
         ctx = error.get("ctx") or {}
-        note = f"; {ctx['note']}" if ctx.get("note") else ""
-        return f"{path} {ctx['problem']} (got {got}{note})"
+        if ctx.get("note"):
+            return say(
+                "%(field)s %(problem)s (got %(got)s; %(note)s)", field=path,
+                problem=ctx["problem"], got=got, note=ctx["note"],
+            )  # fmt: skip
+        return say("%(field)s %(problem)s (got %(got)s)", field=path, problem=ctx["problem"],
+                   got=got)  # fmt: skip
     if kind == "string_type":
-        return f"{path} must be a string (got {got})"
+        return say("%(field)s must be a string (got %(got)s)", field=path, got=got)
     if kind == "string_unicode":
-        return f"{path} must be valid Unicode text (got {got})"
+        return say("%(field)s must be valid Unicode text (got %(got)s)", field=path, got=got)
     hint = hints.get(str(error["loc"][0]))
-    return f"{path} {_describe(hint, error)} (got {got})"
+    return say("%(field)s %(problem)s (got %(got)s)", field=path,
+               problem=_describe(hint, error), got=got)  # fmt: skip
 
 
 def show(value: Any) -> str:
@@ -87,12 +102,13 @@ def _field_hints(schema: type) -> dict[str, Any]:
     }
 
 
-def _describe(hint: Any, error: ErrorDetails) -> str:
+def _describe(hint: Any, error: ErrorDetails) -> Message:
     if get_origin(hint) is Annotated:
         for meta in hint.__metadata__:
             if isinstance(meta, Rule):
                 return meta.text
         hint = get_args(hint)[0]
     if get_origin(hint) is Literal:
-        return "must be one of " + ", ".join(str(value) for value in get_args(hint))
-    return f"is not valid: {error['msg']}"
+        values = ", ".join(str(value) for value in get_args(hint))
+        return say("must be one of %(values)s", values=values)
+    return say("is not valid: %(detail)s", detail=str(error["msg"]))

@@ -20,6 +20,7 @@ from terugkeer.chain_events.schema import (
     Envelope,
 )
 from terugkeer.domain.events import Event
+from terugkeer.domain.messages import Message
 
 _ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 # The adapters' core validators, called directly: the TypeAdapter wrapper costs 0.3 µs a call.
@@ -44,12 +45,14 @@ def _canonical(obj: dict[str, Any]) -> str:
 
 
 class EventFormatError(ValueError):
-    """A line that is not a valid v1 event. `message` is one sentence without a line number;
-    `event_id` is the line's `id` when it is readable (a valid id), else None."""
+    """A line that is not a valid v1 event. `message` is one sentence without a line number
+    (`sentence` the same, for a page to translate); `event_id` is the line's `id` when it is
+    readable (a valid id), else None."""
 
-    def __init__(self, message: str, event_id: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, sentence: Message | str, event_id: str | None = None) -> None:
+        super().__init__(str(sentence))
+        self.sentence = sentence if isinstance(sentence, Message) else Message(sentence)
+        self.message = str(sentence)
         self.event_id = event_id
 
 

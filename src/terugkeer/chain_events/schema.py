@@ -17,25 +17,26 @@ from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from terugkeer.chain_events import countries
+from terugkeer.domain.messages import Message, say
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     """What a field's value must be, as the end of a sentence: "must be true or false"."""
 
-    text: str
+    text: Message
 
 
 #: Error type of the checks below; ctx["problem"] completes the sentence.
 PROBLEM = "chain_event_problem"
 
 
-def problem(text: str, note: str | None = None) -> PydanticCustomError:
+def problem(text: Message, note: Message | None = None) -> PydanticCustomError:
     return PydanticCustomError(PROBLEM, "{problem}", {"problem": text, "note": note})
 
 
 ID_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"
-OCCURRED_AT_SHAPE = "must be a date-time YYYY-MM-DDTHH:MM[:SS[.fraction]] with Z or ±HH:MM"
+OCCURRED_AT_SHAPE = say("must be a date-time YYYY-MM-DDTHH:MM[:SS[.fraction]] with Z or ±HH:MM")
 _OCCURRED_AT = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
     r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
@@ -49,32 +50,33 @@ def _occurred_at(value: Any, info: ValidationInfo) -> datetime:
     """Context: {"latest": received_at + 24 hours}, the last instant `occurred_at` may name."""
     if type(value) is not str or _OCCURRED_AT.fullmatch(value) is None:
         if type(value) is str and _LOCAL_TIME.fullmatch(value):
-            raise problem("must have a UTC offset")
+            raise problem(say("must have a UTC offset"))
         raise problem(OCCURRED_AT_SHAPE)
     try:
         moment = datetime.fromisoformat(value)
         if moment.year == 1:  # 0001-01-01T00:00+01:00 has no UTC instant in range
             moment.astimezone(UTC)
     except (ValueError, OverflowError):
-        raise problem("is not a valid date-time") from None
+        raise problem(say("is not a valid date-time")) from None
     latest = info.context["latest"] if info.context else None
     if latest is not None and moment > latest:
-        received = (latest - ONE_DAY).isoformat()
-        raise problem("is more than 1 day in the future", f"received {received}")
+        raise problem(
+            say("is more than 1 day in the future"), say("received %(at)s", at=latest - ONE_DAY)
+        )
     return moment
 
 
 def _date(value: str) -> str:
     if _DATE.fullmatch(value) is None:
-        raise problem("must be a date YYYY-MM-DD")
+        raise problem(say("must be a date YYYY-MM-DD"))
     try:
         date.fromisoformat(value)
     except ValueError:
-        raise problem("is not a valid date") from None
+        raise problem(say("is not a valid date")) from None
     return value
 
 
-def _code_check(find_problem: Callable[[str], str | None]) -> AfterValidator:
+def _code_check(find_problem: Callable[[str], Message | None]) -> AfterValidator:
     def check(value: str) -> str:
         text = find_problem(value)
         if text is not None:
@@ -84,23 +86,23 @@ def _code_check(find_problem: Callable[[str], str | None]) -> AfterValidator:
     return AfterValidator(check)
 
 
-_CODE = Rule("must be an ISO 3166-1 alpha-3 code")
+_CODE = Rule(say("must be an ISO 3166-1 alpha-3 code"))
 
-_ID_RULE = Rule("must be 1 to 100 characters of A-Z a-z 0-9 . _ : -")
+_ID_RULE = Rule(say("must be 1 to 100 characters of A-Z a-z 0-9 . _ : -"))
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN), _ID_RULE]
 VNumber = Annotated[
-    str, StringConstraints(pattern=r"^[0-9]{10}$"), Rule("must be exactly 10 digits")
+    str, StringConstraints(pattern=r"^[0-9]{10}$"), Rule(say("must be exactly 10 digits"))
 ]
 OccurredAt = Annotated[datetime, PlainValidator(_occurred_at), Rule(OCCURRED_AT_SHAPE)]
-Text = Annotated[str, StringConstraints(min_length=1), Rule("must be a non-empty string")]
-Flag = Annotated[bool, Rule("must be true or false")]
-Day = Annotated[str, AfterValidator(_date), Rule("must be a date YYYY-MM-DD")]
+Text = Annotated[str, StringConstraints(min_length=1), Rule(say("must be a non-empty string"))]
+Flag = Annotated[bool, Rule(say("must be true or false"))]
+Day = Annotated[str, AfterValidator(_date), Rule(say("must be a date YYYY-MM-DD"))]
 Nationality = Annotated[str, _code_check(countries.nationality_problem), _CODE]
 Country = Annotated[str, _code_check(countries.country_problem), _CODE]
 MemberState = Annotated[str, _code_check(countries.member_state_problem), _CODE]
-TermDays = Annotated[int, Field(ge=0, le=30), Rule("must be an integer from 0 to 30")]
-BanYears = Annotated[int, Field(ge=0, le=20), Rule("must be an integer from 0 to 20")]
-_AMOUNT_RULE = Rule("must be a finite number of at least 0")
+TermDays = Annotated[int, Field(ge=0, le=30), Rule(say("must be an integer from 0 to 30"))]
+BanYears = Annotated[int, Field(ge=0, le=20), Rule(say("must be an integer from 0 to 20"))]
+_AMOUNT_RULE = Rule(say("must be a finite number of at least 0"))
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False), _AMOUNT_RULE]
 
 TypeName = Literal[
@@ -122,7 +124,7 @@ class Envelope(TypedDict):
     v_number: VNumber
     occurred_at: OccurredAt
     source: Source
-    data: Annotated[dict[str, Any], Rule("must be an object")]
+    data: Annotated[dict[str, Any], Rule(say("must be an object"))]
 
 
 ENVELOPE: TypeAdapter[Envelope] = TypeAdapter(Envelope)

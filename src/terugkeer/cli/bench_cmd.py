@@ -52,7 +52,7 @@ def bench_import_command(
     # Imported here, not at the top: the services bring SQLAlchemy (`--help` must start fast).
     from terugkeer.services.bench import BenchInputError, import_benchmark
 
-    def say(doing: str) -> None:
+    def progress(doing: str) -> None:
         typer.echo(f"{doing} ...", err=True)
 
     try:
@@ -62,7 +62,7 @@ def bench_import_command(
             seed=seed,
             feed=feed,
             postgres_url=postgres_url,
-            say=say if sys.stderr.isatty() else lambda _: None,
+            progress=progress if sys.stderr.isatty() else lambda _: None,
         )
     except BenchInputError as error:
         raise typer.BadParameter(str(error)) from None
@@ -124,3 +124,95 @@ def bench_report_command(
             f"{name:<22} median {statistics.median(values):>8.0f} ms   "
             f"p95 {result.p95(values):>8.0f} ms   (n={len(values)})"
         )
+
+
+@bench_app.command("web")
+def bench_web_command(
+    cases: Annotated[int, typer.Option("--cases", "-n", min=10, help="people in the store")] = (
+        100_000
+    ),
+    requests: Annotated[int, typer.Option("--requests", min=20, help="per page")] = 200,
+    directors: Annotated[int, typer.Option("--directors", min=1)] = 650,
+    team_size: Annotated[int, typer.Option("--team-size", min=1)] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="of the simulation")] = 1,
+    postgres_url: Annotated[
+        str | None,
+        typer.Option(
+            "--postgres-url",
+            help="an admin URL of a PostgreSQL server: the bench creates and drops its own "
+            "database terugkeer_bench_web_* there (default: $TERUGKEER_TEST_POSTGRES_URL)",
+            show_default=False,
+        ),
+    ] = None,
+    folder: Annotated[
+        Path,
+        typer.Option("--folder", help="where the simulated people and the SQLite store are kept"),
+    ] = DEFAULT_DATA_DIR / "bench" / "web",
+    output: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.TABLE,
+) -> None:
+    """p50/p95 of the worklist, the case page and the family page over real HTTP, with the
+    last N people of a simulated caseload in the store (SQLite, and PostgreSQL when a server
+    is given), the open cases spread over the case directors; against the login page of the
+    same server as the baseline. Synthetic people only, never the configured store."""
+    import os
+
+    from terugkeer.services.bench import POSTGRES_URL_VARIABLE
+    from terugkeer.services.bench_web import (
+        WebBenchInputError,
+        WebBenchStore,
+        drop_database,
+        feed,
+        postgres_database,
+        web_bench_store,
+    )
+    from terugkeer.web.bench import bench_pages
+
+    def progress(doing: str) -> None:
+        if sys.stderr.isatty():
+            typer.echo(f"{doing} ...", err=True)
+
+    try:
+        lines = feed(folder, cases, seed=seed, progress=progress)
+    except WebBenchInputError as error:
+        raise typer.BadParameter(str(error)) from None
+
+    def build(url: str) -> WebBenchStore:
+        return web_bench_store(
+            lines, url, directors=directors, team_size=team_size, progress=progress
+        )
+
+    results = []
+    sqlite = build(f"sqlite:///{lines.with_suffix('.db')}")
+    try:
+        results.append(bench_pages(sqlite, requests=requests, seed=seed, progress=progress))
+    finally:
+        sqlite.system.close()
+    admin = postgres_url or os.environ.get(POSTGRES_URL_VARIABLE)
+    if admin:
+        url = postgres_database(admin)
+        try:
+            store = build(url)
+            try:
+                results.append(bench_pages(store, requests=requests, seed=seed, progress=progress))
+            finally:
+                store.system.close()
+        finally:
+            drop_database(admin, url)
+    if output is ReportFormat.JSON:
+        typer.echo(json.dumps([r.as_json() for r in results]))
+        return
+    for result in results:
+        s = result.store
+        typer.echo(
+            f"{s.backend}: {s.cases:,} cases ({s.open_cases:,} open) over {s.directors} case "
+            f"directors; worklist items shown: director {result.worklist_items['case_director']}, "
+            f"team lead {result.worklist_items['team_lead']}"
+        )
+        typer.echo(f"  {'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'n':>6}")
+        for page in [result.baseline, *result.pages]:
+            typer.echo(
+                f"  {page.page:<36} {page.p50:>8.1f} {page.p95:>8.1f} {max(page.ms):>8.1f} "
+                f"{len(page.ms):>6}"
+            )
+    if not admin:
+        typer.echo(f"PostgreSQL: skipped (no --postgres-url and ${POSTGRES_URL_VARIABLE} unset)")

@@ -38,7 +38,9 @@ def demo(
     from terugkeer.services.demo import demo_store
     from terugkeer.services.key_figures import Period, key_figures_of
 
-    built = demo_store(folder, year=year, seed=seed, say=lambda text: typer.echo(text, err=True))
+    built = demo_store(
+        folder, year=year, seed=seed, progress=lambda text: typer.echo(text, err=True)
+    )
     first, last = date(year, 1, 1), date(year, 12, 31)
     state = "reused" if built.reused else "built"
     typer.echo(f"demo store {state}: {built.store_file} ({built.lines:,} events, no real person)")

@@ -43,3 +43,11 @@ def run_command(
         f"{verb} {report.persons:,} people ({report.events:,} events) whose cases all closed "
         f"before {report.closed_before}"
     )
+    if report.kept_row_versions:
+        typer.echo(
+            f"terugkeer: {report.kept_row_versions:,} old row versions are still held by an "
+            "open database transaction elsewhere, so their original values remain in the "
+            "files for now: run `terugkeer retention run` again once it has ended",
+            err=True,
+        )
+        raise typer.Exit(1)

@@ -16,6 +16,11 @@ def to_micros(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def from_micros(micros: int) -> datetime:
+    """The aware UTC instant of `to_micros`; exact."""
+    return _EPOCH + timedelta(microseconds=micros)
+
+
 def local_date(moment: datetime) -> date:
     """The Europe/Amsterdam calendar day of an aware instant."""
     return moment.astimezone(AMSTERDAM).date()

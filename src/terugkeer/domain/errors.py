@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from terugkeer.domain.messages import Message
+
 
 class EventRejectedError(ValueError):
-    """An event that is well-formed but does not fit the person's history."""
+    """An event that is well-formed but does not fit the person's history. `message` is the
+    English sentence of the contract; `sentence` the same, for a page to translate."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, sentence: Message) -> None:
+        super().__init__(str(sentence))
+        self.sentence = sentence
+        self.message = str(sentence)
 
 
 class NoOpenCaseError(EventRejectedError):

@@ -11,9 +11,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from terugkeer.domain import errors
 from terugkeer.domain.events import REFERRING_TYPES, Event, EventType
+from terugkeer.domain.messages import Code, say
 
 
 @dataclass(slots=True)
@@ -93,30 +95,32 @@ class PersonHistory:
             return None
         if case is None:
             if not self.cases:
-                raise errors.NoOpenCaseError(
-                    f"v_number {self.v_number} has no open case (no intake received)"
-                )
-            raise errors.BeforeIntakeError(
-                f"occurred_at is before the intake of the case "
-                f"(intake at {_when(self.cases[0].intake)})"
-            )
+                raise errors.NoOpenCaseError(say(
+                    "v_number %(v)s has no open case (no intake received)", v=self.v_number
+                ))  # fmt: skip
+            raise errors.BeforeIntakeError(say(
+                "occurred_at is before the intake of the case (intake at %(at)s)",
+                at=_when(self.cases[0].intake),
+            ))  # fmt: skip
         closing = case.closing
         if event.is_closing:
             if closing is not None:
-                raise errors.CaseAlreadyClosedError(
-                    f"the case is already closed by {closing.type} at {_when(closing)}"
-                )
+                raise errors.CaseAlreadyClosedError(say(
+                    "the case is already closed by %(type)s at %(at)s", type=Code(closing.type),
+                    at=_when(closing),
+                ))  # fmt: skip
             later = [e for e in case.events if e.micros > event.micros]
             if later:
-                raise errors.LateClosingError(
-                    f"{event.type} at {_when(event)} is dated before events of the case already "
-                    f"received ({later[0].type} at {_when(later[0])})"
-                )
+                raise errors.LateClosingError(say(
+                    "%(type)s at %(at)s is dated before events of the case already received "
+                    "(%(later)s at %(later_at)s)", type=Code(event.type), at=_when(event),
+                    later=Code(later[0].type), later_at=_when(later[0]),
+                ))  # fmt: skip
         elif closing is not None and closing.micros <= event.micros:
-            raise errors.AfterClosingError(
-                f"occurred_at is after the closing event of the case "
-                f"({closing.type} at {_when(closing)}); no open case then"
-            )
+            raise errors.AfterClosingError(say(
+                "occurred_at is after the closing event of the case (%(type)s at %(at)s); "
+                "no open case then", type=Code(closing.type), at=_when(closing),
+            ))  # fmt: skip
         return case
 
     def _check_intake(self, event: Event, case: Case | None) -> None:
@@ -124,18 +128,19 @@ class PersonHistory:
             return
         last = self.cases[-1]
         if case is not last:
-            raise errors.CaseAlreadyOpenError(
-                f"intake dated before an existing case of the person "
-                f"(opened at {_when(last.intake)}) would leave two cases open at once"
-            )
+            raise errors.CaseAlreadyOpenError(say(
+                "intake dated before an existing case of the person (opened at %(at)s) would "
+                "leave two cases open at once", at=_when(last.intake),
+            ))  # fmt: skip
         if last.closing is None:
-            raise errors.CaseAlreadyOpenError(
-                f"the person already has an open case (intake at {_when(last.intake)})"
-            )
+            raise errors.CaseAlreadyOpenError(say(
+                "the person already has an open case (intake at %(at)s)", at=_when(last.intake)
+            ))  # fmt: skip
         if last.closing.micros > event.micros:
-            raise errors.CaseAlreadyOpenError(
-                f"the person's case was still open then (closed at {_when(last.closing)})"
-            )
+            raise errors.CaseAlreadyOpenError(say(
+                "the person's case was still open then (closed at %(at)s)",
+                at=_when(last.closing),
+            ))  # fmt: skip
 
     def _check_reference(self, event: Event) -> None:
         target = REFERRING_TYPES.get(event.type)
@@ -143,22 +148,22 @@ class PersonHistory:
             return
         reference = event.reference or ""
         if (target, reference) not in self._references:
-            raise errors.UnknownReferenceError(
-                f'data.reference "{reference}" does not name a {target} received earlier '
-                f"for v_number {self.v_number}"
-            )
+            raise errors.UnknownReferenceError(say(
+                'data.reference "%(reference)s" does not name a %(target)s received earlier '
+                "for v_number %(v)s", reference=reference, target=Code(target), v=self.v_number,
+            ))  # fmt: skip
 
     def _check_procedure(self, event: Event) -> None:
         if event.type != EventType.PROCEDURE_STARTED:
             return
         pending = self._pending.get(event.reference or "")
         if pending is not None:
-            raise errors.ProcedurePendingError(
-                f'data.reference "{event.reference}" names a procedure of this person that is '
-                f"still pending (started at {_when(pending)}); it may be started again once "
-                "decided"
-            )
+            raise errors.ProcedurePendingError(say(
+                'data.reference "%(reference)s" names a procedure of this person that is still '
+                "pending (started at %(at)s); it may be started again once decided",
+                reference=event.reference or "", at=_when(pending),
+            ))  # fmt: skip
 
 
-def _when(event: Event) -> str:
-    return event.occurred_at.isoformat()
+def _when(event: Event) -> datetime:
+    return event.occurred_at

@@ -24,6 +24,9 @@ class Resource(StrEnum):
     FAMILY = "family"
     WORKLIST = "worklist"
     ASSIGNMENT = "assignment"
+    #: Open cases no director has yet (V-number, opening day, track, nationality, family):
+    #: what a team lead needs to hand new inflow to the team, and no more of the case.
+    UNASSIGNED = "unassigned"
     FIGURES = "figures"  # aggregates only
     ACCESS_LOG = "access_log"
     USERS = "users"
@@ -51,6 +54,7 @@ GRANTS: dict[tuple[Resource, Action], dict[Role, Scope]] = {
     (Resource.FAMILY, Action.RECORD): {_CD: Scope.OWN, _TL: Scope.TEAM},
     (Resource.WORKLIST, Action.READ): {_CD: Scope.OWN, _TL: Scope.TEAM},
     (Resource.ASSIGNMENT, Action.RECORD): {_TL: Scope.TEAM},
+    (Resource.UNASSIGNED, Action.READ): {_TL: Scope.ALL},
     (Resource.FIGURES, Action.READ): {_AN: Scope.ALL, _TL: Scope.ALL},
     (Resource.ACCESS_LOG, Action.READ): {_AU: Scope.ALL},
     (Resource.USERS, Action.READ): {_AD: Scope.ALL},

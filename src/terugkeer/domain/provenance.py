@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 
+from terugkeer.domain.messages import Message, say
+
 #: Ids the simulator (`sim-<seed>-<n>`) and the benchmark (`syn-<person>-<n>`) write. Partners
 #: prefix ids with their own name (EVENTS.md), so these never occur in a real feed.
 SYNTHETIC_ID_PREFIXES = ("sim-", "syn-")
@@ -28,15 +30,16 @@ def synthetic_v_number(rng: random.Random) -> str:
     return f"{SYNTHETIC_V_NUMBER_PREFIX}{rng.randrange(10**7):07d}"
 
 
-def mixing_error(event_id: str, store_synthetic: bool) -> str:
+def mixing_error(event_id: str, store_synthetic: bool) -> Message:
     """Why `event_id` may not join the store; says what to do instead."""
     if store_synthetic:
-        return (
-            f"the store holds synthetic events (ids 'sim-'/'syn-') and {event_id!r} is not one: "
+        return say(
+            "the store holds synthetic events (ids 'sim-'/'syn-') and %(id)s is not one: "
             "real case data is imported into the production store, never into a demo or "
-            "simulation store"
-        )
-    return (
-        f"{event_id!r} is a synthetic event (simulator or benchmark) and this store holds real "
-        "case data: import simulations into a store of their own (--database-url)"
+            "simulation store", id=repr(event_id),
+        )  # fmt: skip
+    return say(
+        "%(id)s is a synthetic event (simulator or benchmark) and this store holds real "
+        "case data: import simulations into a store of their own (--database-url)",
+        id=repr(event_id),
     )

@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from terugkeer.domain.calendar import end_of_day_micros, to_micros
 from terugkeer.domain.events import Event
+from terugkeer.domain.messages import Code, Message, say
 from terugkeer.domain.procedures import procedures
 from terugkeer.domain.rules import RemovalReadinessRule, RulesTable
 from terugkeer.domain.state import CaseState, case_state, initial
 
-UNACCOMPANIED_MINOR = (
+UNACCOMPANIED_MINOR = say(
     "unaccompanied minor: removal also needs confirmed adequate reception in the country of "
     "return (Return Directive art. 10), which the v1 events cannot record"
 )
@@ -31,9 +32,15 @@ class Condition:
     label_en: str
     label_nl: str
     holds: bool
-    reason: str
+    #: Why it holds or not: one sentence, or one per thing missing.
+    why: tuple[Message, ...]
     #: The legal ground of the condition (rules table), shown wherever the condition is.
     source: str
+
+    @property
+    def reason(self) -> str:
+        """The reason in English, as the CLI and its JSON give it."""
+        return "; ".join(str(message) for message in self.why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +51,20 @@ class Readiness:
     in_detention: Condition
     travel_document: Condition
     #: Extra reasons that block readiness even when all four conditions hold.
-    safeguards: tuple[str, ...]
+    safeguard_notes: tuple[Message, ...]
 
     @property
     def conditions(self) -> tuple[Condition, Condition, Condition, Condition]:
         return (self.legally_removable, self.available, self.in_detention, self.travel_document)
 
     @property
+    def safeguards(self) -> tuple[str, ...]:
+        """The safeguards in English, as the CLI and its JSON give them."""
+        return tuple(str(note) for note in self.safeguard_notes)
+
+    @property
     def ready(self) -> bool:
-        return all(c.holds for c in self.conditions) and not self.safeguards
+        return all(c.holds for c in self.conditions) and not self.safeguard_notes
 
 
 def removal_readiness(
@@ -94,7 +106,10 @@ def readiness(
     if state is not None and state.unaccompanied_minor:
         safeguards.append(UNACCOMPANIED_MINOR)
     if state is not None and state.closed_by is not None:
-        safeguards.append(f"the case was closed by {state.closed_by} on {state.closed_on}")
+        safeguards.append(say(
+            "the case was closed by %(type)s on %(day)s", type=Code(state.closed_by),
+            day=state.closed_on or on,
+        ))  # fmt: skip
     return Readiness(
         on=on,
         legally_removable=_legally_removable(
@@ -103,7 +118,7 @@ def readiness(
         available=_available(state, on, sources),
         in_detention=_in_detention(state, on, sources),
         travel_document=_travel_document(state, on, sources),
-        safeguards=tuple(safeguards),
+        safeguard_notes=tuple(safeguards),
     )
 
 
@@ -113,66 +128,83 @@ def _legally_removable(
     missing = []
     term_end = None
     if state is None or state.return_decision_on is None:
-        missing.append(f"no return_decision on or before {on}")
+        missing.append(say("no return_decision on or before %(on)s", on=on))
     else:
         term_end = state.return_decision_on + timedelta(days=state.departure_term_days or 0)
         if not term_end < on:
-            missing.append(f"departure term runs until {term_end}")
+            missing.append(say("departure term runs until %(day)s", day=term_end))
     bound = end_of_day_micros(on)
     pending = sorted(
         (p for p in procedures(person_events) if p.blocks_removal and p.pending_before(bound)),
         key=lambda p: p.start.sort_key,
     )
     missing += [
-        f"procedure {p.reference} ({p.kind}, suspensive) started {p.start.local_date} is pending"
+        say(
+            "procedure %(reference)s (%(kind)s, suspensive) started %(day)s is pending",
+            reference=p.reference, kind=Code(p.kind), day=p.start.local_date,
+        )
         for p in pending
-    ]
-    reason = (
-        "; ".join(missing) or f"departure term ended {term_end}, no suspensive procedure pending"
-    )
+    ]  # fmt: skip
+    why = missing or [say(
+        "departure term ended %(day)s, no suspensive procedure pending", day=term_end or on
+    )]  # fmt: skip
     return Condition(
-        "legally_removable", "legally removable", "juridisch uitzetbaar", not missing, reason,
-        source,
+        "legally_removable", "legally removable", "juridisch uitzetbaar", not missing,
+        tuple(why), source,
     )  # fmt: skip
 
 
 def _available(state: CaseState | None, on: date, sources: RemovalReadinessRule) -> Condition:
     if state is None or state.location is None:
-        holds, reason = False, f"no location_changed on or before {on}"
+        holds, reason = False, say("no location_changed on or before %(on)s", on=on)
     elif state.location == "unknown":
-        holds, reason = False, f"location unknown since {state.location_since}"
+        holds = False
+        reason = say("location unknown since %(day)s", day=state.location_since or on)
     else:
-        holds, reason = True, f"at {state.location} since {state.location_since}"
+        holds = True
+        reason = say(
+            "at %(location)s since %(day)s", location=Code(state.location),
+            day=state.location_since or on,
+        )  # fmt: skip
     return Condition(
-        "available", "available", "beschikbaar", holds, reason, sources.available_source
+        "available", "available", "beschikbaar", holds, (reason,), sources.available_source
     )
 
 
 def _in_detention(state: CaseState | None, on: date, sources: RemovalReadinessRule) -> Condition:
     if state is not None and state.in_detention:
         holds = True
-        reason = f"in detention since {state.detained_since} (ground {state.detention_ground})"
+        reason = say(
+            "in detention since %(day)s (ground %(ground)s)", day=state.detained_since or on,
+            ground=str(state.detention_ground),
+        )  # fmt: skip
     elif state is not None and state.released_on is not None:
-        holds, reason = False, f"detention ended {state.released_on} ({state.release_reason})"
+        holds = False
+        reason = say(
+            "detention ended %(day)s (%(why)s)", day=state.released_on,
+            why=Code(str(state.release_reason)),
+        )  # fmt: skip
     else:
-        holds, reason = False, f"no detention_started on or before {on}"
+        holds, reason = False, say("no detention_started on or before %(on)s", on=on)
     return Condition(
-        "in_detention", "in detention", "in bewaring", holds, reason, sources.in_detention_source
-    )
+        "in_detention", "in detention", "in bewaring", holds, (reason,),
+        sources.in_detention_source,
+    )  # fmt: skip
 
 
 def _travel_document(state: CaseState | None, on: date, sources: RemovalReadinessRule) -> Condition:
     until = state.travel_document_valid_until if state else None
     if state is None or until is None:
-        holds, reason = False, f"no travel_document_valid on or before {on}"
+        holds, reason = False, say("no travel_document_valid on or before %(on)s", on=on)
     else:
         holds = until >= on
         reason = (
-            f"{state.travel_document_kind} valid until {until}"
+            say("%(kind)s valid until %(day)s", kind=Code(str(state.travel_document_kind)),
+                day=until)
             if holds
-            else f"travel document valid until {until}, before {on}"
-        )
+            else say("travel document valid until %(day)s, before %(on)s", day=until, on=on)
+        )  # fmt: skip
     return Condition(
-        "travel_document", "valid travel document", "geldig reisdocument", holds, reason,
+        "travel_document", "valid travel document", "geldig reisdocument", holds, (reason,),
         sources.travel_document_source,
     )  # fmt: skip

@@ -43,7 +43,7 @@ def import_benchmark(
     seed: int = 1,
     feed: Path | None = None,
     postgres_url: str | None = None,
-    say: Callable[[str], None] = lambda _: None,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> ImportBench:
     """Import `events` synthetic events, or the lines of `feed`, into temporary stores on
     SQLite and, with an admin URL (else $TERUGKEER_TEST_POSTGRES_URL), PostgreSQL; each against
@@ -57,7 +57,7 @@ def import_benchmark(
         source = synthetic_source(200_000 if events is None else events, seed=seed)
     skipped = f"no --postgres-url given and ${POSTGRES_URL_VARIABLE} is not set"
     url = postgres_url or os.environ.get(POSTGRES_URL_VARIABLE) or None
-    return bench_import(source, settings, postgres_url=url, skipped=skipped, say=say)
+    return bench_import(source, settings, postgres_url=url, skipped=skipped, progress=progress)
 
 
 def report_benchmark(store: Path, *, events: int, repeats: int) -> tuple[ReportBench, System]:

@@ -26,7 +26,7 @@ from terugkeer.simulation.replications import persons_of_the_year
 from terugkeer.simulation.runner import simulate
 from terugkeer.store.schema import head_revision
 
-Say = Callable[[str], None]
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +38,14 @@ class DemoStore:
     reused: bool
 
 
-def demo_store(folder: Path, *, year: int, seed: int, say: Say) -> DemoStore:
+def demo_store(folder: Path, *, year: int, seed: int, progress: Progress) -> DemoStore:
     """The demo store for `year` and `seed` in `folder`: reused when it was built from the
     same inputs (simulator code and parameters, rules, schema), else built anew."""
     folder.mkdir(parents=True, exist_ok=True)
     sample, store_file, stamp = (
         folder / f"simulated-{year}.jsonl", folder / "demo.db", folder / "demo.json",
     )  # fmt: skip
-    wanted = {"year": year, "seed": seed, "inputs": _inputs_digest()}
+    wanted = {"year": year, "seed": seed, "inputs": inputs_digest()}
     url = f"sqlite:///{store_file}"
     found = _read(stamp)
     lines = found.get("lines")
@@ -55,14 +55,14 @@ def demo_store(folder: Path, *, year: int, seed: int, say: Say) -> DemoStore:
     for stale in [stamp, *folder.glob("demo.db*")]:
         stale.unlink(missing_ok=True)
     first = date(year, 1, 1)
-    say(f"simulating {year} with its warm-up (seed {seed}) ...")
+    progress(f"simulating {year} with its warm-up (seed {seed}) ...")
     whole = folder / f"simulated-{year}-with-warm-up.jsonl"
     settings = Settings(database_url=url)
     simulate(load_parameters(), first, date(year, 12, 31), seed, whole, rules=rules_of(settings))
     persons_of_the_year(whole, sample, first)
     whole.unlink()
     system = bootstrap(settings)
-    say("importing the people of the year with their whole history ...")
+    progress("importing the people of the year with their whole history ...")
     with sample.open("rb") as stream:
         summary = import_lines(stream, system.store, clock=system.clock)
     stamp.write_text(json.dumps({"built": wanted, "lines": summary.lines}), encoding="utf-8")
@@ -77,7 +77,7 @@ def _read(stamp: Path) -> dict[str, object]:
     return found if isinstance(found, dict) else {}
 
 
-def _inputs_digest() -> str:
+def inputs_digest() -> str:
     """What the demo store is made of: the simulator's code and parameters, the rules table,
     the schema revision and the version. Any change builds the store anew."""
     digest = hashlib.sha256(f"{__version__} {head_revision()}".encode())

@@ -16,6 +16,7 @@ from terugkeer.chain_events import ParsedLine
 from terugkeer.chain_events.parse import EventFormatError, parse_line
 from terugkeer.chain_events.schema import DATA_SCHEMAS
 from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.messages import Code, FieldPath, Message, say
 from terugkeer.services.cases import Access
 from terugkeer.services.errors import ServiceError
 from terugkeer.services.users import User
@@ -70,11 +71,13 @@ def form_fields(event_type: str) -> list[FormField]:
 
 
 class RecordRejectedError(ServiceError):
-    """The form's event was not stored; `field` is the form field at fault (None: the case)."""
+    """The form's event was not stored; `field` is the form field at fault (None: the case).
+    `sentence` says why, for the page to translate; `message` is the same in English."""
 
-    def __init__(self, message: str, field: str | None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, sentence: Message, field: str | None) -> None:
+        super().__init__(str(sentence))
+        self.sentence = sentence
+        self.message = str(sentence)
         self.field = field
 
 
@@ -87,14 +90,17 @@ def _data(event_type: str, values: Mapping[str, str]) -> dict[str, Any]:
             continue
         if not raw:
             if field.required:
-                raise RecordRejectedError(f"data.{field.name} is required", field.name)
+                raise RecordRejectedError(
+                    say("%(field)s is required", field=FieldPath(f"data.{field.name}")), field.name
+                )
             continue
         if field.kind == "number":
             try:
                 data[field.name] = int(raw) if raw.isdigit() else float(raw.replace(",", "."))
             except ValueError:
                 raise RecordRejectedError(
-                    f"data.{field.name} must be a number", field.name
+                    say("%(field)s must be a number", field=FieldPath(f"data.{field.name}")),
+                    field.name,
                 ) from None
         else:
             data[field.name] = raw.upper() if field.kind == "country" else raw
@@ -105,7 +111,10 @@ def _occurred_at(day: str, at: str) -> str:
     try:
         moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(at or "12:00"))
     except ValueError:
-        raise RecordRejectedError("occurred_at must be a date and a time", "occurred_at") from None
+        raise RecordRejectedError(
+            say("%(field)s must be a date and a time", field=FieldPath("occurred_at")),
+            "occurred_at",
+        ) from None
     return moment.replace(tzinfo=AMSTERDAM).isoformat(timespec="minutes")
 
 
@@ -118,8 +127,9 @@ def _line(system: System, v_number: str, event_type: str, occurred_at: str,
     try:
         return parse_line(text, received_at=system.clock())
     except EventFormatError as error:
-        field = error.message.split(" ")[0].removeprefix("data.")
-        raise RecordRejectedError(error.message, field) from None
+        paths = (value for _, value in error.sentence.values if isinstance(value, FieldPath))
+        field = next((path.name for path in paths), None)
+        raise RecordRejectedError(error.sentence, field) from None
 
 
 def record_work(
@@ -136,14 +146,16 @@ def record_work(
     """Record one event of `event_type` for each of `v_numbers` (a person, or every member of
     a family) in one transaction: all are stored or none. The caller checked the scope."""
     if event_type not in RECORDABLE:
-        raise RecordRejectedError(f"{event_type} is not recorded through the pages", None)
+        raise RecordRejectedError(
+            say("%(type)s is not recorded through the pages", type=Code(event_type)), None
+        )
     occurred_at = _occurred_at(day, at)
     data = _data(event_type, values)
     batch = [_line(system, v, event_type, occurred_at, data) for v in v_numbers]
     outcomes = system.store.append(batch, actor=user.name, whole=True)
     refused = [o for o in outcomes if o.outcome is Outcome.REJECTED]
     if refused:
-        raise RecordRejectedError(refused[0].error or "rejected", None)
+        raise RecordRejectedError(refused[0].why or say("rejected"), None)
     with system.engine.begin() as connection:
         for v_number in v_numbers:
             access = Access(user.name, "web", f"case.record.{event_type}", origin, v_number)

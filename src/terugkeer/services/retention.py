@@ -23,6 +23,9 @@ class RetentionReport:
     persons: int
     events: int
     dry_run: bool
+    #: Old row versions (PostgreSQL) an open transaction elsewhere still holds after the
+    #: files were rewritten: their original values are not gone yet. 0 when all are.
+    kept_row_versions: int = 0
 
 
 def default_cut_off(system: System) -> date:
@@ -47,9 +50,8 @@ def run_retention(system: System, *, closed_before: date, dry_run: bool) -> Rete
             "TERUGKEER_PSEUDONYM_KEY"
         )
     if dry_run or not v_numbers:
-        if not dry_run:
-            rewrite_files(system.engine)  # a run killed before its clean-up is finished now
-        return RetentionReport(closed_before, len(v_numbers), touched, dry_run)
+        kept = 0 if dry_run else rewrite_files(system.engine)  # finishes a killed run's clean-up
+        return RetentionReport(closed_before, len(v_numbers), touched, dry_run, kept)
     _check_key(system.pseudonyms, first)
     run = {"at": system.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
            "closed_before": closed_before}  # fmt: skip
@@ -57,8 +59,8 @@ def run_retention(system: System, *, closed_before: date, dry_run: bool) -> Rete
         system.engine, system.rules, system.pseudonyms, v_numbers, run=run,
         batch=system.settings.retention_batch,
     )  # fmt: skip
-    rewrite_files(system.engine)
-    return RetentionReport(closed_before, done.persons, done.events, dry_run)
+    kept = rewrite_files(system.engine)
+    return RetentionReport(closed_before, done.persons, done.events, dry_run, kept)
 
 
 def _check_key(pseudonyms: Pseudonyms, first_id: str | None) -> None:

@@ -21,6 +21,7 @@ from terugkeer.chain_events import ParsedLine
 from terugkeer.domain.errors import EventRejectedError
 from terugkeer.domain.events import Event
 from terugkeer.domain.history import PersonHistory
+from terugkeer.domain.messages import Message, say
 from terugkeer.domain.provenance import is_synthetic, mixing_error
 from terugkeer.domain.rules import RulesTable
 from terugkeer.store.bulk import insert_rows
@@ -49,7 +50,12 @@ class Appended:
 
     event_id: str
     outcome: Outcome
-    error: str | None = None
+    #: Why it was rejected, for a page to translate; `error` is the same sentence in English.
+    why: Message | None = None
+
+    @property
+    def error(self) -> str | None:
+        return None if self.why is None else str(self.why)
 
 
 class EventStore:
@@ -158,7 +164,7 @@ class EventStore:
             try:
                 case = history.accept(placed)
             except EventRejectedError as rejection:
-                results.append(Appended(event.id, Outcome.REJECTED, rejection.message))
+                results.append(Appended(event.id, Outcome.REJECTED, rejection.sentence))
                 continue
             seq += 1
             if self._synthetic is None:  # the store's first event decides what it holds
@@ -243,5 +249,5 @@ def _repeat(event_id: str, prior: str, body: str) -> Appended:
     return Appended(
         event_id,
         Outcome.REJECTED,
-        f"id {event_id} was already received with different content (conflict)",
+        say("id %(id)s was already received with different content (conflict)", id=event_id),
     )

@@ -12,10 +12,13 @@ or dead tuples. A run killed midway leaves whole batches only; the next run does
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
+from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, text, update
 
@@ -168,9 +171,13 @@ def _retained_body(body: str, event_id: str, subject: str, token: str | None) ->
     return _ENCODER.encode(line)
 
 
-def rewrite_files(engine: Engine) -> None:
+def rewrite_files(engine: Engine, *, attempts: int = 8) -> int:
     """Leave no original value in free pages, the WAL or dead tuples. Both statements refuse
-    to run inside a transaction, hence the driver connection (SQLite) and AUTOCOMMIT."""
+    to run inside a transaction, hence the driver connection (SQLite) and AUTOCOMMIT.
+
+    PostgreSQL's VACUUM FULL keeps a dead row that an open transaction elsewhere may still
+    see; VERBOSE says how many it kept, and the rewrite is tried again (backing off) until
+    none is left. The result: old row versions still kept after the last attempt (0: none)."""
     if engine.dialect.name == "sqlite":
         raw = engine.raw_connection()
         try:
@@ -180,8 +187,33 @@ def rewrite_files(engine: Engine) -> None:
             cursor.close()
         finally:
             raw.close()
-        return
+        return 0
+    held = 0
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(min(0.25 * 2**attempt, 8.0))
+        held = _vacuum_full(engine)
+        if held == 0:
+            break
+    return held
+
+
+_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
+
+
+def _vacuum_full(engine: Engine) -> int:
+    notices: list[str] = []
     with engine.connect() as connection:
-        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-        for table in TOUCHED_TABLES:
-            autocommit.execute(text(f"VACUUM FULL {table}"))
+        driver: Any = connection.connection.driver_connection
+
+        def heard(notice: Any) -> None:
+            notices.append(f"{notice.message_primary} {notice.message_detail}")
+
+        driver.add_notice_handler(heard)
+        try:
+            autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+            for table in TOUCHED_TABLES:
+                autocommit.execute(text(f"VACUUM (FULL, VERBOSE) {table}"))
+        finally:
+            driver.remove_notice_handler(heard)
+    return sum(int(found.group(1)) for n in notices if (found := _KEPT.search(n)))

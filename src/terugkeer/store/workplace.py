@@ -81,6 +81,39 @@ def open_cases(connection: Connection) -> list[tuple[int, str, str | None]]:
     return [(row.case_seq, row.v_number, row.family) for row in connection.execute(query)]
 
 
+@dataclass(frozen=True, slots=True)
+class UnassignedRow:
+    case_seq: int
+    v_number: str
+    opened_us: int
+    nationality: str
+    track: str
+    family: str | None
+
+
+def unassigned(connection: Connection, *, limit: int) -> tuple[list[UnassignedRow], int]:
+    """Open cases without a case director, longest waiting first, and how many in all."""
+    waiting = cases.outerjoin(case_directors, case_directors.c.case_seq == cases.c.case_seq)
+    where = (cases.c.closed_us.is_(None), case_directors.c.case_seq.is_(None))
+    total = connection.execute(select(func.count()).select_from(waiting).where(*where))
+    query = (
+        select(cases.c.case_seq, cases.c.v_number, cases.c.opened_us, cases.c.nationality,
+               cases.c.track, cases.c.family)
+        .select_from(waiting).where(*where)
+        .order_by(cases.c.opened_us, cases.c.case_seq).limit(limit)
+    )  # fmt: skip
+    found = [UnassignedRow(*row) for row in connection.execute(query)]
+    return found, int(total.scalar_one())
+
+
+def families_of(connection: Connection, v_numbers: list[str]) -> set[str]:
+    """The families named by the open cases of these people."""
+    query = select(cases.c.family).where(
+        cases.c.v_number.in_(v_numbers), cases.c.closed_us.is_(None), cases.c.family.is_not(None)
+    )
+    return {family for family in connection.execute(query).scalars() if family}
+
+
 def family_members(connection: Connection, family: str) -> list[str]:
     """V-numbers of the people whose latest case names `family`, by V-number."""
     query = (

@@ -15,7 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from terugkeer.bootstrap import System
-from terugkeer.web import routes_audit, routes_auth, routes_cases, routes_family, routes_record
+from terugkeer.web import (
+    routes_assign,
+    routes_audit,
+    routes_auth,
+    routes_cases,
+    routes_family,
+    routes_record,
+)
 from terugkeer.web.context import render
 from terugkeer.web.i18n import LANGUAGES, translations
 from terugkeer.web.permissions import Forbidden, NotSignedIn
@@ -55,6 +62,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_audit.router)
     app.include_router(routes_record.router)
     app.include_router(routes_family.router)
+    app.include_router(routes_assign.router)
 
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:

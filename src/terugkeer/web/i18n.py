@@ -1,9 +1,10 @@
 """Dutch by default, English at a click (a `lang` cookie) or by Accept-Language.
 
-Strings are gettext messages (English msgids) in web/locale/*/messages.po, extracted with
-`pybabel extract -F babel.cfg`; the catalogues are read with Babel at start-up (no compiled
-.mo files to keep in step). Dates, numbers and country names are formatted by Babel in the
-page's language ("14 maart 2023", "19.990", "Marokko").
+Strings are gettext messages (English msgids) in web/locale/*/messages.po, extracted by
+`scripts/catalogues.py` from the templates and the package's `say(...)` sentences; the
+catalogues are read with Babel at start-up (no compiled .mo files to keep in step). Dates,
+numbers and country names are formatted by Babel in the page's language
+("14 maart 2023", "19.990", "Marokko").
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.messages import Code, FieldPath, Message
 
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
@@ -54,6 +56,32 @@ class Formats:
     def __init__(self, language: str) -> None:
         self.language = language
         self._locale = Locale.parse(language)
+        self._gettext = translations(language).gettext
+
+    def say(self, message: Message) -> str:
+        """A domain sentence in this language: its msgid translated, each value formatted
+        (dates and counts by Babel, codes and field names by the catalogue). A sentence the
+        catalogue lacks stays English rather than failing the page."""
+        values = {name: self._value(value) for name, value in message.values}
+        text = self._gettext(message.template)
+        try:
+            return text % values if values else text
+        except (KeyError, ValueError, TypeError):
+            return message.template % values
+
+    def _value(self, value: object) -> str:
+        if isinstance(value, Message):
+            return self.say(value)
+        if isinstance(value, Code | FieldPath):
+            name = value.name if isinstance(value, FieldPath) else value.value
+            return str(self._gettext(name))
+        if isinstance(value, datetime):
+            return self.moment(value)
+        if isinstance(value, date):
+            return self.day(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.number(value)
+        return str(value)
 
     def day(self, value: datetime | date | str | None) -> str:
         if value is None or value == "":

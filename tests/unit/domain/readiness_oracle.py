@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from terugkeer.domain.calendar import end_of_day_micros
 from terugkeer.domain.events import Event, EventType
+from terugkeer.domain.messages import Message
 from terugkeer.domain.procedures import procedures
 from terugkeer.domain.removal import UNACCOMPANIED_MINOR, Condition, Readiness
 from terugkeer.domain.rules import RemovalReadinessRule, RulesTable
@@ -36,7 +37,7 @@ def old_removal_readiness(
         safeguards.append(UNACCOMPANIED_MINOR)
     closing = next((e for e in known if e.is_closing), None)
     if closing is not None:
-        safeguards.append(f"the case was closed by {closing.type} on {closing.local_date}")
+        safeguards.append(Message(f"the case was closed by {closing.type} on {closing.local_date}"))
     return Readiness(
         on=on,
         legally_removable=_legally_removable(
@@ -45,7 +46,7 @@ def old_removal_readiness(
         available=_available(known, on, sources),
         in_detention=_in_detention(known, on, sources),
         travel_document=_travel_document(known, on, sources),
-        safeguards=tuple(safeguards),
+        safeguard_notes=tuple(safeguards),
     )
 
 
@@ -78,8 +79,8 @@ def _legally_removable(
         "; ".join(missing) or f"departure term ended {term_end}, no suspensive procedure pending"
     )
     return Condition(
-        "legally_removable", "legally removable", "juridisch uitzetbaar", not missing, reason,
-        source,
+        "legally_removable", "legally removable", "juridisch uitzetbaar", not missing,
+        (Message(reason),), source,
     )  # fmt: skip
 
 
@@ -92,7 +93,7 @@ def _available(known: Sequence[Event], on: date, sources: RemovalReadinessRule) 
     else:
         holds, reason = True, f"at {latest.data.get('kind')} since {latest.local_date}"
     return Condition(
-        "available", "available", "beschikbaar", holds, reason, sources.available_source
+        "available", "available", "beschikbaar", holds, (Message(reason),), sources.available_source
     )
 
 
@@ -107,7 +108,12 @@ def _in_detention(known: Sequence[Event], on: date, sources: RemovalReadinessRul
         holds = True
         reason = f"in detention since {latest.local_date} (ground {latest.data.get('ground')})"
     return Condition(
-        "in_detention", "in detention", "in bewaring", holds, reason, sources.in_detention_source
+        "in_detention",
+        "in detention",
+        "in bewaring",
+        holds,
+        (Message(reason),),
+        sources.in_detention_source,
     )
 
 
@@ -125,6 +131,6 @@ def _travel_document(known: Sequence[Event], on: date, sources: RemovalReadiness
             else f"travel document valid until {until}, before {on}"
         )
     return Condition(
-        "travel_document", "valid travel document", "geldig reisdocument", holds, reason,
-        sources.travel_document_source,
+        "travel_document", "valid travel document", "geldig reisdocument", holds,
+        (Message(reason),), sources.travel_document_source,
     )  # fmt: skip

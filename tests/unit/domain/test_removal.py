@@ -203,8 +203,8 @@ def test_unaccompanied_minor_is_never_ready(rules: RulesTable) -> None:
     result = readiness(ready_case(unaccompanied_minor=True), rules)
     assert all(c.holds for c in result.conditions)
     assert not result.ready
-    assert result.safeguards == (UNACCOMPANIED_MINOR,)
-    assert "Return Directive art. 10" in UNACCOMPANIED_MINOR
+    assert result.safeguard_notes == (UNACCOMPANIED_MINOR,)
+    assert "Return Directive art. 10" in result.safeguards[0]
 
 
 def test_closed_case_is_not_ready(rules: RulesTable) -> None:

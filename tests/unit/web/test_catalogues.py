@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -20,17 +21,41 @@ def _catalogue(language: str) -> dict[str, str]:
         return {m.id: m.string for m in read_po(stream) if m.id}
 
 
-def test_every_template_message_has_a_dutch_translation() -> None:
-    templates = ROOT / "src/terugkeer/web/templates"
-    method = [("**.html", "jinja2")]
-    found = {
+def _extracted(folder: str, method: str, pattern: str, keywords: dict[str, None]) -> set[str]:
+    options = {pattern: {"extensions": "jinja2.ext.i18n"}} if method == "jinja2" else {}
+    return {
         message[2] if isinstance(message[2], str) else message[2][0]
-        for message in extract_from_dir(templates, method, options_map={
-            "**.html": {"extensions": "jinja2.ext.i18n"}})
-    }  # fmt: skip
+        for message in extract_from_dir(
+            ROOT / folder, [(pattern, method)], options_map=options, keywords=keywords
+        )
+    }
+
+
+def test_every_template_message_has_a_dutch_translation() -> None:
+    found = _extracted("src/terugkeer/web/templates", "jinja2", "**.html", {"_": None})
     dutch = _catalogue("nl")
     missing = sorted(m for m in found if not dutch.get(m))
     assert len(found) > 50 and missing == [], f"run scripts/catalogues.py and translate {missing}"
+
+
+def test_every_domain_sentence_has_a_dutch_translation() -> None:
+    """Reasons of the readiness panel and rejections of a form reach the page as `say(...)`."""
+    found = _extracted("src/terugkeer", "python", "**.py", {"say": None})
+    dutch = _catalogue("nl")
+    missing = sorted(m for m in found if not dutch.get(m))
+    assert len(found) > 40 and missing == [], f"run scripts/catalogues.py and translate {missing}"
+
+
+def test_translations_keep_every_placeholder() -> None:
+    """A translation that drops or misspells a %(name)s would show the English instead."""
+    for language in ("nl", "en"):
+        for message_id, text in _catalogue(language).items():
+            if text:
+                assert _names(text) == _names(message_id), (language, message_id, text)
+
+
+def _names(text: str) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)s", text))
 
 
 def test_dutch_forms_of_dates_numbers_and_countries() -> None:
@@ -52,3 +77,23 @@ def test_language_choice() -> None:
 
 def test_permission_docs_are_current() -> None:
     assert (ROOT / "docs/permissions.md").read_text(encoding="utf-8") == permissions_markdown()
+
+
+def test_domain_sentences_in_dutch_with_their_values_in_dutch_form() -> None:
+    from datetime import date
+
+    from terugkeer.domain.messages import Code, FieldPath, say
+
+    dutch, english = Formats("nl"), Formats("en")
+    term = say("departure term runs until %(day)s", day=date(2023, 3, 14))
+    assert dutch.say(term) == "vertrektermijn loopt tot en met 14 maart 2023"
+    assert english.say(term) == "departure term runs until 14 March 2023"
+    assert str(term) == "departure term runs until 2023-03-14"  # the CLI's and the API's
+    place = say("at %(location)s since %(day)s", location=Code("family_location"),
+                day=date(2023, 1, 2))  # fmt: skip
+    assert dutch.say(place) == "in gezinslocatie sinds 2 januari 2023"
+    nested = say("%(field)s %(problem)s (got %(got)s)", field=FieldPath("data.destination"),
+                 problem=say("must be an ISO 3166-1 alpha-3 code"), got='"ZZZ"')  # fmt: skip
+    assert dutch.say(nested) == 'bestemming moet een ISO 3166-1 alpha-3-code zijn (ingevuld: "ZZZ")'
+    unknown = say("a sentence no catalogue has: %(n)s", n=19990)
+    assert dutch.say(unknown) == "a sentence no catalogue has: 19.990"

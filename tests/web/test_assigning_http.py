@@ -1,0 +1,58 @@
+"""A team lead hands new inflow to the team: the open cases without a director, over HTTP."""
+
+from __future__ import annotations
+
+from tests.web.conftest import csrf_of, signed_in
+from tests.web.server import MINE, THEIRS, UNASSIGNED, Site
+
+
+def test_the_lead_sees_only_the_waiting_cases_and_assigns_one(site: Site) -> None:
+    lead = signed_in(site, "lead")
+    page = lead.get("/unassigned")
+    assert page.status_code == 200
+    table = page.text.split('id="unassigned"')[1]
+    assert UNASSIGNED in table and MINE not in table and THEIRS not in table
+    assert "Nieuwe zaken" in page.text and "6 januari 2023" in table  # Dutch, opened day
+
+    anna = signed_in(site, "anna")
+    assert anna.get(f"/cases/{UNASSIGNED}").status_code == 403  # not hers yet
+    done = lead.post("/unassigned", data={"csrf_token": csrf_of(page.text),
+                                          "v": UNASSIGNED, "director": "anna"})  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"] == "/unassigned?done=1"
+    after = lead.get("/unassigned")
+    assert UNASSIGNED not in after.text.split('id="unassigned"')[1]
+    assert anna.get(f"/cases/{UNASSIGNED}").status_code == 200  # now on her desk
+    case = lead.get(f"/cases/{UNASSIGNED}")  # the team's now, so the lead may open it
+    assert case.status_code == 200 and "lead" in case.text.split('id="timeline"')[1]
+    audit = signed_in(site, "audi").get(f"/audit?case={UNASSIGNED}").text
+    assert (
+        "case.assign" in audit
+        and "unassigned.read" in signed_in(site, "audi").get("/audit?user=lead").text
+    )
+
+
+def test_a_director_of_another_team_or_none_is_refused_and_nothing_changes(site: Site) -> None:
+    lead = signed_in(site, "lead")
+    token = csrf_of(lead.get("/unassigned").text)
+    for form, sentence in (
+        ({"v": UNASSIGNED, "director": "bram"}, "Kies een regievoerder van uw team."),  # Zuid
+        ({"v": UNASSIGNED, "director": ""}, "Kies een regievoerder van uw team."),
+        ({"director": "anna"}, "Kies ten minste één zaak."),
+    ):
+        answer = lead.post("/unassigned", data={"csrf_token": token, **form})
+        assert answer.status_code == 422 and sentence in answer.text, form
+    assert UNASSIGNED in lead.get("/unassigned").text.split('id="unassigned"')[1]
+    # A case of another team's director cannot be taken over through this form.
+    refused = lead.post("/unassigned", data={"csrf_token": token, "v": THEIRS,
+                                             "director": "anna"})  # fmt: skip
+    assert refused.status_code == 403
+    assert signed_in(site, "bram").get(f"/cases/{THEIRS}").status_code == 200  # still his
+
+
+def test_case_directors_may_not_hand_out_cases(site: Site) -> None:
+    anna = signed_in(site, "anna")
+    assert anna.get("/unassigned").status_code == 403
+    token = csrf_of(anna.get("/").text)
+    answer = anna.post("/unassigned", data={"csrf_token": token, "v": UNASSIGNED,
+                                            "director": "anna"})  # fmt: skip
+    assert answer.status_code == 403
