@@ -19,7 +19,8 @@ from terugkeer.rules.loader import load_rules
 from terugkeer.settings import Settings
 from terugkeer.store.engine import make_engine
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
-from terugkeer.store.schema import HEAD_REVISION, current_revision, ensure_schema
+from terugkeer.store.rebuild import rebuild_projections
+from terugkeer.store.schema import HEAD_REVISION, current_revision, ensure_schema, needs_rebuild
 
 if TYPE_CHECKING:
     from terugkeer.store.event_store import EventStore
@@ -87,7 +88,8 @@ def bootstrap(
     rules = rules_of(config)
     engine = make_engine(config.database_url)
     if migrate:
-        ensure_schema(engine)
+        if needs_rebuild(ensure_schema(engine)):
+            rebuild_projections(engine, rules)
     elif (found := current_revision(engine)) != (head := HEAD_REVISION):
         where = engine.url.render_as_string(hide_password=True)
         state = "has no terugkeer schema" if found is None else f"is at schema revision {found}"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from terugkeer.bootstrap import System
 from terugkeer.store.rebuild import Rebuilt, rebuild_projections
-from terugkeer.store.schema import upgrade
+from terugkeer.store.schema import head_revision, needs_rebuild, upgrade_from
 
 
 def upgrade_schema(system: System) -> str:
-    """Apply every pending migration; the revision the store is at afterwards."""
-    return upgrade(system.engine)
+    """Apply every pending migration (and rebuild the projections a migration added); the
+    revision the store is at afterwards."""
+    if needs_rebuild(upgrade_from(system.engine)):
+        rebuild_projections(system.engine, system.rules)
+    return head_revision()
 
 
 def rebuild(system: System) -> Rebuilt:

@@ -58,8 +58,20 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+#: Stores migrated from before this revision lack a projection it added (the worklist): they
+#: are rebuilt from their events right after the migration (bootstrap, `db upgrade`).
+REBUILD_BEFORE = "0004"
+
+
 def upgrade(engine: Engine) -> str:
-    """Apply every pending migration; returns the revision the database is at.
+    """Apply every pending migration; returns the revision the database is at."""
+    upgrade_from(engine)
+    return head_revision()
+
+
+def upgrade_from(engine: Engine) -> str | None:
+    """Apply every pending migration; the revision this call migrated the store from (None:
+    a fresh store, or nothing to do because it was current or another process did it).
 
     Processes that open a fresh store at once take turns: the migration holds a lock (BEGIN
     IMMEDIATE on SQLite, an advisory lock on PostgreSQL) and reads the revision under it, so
@@ -78,17 +90,24 @@ def upgrade(engine: Engine) -> str:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
                 )
-            if MigrationContext.configure(connection).get_current_revision() == head:
-                return head
+            found = MigrationContext.configure(connection).get_current_revision()
+            if found == head:
+                return None
             config.attributes["connection"] = connection
             try:
                 command.upgrade(config, "head")
             except CommandError as error:  # e.g. a revision from a newer terugkeer
                 raise unavailable(engine.url, f"cannot be upgraded: {error}") from error
-    return head
+    return found
 
 
-def ensure_schema(engine: Engine) -> None:
-    """An empty (or older) database gets its schema on first use."""
+def needs_rebuild(migrated_from: str | None) -> bool:
+    return migrated_from is not None and migrated_from < REBUILD_BEFORE
+
+
+def ensure_schema(engine: Engine) -> str | None:
+    """An empty (or older) database gets its schema on first use; the revision it was
+    migrated from by this call (see `upgrade_from`)."""
     if current_revision(engine) != head_revision():
-        upgrade(engine)
+        return upgrade_from(engine)
+    return None

@@ -80,8 +80,9 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
         sa.Column("actor", sa.String(100), nullable=False),
     )
-    # Existing stores: the worklist is derived from the events by `terugkeer db rebuild`, which
-    # the upgrade cannot run (it needs the rules table); the CLI says so after upgrading.
+    # Existing stores: the worklist (and cases.family) are derived from the events, which a
+    # migration cannot do (it needs the rules table): bootstrap and `db upgrade` rebuild the
+    # projections right after migrating a store from before this revision (REBUILD_BEFORE).
 
 
 def downgrade() -> None:
@@ -94,3 +95,6 @@ def downgrade() -> None:
         "worklist_items",
     ):
         op.drop_table(table)
+    op.drop_index("ix_cases_family", "cases")
+    with op.batch_alter_table("cases") as table:
+        table.drop_column("family")
