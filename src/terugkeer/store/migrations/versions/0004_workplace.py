@@ -96,5 +96,5 @@ def downgrade() -> None:
     ):
         op.drop_table(table)
     op.drop_index("ix_cases_family", "cases")
-    with op.batch_alter_cases_table("cases") as table:
+    with op.batch_alter_table("cases") as cases_table:
         cases_table.drop_column("family")
