@@ -48,6 +48,7 @@ VALUES = (
     "inadmissible", "occurred_at", "line", "data", "id", "type", "v_number", "source",
     "member_state", "claim_kind", "ground", "outcome", "suspensive", "track", "birth_date", "sex",
     "family", "unaccompanied_minor", "nationality",
+    "departure_term_days", "entry_ban_years", "implicit", "location",
 )  # fmt: skip
 
 
@@ -100,6 +101,9 @@ ENGLISH = {
     "ukraine_return": "return to Ukraine",
     "ukraine_third_country": "Ukraine, third country",
     "valid_until": "valid until",
+    "departure_term_days": "departure term (days)",
+    "entry_ban_years": "entry ban (years)",
+    "implicit": "implicit (no reply in time)",
 }
 
 

@@ -97,3 +97,14 @@ def test_domain_sentences_in_dutch_with_their_values_in_dutch_form() -> None:
     assert dutch.say(nested) == 'bestemming moet een ISO 3166-1 alpha-3-code zijn (ingevuld: "ZZZ")'
     unknown = say("a sentence no catalogue has: %(n)s", n=19990)
     assert dutch.say(unknown) == "a sentence no catalogue has: 19.990"
+
+
+def test_every_field_of_the_v1_format_has_a_dutch_name() -> None:
+    """The timeline and the forms show data fields by name: none may appear as a raw key."""
+    from typing import get_type_hints
+
+    from terugkeer.chain_events.schema import DATA_SCHEMAS
+
+    dutch = _catalogue("nl")
+    fields = {name for schema in DATA_SCHEMAS.values() for name in get_type_hints(schema)}
+    assert sorted(f for f in fields if not dutch.get(f)) == []
