@@ -56,3 +56,22 @@ def test_case_directors_may_not_hand_out_cases(site: Site) -> None:
     answer = anna.post("/unassigned", data={"csrf_token": token, "v": UNASSIGNED,
                                             "director": "anna"})  # fmt: skip
     assert answer.status_code == 403
+
+
+def test_a_case_closed_since_the_page_was_shown_is_said_not_crashed(site: Site) -> None:
+    from terugkeer.services.ingest import ingest_lines
+    from tests.integration.lines import line
+
+    lead = signed_in(site, "lead")
+    token = csrf_of(lead.get("/unassigned").text)
+    gone = line(
+        "w-9",
+        "departed",
+        UNASSIGNED,
+        "2023-03-01T10:00:00+01:00",
+        {"mode": "independent", "destination": "MAR", "evidence": "iom_confirmation"},
+    )
+    assert not ingest_lines(site.system, [gone]).rejected  # fmt: skip
+    answer = lead.post("/unassigned", data={"csrf_token": token, "v": UNASSIGNED,
+                                            "director": "anna"})  # fmt: skip
+    assert answer.status_code == 422 and "gewijzigd" in answer.text

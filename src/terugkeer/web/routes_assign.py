@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from terugkeer.domain.permissions import Action, Resource
 from terugkeer.services.assigning import assign_people, unassigned_of
+from terugkeer.services.errors import ServiceError
 from terugkeer.services.workplace import NotYoursError, team_directors
 from terugkeer.web.context import origin_of, render, system_of
 from terugkeer.web.permissions import Forbidden, Granted, permit
@@ -55,4 +56,6 @@ async def assign(
         assigned = assign_people(system, user, chosen, director, origin_of(request))
     except NotYoursError:
         raise Forbidden from None
+    except ServiceError:  # closed meanwhile, or the director was disabled since the page
+        return _page(request, granted, error="changed", chosen=chosen)
     return RedirectResponse(f"/unassigned?done={len(assigned)}", status_code=303)
