@@ -43,6 +43,14 @@ class Settings(BaseSettings):
         default=None,
         description="first day the AMMR (EU 2024/1351) applies; the rules table says 2026-06-12",
     )
+    token_overlap_hours: int = Field(
+        default=24, ge=0, description="after `partners rotate`, the old token still works this long"
+    )
+    max_request_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        gt=0,
+        description="largest API request body; a larger one is refused (413) before it is read",
+    )
     session_idle_minutes: int = Field(
         default=30, gt=0, description="a signed-in session ends after this long without use"
     )

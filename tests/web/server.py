@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import uvicorn
 
@@ -70,9 +71,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_site(database_url: str, *, cookie_secure: bool) -> Iterator[Site]:
+def running_site(database_url: str, *, cookie_secure: bool, **more: Any) -> Iterator[Site]:
     settings = Settings(database_url=database_url, work_date=WORK_DATE,
-                        cookie_secure=cookie_secure)  # fmt: skip
+                        cookie_secure=cookie_secure, **more)  # fmt: skip
     system = bootstrap(settings)
     system.clock = lambda: datetime(2023, 3, 10, 9, 0, tzinfo=UTC)
     summary = ingest_lines(system, caseload())

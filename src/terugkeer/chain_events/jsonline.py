@@ -59,3 +59,23 @@ def load_object(text: str) -> dict[str, Any]:
         kind = _JSON_KIND.get(type(value), "null")
         raise JsonLineError(f"line must be a JSON object, not {kind}")
     return value
+
+
+def load_array(text: str) -> list[Any]:
+    """Parse `text` as one strict JSON array (an API request body), or raise `JsonLineError`."""
+    try:
+        value = _DECODER.decode(text)
+    except JsonLineError as exc:
+        raise JsonLineError(exc.message.replace("line", "body", 1)) from None
+    except json.JSONDecodeError as exc:
+        raise JsonLineError(
+            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except ValueError:
+        raise JsonLineError("body is not valid JSON: a number has too many digits") from None
+    except RecursionError:
+        raise JsonLineError("body is not valid JSON: nested too deeply") from None
+    if not isinstance(value, list):
+        kind = "an object" if isinstance(value, dict) else _JSON_KIND.get(type(value), "null")
+        raise JsonLineError(f"body must be a JSON array of events, not {kind}")
+    return value

@@ -3,14 +3,32 @@ one event store of the system, with the configured maximum size of one event."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import BinaryIO
 
 from terugkeer.bootstrap import System
-from terugkeer.importing.parsing import Line
+from terugkeer.importing.parsing import Line, LineResult, parse_chunk
 from terugkeer.importing.service import ImportSummary, Progress, import_lines, split_lines
+from terugkeer.services.errors import ServiceError
+from terugkeer.store.access_log import Access, record
 
-__all__ = ["ImportSummary", "Progress", "ingest_lines", "ingest_stream"]
+__all__ = [
+    "ImportSummary", "LineResult", "NotPermittedError", "Progress", "ingest_batch",
+    "ingest_lines", "ingest_stream",
+]  # fmt: skip
+
+#: Why a sender may not send an event of (source, type); None when it may.
+Permits = Callable[[str, str], str | None]
+
+
+class NotPermittedError(ServiceError):
+    """Some events of a batch are outside the sender's permission: nothing was stored.
+    `refused` holds (position from 1, why) for each of them."""
+
+    def __init__(self, refused: list[tuple[int, str]]) -> None:
+        super().__init__(refused[0][1])
+        self.refused = refused
 
 
 def ingest_lines(
@@ -33,3 +51,38 @@ def ingest_stream(
     oversized one whole."""
     lines = split_lines(stream, system.settings.max_event_bytes)
     return ingest_lines(system, lines, progress=progress)
+
+
+def ingest_batch(
+    system: System, lines: Sequence[Line], *, permits: Permits, access: Access
+) -> list[LineResult]:
+    """One batch from a partner (the API): the same parser and store append as a file
+    import, one result per event in request order (position from 1; blank lines have none).
+    An event outside the sender's permission refuses the whole batch before anything is
+    stored. The call is in the access log with its counts, never the events' contents."""
+    received_at = system.clock()
+    numbered = list(enumerate(lines, start=1))
+    parsed, results = parse_chunk(numbered, received_at, system.settings.max_event_bytes)
+    refused = [
+        (number, why) for number, line in parsed
+        if (why := permits(line.event.source, line.event.type)) is not None
+    ]  # fmt: skip
+    if refused:
+        _log(system, access, f"403 refused={len(refused)}")
+        raise NotPermittedError(refused)
+    if parsed:
+        appended = system.store.append([line for _, line in parsed])
+        results += [
+            LineResult(number, done.event_id, done.outcome, done.error)
+            for (number, _), done in zip(parsed, appended, strict=True)
+        ]
+    results.sort(key=lambda r: r.line)
+    counts = {o: sum(1 for r in results if r.outcome.value == o) for o in
+              ("accepted", "known", "rejected")}  # fmt: skip
+    _log(system, access, "200 " + " ".join(f"{k}={v}" for k, v in counts.items()))
+    return results
+
+
+def _log(system: System, access: Access, detail: str) -> None:
+    with system.engine.begin() as connection:
+        record(connection, replace(access, detail=detail), system.clock())

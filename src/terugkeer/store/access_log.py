@@ -22,6 +22,7 @@ class Access:
     action: str  # e.g. case.read
     origin: str  # where from: a host name or a client address
     v_number: str | None = None
+    detail: str | None = None  # an API call: its status and counts (no event contents)
 
 
 def record(connection: Connection, access: Access, at: datetime) -> None:
@@ -33,5 +34,6 @@ def record(connection: Connection, access: Access, at: datetime) -> None:
             action=access.action,
             origin=access.origin,
             v_number=access.v_number,
+            detail=access.detail,
         )
     )

@@ -9,6 +9,7 @@ projections of the persons touched are rebuilt — all committed together or not
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,6 +84,10 @@ class EventStore:
         self._cache_events = cache_events
         self._cached_count = 0
         self._synthetic: bool | None = None  # what the store holds; None: not known yet
+        # The web server appends from several threads (pages, API): the in-memory histories
+        # are this process's, so one append at a time here; the chain head's row lock
+        # serialises writers across processes.
+        self._lock = threading.Lock()
 
     def append(
         self, batch: Sequence[ParsedLine], *, actor: str | None = None, whole: bool = False
@@ -93,6 +98,12 @@ class EventStore:
         nothing is stored and the outcomes say which and why."""
         if not batch:
             return []
+        with self._lock:
+            return self._append_locked(batch, actor, whole)
+
+    def _append_locked(
+        self, batch: Sequence[ParsedLine], actor: str | None, whole: bool
+    ) -> list[Appended]:
         try:
             with guarded(self.engine.url, "written"), self.engine.connect() as plain:
                 connection = plain.execution_options(**{WRITER: True})

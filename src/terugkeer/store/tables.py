@@ -151,6 +151,7 @@ access_log = Table(
     Column("action", String(40), nullable=False),
     Column("origin", String(255), nullable=False),
     Column("v_number", String(32)),
+    Column("detail", String(120)),  # an API call's status and counts; never event contents
     Index("ix_access_log_v_number", "v_number", "at"),
     Index("ix_access_log_actor", "actor", "at"),
 )
@@ -213,4 +214,20 @@ recorded_by = Table(
     metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("actor", String(100), nullable=False),
+)
+
+#: Partner systems that call the API (issue 10). A token is shown once and stored as its
+#: SHA-256 only; after a rotation the previous token stays valid until `previous_until`.
+partners = Table(
+    "partners",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("source", String(16), nullable=False),  # the v1 `source` its events must carry
+    Column("types", Text, nullable=False),  # event types it may send, comma-separated
+    Column("reads", Text, nullable=False),  # event types it may read back, comma-separated
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("previous_hash", String(64), unique=True),
+    Column("previous_until", String(32)),  # UTC
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),  # UTC; no call is accepted from then on
 )

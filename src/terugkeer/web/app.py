@@ -23,6 +23,7 @@ from terugkeer.web import (
     routes_family,
     routes_record,
 )
+from terugkeer.web.api.app import create_api
 from terugkeer.web.context import render
 from terugkeer.web.i18n import LANGUAGES, translations
 from terugkeer.web.permissions import Forbidden, NotSignedIn
@@ -57,6 +58,7 @@ def create_app(system: System) -> FastAPI:
     app.state.templates = {language: _templates(language) for language in LANGUAGES}
     static = str(resources.files("terugkeer.web") / "static")
     app.mount("/static", StaticFiles(directory=static), name="static")
+    app.mount("/api/v1", create_api(system))
     app.include_router(routes_auth.router)
     app.include_router(routes_cases.router)
     app.include_router(routes_audit.router)

@@ -1,0 +1,125 @@
+"""Partner systems' credentials (issue 10): who may send which events, and read which back.
+
+A token is 32 random bytes, shown once and stored as its SHA-256 (a copy of the database
+lets no one call the API). A token sends only events with its partner's `source` and of its
+listed types. `rotate` issues a new token and keeps the old one valid for the configured
+overlap, so a partner can switch without a gap; `revoke` ends both at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import get_args
+
+from terugkeer.bootstrap import System
+from terugkeer.chain_events.schema import Source, TypeName
+from terugkeer.services.errors import ServiceError
+from terugkeer.store import partners as rows
+from terugkeer.store.users import utc_text
+
+SOURCES: tuple[str, ...] = get_args(Source)
+TYPES: tuple[str, ...] = get_args(TypeName)
+
+
+class PartnerError(ServiceError):
+    """A partner command that cannot be done as asked (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    name: str
+    source: str
+    types: frozenset[str]
+    reads: frozenset[str]
+    revoked: bool
+
+    def may_send(self, source: str, event_type: str) -> str | None:
+        """Why this partner may not send such an event; None when it may."""
+        if source != self.source:
+            return f"this token sends events of source {self.source}, not {source}"
+        if event_type not in self.types:
+            return f"this token may not send {event_type} events"
+        return None
+
+
+def _partner(row: rows.PartnerRow) -> Partner:
+    return Partner(
+        row.name, row.source, _set(row.types), _set(row.reads), row.revoked_at is not None
+    )
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(t for t in text.split(",") if t)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _checked_types(types: Sequence[str]) -> str:
+    unknown = sorted(set(types) - set(TYPES))
+    if unknown:
+        raise PartnerError(f"unknown event type {unknown[0]} (one of {', '.join(TYPES)})")
+    return ",".join(sorted(set(types)))
+
+
+def add_partner(system: System, name: str, source: str, types: Sequence[str],
+                reads: Sequence[str] = ()) -> str:  # fmt: skip
+    """Register a partner; its token (shown once)."""
+    if source not in SOURCES:
+        raise PartnerError(f"unknown source {source} (one of {', '.join(SOURCES)})")
+    if not types:
+        raise PartnerError("give at least one event type the partner may send")
+    row = rows.PartnerRow(name, source, _checked_types(types), _checked_types(reads), "",
+                          None, None, utc_text(system.clock()), None)  # fmt: skip
+    token = secrets.token_urlsafe(32)
+    with system.engine.begin() as connection:
+        if rows.find_partner(connection, name) is not None:
+            raise PartnerError(f"a partner named {name} exists already")
+        rows.add_partner(connection, replace(row, token_hash=_hash(token)))
+    return token
+
+
+def list_partners(system: System) -> list[Partner]:
+    with system.engine.connect() as connection:
+        return [_partner(row) for row in rows.all_partners(connection)]
+
+
+def revoke_partner(system: System, name: str) -> None:
+    with system.engine.begin() as connection:
+        if rows.find_partner(connection, name) is None:
+            raise PartnerError(f"no partner named {name}")
+        rows.revoke(connection, name, utc_text(system.clock()))
+
+
+def rotate_token(system: System, name: str) -> str:
+    """A new token; the previous one keeps working for the configured overlap."""
+    token = secrets.token_urlsafe(32)
+    until = system.clock() + timedelta(hours=system.settings.token_overlap_hours)
+    with system.engine.begin() as connection:
+        found = rows.find_partner(connection, name)
+        if found is None:
+            raise PartnerError(f"no partner named {name}")
+        if found.revoked_at is not None:
+            raise PartnerError(f"partner {name} is revoked: add it anew")
+        rows.set_token(connection, name, _hash(token), found.token_hash, utc_text(until))
+    return token
+
+
+def partner_of(system: System, token: str) -> Partner | None:
+    """The partner a bearer token belongs to, if it is valid now (not revoked, not an old
+    token past its overlap)."""
+    digest = _hash(token)
+    with system.engine.connect() as connection:
+        found = rows.partner_of_token(connection, digest)
+    if found is None or found.revoked_at is not None:
+        return None
+    now = utc_text(system.clock())
+    previous = found.token_hash != digest
+    if previous and (found.previous_until is None or found.previous_until <= now):
+        return None  # an old token past its overlap
+    return _partner(found)

@@ -1,0 +1,57 @@
+"""Partner systems and their API tokens, as rows (the rules are in services/partners.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, or_, select, update
+
+from terugkeer.store.tables import partners
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    name: str
+    source: str
+    types: str
+    reads: str
+    token_hash: str
+    previous_hash: str | None
+    previous_until: str | None
+    created_at: str
+    revoked_at: str | None
+
+
+def add_partner(connection: Connection, row: PartnerRow) -> None:
+    connection.execute(insert(partners).values(**{
+        name: getattr(row, name) for name in PartnerRow.__slots__}))  # fmt: skip
+
+
+def find_partner(connection: Connection, name: str) -> PartnerRow | None:
+    found = connection.execute(select(partners).where(partners.c.name == name)).first()
+    return PartnerRow(*found) if found else None
+
+
+def partner_of_token(connection: Connection, token_hash: str) -> PartnerRow | None:
+    """The partner whose current or previous token has this hash."""
+    query = select(partners).where(
+        or_(partners.c.token_hash == token_hash, partners.c.previous_hash == token_hash)
+    )
+    found = connection.execute(query).first()
+    return PartnerRow(*found) if found else None
+
+
+def all_partners(connection: Connection) -> list[PartnerRow]:
+    return [PartnerRow(*r) for r in connection.execute(select(partners).order_by(partners.c.name))]
+
+
+def set_token(
+    connection: Connection, name: str, token_hash: str, previous: str | None, until: str | None
+) -> None:
+    connection.execute(update(partners).where(partners.c.name == name).values(
+        token_hash=token_hash, previous_hash=previous, previous_until=until))  # fmt: skip
+
+
+def revoke(connection: Connection, name: str, at: str) -> None:
+    connection.execute(update(partners).where(partners.c.name == name).values(
+        revoked_at=at, previous_hash=None, previous_until=None))  # fmt: skip

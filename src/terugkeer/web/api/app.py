@@ -1,0 +1,59 @@
+"""The API application, mounted at /api/v1 by the web app (web/app.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+
+from terugkeer.bootstrap import System
+from terugkeer.chain_events.schema import Envelope
+from terugkeer.web.api import events
+from terugkeer.web.api.models import API_VERSION
+from terugkeer.web.api.problems import as_problems, install
+
+
+class Api(FastAPI):
+    """The OpenAPI document with the v1 event schema and problem+json error responses."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            made = get_openapi(title=self.title, version=self.version,
+                               description=self.description, routes=self.routes,
+                               servers=[{"url": "/api/v1"}])  # fmt: skip
+            made.setdefault("components", {}).setdefault("schemas", {})["Event"] = _event_schema()
+            self.openapi_schema = as_problems(made)
+        return self.openapi_schema
+
+
+def create_api(system: System) -> FastAPI:
+    api = Api(
+        title="terugkeer API", version=API_VERSION, docs_url=None, redoc_url=None,
+        openapi_url="/openapi.json",
+        description="Chain partners send v1 events and read what their agreement lists. "
+        "Errors are application/problem+json (RFC 9457).",
+    )  # fmt: skip
+    api.state.system = system
+    install(api)
+    api.include_router(events.router)
+
+    @api.middleware("http")
+    async def version(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        answer = await call_next(request)
+        answer.headers["API-Version"] = API_VERSION
+        return answer
+
+    return api
+
+
+def _event_schema() -> dict[str, Any]:
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Envelope).json_schema()
+    schema.pop("$defs", None)
+    return schema

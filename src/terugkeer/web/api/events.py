@@ -1,0 +1,104 @@
+"""`POST /api/v1/events`: partner intake, through the same parser and store as an import."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from terugkeer.chain_events.jsonline import JsonLineError, load_array
+from terugkeer.services.cases import Access
+from terugkeer.services.ingest import NotPermittedError, ingest_batch
+from terugkeer.services.partners import Partner
+from terugkeer.web.api.auth import partner, system_of
+from terugkeer.web.api.models import EventResult, IntakeResult, InvalidParam
+from terugkeer.web.api.problems import ProblemError, responses
+
+router = APIRouter()
+
+JSON = "application/json"
+#: JSON Lines has no registered media type; these three are in use.
+LINES = ("application/jsonl", "application/x-ndjson", "application/x-jsonlines")
+
+_BODY = {
+    "required": True,
+    "content": {
+        # Items are not held to the Event schema here: each event is judged on its own and a
+        # wrong one is rejected in its result (200), not the whole request.
+        JSON: {"schema": {"type": "array", "description": "v1 events (see the Event schema)",
+                          "items": {}}},
+        **{kind: {"schema": {"type": "string", "description": "one v1 event per line"}}
+           for kind in LINES},
+    },
+}  # fmt: skip
+
+
+@router.post(
+    "/events",
+    response_model=IntakeResult,
+    summary="Send chain events (v1 format)",
+    responses=responses(400, 401, 403, 413, 415),
+    openapi_extra={"requestBody": _BODY},
+    operation_id="postEvents",
+)
+async def post_events(
+    request: Request, sender: Annotated[Partner, Depends(partner)]
+) -> IntakeResult:
+    """A JSON array or JSON Lines of v1 events. One result per event in request order:
+    accepted, known (its id was received before with the same content: a retry stores
+    nothing twice) or rejected with the reason `terugkeer import` gives. An event of another
+    source or of a type the partner may not send refuses the whole request (403)."""
+    system = system_of(request)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != JSON and kind not in LINES:
+        raise ProblemError(415, f"send {JSON} (an array of events) or {LINES[0]} (JSON Lines)")
+    body = await _body(request, system.settings.max_request_bytes)
+    lines = _lines(body, kind)
+    access = Access(sender.name, "api", "events.post", _origin(request))
+    try:
+        results = await run_in_threadpool(
+            ingest_batch, system, lines, permits=sender.may_send, access=access
+        )
+    except NotPermittedError as refused:
+        invalid = [InvalidParam(name=f"events[{n}]", reason=why) for n, why in refused.refused]
+        raise ProblemError(403, "events outside this partner's agreement: nothing was stored",
+                           invalid) from None  # fmt: skip
+    answer = [EventResult(index=r.line, id=r.event_id, outcome=r.outcome.value, reason=r.error)
+              for r in results]  # fmt: skip
+    counts = {
+        o: sum(1 for r in answer if r.outcome == o) for o in ("accepted", "known", "rejected")
+    }
+    return IntakeResult(results=answer, **counts)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes `limit` (never read whole)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ProblemError(413, f"the body is larger than the maximum of {limit:,} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProblemError(413, f"the body is larger than the maximum of {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _lines(body: bytes, kind: str) -> list[str | bytes]:
+    if kind in LINES:
+        return [line.rstrip(b"\r") for line in body.split(b"\n")]
+    try:
+        events: list[Any] = load_array(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProblemError(400, "the body is not valid UTF-8") from None
+    except JsonLineError as error:
+        raise ProblemError(400, error.message, [InvalidParam(name="body", reason=error.message)]
+                           ) from None  # fmt: skip
+    return [json.dumps(event) for event in events]
+
+
+def _origin(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,173 @@
+"""Partner intake over real HTTP on loopback: POST /api/v1/events with scoped bearer tokens."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from terugkeer.cli.app import app as cli
+from terugkeer.services.partners import add_partner, revoke_partner, rotate_token
+from terugkeer.store.tables import access_log, events
+from tests.integration.lines import departed, intake, line
+from tests.web.server import Site, running_site
+
+V = "2000000001"
+KMAR_EXIT = line("k-2", "location_changed", V, "2023-02-01T10:00:00+01:00", {"kind": "vbl"},
+                 source="KMAR")  # fmt: skip
+
+
+@pytest.fixture
+def api_site(database_url: str) -> Iterator[Site]:
+    with running_site(database_url, cookie_secure=False, max_request_bytes=20_000,
+                      token_overlap_hours=1) as site:  # fmt: skip
+        yield site
+
+
+def _stored(site: Site) -> int:
+    with site.system.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(events)).scalar_one())
+
+
+def _post(site: Site, token: str, body: str | bytes, kind: str = "application/json",
+          timeout: float = 30.0) -> httpx.Response:  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": kind}
+    return httpx.post(f"{site.url}/api/v1/events", content=body, headers=headers,
+                      timeout=timeout)  # fmt: skip
+
+
+def _batch(*lines: str) -> str:
+    return json.dumps([json.loads(text) for text in lines])
+
+
+def test_a_batch_gets_one_result_per_event_in_order_and_a_retry_stores_nothing_twice(
+    api_site: Site,
+) -> None:
+    token = add_partner(api_site.system, "coa", "COA", ["intake", "location_changed"])
+    wrong_date = line("c-3", "location_changed", V, "2023-13-01T10:00:00+01:00", {"kind": "azc"},
+                      source="COA")  # fmt: skip
+    batch = _batch(
+        line("c-1", "intake", V, "2023-01-02T10:00:00+01:00",
+             {"nationality": "MAR", "track": "asylum"}, source="COA"),
+        line("c-2", "location_changed", V, "2023-01-03T10:00:00+01:00", {"kind": "azc"},
+             source="COA"),
+        wrong_date,
+    )  # fmt: skip
+    before = _stored(api_site)
+    for _ in range(3):  # a client that timed out before any answer, and sends it again
+        with contextlib.suppress(httpx.TimeoutException):
+            _post(api_site, token, batch, timeout=0.001)
+    answer = _post(api_site, token, batch)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["API-Version"] == "1.0.0"
+    body = answer.json()
+    assert [(r["index"], r["id"]) for r in body["results"]] == [(1, "c-1"), (2, "c-2"), (3, "c-3")]
+    assert {r["outcome"] for r in body["results"][:2]} <= {"accepted", "known"}
+    assert body["results"][2]["outcome"] == "rejected"
+    assert body["results"][2]["reason"].startswith("occurred_at is not a valid date-time")
+    again = _post(api_site, token, batch).json()
+    assert (again["accepted"], again["known"], again["rejected"]) == (0, 2, 1)
+    assert _stored(api_site) == before + 2
+    with api_site.system.engine.connect() as connection:
+        logged = connection.execute(
+            select(access_log.c.action, access_log.c.detail).where(access_log.c.actor == "coa")
+        ).all()
+    assert ("events.post", "200 accepted=0 known=2 rejected=1") in logged
+    assert all(V not in (detail or "") for _, detail in logged)  # counts, never contents
+
+
+def test_json_lines_too(api_site: Site) -> None:
+    token = add_partner(api_site.system, "ind", "DTENV", ["intake"])
+    body = intake("i-1", V, "2023-01-02T10:00:00+01:00") + "\n\n"
+    answer = _post(api_site, token, body, kind="application/x-ndjson")
+    assert answer.status_code == 200 and answer.json()["accepted"] == 1
+
+
+def test_another_source_or_type_refuses_the_whole_request(api_site: Site) -> None:
+    token = add_partner(api_site.system, "kmar", "KMAR", ["location_changed"])
+    for sent, reason in (
+        (intake("x-1", V, "2023-01-02T10:00:00+01:00"), "source KMAR, not DTENV"),
+        (departed("x-2", V, "2023-01-02T10:00:00+01:00"), "source KMAR, not IOM"),
+        (line("x-3", "absconded", V, "2023-01-02T10:00:00+01:00", {}, source="KMAR"),
+         "may not send absconded"),
+    ):  # fmt: skip
+        before = _stored(api_site)
+        answer = _post(api_site, token, _batch(KMAR_EXIT, sent))
+        assert answer.status_code == 403
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        problem = answer.json()
+        assert problem["status"] == 403 and problem["invalid-params"][0]["name"] == "events[2]"
+        assert reason in problem["invalid-params"][0]["reason"]
+        assert _stored(api_site) == before  # not even the permitted first event
+
+
+def test_missing_unknown_revoked_and_replaced_tokens(api_site: Site) -> None:
+    system = api_site.system
+    token = add_partner(system, "iom", "IOM", ["departed"])
+    empty = "[]"
+    assert _post(api_site, token, empty).status_code == 200
+    answer = httpx.post(f"{api_site.url}/api/v1/events", content=empty,
+                        headers={"Content-Type": "application/json"})  # fmt: skip
+    assert answer.status_code == 401 and answer.headers["WWW-Authenticate"] == "Bearer"
+    assert _post(api_site, "not-a-token", empty).status_code == 401
+
+    new = rotate_token(system, "iom")
+    assert _post(api_site, new, empty).status_code == 200
+    assert _post(api_site, token, empty).status_code == 200  # within the 1-hour overlap
+    real = system.clock
+    system.clock = lambda: real() + __import__("datetime").timedelta(hours=2)
+    try:
+        assert _post(api_site, token, empty).status_code == 401  # past the overlap
+        assert _post(api_site, new, empty).status_code == 200
+    finally:
+        system.clock = real
+    revoke_partner(system, "iom")
+    assert _post(api_site, new, empty).status_code == 401  # at once
+
+
+def test_wrong_content_type_malformed_and_oversized_bodies(api_site: Site) -> None:
+    token = add_partner(api_site.system, "politie", "POLITIE", ["intake"])
+    plain = _post(api_site, token, "[]", kind="text/plain")
+    assert plain.status_code == 415 and plain.json()["status"] == 415
+    assert plain.headers["API-Version"] == "1.0.0"
+    broken = _post(api_site, token, "[{")
+    assert broken.status_code == 400 and broken.json()["invalid-params"][0]["name"] == "body"
+    assert _post(api_site, token, '{"id": "x"}').status_code == 400  # an object, not an array
+    big = _post(api_site, token, "[" + " " * 30_000 + "]")
+    assert big.status_code == 413 and "20,000 bytes" in big.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: refused while it streams
+        yield b"["
+        for _ in range(100):
+            yield b" " * 1_000
+
+    streamed = httpx.post(f"{api_site.url}/api/v1/events", content=chunks(),
+                          headers={"Authorization": f"Bearer {token}",
+                                   "Content-Type": "application/json"})  # fmt: skip
+    assert streamed.status_code == 413
+
+
+def test_partners_cli_prints_the_token_alone_on_its_last_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    runner = CliRunner()
+    added = runner.invoke(cli, ["partners", "add", "kmar", "--source", "KMAR", "--types",
+                                "location_changed,departed", "--database-url", url])  # fmt: skip
+    assert added.exit_code == 0, added.output
+    token = added.stdout.strip().splitlines()[-1]
+    assert len(token) >= 40 and " " not in token
+    listed = runner.invoke(cli, ["partners", "list", "--database-url", url]).stdout
+    assert "kmar\tKMAR\tdeparted,location_changed\tactive" in listed
+    assert token not in listed  # shown once, stored hashed
+    bad = runner.invoke(cli, ["partners", "add", "x", "--source", "KMAR", "--types", "flying",
+                              "--database-url", url])  # fmt: skip
+    assert bad.exit_code == 1 and "unknown event type flying" in bad.stderr
+    rotated = runner.invoke(cli, ["partners", "rotate", "kmar", "--database-url", url])
+    assert rotated.exit_code == 0 and rotated.stdout.strip().splitlines()[-1] != token
+    assert runner.invoke(cli, ["partners", "revoke", "kmar", "--database-url", url]).exit_code == 0
+    assert "revoked" in runner.invoke(cli, ["partners", "list", "--database-url", url]).stdout
