@@ -162,11 +162,15 @@ def test_partners_cli_prints_the_token_alone_on_its_last_line(tmp_path: Path) ->
     token = added.stdout.strip().splitlines()[-1]
     assert len(token) >= 40 and " " not in token
     listed = runner.invoke(cli, ["partners", "list", "--database-url", url]).stdout
-    assert "kmar\tKMAR\tdeparted,location_changed\tactive" in listed
+    assert "kmar\tpartner\tKMAR\tdeparted,location_changed\t-\tactive" in listed
     assert token not in listed  # shown once, stored hashed
     bad = runner.invoke(cli, ["partners", "add", "x", "--source", "KMAR", "--types", "flying",
                               "--database-url", url])  # fmt: skip
     assert bad.exit_code == 1 and "unknown event type flying" in bad.stderr
+    analyst = runner.invoke(cli, ["partners", "add", "wodc", "--analyst", "--database-url", url])
+    assert analyst.exit_code == 0 and len(analyst.stdout.strip().splitlines()[-1]) >= 40
+    neither = runner.invoke(cli, ["partners", "add", "y", "--database-url", url])
+    assert neither.exit_code == 2 and "--analyst" in neither.stderr
     rotated = runner.invoke(cli, ["partners", "rotate", "kmar", "--database-url", url])
     assert rotated.exit_code == 0 and rotated.stdout.strip().splitlines()[-1] != token
     assert runner.invoke(cli, ["partners", "revoke", "kmar", "--database-url", url]).exit_code == 0

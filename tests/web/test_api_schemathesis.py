@@ -1,5 +1,11 @@
 """schemathesis against /api/v1/openapi.json over real HTTP: no 5xx on any generated input,
-every response conforms to its schema (stateless phases and the stateful one)."""
+every response conforms to its schema (stateless phases and the stateful one).
+
+One check is left out: positive_data_acceptance expects every input valid by the schema to be
+accepted, but two rules cannot be said in OpenAPI: a period's `to` on or after its `from`, and
+a cursor being one this API handed out (opaque by the API Design Rules). Both are refused with
+a 400 problem naming the parameter, which the other checks (status code and schema
+conformance) still hold to."""
 
 from __future__ import annotations
 
@@ -13,10 +19,13 @@ from tests.web.server import running_site
 
 def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
     with running_site(database_url, cookie_secure=False) as site:
-        token = add_partner(site.system, "coa", "COA", ["intake", "location_changed"])
+        token = add_partner(
+            site.system, "coa", "COA", ["intake", "location_changed"], reads=["intake", "case"]
+        )
         done = subprocess.run(
             [sys.executable, "-m", "schemathesis.cli", "run", f"{site.url}/api/v1/openapi.json",
-             "--url", f"{site.url}/api/v1", "--checks", "all", "--max-examples", "40",
+             "--url", f"{site.url}/api/v1", "--checks", "all",
+             "--exclude-checks", "positive_data_acceptance", "--max-examples", "40",
              "--phases", "examples,coverage,fuzzing,stateful", "--no-color",
              "--seed", "1", "-H", f"Authorization: Bearer {token}"],
             capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path,

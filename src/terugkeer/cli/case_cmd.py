@@ -30,7 +30,8 @@ def show_command(
     """Readiness is information for a person's decision, never a decision. Exit 1 when no
     event of the V-number is stored. The read is recorded in the access log."""
     # Imported here, not at the top: the services bring SQLAlchemy (`--help` must start fast).
-    from terugkeer.cli.render_case import case_file_json, case_file_text
+    from terugkeer.cli.render_case import case_file_text
+    from terugkeer.services.case_json import case_file_json
     from terugkeer.services.cases import Access, case_file
     from terugkeer.services.errors import UnknownPersonError
 

@@ -31,30 +31,50 @@ def _or_exit(action: Callable[[], str | None]) -> str | None:
 @partners_app.command("add")
 def add(
     name: str,
-    source: Annotated[str, typer.Option("--source", help="the v1 source of its events, e.g. KMAR")],
-    types: Annotated[str, typer.Option("--types", help="event types it may send: a,b,...")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="the v1 source of its events, e.g. KMAR")
+    ] = None,
+    types: Annotated[str, typer.Option("--types", help="event types it may send: a,b,...")] = "",
     reads: Annotated[
-        str, typer.Option("--reads", help="event types it may read back, for its own persons")
+        str,
+        typer.Option(
+            "--reads",
+            help="what it may read back for the persons it reported on: "
+            "event types, and `case` (cases, state, removal readiness)",
+        ),
     ] = "",
+    analyst: Annotated[
+        bool, typer.Option("--analyst", help="a token that reads aggregates only (key figures)")
+    ] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Register a partner; prints its API token once, alone on the last line."""
-    from terugkeer.services.partners import add_partner
+    from terugkeer.services.partners import add_analyst, add_partner
 
+    if analyst == (source is not None):
+        typer.echo("terugkeer: give --source SOURCE --types ... for a chain partner, or "
+                   "--analyst for an analyst token", err=True)  # fmt: skip
+        raise typer.Exit(2)
     app = system(database_url)
-    token = _or_exit(lambda: add_partner(app, name, source, _types(types), _types(reads)))
-    typer.echo(f"added partner {name} (source {source}); its token, shown only now:")
+    if source is None:
+        token = _or_exit(lambda: add_analyst(app, name))
+        typer.echo(f"added analyst token {name} (aggregates only); shown only now:")
+    else:
+        token = _or_exit(lambda: add_partner(app, name, source, _types(types), _types(reads)))
+        typer.echo(f"added partner {name} (source {source}); its token, shown only now:")
     typer.echo(token)
 
 
 @partners_app.command("list")
 def list_(database_url: DatabaseUrl = None) -> None:
-    """Every partner with its source, the event types it may send, and whether it is revoked."""
+    """Every partner: name, kind, source, what it may send, what it may read, state."""
     from terugkeer.services.partners import list_partners
 
-    for partner in list_partners(system(database_url)):
-        state = "revoked" if partner.revoked else "active"
-        typer.echo(f"{partner.name}\t{partner.source}\t{','.join(sorted(partner.types))}\t{state}")
+    for p in list_partners(system(database_url)):
+        state = "revoked" if p.revoked else "active"
+        fields = (p.name, p.kind, p.source or "-", ",".join(sorted(p.types)) or "-",
+                  ",".join(sorted(p.reads)) or "-", state)  # fmt: skip
+        typer.echo("\t".join(fields))
 
 
 @partners_app.command("rotate")

@@ -36,7 +36,7 @@ def key_figures_command(
     try:
         period = Period(start.date(), end.date())
     except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--to") from error
+        raise typer.BadParameter(str(error)) from error
     exact = key_figures_of(system(database_url, migrate=False), period)
     figures: KeyFigures | PublishedKeyFigures = published(exact) if publish else exact
     if output is ReportFormat.JSON:

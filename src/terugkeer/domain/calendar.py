@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+#: The days a period may be asked within: no chain event is older, none far ahead, and the
+#: day after LAST_DAY still exists (date.max + 1 day would overflow).
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2199, 12, 31)
+
 
 def to_micros(moment: datetime) -> int:
     """Microseconds since the Unix epoch; exact (no float rounding)."""

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_, or_
 
-from terugkeer.domain.calendar import end_of_day_micros
+from terugkeer.domain.calendar import FIRST_DAY, LAST_DAY, end_of_day_micros
 from terugkeer.store.tables import cases
 
 
@@ -17,6 +17,9 @@ class Period:
     end: date
 
     def __post_init__(self) -> None:
+        for name, day in (("--from", self.start), ("--to", self.end)):
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise ValueError(f"{name} ({day}) is outside {FIRST_DAY} to {LAST_DAY}")
         if self.end < self.start:
             raise ValueError(f"--to ({self.end}) is before --from ({self.start})")
 

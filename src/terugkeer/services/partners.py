@@ -1,9 +1,11 @@
 """Partner systems' credentials (issue 10): who may send which events, and read which back.
 
-A token is 32 random bytes, shown once and stored as its SHA-256 (a copy of the database
-lets no one call the API). A token sends only events with its partner's `source` and of its
-listed types. `rotate` issues a new token and keeps the old one valid for the configured
-overlap, so a partner can switch without a gap; `revoke` ends both at once.
+A partner token belongs to a chain partner: it sends events of its own `source` and listed
+types only, and reads back what its agreement lists for the persons it reported on. An
+analyst token sends nothing and reads aggregates only (key figures). A token is 32 random
+bytes, shown once and stored as its SHA-256 (a copy of the database lets no one call the
+API). `rotate` issues a new token and keeps the old one valid for the configured overlap, so
+a partner can switch without a gap; `revoke` ends both at once.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from terugkeer.store.users import utc_text
 
 SOURCES: tuple[str, ...] = get_args(Source)
 TYPES: tuple[str, ...] = get_args(TypeName)
+#: What a partner may read back besides event types: the person's case file (cases, case
+#: state, removal readiness).
+CASE = "case"
+PARTNER, ANALYST = "partner", "analyst"
 
 
 class PartnerError(ServiceError):
@@ -32,13 +38,16 @@ class PartnerError(ServiceError):
 @dataclass(frozen=True, slots=True)
 class Partner:
     name: str
-    source: str
+    kind: str
+    source: str | None
     types: frozenset[str]
     reads: frozenset[str]
     revoked: bool
 
     def may_send(self, source: str, event_type: str) -> str | None:
         """Why this partner may not send such an event; None when it may."""
+        if self.kind == ANALYST:
+            return "an analyst token sends no events"
         if source != self.source:
             return f"this token sends events of source {self.source}, not {source}"
         if event_type not in self.types:
@@ -47,9 +56,8 @@ class Partner:
 
 
 def _partner(row: rows.PartnerRow) -> Partner:
-    return Partner(
-        row.name, row.source, _set(row.types), _set(row.reads), row.revoked_at is not None
-    )
+    return Partner(row.name, row.kind, row.source, _set(row.types), _set(row.reads),
+                   row.revoked_at is not None)  # fmt: skip
 
 
 def _set(text: str) -> frozenset[str]:
@@ -60,26 +68,39 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _checked_types(types: Sequence[str]) -> str:
-    unknown = sorted(set(types) - set(TYPES))
+def _checked_types(types: Sequence[str], *, also: tuple[str, ...] = ()) -> str:
+    unknown = sorted(set(types) - set(TYPES) - set(also))
     if unknown:
-        raise PartnerError(f"unknown event type {unknown[0]} (one of {', '.join(TYPES)})")
+        known = ", ".join((*TYPES, *also))
+        raise PartnerError(f"unknown event type {unknown[0]} (one of {known})")
     return ",".join(sorted(set(types)))
 
 
 def add_partner(system: System, name: str, source: str, types: Sequence[str],
                 reads: Sequence[str] = ()) -> str:  # fmt: skip
-    """Register a partner; its token (shown once)."""
+    """Register a chain partner; its token (shown once)."""
     if source not in SOURCES:
         raise PartnerError(f"unknown source {source} (one of {', '.join(SOURCES)})")
     if not types:
         raise PartnerError("give at least one event type the partner may send")
-    row = rows.PartnerRow(name, source, _checked_types(types), _checked_types(reads), "",
-                          None, None, utc_text(system.clock()), None)  # fmt: skip
+    return _add(system, rows.PartnerRow(
+        name, PARTNER, source, _checked_types(types), _checked_types(reads, also=(CASE,)), "",
+        None, None, utc_text(system.clock()), None))  # fmt: skip
+
+
+def add_analyst(system: System, name: str) -> str:
+    """Register an analyst's token: it reads aggregates only; its token (shown once)."""
+    return _add(system, rows.PartnerRow(
+        name, ANALYST, None, "", "", "", None, None, utc_text(system.clock()), None))  # fmt: skip
+
+
+def _add(system: System, row: rows.PartnerRow) -> str:
+    if not row.name or len(row.name) > 100:
+        raise PartnerError("a partner's name has 1 to 100 characters")
     token = secrets.token_urlsafe(32)
     with system.engine.begin() as connection:
-        if rows.find_partner(connection, name) is not None:
-            raise PartnerError(f"a partner named {name} exists already")
+        if rows.find_partner(connection, row.name) is not None:
+            raise PartnerError(f"a partner named {row.name} exists already")
         rows.add_partner(connection, replace(row, token_hash=_hash(token)))
     return token
 

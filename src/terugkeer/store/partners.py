@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, or_, select, update
 
-from terugkeer.store.tables import partners
+from terugkeer.store.tables import events, partners
 
 
 @dataclass(frozen=True, slots=True)
 class PartnerRow:
     name: str
-    source: str
+    kind: str
+    source: str | None
     types: str
     reads: str
     token_hash: str
@@ -55,3 +57,25 @@ def set_token(
 def revoke(connection: Connection, name: str, at: str) -> None:
     connection.execute(update(partners).where(partners.c.name == name).values(
         revoked_at=at, previous_hash=None, previous_until=None))  # fmt: skip
+
+
+def reported_on(connection: Connection, source: str, v_number: str) -> bool:
+    """Whether an event of `source` about `v_number` is stored: a partner's reach."""
+    query = select(events.c.seq).where(events.c.v_number == v_number,
+                                       events.c.source == source).limit(1)  # fmt: skip
+    return connection.execute(query).first() is not None
+
+
+def person_events_page(
+    connection: Connection, v_number: str, types: Collection[str], after: int, limit: int
+) -> list[tuple[int, str]]:
+    """(seq, v1 body) of the person's events of `types` after receipt `after`, in receipt
+    order, at most `limit`."""
+    query = (
+        select(events.c.seq, events.c.body)
+        .where(events.c.v_number == v_number, events.c.type.in_(sorted(types)),
+               events.c.seq > after)
+        .order_by(events.c.seq)
+        .limit(limit)
+    )  # fmt: skip
+    return [(seq, body) for seq, body in connection.execute(query)]

@@ -222,9 +222,13 @@ partners = Table(
     "partners",
     metadata,
     Column("name", String(100), primary_key=True),
-    Column("source", String(16), nullable=False),  # the v1 `source` its events must carry
+    # partner: a chain partner that sends events; analyst: reads aggregates only
+    Column("kind", String(16), nullable=False, server_default="partner"),
+    Column("source", String(16)),  # the v1 `source` its events must carry; none for analysts
     Column("types", Text, nullable=False),  # event types it may send, comma-separated
-    Column("reads", Text, nullable=False),  # event types it may read back, comma-separated
+    # what it may read back for the persons it reported on: event types, and `case` (the
+    # person's cases, case state and removal readiness); comma-separated
+    Column("reads", Text, nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("previous_hash", String(64), unique=True),
     Column("previous_until", String(32)),  # UTC

@@ -79,3 +79,22 @@ def test_the_table_in_dutch_and_in_english(url: str) -> None:
     rounded_dutch = _report(url, "--rounded")
     assert re.search(r"Instroom\s+│\s+1\.230 ", rounded_dutch)
     assert re.search(r"Vertrekgesprekken\s+│\s+<5 ", rounded_dutch)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "said"),
+    [
+        ("2023-01-01", "9999-12-31", "--to (9999-12-31) is outside 1990-01-01 to 2199-12-31"),
+        ("0001-01-01", "2023-12-31", "--from (0001-01-01) is outside"),
+        ("2023-12-31", "2023-01-01", "--to (2023-01-01) is before --from (2023-12-31)"),
+    ],
+)
+def test_a_period_the_store_cannot_hold_is_a_sentence_not_a_traceback(
+    url: str, start: str, end: str, said: str
+) -> None:
+    result = runner.invoke(
+        app, ["report", "key-figures", "--from", start, "--to", end, "--database-url", url]
+    )
+    assert result.exit_code == 2
+    assert said in " ".join(result.output.split())
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -19,6 +19,11 @@ def system_of(request: Request) -> System:
     return system
 
 
+def origin_of(request: Request) -> str:
+    """Where a call came from, for the access log."""
+    return request.client.host if request.client else "unknown"
+
+
 def partner(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],

@@ -12,7 +12,7 @@ from terugkeer.chain_events.jsonline import JsonLineError, load_array
 from terugkeer.services.cases import Access
 from terugkeer.services.ingest import NotPermittedError, ingest_batch
 from terugkeer.services.partners import Partner
-from terugkeer.web.api.auth import partner, system_of
+from terugkeer.web.api.auth import origin_of, partner, system_of
 from terugkeer.web.api.models import EventResult, IntakeResult, InvalidParam
 from terugkeer.web.api.problems import ProblemError, responses
 
@@ -56,7 +56,7 @@ async def post_events(
         raise ProblemError(415, f"send {JSON} (an array of events) or {LINES[0]} (JSON Lines)")
     body = await _body(request, system.settings.max_request_bytes)
     lines = _lines(body, kind)
-    access = Access(sender.name, "api", "events.post", _origin(request))
+    access = Access(sender.name, "api", "events.post", origin_of(request))
     try:
         results = await run_in_threadpool(
             ingest_batch, system, lines, permits=sender.may_send, access=access
@@ -98,7 +98,3 @@ def _lines(body: bytes, kind: str) -> list[str | bytes]:
         raise ProblemError(400, error.message, [InvalidParam(name="body", reason=error.message)]
                            ) from None  # fmt: skip
     return [json.dumps(event) for event in events]
-
-
-def _origin(request: Request) -> str:
-    return request.client.host if request.client else "unknown"

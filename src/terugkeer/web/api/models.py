@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from datetime import date
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from terugkeer.domain.case_facts import CaseState
+from terugkeer.domain.dublin import DublinDeadline
 
 API_VERSION = "1.0.0"
 
@@ -39,3 +44,55 @@ class IntakeResult(BaseModel):
     known: int
     rejected: int
     results: list[EventResult] = Field(description="one per event, in request order")
+
+
+def _flat(name: str, dataclass: type, **more: Any) -> type[BaseModel]:
+    """A model of a domain dataclass's fields (so the schema follows the domain), plus more."""
+    hints = get_type_hints(dataclass)
+    fields: dict[str, Any] = {f.name: (hints[f.name], ...) for f in dataclasses.fields(dataclass)}
+    return create_model(name, **more, **fields)
+
+
+#: One case: its key (the receipt position of its intake) and its state on the asked day.
+CaseOut = _flat("Case", CaseState, case=(int, Field(description="the case's key")))
+DublinOut = _flat("DublinDeadline", DublinDeadline,
+                  days_left=(int | None, Field(description="None while suspended")),
+                  source=(str, Field(description="the regime's legal source")))  # fmt: skip
+
+
+class ConditionOut(BaseModel):
+    holds: bool
+    reason: str | None = Field(description="why it does not hold (English); None when it holds")
+    source: str = Field(description="the legal source")
+    label_nl: str
+    label_en: str
+
+
+class Conditions(BaseModel):
+    legally_removable: ConditionOut
+    available: ConditionOut
+    in_detention: ConditionOut
+    travel_document: ConditionOut
+
+
+class CaseFileOut(BaseModel):
+    """A person's case file on a day: the shape of `terugkeer case show --format json`.
+    Readiness is information for a person's decision, never a decision."""
+
+    v_number: str
+    on: date
+    ready: bool
+    reason: str | None = Field(description="why not ready although no condition says so")
+    case: int | None = Field(description="the key of the case readiness was judged on")
+    conditions: Conditions
+    safeguards: list[str]
+    cases: list[CaseOut]  # type: ignore[valid-type]
+    dublin: list[DublinOut]  # type: ignore[valid-type]
+
+
+class EventsPage(BaseModel):
+    items: list[dict[str, Any]] = Field(
+        description="v1 events (the Event schema) in receipt order",
+        json_schema_extra={"items": {"$ref": "#/components/schemas/Event"}},
+    )
+    next: str | None = Field(description="the cursor of the next page; None on the last")

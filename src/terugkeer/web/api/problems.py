@@ -35,9 +35,17 @@ def problem_response(request: Request, status: int, detail: str | None,
                      invalid: list[InvalidParam] | None = None,
                      headers: dict[str, str] | None = None) -> JSONResponse:  # fmt: skip
     body = Problem(title=TITLES.get(status, "Error"), status=status, detail=detail,
-                   instance=request.url.path, invalid_params=invalid or [])  # fmt: skip
+                   instance=_instance(request), invalid_params=invalid or [])  # fmt: skip
     return JSONResponse(body.model_dump(by_alias=True, exclude_none=True), status_code=status,
                         media_type=PROBLEM_JSON, headers=headers)  # fmt: skip
+
+
+def _instance(request: Request) -> str | None:
+    """The operation's path template (`/api/v1/persons/{v_number}`), never the path as sent:
+    an error carries no V-number (BIO: no personal data in errors or the logs they reach)."""
+    route = request.scope.get("route")
+    template = getattr(route, "path_format", None)
+    return f"{request.scope.get('root_path', '')}{template}" if template else None
 
 
 def install(api: FastAPI) -> None:

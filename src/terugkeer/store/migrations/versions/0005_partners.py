@@ -20,7 +20,8 @@ def upgrade() -> None:
     op.create_table(
         "partners",
         sa.Column("name", sa.String(100), primary_key=True),
-        sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False, server_default="partner"),
+        sa.Column("source", sa.String(16)),
         sa.Column("types", sa.Text, nullable=False),
         sa.Column("reads", sa.Text, nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),

@@ -1,0 +1,100 @@
+"""What a token reads back through the API (issue 10): scoped by its agreement, every read
+in the access log (refused ones too).
+
+A chain partner reads, for a person it reported on (an event of its `source` about them is
+stored), the event types its agreement lists and — with `case` in it — the case file. A
+person it never reported on is answered as unknown: a token learns nothing about who else is
+in the store. An analyst token reads aggregates only. Key figures are open to every token in
+the published form (tens, <5 hidden); the exact counts to analysts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from terugkeer.bootstrap import System
+from terugkeer.reports.model import KeyFigures, PublishedKeyFigures
+from terugkeer.reports.period import Period
+from terugkeer.services.cases import Access, CaseFile, case_file
+from terugkeer.services.errors import ServiceError, UnknownPersonError
+from terugkeer.services.key_figures import key_figures_of, published
+from terugkeer.services.partners import ANALYST, CASE, Partner
+from terugkeer.store import partners as rows
+from terugkeer.store.access_log import record
+
+
+class NotInAgreementError(ServiceError):
+    """The token's agreement does not list this read (403)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EventsPage:
+    events: list[dict[str, Any]]  # v1 events as stored, in receipt order
+    #: The receipt position to continue after; None on the last page.
+    next_after: int | None
+
+
+def _log(system: System, reader: Partner, action: str, origin: str,
+         v_number: str | None = None, detail: str | None = None) -> None:  # fmt: skip
+    with system.engine.begin() as connection:
+        record(connection, Access(reader.name, "api", action, origin, v_number, detail),
+               system.clock())  # fmt: skip
+
+
+def _reach(system: System, reader: Partner, v_number: str, action: str, origin: str,
+           needs: str) -> None:  # fmt: skip
+    """Refuse (logged) unless the partner's agreement lists `needs` and it reported on the
+    person."""
+    refusal: ServiceError | None = None
+    if reader.kind == ANALYST:
+        refusal = NotInAgreementError("an analyst token reads aggregates only")
+    elif needs == CASE and CASE not in reader.reads:
+        refusal = NotInAgreementError("this token's agreement does not list the case file")
+    elif needs != CASE and not reader.reads - {CASE}:
+        refusal = NotInAgreementError("this token's agreement lists no events to read back")
+    else:
+        with system.engine.connect() as connection:
+            if reader.source is None or not rows.reported_on(connection, reader.source, v_number):
+                # The same sentence as for a V-number nobody reported: nothing leaks.
+                refusal = UnknownPersonError("no events are stored for this V-number")
+    if refusal is not None:
+        _log(system, reader, f"{action}.refused", origin, v_number)
+        raise refusal
+
+
+def events_of(system: System, reader: Partner, v_number: str, *, after: int, limit: int,
+              origin: str) -> EventsPage:  # fmt: skip
+    """The person's events of the types the partner may read back, after receipt `after`."""
+    _reach(system, reader, v_number, "api.events.read", origin, needs="events")
+    with system.engine.begin() as connection:
+        found = rows.person_events_page(connection, v_number, reader.reads - {CASE}, after,
+                                        limit + 1)  # fmt: skip
+        record(connection, Access(reader.name, "api", "api.events.read", origin, v_number,
+                                  f"{min(len(found), limit)} events"), system.clock())  # fmt: skip
+    page = found[:limit]
+    more = len(found) > limit
+    return EventsPage([json.loads(body) for _, body in page], page[-1][0] if more else None)
+
+
+def case_file_of(system: System, reader: Partner, v_number: str, *, on: date,
+                 origin: str) -> CaseFile:  # fmt: skip
+    """The person's case file on `on` (cases, case state, removal readiness, Dublin)."""
+    _reach(system, reader, v_number, "api.case.read", origin, needs=CASE)
+    reading = Access(reader.name, "api", "api.case.read", origin, v_number)
+    return case_file(system, v_number=v_number, on=on, reader=reading)
+
+
+def figures_of(system: System, reader: Partner, period: Period, *, exact: bool,
+               origin: str) -> KeyFigures | PublishedKeyFigures:  # fmt: skip
+    """The key figures of `period`: published form for every token, exact for analysts."""
+    detail = f"{period.start}..{period.end}{' exact' if exact else ''}"
+    if exact and reader.kind != ANALYST:
+        _log(system, reader, "api.key_figures.read.refused", origin, detail=detail)
+        raise NotInAgreementError("exact key figures are for analyst tokens; ask the "
+                                  "published form")  # fmt: skip
+    _log(system, reader, "api.key_figures.read", origin, detail=detail)
+    figures = key_figures_of(system, period)
+    return figures if exact else published(figures)

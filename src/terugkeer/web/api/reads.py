@@ -1,0 +1,142 @@
+"""What tokens read back: a person's events and case file (partners, by agreement) and the key
+figures of a period (every token; exact counts for analysts). services/partner_reads.py holds
+the scope rules; this module parses and renders."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from terugkeer.domain.calendar import FIRST_DAY, LAST_DAY
+from terugkeer.reports.model import KeyFigures, PublishedKeyFigures
+from terugkeer.services.case_json import case_file_json
+from terugkeer.services.errors import ServiceError, UnknownPersonError
+from terugkeer.services.key_figures import Period
+from terugkeer.services.partner_reads import case_file_of, events_of, figures_of
+from terugkeer.services.partners import Partner
+from terugkeer.web.api.auth import origin_of, partner, system_of
+from terugkeer.web.api.models import CaseFileOut, EventsPage, InvalidParam
+from terugkeer.web.api.problems import ProblemError, responses
+
+router = APIRouter()
+
+#: The V-number is the resource's identity: the one piece of personal data in a URL.
+VNumber = Annotated[str, Path(pattern=r"^[0-9]{10}$", description="the person's V-number")]
+
+
+def _refused(error: ServiceError) -> ProblemError:
+    status = 404 if isinstance(error, UnknownPersonError) else 403
+    return ProblemError(status, error.message)
+
+
+def _cursor(text: str | None) -> int:
+    """The receipt position an opaque cursor stands for (0: from the start)."""
+    if text is None:
+        return 0
+    try:
+        value = base64.urlsafe_b64decode(text.encode("ascii") + b"==").decode("ascii")
+        if value.startswith("after:") and value[6:].isdigit():
+            return int(value[6:])
+    except (binascii.Error, UnicodeError, ValueError):
+        pass
+    invalid = [InvalidParam(name="query.cursor", reason="not a cursor this API gave")]
+    raise ProblemError(400, "the cursor is not valid", invalid)
+
+
+def _encode(after: int) -> str:
+    return base64.urlsafe_b64encode(f"after:{after}".encode()).decode("ascii").rstrip("=")
+
+
+@router.get(
+    "/persons/{v_number}/events",
+    response_model=EventsPage,
+    summary="A person's events the partner may read back",
+    responses=responses(400, 401, 403, 404),
+    operation_id="getPersonEvents",
+)
+async def person_events(
+    request: Request,
+    response: Response,
+    v_number: VNumber,
+    reader: Annotated[Partner, Depends(partner)],
+    cursor: Annotated[str | None, Query(max_length=64, description="from `next`")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> EventsPage:
+    """Events of the types in the partner's agreement, about a person it reported on, in
+    receipt order; a person it never reported on is not found (404)."""
+    after = _cursor(cursor)
+    try:
+        page = await run_in_threadpool(
+            events_of, system_of(request), reader, v_number, after=after, limit=limit,
+            origin=origin_of(request),
+        )  # fmt: skip
+    except ServiceError as error:
+        raise _refused(error) from None
+    following = None if page.next_after is None else _encode(page.next_after)
+    if following is not None:
+        url = request.url.include_query_params(cursor=following, limit=limit)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return EventsPage(items=page.events, next=following)
+
+
+@router.get(
+    "/persons/{v_number}",
+    response_model=CaseFileOut,
+    summary="A person's case file: cases, case state, removal readiness, Dublin",
+    responses=responses(400, 401, 403, 404),
+    operation_id="getPerson",
+)
+async def person(
+    request: Request,
+    v_number: VNumber,
+    reader: Annotated[Partner, Depends(partner)],
+    on: Annotated[date | None, Query(description="the day asked about (default: today)")] = None,
+) -> Any:
+    """As `terugkeer case show --format json`, for a partner whose agreement lists `case` and
+    that reported on the person. Readiness informs a person's decision; it decides nothing."""
+    system = system_of(request)
+    try:
+        found = await run_in_threadpool(
+            case_file_of, system, reader, v_number, on=on or system.today(),
+            origin=origin_of(request),
+        )  # fmt: skip
+    except ServiceError as error:
+        raise _refused(error) from None
+    return CaseFileOut.model_validate(case_file_json(found))
+
+
+@router.get(
+    "/key-figures",
+    response_model=KeyFigures | PublishedKeyFigures,
+    summary="The key figures of a period (EVENTS.md definitions)",
+    responses=responses(400, 401, 403),
+    operation_id="getKeyFigures",
+)
+async def key_figures(
+    request: Request,
+    reader: Annotated[Partner, Depends(partner)],
+    start: Annotated[date, Query(alias="from", description="first day, Europe/Amsterdam")],
+    end: Annotated[date, Query(alias="to", description="last day, inclusive")],
+    exact: Annotated[bool, Query(description="exact counts (analyst tokens only)")] = False,
+) -> Any:
+    """Published form (counts rounded to tens, under 5 shown as <5) unless `exact`."""
+    for name, day in (("from", start), ("to", end)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            reason = f"outside {FIRST_DAY}..{LAST_DAY}"
+            invalid = [InvalidParam(name=f"query.{name}", reason=reason)]
+            raise ProblemError(400, "the period is outside the years the store can hold", invalid)
+    if end < start:
+        invalid = [InvalidParam(name="query.to", reason="is before from")]
+        raise ProblemError(400, "the period ends before it starts", invalid)
+    try:
+        return await run_in_threadpool(
+            figures_of, system_of(request), reader, Period(start, end), exact=exact,
+            origin=origin_of(request),
+        )  # fmt: skip
+    except ServiceError as error:
+        raise _refused(error) from None
