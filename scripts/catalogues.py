@@ -27,6 +27,7 @@ VALUES = (
     "asylum", "dublin", "regular", "criminal", "illegal_stay",
     "azc", "family_location", "vbl", "emergency_reception", "detention", "prison", "private",
     "unknown", "cooperating", "not_cooperating",
+    "pending", "delivered", "failed",  # webhook deliveries
     "intake", "interview", "location_changed", "procedure_started", "procedure_decided",
     "return_decision", "document_requested", "document_answered", "travel_document_valid",
     "detention_started", "detention_ended", "dublin_claim", "dublin_accepted", "dublin_refused",

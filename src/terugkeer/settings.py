@@ -51,6 +51,29 @@ class Settings(BaseSettings):
         gt=0,
         description="largest API request body; a larger one is refused (413) before it is read",
     )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="how long a webhook delivery waits for the partner"
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="the first retry of a failed webhook delivery comes after about this long; "
+        "each next one after twice as long (with jitter), up to webhook_retry_cap_seconds",
+    )
+    webhook_retry_cap_seconds: float = Field(
+        default=6 * 3600.0, gt=0, description="the longest wait between two delivery attempts"
+    )
+    webhook_max_attempts: int = Field(
+        default=15, ge=1, description="after this many failed attempts a delivery is given up"
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0, description="how often the deliverer looks for due deliveries"
+    )
+    webhooks_in_server: bool = Field(
+        default=True,
+        description="deliver webhooks from the web server's process; switch off when "
+        "`terugkeer webhooks deliver` runs on its own",
+    )
     session_idle_minutes: int = Field(
         default=30, gt=0, description="a signed-in session ends after this long without use"
     )

@@ -6,13 +6,18 @@ Set TERUGKEER_SCREENSHOTS=docs/screenshots to refresh the README's screenshots."
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from terugkeer.services.partners import add_partner
+from terugkeer.services.webhooks import subscribe
 from tests.browser.conftest import assert_accessible
+from tests.integration.lines import line
 from tests.web.server import CHILD, FAMILY, MINE, PASSWORD, THEIRS, UNASSIGNED, Site, running_site
 
 SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
@@ -171,3 +176,34 @@ def test_a_team_lead_hands_out_a_new_case(secure_site: Site, context: BrowserCon
     assert "Toegewezen personen: 1." in page.locator("#assigned").inner_text()
     assert "Elke open zaak heeft een regievoerder." in page.locator("#unassigned").inner_text()
     assert_accessible(page)
+
+
+def test_the_admin_follows_webhook_deliveries(secure_site: Site, context: BrowserContext) -> None:
+    site, page = secure_site, context.new_page()
+    token = add_partner(site.system, "coa", "COA", ["intake", "absconded"], reads=["absconded"])
+    with socket.socket() as probe:  # a port nothing listens on: the delivery fails, is retried
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/hooks"
+    subscribe(site.system, "coa", url, ["absconded"])
+    sent = [
+        line("k-1", "intake", "3000000009", "2023-02-01T10:00:00+01:00",
+             {"nationality": "MAR", "track": "asylum"}, source="COA"),
+        line("k-2", "absconded", "3000000009", "2023-02-20T10:00:00+01:00", source="COA"),
+    ]  # fmt: skip
+    answer = httpx.post(f"{site.url}/api/v1/events", content="\n".join(sent),
+                        headers={"Authorization": f"Bearer {token}",
+                                 "Content-Type": "application/jsonl"})  # fmt: skip
+    assert answer.json()["accepted"] == 2
+    _log_in(page, site, "root")
+    page.wait_for_url(site.url + "/webhooks")
+    assert page.get_by_role("heading", name="Webhooks", exact=True).is_visible()
+    assert url in page.locator("#subscriptions").inner_text()
+    for _ in range(100):  # the first attempt fails within moments; the page then says so
+        if "ConnectError" in page.locator("#deliveries tbody").inner_text():
+            break
+        page.wait_for_timeout(100)
+        page.reload()
+    row = page.locator("#deliveries tbody").inner_text()
+    assert "k-2" in row and "in behandeling" in row and "not reached (ConnectError)" in row
+    assert_accessible(page)
+    _shot(page, "webhooks")

@@ -85,6 +85,17 @@ def running_site(database_url: str, *, cookie_secure: bool, **more: Any) -> Iter
     assign_cases(system, users["lead"], users["anna"], mine)
     assign_cases(system, users["lead"], users["bram"], [(seq_of[THEIRS], THEIRS)])
     system.clock = lambda: datetime.now(UTC)  # sessions expire by the real clock
+    try:
+        with serving(system) as url:
+            yield Site(url, system, users)
+    finally:
+        system.close()
+
+
+@contextmanager
+def serving(system: System) -> Iterator[str]:
+    """The app on `system` served on a free loopback port (its lifespan, and so the webhook
+    deliverer, runs as in production); its URL."""
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(system), host="127.0.0.1", port=port, log_level="warning")
@@ -96,8 +107,7 @@ def running_site(database_url: str, *, cookie_secure: bool, **more: Any) -> Iter
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
     try:
-        yield Site(f"http://127.0.0.1:{port}", system, users)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
-        system.close()
+        thread.join(timeout=30)

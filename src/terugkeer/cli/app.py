@@ -21,6 +21,7 @@ from terugkeer.cli.scenario_cmd import scenario_app
 from terugkeer.cli.serve_cmd import serve
 from terugkeer.cli.simulate_cmd import simulate_command
 from terugkeer.cli.users_cmd import users_app
+from terugkeer.cli.webhooks_cmd import webhooks_app
 
 app = typer.Typer(
     name="terugkeer",
@@ -44,6 +45,7 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")
 app.add_typer(partners_app, name="partners")
+app.add_typer(webhooks_app, name="webhooks")
 
 
 def main() -> None:

@@ -216,3 +216,37 @@ def bench_web_command(
             )
     if not admin:
         typer.echo(f"PostgreSQL: skipped (no --postgres-url and ${POSTGRES_URL_VARIABLE} unset)")
+
+
+@bench_app.command("api")
+def bench_api_command(
+    events: Annotated[int, typer.Option("--events", "-n", min=100)] = 100_000,
+    clients: Annotated[int, typer.Option("--clients", min=1, help="partner clients")] = 8,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="events per request")] = 500,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    output: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.TABLE,
+) -> None:
+    """Events/s of partner intake over HTTP (N concurrent partner clients on loopback, each
+    with its own token and source, against `terugkeer serve` in its own process) next to
+    `terugkeer import` of the same synthetic events, in the same run, on fresh SQLite stores."""
+    from terugkeer.services.bench_api import ApiBenchError, api_benchmark
+
+    def progress(doing: str) -> None:
+        if sys.stderr.isatty():
+            typer.echo(f"{doing} ...", err=True)
+
+    try:
+        result = api_benchmark(events, clients=clients, batch=batch, seed=seed, progress=progress)
+    except ApiBenchError as error:
+        typer.echo(f"terugkeer: {error}", err=True)
+        raise typer.Exit(1) from None
+    if output is ReportFormat.JSON:
+        typer.echo(json.dumps(result.as_json()))
+        return
+    typer.echo(f"{result.events:,} synthetic events; API: {result.clients} partner clients, "
+               f"{result.requests:,} requests of up to {result.batch} events")  # fmt: skip
+    typer.echo(f"  {'terugkeer import (baseline)':<32} {result.import_rate:>10,.0f} events/s "
+               f"{result.import_seconds:>8.1f} s")  # fmt: skip
+    typer.echo(f"  {'POST /api/v1/events':<32} {result.api_rate:>10,.0f} events/s "
+               f"{result.api_seconds:>8.1f} s")  # fmt: skip
+    typer.echo(f"  import / API: {result.import_rate / result.api_rate:.2f}x")

@@ -30,6 +30,8 @@ class Resource(StrEnum):
     FIGURES = "figures"  # aggregates only
     ACCESS_LOG = "access_log"
     USERS = "users"
+    #: The webhook delivery log: partner, event id and type, state, attempts; no case content.
+    WEBHOOKS = "webhooks"
 
 
 class Action(StrEnum):
@@ -58,7 +60,11 @@ GRANTS: dict[tuple[Resource, Action], dict[Role, Scope]] = {
     (Resource.FIGURES, Action.READ): {_AN: Scope.ALL, _TL: Scope.ALL},
     (Resource.ACCESS_LOG, Action.READ): {_AU: Scope.ALL},
     (Resource.USERS, Action.READ): {_AD: Scope.ALL},
+    (Resource.WEBHOOKS, Action.READ): {_AD: Scope.ALL},
 }
+
+#: Where a role lands after signing in: its first page.
+HOME: dict[Role, str] = {Role.AUDITOR: "/audit", Role.ADMIN: "/webhooks"}
 
 
 def scope_of(role: Role, resource: Resource, action: Action) -> Scope | None:

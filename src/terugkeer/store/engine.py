@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -114,3 +116,12 @@ def _journal_mode_wal(cursor: Any) -> None:
 def _sqlite_begin(connection: Connection) -> None:
     writer = connection.get_execution_options().get(WRITER, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that reads and then writes, committed at the end: on SQLite it takes the
+    write lock at its start (waiting up to BUSY_TIMEOUT), since a deferred transaction that
+    read first fails at once with "database is locked" when another writer went ahead."""
+    with engine.connect() as plain, plain.execution_options(**{WRITER: True}).begin() as tx:
+        yield tx.connection

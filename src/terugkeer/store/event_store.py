@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, update
 
 from terugkeer.chain_events import ParsedLine
+from terugkeer.domain.calendar import to_micros
 from terugkeer.domain.errors import EventRejectedError
 from terugkeer.domain.events import Event
 from terugkeer.domain.history import PersonHistory
@@ -34,6 +35,7 @@ from terugkeer.store.identities import Identities
 from terugkeer.store.projections import PROJECTIONS, person_rows
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
 from terugkeer.store.tables import chain_head, events, recorded_by, retention_runs
+from terugkeer.store.webhooks import Accepted, enqueue
 
 #: The stored "body" of an event whose original was removed by retention.
 RETAINED = "\x00retained"
@@ -142,7 +144,8 @@ class EventStore:
         if pseudonymous:
             self._check_key(connection, head.key_check)
         # Under the lock, so recorded_at never runs backwards against seq between writers.
-        recorded_at = self.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        now = self.clock().astimezone(UTC)
+        recorded_at = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         # Another writer appended, or retention rewrote histories, since our last batch?
         retained = connection.execute(
             select(func.count(), func.coalesce(func.sum(retention_runs.c.events), 0))
@@ -159,6 +162,7 @@ class EventStore:
             self._synthetic = is_synthetic(first)
         results: list[Appended] = []
         rows: list[EventRow] = []
+        accepted: list[Accepted] = []
         touched: set[str] = set()
         for parsed in batch:
             event, body = parsed.event, parsed.canonical
@@ -189,6 +193,7 @@ class EventStore:
                 chain = row_hash(chain, row)
                 row += [chain, None, None]
             rows.append(row)
+            accepted.append(Accepted(seq, event.id, event.type, event.v_number))
             stored[event.id] = body
             touched.add(event.v_number)
             results.append(Appended(event.id, Outcome.ACCEPTED))
@@ -198,6 +203,9 @@ class EventStore:
                 insert_rows(connection, recorded_by, [[row[0], actor] for row in rows])
             self._identities.flush(connection)
             self._rebuild_projections(connection, touched)
+            # Webhook deliveries due, in this transaction: committed with the events or not at
+            # all, so none is lost in a crash and none is sent for an event not stored.
+            enqueue(connection, accepted, to_micros(now))
             connection.execute(
                 update(chain_head).where(chain_head.c.id == 1).values(last_seq=seq, last_hash=chain)
             )

@@ -235,3 +235,52 @@ partners = Table(
     Column("created_at", String(32), nullable=False),
     Column("revoked_at", String(32)),  # UTC; no call is accepted from then on
 )
+
+#: A partner's webhook: events of `types` (within its agreement's reads) about the persons its
+#: source reported on are POSTed to `url`, signed with `secret` (shown once; it must be kept
+#: to sign, so it is stored as it is, like every webhook sender's). Admin-configured.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("partner", String(100), nullable=False, index=True),
+    Column("url", Text, nullable=False),
+    Column("types", Text, nullable=False),  # comma-separated
+    Column("secret", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("removed_at", String(32)),  # UTC; nothing is queued for it from then on
+)
+
+#: One delivery due per (subscription, event), written in the transaction that appends the
+#: event (an outbox): delivery state survives a crash or restart, and intake never waits on a
+#: partner's endpoint. Holds no event contents (the body is read from `events` when sent).
+webhook_outbox = Table(
+    "webhook_outbox",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("subscription_id", BigInteger, nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+    Column("event_id", String(128), nullable=False),
+    Column("event_type", String(40), nullable=False),
+    Column("state", String(16), nullable=False),  # pending, delivered, failed (gave up)
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_us", BigInteger, nullable=False),  # UTC epoch microseconds
+    Column("lease_until_us", BigInteger),  # a deliverer holds it until then
+    Column("last_result", String(120)),  # HTTP status or the kind of failure; no content
+    Column("delivered_at", String(32)),
+    Index("ux_webhook_outbox_event", "subscription_id", "event_seq", unique=True),
+    Index("ix_webhook_outbox_due", "state", "next_attempt_us"),
+)
+
+#: Every delivery attempt (the admin's delivery log): when, the answer, how long it took.
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("outbox_id", BigInteger, nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("status", Integer),  # the HTTP status; none when no answer came
+    Column("result", String(120), nullable=False),  # delivered, or why not (no content)
+    Column("ms", Integer, nullable=False),
+)

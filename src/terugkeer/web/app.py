@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from importlib import resources
 
 import jinja2
@@ -15,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from terugkeer.bootstrap import System
+from terugkeer.services.webhooks import Deliverer
 from terugkeer.web import (
     routes_assign,
     routes_audit,
@@ -22,6 +24,7 @@ from terugkeer.web import (
     routes_cases,
     routes_family,
     routes_record,
+    routes_webhooks,
 )
 from terugkeer.web.api.app import create_api
 from terugkeer.web.context import render
@@ -53,7 +56,22 @@ def route_table(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
 
 
 def create_app(system: System) -> FastAPI:
-    app = FastAPI(title="terugkeer", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The webhook deliverer runs beside the server, never inside a request: intake only
+        # writes the outbox (services/webhooks.py).
+        deliverer = Deliverer(system) if system.settings.webhooks_in_server else None
+        if deliverer is not None:
+            deliverer.start()
+        try:
+            yield
+        finally:
+            if deliverer is not None:
+                deliverer.stop()
+
+    app = FastAPI(
+        title="terugkeer", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.system = system
     app.state.templates = {language: _templates(language) for language in LANGUAGES}
     static = str(resources.files("terugkeer.web") / "static")
@@ -65,6 +83,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_record.router)
     app.include_router(routes_family.router)
     app.include_router(routes_assign.router)
+    app.include_router(routes_webhooks.router)
 
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:

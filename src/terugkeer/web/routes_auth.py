@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from terugkeer.domain.permissions import HOME
 from terugkeer.services.users import LoginRefused, Session, log_in, log_out
 from terugkeer.web.context import (
     LANGUAGE_COOKIE,
@@ -57,10 +58,10 @@ def login(
     if not expected or not hmac.compare_digest(expected, login_csrf):
         return _login(request, "expired", 400, username)
     try:
-        token, _ = log_in(system_of(request), username, password)
+        token, session = log_in(system_of(request), username, password)
     except LoginRefused as refused:
         return _login(request, "locked" if refused.locked else "wrong", 401, username)
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(HOME.get(session.user.role, "/"), status_code=303)
     _cookie(response, request, SESSION_COOKIE, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response

@@ -1,0 +1,242 @@
+"""Signed webhooks (issue 10): a partner's subscription to event types, and their delivery.
+
+The event store queues a delivery in the transaction that appends an event (store/webhooks.py,
+the outbox); a deliverer — a thread of the web server, or `terugkeer webhooks deliver` —
+claims due deliveries and POSTs them. A subscription reaches what the partner could read back:
+event types in its agreement's reads, about persons its source reported on.
+
+Each delivery follows the Standard Webhooks signature scheme (standardwebhooks.com), so a
+partner can verify it with that project's libraries or ten lines of its own:
+`webhook-id` (the event id, the same on every retry: deduplicate by it), `webhook-timestamp`
+(Unix seconds of this attempt) and `webhook-signature: v1,<base64 HMAC-SHA256>` over
+`{id}.{timestamp}.{body}` with the subscription's secret (`whsec_<base64 key>`). The body is
+the v1 event as stored. At least once: any answer but 2xx, or none within the timeout, is
+retried after an exponentially growing wait with jitter, until the attempts run out.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import random
+import secrets
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from terugkeer.bootstrap import System
+from terugkeer.domain.calendar import to_micros
+from terugkeer.services.errors import ServiceError
+from terugkeer.services.partners import CASE, PARTNER, list_partners
+from terugkeer.store import webhooks as rows
+from terugkeer.store.engine import writing
+from terugkeer.store.users import utc_text
+
+log = logging.getLogger(__name__)
+
+#: A delivery's states: still to be sent (or retried), delivered, given up.
+STATES = (rows.PENDING, rows.DELIVERED, rows.FAILED)
+
+#: A retained event's body (store/event_store.py RETAINED): its contents are gone.
+_RETAINED = "\x00"
+
+
+class SubscriptionError(ServiceError):
+    """A subscription that cannot be made or removed as asked (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: int
+    partner: str
+    url: str
+    types: frozenset[str]
+    removed: bool
+
+
+def subscribe(system: System, partner: str, url: str, types: Sequence[str]) -> tuple[int, str]:
+    """A new subscription of `partner` to `types` at `url`; its id and signing secret (shown
+    once). The types must be ones the partner's agreement lets it read back."""
+    found = {p.name: p for p in list_partners(system)}.get(partner)
+    if found is None or found.kind != PARTNER:
+        raise SubscriptionError(f"no chain partner named {partner}")
+    if found.revoked:
+        raise SubscriptionError(f"partner {partner} is revoked")
+    if not types:
+        raise SubscriptionError("give at least one event type")
+    readable = found.reads - {CASE}  # the case file is read, never pushed
+    outside = sorted(set(types) - readable)
+    if outside:
+        raise SubscriptionError(
+            f"{outside[0]} is not in the partner's agreement (event types it reads back: "
+            f"{', '.join(sorted(readable)) or 'none'}); "
+            "the agreement is set by `partners add --reads`"
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.username:
+        raise SubscriptionError("the URL must be http(s)://host/path, without a user name")
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    with system.engine.begin() as connection:
+        key = rows.add_subscription(connection, partner, url, ",".join(sorted(set(types))),
+                                    secret, utc_text(system.clock()))  # fmt: skip
+    return key, secret
+
+
+def subscriptions(system: System) -> list[Subscription]:
+    with system.engine.connect() as connection:
+        found = rows.all_subscriptions(connection)
+    return [Subscription(r.id, r.partner, r.url, frozenset(r.types.split(",")),
+                         r.removed_at is not None) for r in found]  # fmt: skip
+
+
+def unsubscribe(system: System, subscription_id: int) -> None:
+    """No delivery is queued for it from now on (queued ones are still sent)."""
+    with system.engine.begin() as connection:
+        if not rows.remove_subscription(connection, subscription_id, utc_text(system.clock())):
+            raise SubscriptionError(f"no current subscription {subscription_id}")
+
+
+def delivery_log(system: System, limit: int = 200, state: str | None = None) -> list[rows.Delivery]:
+    with system.engine.connect() as connection:
+        return rows.deliveries(connection, limit, state)
+
+
+def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The `webhook-signature` header value (Standard Webhooks, v1)."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def retry_delay(base: float, cap: float, attempt: int, draw: float) -> float:
+    """Seconds before the attempt after failed attempt `attempt` (1, 2, …): half the
+    exponential step fixed, half drawn (`draw` in [0, 1)), so retries of many deliveries that
+    failed together spread out and none comes sooner than half its step."""
+    step = min(cap, base * 2.0 ** (attempt - 1))
+    return step / 2 + draw * step / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """What one pass of the deliverer did."""
+
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def _send(client: httpx.Client, due: rows.Due, now: int) -> tuple[int | None, str]:
+    if due.body.startswith(_RETAINED):
+        return None, "retained: the event's contents were removed"
+    body = due.body.encode("utf-8")
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": due.event_id,
+        "webhook-timestamp": str(now),
+        "webhook-signature": signature(due.secret, due.event_id, now, body),
+    }
+    try:
+        answer = client.post(due.url, content=body, headers=headers)
+    except httpx.TimeoutException:
+        return None, "no answer within the timeout"
+    except httpx.HTTPError as error:  # the kind only: an error's text may echo the URL
+        return None, f"not reached ({type(error).__name__})"
+    return answer.status_code, f"HTTP {answer.status_code}"
+
+
+def deliver(system: System, client: httpx.Client, due: rows.Due) -> str:
+    """Send one claimed delivery and record the attempt; its new state."""
+    settings = system.settings
+    started = time.monotonic()
+    status, result = _send(client, due, int(system.clock().timestamp()))
+    ms = int((time.monotonic() - started) * 1000)
+    now = system.clock()
+    retained = status is None and result.startswith("retained")
+    if status is not None and 200 <= status < 300:
+        state, result, later = rows.DELIVERED, "delivered", 0.0
+    elif retained or due.attempt >= settings.webhook_max_attempts:
+        state, later = rows.FAILED, 0.0
+    else:
+        state = rows.PENDING
+        later = retry_delay(
+            settings.webhook_retry_base_seconds,
+            settings.webhook_retry_cap_seconds,
+            due.attempt,
+            random.random(),
+        )
+    with system.engine.begin() as connection:
+        rows.record_attempt(connection, due, at=utc_text(now), status=status, result=result,
+                            ms=ms, state=state,
+                            next_attempt_us=to_micros(now) + int(later * 1_000_000))  # fmt: skip
+    if state != rows.DELIVERED:
+        log.info("webhook delivery %s attempt %s: %s", due.outbox_id, due.attempt, result)
+    return state
+
+
+def claim(system: System, limit: int) -> list[rows.Due]:
+    """Due deliveries, leased to this deliverer for longer than one attempt can take."""
+    lease = int((system.settings.webhook_timeout_seconds * 2 + 30) * 1_000_000)
+    with writing(system.engine) as connection:
+        return rows.claim_due(connection, to_micros(system.clock()), lease, limit)
+
+
+def deliver_due(system: System, client: httpx.Client, limit: int = 100) -> Round:
+    """One pass, one delivery after the other: for `webhooks deliver --once` and tests."""
+    counts = {rows.DELIVERED: 0, rows.PENDING: 0, rows.FAILED: 0}
+    for due in claim(system, limit):
+        counts[deliver(system, client, due)] += 1
+    return Round(counts[rows.DELIVERED], counts[rows.PENDING], counts[rows.FAILED])
+
+
+class Deliverer:
+    """Delivers in the background: a loop that claims due deliveries and sends them from a
+    small pool, so a slow partner holds one sender for at most the timeout while the others
+    go on. Intake never waits on it: the outbox is its only link to the event store."""
+
+    def __init__(self, system: System, *, senders: int = 4,
+                 client: Callable[[], httpx.Client] | None = None) -> None:  # fmt: skip
+        self.system = system
+        self._senders = senders
+        timeout = system.settings.webhook_timeout_seconds
+        self._client = (client or (lambda: httpx.Client(timeout=timeout, follow_redirects=False)))()
+        self._pool = ThreadPoolExecutor(senders, thread_name_prefix="webhook")
+        self._busy: set[Future[str]] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="deliverer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.system.settings.webhook_timeout_seconds + 5)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._client.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._busy = {future for future in self._busy if not future.done()}
+                room = self._senders * 2 - len(self._busy)
+                if room > 0:
+                    for due in claim(self.system, room):
+                        self._busy.add(self._pool.submit(self._deliver, due))
+            except Exception as error:  # a store briefly away: again at the next poll
+                log.warning("webhook deliverer: the outbox could not be read (%s)",
+                            type(error).__name__)  # fmt: skip
+            self._stop.wait(self.system.settings.webhook_poll_seconds)
+
+    def _deliver(self, due: rows.Due) -> str:
+        try:
+            return deliver(self.system, self._client, due)
+        except Exception as error:  # the lease runs out and the delivery is claimed again
+            log.warning("webhook delivery %s: not recorded (%s)", due.outbox_id,
+                        type(error).__name__)  # fmt: skip
+            return rows.PENDING

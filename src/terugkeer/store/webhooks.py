@@ -1,0 +1,199 @@
+"""Webhook subscriptions, the outbox and the delivery log, as rows (the rules and the sending
+are in services/webhooks.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, insert, or_, select, update
+
+from terugkeer.store.partners import reported_on
+from terugkeer.store.tables import events, partners, subscriptions, webhook_attempts, webhook_outbox
+
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionRow:
+    id: int
+    partner: str
+    url: str
+    types: str
+    secret: str
+    created_at: str
+    removed_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """An event just appended, as the outbox needs it (no contents)."""
+
+    seq: int
+    event_id: str
+    type: str
+    v_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A delivery a deliverer has claimed: where to, with what, which attempt."""
+
+    outbox_id: int
+    attempt: int
+    event_id: str
+    url: str
+    secret: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A row of the admin's delivery log."""
+
+    outbox_id: int
+    partner: str
+    url: str
+    event_id: str
+    event_type: str
+    state: str
+    attempts: int
+    last_result: str | None
+    next_attempt_us: int
+    delivered_at: str | None
+
+
+def add_subscription(connection: Connection, partner: str, url: str, types: str, secret: str,
+                     at: str) -> int:  # fmt: skip
+    found = connection.execute(insert(subscriptions).values(
+        partner=partner, url=url, types=types, secret=secret, created_at=at))  # fmt: skip
+    key = found.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def all_subscriptions(connection: Connection) -> list[SubscriptionRow]:
+    query = select(subscriptions).order_by(subscriptions.c.id)
+    return [SubscriptionRow(*row) for row in connection.execute(query)]
+
+
+def remove_subscription(connection: Connection, subscription_id: int, at: str) -> bool:
+    done = connection.execute(
+        update(subscriptions)
+        .where(subscriptions.c.id == subscription_id, subscriptions.c.removed_at.is_(None))
+        .values(removed_at=at)
+    )
+    return done.rowcount == 1
+
+
+def enqueue(connection: Connection, accepted: Sequence[Accepted], now_us: int) -> int:
+    """Queue a delivery per live subscription for each accepted event of its types about a
+    person its partner's source reported on (also in this batch); in the caller's
+    transaction. How many were queued."""
+    live = connection.execute(
+        select(subscriptions.c.id, subscriptions.c.types, partners.c.source)
+        .join(partners, partners.c.name == subscriptions.c.partner)
+        .where(subscriptions.c.removed_at.is_(None), partners.c.revoked_at.is_(None))
+    ).all()
+    if not live:
+        return 0
+    wanted = [(key, frozenset(types.split(",")), source) for key, types, source in live]
+    reach: dict[tuple[str, str], bool] = {}
+    rows: list[dict[str, object]] = []
+    for event in accepted:
+        for key, types, source in wanted:
+            if event.type not in types or source is None:
+                continue
+            if (source, event.v_number) not in reach:
+                reach[source, event.v_number] = reported_on(connection, source, event.v_number)
+            if reach[source, event.v_number]:
+                rows.append(
+                    {
+                        "subscription_id": key,
+                        "event_seq": event.seq,
+                        "event_id": event.event_id,
+                        "event_type": event.type,
+                        "state": PENDING,
+                        "attempts": 0,
+                        "next_attempt_us": now_us,
+                    }
+                )
+    if rows:
+        connection.execute(insert(webhook_outbox), rows)
+    return len(rows)
+
+
+def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int) -> list[Due]:
+    """Take up to `limit` due deliveries for `lease_us`: a row is claimed by exactly one
+    deliverer (the conditional update), across threads and processes, on both backends."""
+    free = or_(webhook_outbox.c.lease_until_us.is_(None), webhook_outbox.c.lease_until_us < now_us)
+    due = and_(webhook_outbox.c.state == PENDING, webhook_outbox.c.next_attempt_us <= now_us, free)
+    query = (
+        select(
+            webhook_outbox.c.id,
+            webhook_outbox.c.attempts,
+            webhook_outbox.c.event_id,
+            subscriptions.c.url,
+            subscriptions.c.secret,
+            events.c.body,
+        )
+        .join(subscriptions, subscriptions.c.id == webhook_outbox.c.subscription_id)
+        .join(events, events.c.seq == webhook_outbox.c.event_seq)
+        .where(due)
+        .order_by(webhook_outbox.c.next_attempt_us, webhook_outbox.c.id)
+        .limit(limit)
+    )
+    claimed: list[Due] = []
+    for key, attempts, event_id, url, secret, body in connection.execute(query).all():
+        taken = connection.execute(
+            update(webhook_outbox)
+            .where(webhook_outbox.c.id == key, due)
+            .values(lease_until_us=now_us + lease_us)
+        )
+        if taken.rowcount == 1:
+            claimed.append(Due(key, attempts + 1, event_id, url, secret, body))
+    return claimed
+
+
+def record_attempt(connection: Connection, due: Due, *, at: str, status: int | None,
+                   result: str, ms: int, state: str, next_attempt_us: int) -> None:  # fmt: skip
+    """The attempt in the log, and the outbox row's new state; its lease ends."""
+    connection.execute(insert(webhook_attempts).values(
+        outbox_id=due.outbox_id, attempt=due.attempt, at=at, status=status, result=result,
+        ms=ms))  # fmt: skip
+    connection.execute(
+        update(webhook_outbox)
+        .where(webhook_outbox.c.id == due.outbox_id)
+        .values(
+            state=state,
+            attempts=due.attempt,
+            last_result=result,
+            lease_until_us=None,
+            next_attempt_us=next_attempt_us,
+            delivered_at=at if state == DELIVERED else None,
+        )
+    )
+
+
+def deliveries(connection: Connection, limit: int, state: str | None = None) -> list[Delivery]:
+    """The newest deliveries first (by when they were queued)."""
+    query = (
+        select(
+            webhook_outbox.c.id.label("outbox_id"),
+            subscriptions.c.partner,
+            subscriptions.c.url,
+            webhook_outbox.c.event_id,
+            webhook_outbox.c.event_type,
+            webhook_outbox.c.state,
+            webhook_outbox.c.attempts,
+            webhook_outbox.c.last_result,
+            webhook_outbox.c.next_attempt_us,
+            webhook_outbox.c.delivered_at,
+        )
+        .join(subscriptions, subscriptions.c.id == webhook_outbox.c.subscription_id)
+        .order_by(webhook_outbox.c.id.desc())
+        .limit(limit)
+    )
+    if state is not None:
+        query = query.where(webhook_outbox.c.state == state)
+    return [Delivery(**row._asdict()) for row in connection.execute(query)]

@@ -1,0 +1,42 @@
+"""`terugkeer bench api`: the plan keeps each person's events in order across concurrent
+clients, each client sends only its own source, and the command prints both figures."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from typer.testing import CliRunner
+
+from terugkeer.bench.synthetic import synthetic_lines
+from terugkeer.cli.app import app
+from terugkeer.services.bench_api import plan
+
+
+def test_each_persons_events_keep_their_order_and_each_client_its_source() -> None:
+    lines = list(synthetic_lines(2000, seed=3))
+    rounds, owners = plan(lines, 8)
+    assert len(owners) == 8 and set(owners) == {json.loads(x)["source"] for x in lines}
+    seen: dict[str, list[str]] = defaultdict(list)
+    for round_ in rounds:
+        in_round = [json.loads(x)["v_number"] for share in round_ for x in share]
+        assert len(in_round) == len(set(in_round))  # a person at most once per round
+        for client, share in enumerate(round_):
+            for text in share:
+                event = json.loads(text)
+                assert event["source"] == owners[client]
+                seen[event["v_number"]].append(text)
+    expected: dict[str, list[str]] = defaultdict(list)
+    for text in lines:
+        expected[json.loads(text)["v_number"]].append(text)
+    assert seen == expected  # every event once, in each person's own order
+
+
+def test_the_command_prints_the_api_next_to_the_import() -> None:
+    done = CliRunner().invoke(app, ["bench", "api", "-n", "400", "--clients", "8", "--batch",
+                                    "50", "--format", "json"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    figures = json.loads(done.stdout)
+    assert figures["events"] >= 400 and figures["clients"] == 8
+    assert figures["api_events_per_s"] > 0 and figures["import_events_per_s"] > 0
+    assert figures["requests"] >= 8  # every client posted
