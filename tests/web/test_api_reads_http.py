@@ -112,9 +112,27 @@ def test_the_case_file_only_when_the_agreement_lists_it(site: Site) -> None:
     assert ("api.case.read", V) in _log(site, "dji")
 
 
+def test_worklist_items_of_a_person_for_an_agreement_listing_the_case_file(site: Site) -> None:
+    with_case = add_partner(site.system, "dji", "KMAR", ["location_changed"], reads=["case"])
+    answer = _call(site, with_case, "GET", f"/persons/{V}/worklist-items",
+                   params={"on": "2023-03-01"})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert found["on"] == "2023-03-01"
+    # Taken in on 2 January and never interviewed: six weeks later the interview is due.
+    [item] = [i for i in found["items"] if i["kind"] == "no_interview"]
+    assert item["due"] == "2023-02-13" and item["source"]
+    assert "director" not in json.dumps(found)  # who handles the case is not the partner's
+    assert _call(site, with_case, "GET", f"/persons/{OTHER}/worklist-items").status_code == 404
+    events_only = add_partner(site.system, "kmar-events", "KMAR", ["location_changed"],
+                              reads=["location_changed"])  # fmt: skip
+    assert _call(site, events_only, "GET", f"/persons/{V}/worklist-items").status_code == 403
+    assert ("api.worklist.read", V) in _log(site, "dji")
+
+
 def test_an_analyst_reads_aggregates_only(site: Site) -> None:
     analyst = add_analyst(site.system, "wodc")
-    for path in (f"/persons/{V}", f"/persons/{V}/events"):
+    for path in (f"/persons/{V}", f"/persons/{V}/events", f"/persons/{V}/worklist-items"):
         answer = _call(site, analyst, "GET", path)
         assert answer.status_code == 403 and "aggregates only" in answer.json()["detail"]
     sent = _call(site, analyst, "POST", "/events", json=[])

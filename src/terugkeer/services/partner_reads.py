@@ -23,6 +23,7 @@ from terugkeer.services.errors import ServiceError, UnknownPersonError
 from terugkeer.services.key_figures import key_figures_of, published
 from terugkeer.services.partners import ANALYST, CASE, Partner
 from terugkeer.store import partners as rows
+from terugkeer.store import workplace
 from terugkeer.store.access_log import record
 
 
@@ -85,6 +86,28 @@ def case_file_of(system: System, reader: Partner, v_number: str, *, on: date,
     _reach(system, reader, v_number, "api.case.read", origin, needs=CASE)
     reading = Access(reader.name, "api", "api.case.read", origin, v_number)
     return case_file(system, v_number=v_number, on=on, reader=reading)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """What the agency must do for the person, by when, and the rule that says so."""
+
+    kind: str
+    due: date
+    source: str
+    details: dict[str, str]
+
+
+def work_items_of(system: System, reader: Partner, v_number: str, *, on: date,
+                  origin: str) -> list[WorkItem]:  # fmt: skip
+    """The person's worklist items showing on `on` (deadlines, reviews, flights), for an
+    agreement that lists `case`; who the case director is stays out."""
+    _reach(system, reader, v_number, "api.worklist.read", origin, needs=CASE)
+    with system.engine.begin() as connection:
+        found = workplace.items_of(connection, [v_number], on)
+        record(connection, Access(reader.name, "api", "api.worklist.read", origin, v_number,
+                                  f"{len(found)} items"), system.clock())  # fmt: skip
+    return [WorkItem(i.kind, i.due, i.source, i.details) for i in found]
 
 
 def figures_of(system: System, reader: Partner, period: Period, *, exact: bool,

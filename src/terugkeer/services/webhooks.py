@@ -183,8 +183,12 @@ def deliver(system: System, client: httpx.Client, due: rows.Due) -> str:
 def claim(system: System, limit: int) -> list[rows.Due]:
     """Due deliveries, leased to this deliverer for longer than one attempt can take."""
     lease = int((system.settings.webhook_timeout_seconds * 2 + 30) * 1_000_000)
+    now = to_micros(system.clock())
+    with system.engine.connect() as connection:
+        if not rows.any_due(connection, now):
+            return []
     with writing(system.engine) as connection:
-        return rows.claim_due(connection, to_micros(system.clock()), lease, limit)
+        return rows.claim_due(connection, now, lease, limit)
 
 
 def deliver_due(system: System, client: httpx.Client, limit: int = 100) -> Round:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, update
 
 from terugkeer.store.partners import reported_on
 from terugkeer.store.tables import events, partners, subscriptions, webhook_attempts, webhook_outbox
@@ -123,11 +123,21 @@ def enqueue(connection: Connection, accepted: Sequence[Accepted], now_us: int) -
     return len(rows)
 
 
+def _due(now_us: int) -> ColumnElement[bool]:
+    free = or_(webhook_outbox.c.lease_until_us.is_(None), webhook_outbox.c.lease_until_us < now_us)
+    return and_(webhook_outbox.c.state == PENDING, webhook_outbox.c.next_attempt_us <= now_us, free)
+
+
+def any_due(connection: Connection, now_us: int) -> bool:
+    """Whether a delivery is due (a read: an idle deliverer takes no write lock)."""
+    query = select(webhook_outbox.c.id).where(_due(now_us)).limit(1)
+    return connection.execute(query).first() is not None
+
+
 def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int) -> list[Due]:
     """Take up to `limit` due deliveries for `lease_us`: a row is claimed by exactly one
     deliverer (the conditional update), across threads and processes, on both backends."""
-    free = or_(webhook_outbox.c.lease_until_us.is_(None), webhook_outbox.c.lease_until_us < now_us)
-    due = and_(webhook_outbox.c.state == PENDING, webhook_outbox.c.next_attempt_us <= now_us, free)
+    due = _due(now_us)
     query = (
         select(
             webhook_outbox.c.id,

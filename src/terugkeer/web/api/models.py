@@ -96,3 +96,15 @@ class EventsPage(BaseModel):
         json_schema_extra={"items": {"$ref": "#/components/schemas/Event"}},
     )
     next: str | None = Field(description="the cursor of the next page; None on the last")
+
+
+class WorkItemOut(BaseModel):
+    kind: str = Field(description="what is due, e.g. dublin_transfer_deadline, flight_soon")
+    due: date
+    source: str = Field(description="the rule that puts it there and its legal source")
+    details: dict[str, str]
+
+
+class WorkItems(BaseModel):
+    on: date
+    items: list[WorkItemOut]

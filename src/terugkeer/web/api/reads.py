@@ -17,10 +17,10 @@ from terugkeer.reports.model import KeyFigures, PublishedKeyFigures
 from terugkeer.services.case_json import case_file_json
 from terugkeer.services.errors import ServiceError, UnknownPersonError
 from terugkeer.services.key_figures import Period
-from terugkeer.services.partner_reads import case_file_of, events_of, figures_of
+from terugkeer.services.partner_reads import case_file_of, events_of, figures_of, work_items_of
 from terugkeer.services.partners import Partner
 from terugkeer.web.api.auth import origin_of, partner, system_of
-from terugkeer.web.api.models import CaseFileOut, EventsPage, InvalidParam
+from terugkeer.web.api.models import CaseFileOut, EventsPage, InvalidParam, WorkItemOut, WorkItems
 from terugkeer.web.api.problems import ProblemError, responses
 
 router = APIRouter()
@@ -108,6 +108,34 @@ async def person(
     except ServiceError as error:
         raise _refused(error) from None
     return CaseFileOut.model_validate(case_file_json(found))
+
+
+@router.get(
+    "/persons/{v_number}/worklist-items",
+    response_model=WorkItems,
+    summary="What is due for a person: deadlines, reviews, flights, with the rule behind each",
+    responses=responses(400, 401, 403, 404),
+    operation_id="getPersonWorklistItems",
+)
+async def person_work_items(
+    request: Request,
+    v_number: VNumber,
+    reader: Annotated[Partner, Depends(partner)],
+    on: Annotated[date | None, Query(description="the day asked about (default: today)")] = None,
+) -> WorkItems:
+    """The items the case director's worklist shows for the person on that day, soonest
+    first, for an agreement that lists `case` (a handful per person: no pages)."""
+    system = system_of(request)
+    day = on or system.today()
+    try:
+        found = await run_in_threadpool(
+            work_items_of, system, reader, v_number, on=day, origin=origin_of(request)
+        )
+    except ServiceError as error:
+        raise _refused(error) from None
+    items = [WorkItemOut(kind=i.kind, due=i.due, source=i.source, details=i.details)
+             for i in found]  # fmt: skip
+    return WorkItems(on=day, items=items)
 
 
 @router.get(
