@@ -17,6 +17,7 @@ from terugkeer.domain.removal import Readiness, removal_readiness
 from terugkeer.domain.state import CaseState, case_state
 from terugkeer.services.errors import UnknownPersonError
 from terugkeer.store.access_log import Access, record
+from terugkeer.store.engine import writing
 from terugkeer.store.queries import person_history
 
 __all__ = ["Access", "CaseFile", "CaseView", "DublinView", "case_file"]
@@ -53,7 +54,7 @@ class CaseFile:
 
 def case_file(system: System, *, v_number: str, on: date, reader: Access) -> CaseFile:
     """The case file of `v_number` on `on`; raises UnknownPersonError when nothing is stored."""
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         record(connection, reader, system.clock())
         history = person_history(connection, v_number)
     if history is None:

@@ -12,6 +12,7 @@ from terugkeer.importing.parsing import Line, LineResult, parse_chunk
 from terugkeer.importing.service import ImportSummary, Progress, import_lines, split_lines
 from terugkeer.services.errors import ServiceError
 from terugkeer.store.access_log import Access, record
+from terugkeer.store.engine import writing
 
 __all__ = [
     "ImportSummary", "LineResult", "NotPermittedError", "Progress", "ingest_batch",
@@ -84,5 +85,5 @@ def ingest_batch(
 
 
 def _log(system: System, access: Access, detail: str) -> None:
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         record(connection, replace(access, detail=detail), system.clock())

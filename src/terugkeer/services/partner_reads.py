@@ -25,6 +25,7 @@ from terugkeer.services.partners import ANALYST, CASE, Partner
 from terugkeer.store import partners as rows
 from terugkeer.store import workplace
 from terugkeer.store.access_log import record
+from terugkeer.store.engine import writing
 
 
 class NotInAgreementError(ServiceError):
@@ -40,7 +41,7 @@ class EventsPage:
 
 def _log(system: System, reader: Partner, action: str, origin: str,
          v_number: str | None = None, detail: str | None = None) -> None:  # fmt: skip
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         record(connection, Access(reader.name, "api", action, origin, v_number, detail),
                system.clock())  # fmt: skip
 
@@ -70,7 +71,7 @@ def events_of(system: System, reader: Partner, v_number: str, *, after: int, lim
               origin: str) -> EventsPage:  # fmt: skip
     """The person's events of the types the partner may read back, after receipt `after`."""
     _reach(system, reader, v_number, "api.events.read", origin, needs="events")
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         found = rows.person_events_page(connection, v_number, reader.reads - {CASE}, after,
                                         limit + 1)  # fmt: skip
         record(connection, Access(reader.name, "api", "api.events.read", origin, v_number,
@@ -103,7 +104,7 @@ def work_items_of(system: System, reader: Partner, v_number: str, *, on: date,
     """The person's worklist items showing on `on` (deadlines, reviews, flights), for an
     agreement that lists `case`; who the case director is stays out."""
     _reach(system, reader, v_number, "api.worklist.read", origin, needs=CASE)
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         found = workplace.items_of(connection, [v_number], on)
         record(connection, Access(reader.name, "api", "api.worklist.read", origin, v_number,
                                   f"{len(found)} items"), system.clock())  # fmt: skip

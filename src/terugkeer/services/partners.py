@@ -21,6 +21,7 @@ from terugkeer.bootstrap import System
 from terugkeer.chain_events.schema import Source, TypeName
 from terugkeer.services.errors import ServiceError
 from terugkeer.store import partners as rows
+from terugkeer.store.engine import writing
 from terugkeer.store.users import utc_text
 
 SOURCES: tuple[str, ...] = get_args(Source)
@@ -98,7 +99,7 @@ def _add(system: System, row: rows.PartnerRow) -> str:
     if not row.name or len(row.name) > 100:
         raise PartnerError("a partner's name has 1 to 100 characters")
     token = secrets.token_urlsafe(32)
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         if rows.find_partner(connection, row.name) is not None:
             raise PartnerError(f"a partner named {row.name} exists already")
         rows.add_partner(connection, replace(row, token_hash=_hash(token)))
@@ -111,7 +112,7 @@ def list_partners(system: System) -> list[Partner]:
 
 
 def revoke_partner(system: System, name: str) -> None:
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         if rows.find_partner(connection, name) is None:
             raise PartnerError(f"no partner named {name}")
         rows.revoke(connection, name, utc_text(system.clock()))
@@ -121,7 +122,7 @@ def rotate_token(system: System, name: str) -> str:
     """A new token; the previous one keeps working for the configured overlap."""
     token = secrets.token_urlsafe(32)
     until = system.clock() + timedelta(hours=system.settings.token_overlap_hours)
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         found = rows.find_partner(connection, name)
         if found is None:
             raise PartnerError(f"no partner named {name}")

@@ -21,6 +21,7 @@ from terugkeer.services.cases import Access
 from terugkeer.services.errors import ServiceError
 from terugkeer.services.users import User
 from terugkeer.store.access_log import record
+from terugkeer.store.engine import writing
 from terugkeer.store.event_store import Outcome
 
 #: What a case director reports (issue 9); the rest comes from the chain partners.
@@ -156,7 +157,7 @@ def record_work(
     refused = [o for o in outcomes if o.outcome is Outcome.REJECTED]
     if refused:
         raise RecordRejectedError(refused[0].why or say("rejected"), None)
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         for v_number in v_numbers:
             access = Access(user.name, "web", f"case.record.{event_type}", origin, v_number)
             record(connection, access, system.clock())

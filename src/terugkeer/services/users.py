@@ -19,6 +19,7 @@ from terugkeer.bootstrap import System
 from terugkeer.domain.permissions import Role
 from terugkeer.services.errors import ServiceError
 from terugkeer.store import users as rows
+from terugkeer.store.engine import writing
 from terugkeer.store.users import utc_text
 
 #: Failed sign-ins in a row after which an account is locked, and for how long.
@@ -66,7 +67,7 @@ def add_user(system: System, name: str, role: Role, team: str | None, password: 
         raise UserError("a password has at least 12 characters")
     if role in (Role.CASE_DIRECTOR, Role.TEAM_LEAD) and not team:
         raise UserError(f"a {role.value} belongs to a team: give --team")
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         if rows.find_user(connection, name) is not None:
             raise UserError("a user with this name exists already")
         rows.add_user(connection, name, role.value, team, _HASHER.hash(password),
@@ -75,7 +76,7 @@ def add_user(system: System, name: str, role: Role, team: str | None, password: 
 
 
 def set_password(system: System, name: str, password: str) -> None:
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         if rows.find_user(connection, name) is None:
             raise UserError("no user with this name")
         rows.set_user(connection, name, password_hash=_HASHER.hash(password), failed_logins=0,
@@ -95,7 +96,7 @@ def find_user(system: System, name: str) -> User | None:
 
 def disable_user(system: System, name: str) -> None:
     """No sign-in from now on, and every open session of the user ends at once."""
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         if rows.find_user(connection, name) is None:
             raise UserError("no user with this name")
         rows.set_user(connection, name, active=False)
@@ -111,7 +112,7 @@ def log_in(system: System, name: str, password: str) -> tuple[str, Session]:
     attempt is committed before the refusal is raised: it must count even though it fails."""
     now = system.clock()
     refused: LoginRefused | None = None
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         row = rows.find_user(connection, name)
         if row is None or not row.active:
             _verify(_DUMMY_HASH, password)
@@ -147,7 +148,7 @@ def session_of(system: System, token: str, idle: timedelta) -> Session | None:
     disabled. Every use moves its expiry on."""
     now = system.clock()
     token_hash = _token_hash(token)
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         found = rows.find_session(connection, token_hash)
         if found is None:
             return None
@@ -161,7 +162,7 @@ def session_of(system: System, token: str, idle: timedelta) -> Session | None:
 
 
 def log_out(system: System, session: Session) -> None:
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         rows.end_session(connection, session.token_hash)
 
 

@@ -83,7 +83,7 @@ def subscribe(system: System, partner: str, url: str, types: Sequence[str]) -> t
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.username:
         raise SubscriptionError("the URL must be http(s)://host/path, without a user name")
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         key = rows.add_subscription(connection, partner, url, ",".join(sorted(set(types))),
                                     secret, utc_text(system.clock()))  # fmt: skip
     return key, secret
@@ -98,7 +98,7 @@ def subscriptions(system: System) -> list[Subscription]:
 
 def unsubscribe(system: System, subscription_id: int) -> None:
     """No delivery is queued for it from now on (queued ones are still sent)."""
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         if not rows.remove_subscription(connection, subscription_id, utc_text(system.clock())):
             raise SubscriptionError(f"no current subscription {subscription_id}")
 
@@ -171,7 +171,7 @@ def deliver(system: System, client: httpx.Client, due: rows.Due) -> str:
             due.attempt,
             random.random(),
         )
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         rows.record_attempt(connection, due, at=utc_text(now), status=status, result=result,
                             ms=ms, state=state,
                             next_attempt_us=to_micros(now) + int(later * 1_000_000))  # fmt: skip

@@ -15,6 +15,7 @@ from terugkeer.services.errors import ServiceError
 from terugkeer.services.users import User
 from terugkeer.store import workplace as reads
 from terugkeer.store.access_log import record
+from terugkeer.store.engine import writing
 from terugkeer.store.queries import person_events
 from terugkeer.store.users import all_users, assign, utc_text
 from terugkeer.store.users import find_user as user_row
@@ -87,7 +88,7 @@ def case_page(system: System, user: User, v_number: str, on: date, origin: str) 
     """The case file and timeline of `v_number`, logged as read by `user`; a case outside the
     user's scope raises NotYoursError after logging the refused attempt."""
     if not in_scope(system, user, v_number, Resource.CASE):
-        with system.engine.begin() as connection:
+        with writing(system.engine) as connection:
             record(connection, Access(user.name, "web", "case.read.refused", origin, v_number),
                    system.clock())  # fmt: skip
         raise NotYoursError("this case is not assigned to you or your team")
@@ -124,7 +125,7 @@ def assign_cases(system: System, by: User, director: User, cases: list[tuple[int
     if director.role is not Role.CASE_DIRECTOR:
         raise ServiceError("cases are assigned to case directors")
     at = utc_text(system.clock())
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         for case_seq, v_number in cases:
             assign(connection, case_seq=case_seq, v_number=v_number, director=director.name,
                    team=director.team, by=by.name, at=at)  # fmt: skip
@@ -170,7 +171,7 @@ def access_log_of(
 
 def log_view(system: System, user: User, action: str, origin: str) -> None:
     """Log a page view that shows no single case (a worklist, the access log)."""
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         record(connection, Access(user.name, "web", action, origin), system.clock())
 
 
@@ -189,7 +190,7 @@ def family_page(system: System, user: User, family: str, on: date, origin: str) 
     if not members:
         raise UnknownFamilyError("no case names this family")
     if not all(in_scope(system, user, v, Resource.FAMILY) for v in members):
-        with system.engine.begin() as connection:
+        with writing(system.engine) as connection:
             record(connection, Access(user.name, "web", "family.read.refused", origin),
                    system.clock())  # fmt: skip
         raise NotYoursError("this family is not assigned to you or your team")
@@ -231,7 +232,7 @@ def assign_person(
         raise ServiceError("the person has no open case")
     director = User(row.name, Role(row.role), row.team, row.active)
     assign_cases(system, lead, director, open_now)
-    with system.engine.begin() as connection:
+    with writing(system.engine) as connection:
         record(connection, Access(lead.name, "web", "case.assign", origin, v_number),
                system.clock())  # fmt: skip
 
