@@ -57,8 +57,8 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: float = Field(
         default=30.0,
         gt=0,
-        description="the first retry of a failed webhook delivery comes after about this long; "
-        "each next one after twice as long (with jitter), up to webhook_retry_cap_seconds",
+        description="the first retry of a failed webhook delivery comes after half of this to "
+        "all of it (jitter); each next step is twice as long, up to webhook_retry_cap_seconds",
     )
     webhook_retry_cap_seconds: float = Field(
         default=6 * 3600.0, gt=0, description="the longest wait between two delivery attempts"

@@ -49,15 +49,15 @@ def list_(database_url: DatabaseUrl = None) -> None:
 
 @webhooks_app.command("remove")
 def remove(subscription_id: int, database_url: DatabaseUrl = None) -> None:
-    """Queue nothing more for it (what is queued is still delivered)."""
+    """Queue nothing more for it, and give up what is still due."""
     from terugkeer.services.webhooks import SubscriptionError, unsubscribe
 
     try:
-        unsubscribe(system(database_url), subscription_id)
+        given_up = unsubscribe(system(database_url), subscription_id)
     except SubscriptionError as error:
         typer.echo(f"terugkeer: {error}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"removed subscription {subscription_id}")
+    typer.echo(f"removed subscription {subscription_id}; deliveries given up: {given_up}")
 
 
 @webhooks_app.command("log")

@@ -23,6 +23,7 @@ from terugkeer.services.errors import ServiceError
 from terugkeer.store import partners as rows
 from terugkeer.store.engine import writing
 from terugkeer.store.users import utc_text
+from terugkeer.store.webhooks import give_up
 
 SOURCES: tuple[str, ...] = get_args(Source)
 TYPES: tuple[str, ...] = get_args(TypeName)
@@ -112,10 +113,12 @@ def list_partners(system: System) -> list[Partner]:
 
 
 def revoke_partner(system: System, name: str) -> None:
+    """No call is accepted from now on, and no webhook delivery still due is sent."""
     with writing(system.engine) as connection:
         if rows.find_partner(connection, name) is None:
             raise PartnerError(f"no partner named {name}")
         rows.revoke(connection, name, utc_text(system.clock()))
+        give_up(connection, "partner revoked", partner=name)
 
 
 def rotate_token(system: System, name: str) -> str:

@@ -25,7 +25,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -43,9 +43,6 @@ log = logging.getLogger(__name__)
 
 #: A delivery's states: still to be sent (or retried), delivered, given up.
 STATES = (rows.PENDING, rows.DELIVERED, rows.FAILED)
-
-#: A retained event's body (store/event_store.py RETAINED): its contents are gone.
-_RETAINED = "\x00"
 
 
 class SubscriptionError(ServiceError):
@@ -79,14 +76,32 @@ def subscribe(system: System, partner: str, url: str, types: Sequence[str]) -> t
             f"{', '.join(sorted(readable)) or 'none'}); "
             "the agreement is set by `partners add --reads`"
         )
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname or parts.username:
-        raise SubscriptionError("the URL must be http(s)://host/path, without a user name")
+    _check_url(url)
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
     with writing(system.engine) as connection:
         key = rows.add_subscription(connection, partner, url, ",".join(sorted(set(types))),
                                     secret, utc_text(system.clock()))  # fmt: skip
     return key, secret
+
+
+#: Hosts a plain-http URL may name: the machine itself (a partner's relay on it, the tests).
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _check_url(url: str) -> None:
+    """Event contents are personal data: HTTPS only (plain HTTP to the machine itself), no
+    credentials in the URL (they would show in the delivery log), and a URL httpx can send."""
+    try:
+        parsed = httpx.URL(url)
+        httpx.Request("POST", parsed)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise SubscriptionError("the URL is not one a request can be sent to") from None
+    parts = urlsplit(url)
+    loopback = parts.hostname in _LOOPBACK
+    if not parts.hostname or "@" in parts.netloc:
+        raise SubscriptionError("the URL must be https://host/path, without a user name")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise SubscriptionError("the URL must be https:// (plain http only to this machine)")
 
 
 def subscriptions(system: System) -> list[Subscription]:
@@ -96,11 +111,12 @@ def subscriptions(system: System) -> list[Subscription]:
                          r.removed_at is not None) for r in found]  # fmt: skip
 
 
-def unsubscribe(system: System, subscription_id: int) -> None:
-    """No delivery is queued for it from now on (queued ones are still sent)."""
+def unsubscribe(system: System, subscription_id: int) -> int:
+    """Nothing more is queued for it, and its deliveries still due are given up; how many."""
     with writing(system.engine) as connection:
         if not rows.remove_subscription(connection, subscription_id, utc_text(system.clock())):
             raise SubscriptionError(f"no current subscription {subscription_id}")
+        return rows.give_up(connection, "subscription removed", subscription_id=subscription_id)
 
 
 def delivery_log(system: System, limit: int = 200, state: str | None = None) -> list[rows.Delivery]:
@@ -133,8 +149,6 @@ class Round:
 
 
 def _send(client: httpx.Client, due: rows.Due, now: int) -> tuple[int | None, str]:
-    if due.body.startswith(_RETAINED):
-        return None, "retained: the event's contents were removed"
     body = due.body.encode("utf-8")
     headers = {
         "content-type": "application/json",
@@ -143,25 +157,32 @@ def _send(client: httpx.Client, due: rows.Due, now: int) -> tuple[int | None, st
         "webhook-signature": signature(due.secret, due.event_id, now, body),
     }
     try:
-        answer = client.post(due.url, content=body, headers=headers)
+        # The status is the answer; the body is never read (a partner's reply is not ours).
+        with client.stream("POST", due.url, content=body, headers=headers) as answer:
+            return answer.status_code, f"HTTP {answer.status_code}"
     except httpx.TimeoutException:
         return None, "no answer within the timeout"
     except httpx.HTTPError as error:  # the kind only: an error's text may echo the URL
         return None, f"not reached ({type(error).__name__})"
-    return answer.status_code, f"HTTP {answer.status_code}"
+    except Exception as error:  # e.g. a URL that cannot be sent to: counts as an attempt
+        return None, f"not sent ({type(error).__name__})"
+
+
+#: deliver()'s answer when the claim's lease had run out: the row was not touched.
+SUPERSEDED = "superseded"
 
 
 def deliver(system: System, client: httpx.Client, due: rows.Due) -> str:
-    """Send one claimed delivery and record the attempt; its new state."""
+    """Send one claimed delivery and record the attempt; the row's new state (or SUPERSEDED
+    when the lease ran out meanwhile: another claim owns the row, this result is dropped)."""
     settings = system.settings
     started = time.monotonic()
     status, result = _send(client, due, int(system.clock().timestamp()))
     ms = int((time.monotonic() - started) * 1000)
     now = system.clock()
-    retained = status is None and result.startswith("retained")
     if status is not None and 200 <= status < 300:
         state, result, later = rows.DELIVERED, "delivered", 0.0
-    elif retained or due.attempt >= settings.webhook_max_attempts:
+    elif due.attempt >= settings.webhook_max_attempts:
         state, later = rows.FAILED, 0.0
     else:
         state = rows.PENDING
@@ -172,17 +193,27 @@ def deliver(system: System, client: httpx.Client, due: rows.Due) -> str:
             random.random(),
         )
     with writing(system.engine) as connection:
-        rows.record_attempt(connection, due, at=utc_text(now), status=status, result=result,
-                            ms=ms, state=state,
-                            next_attempt_us=to_micros(now) + int(later * 1_000_000))  # fmt: skip
+        following = to_micros(now) + int(later * 1_000_000)
+        kept = rows.record_attempt(connection, due, at=utc_text(now), status=status,
+                                   result=result, ms=ms, state=state,
+                                   next_attempt_us=following)  # fmt: skip
+    if not kept:
+        log.warning("webhook delivery %s attempt %s: lease ended, result dropped",
+                    due.outbox_id, due.attempt)  # fmt: skip
+        return SUPERSEDED
     if state != rows.DELIVERED:
         log.info("webhook delivery %s attempt %s: %s", due.outbox_id, due.attempt, result)
     return state
 
 
+def lease_seconds(system: System) -> float:
+    """How long a claim holds a row: well beyond one attempt (httpx's timeout is per phase)."""
+    return system.settings.webhook_timeout_seconds * 6 + 60
+
+
 def claim(system: System, limit: int) -> list[rows.Due]:
-    """Due deliveries, leased to this deliverer for longer than one attempt can take."""
-    lease = int((system.settings.webhook_timeout_seconds * 2 + 30) * 1_000_000)
+    """Due deliveries, leased to this deliverer."""
+    lease = int(lease_seconds(system) * 1_000_000)
     now = to_micros(system.clock())
     with system.engine.connect() as connection:
         if not rows.any_due(connection, now):
@@ -192,24 +223,29 @@ def claim(system: System, limit: int) -> list[rows.Due]:
 
 
 def deliver_due(system: System, client: httpx.Client, limit: int = 100) -> Round:
-    """One pass, one delivery after the other: for `webhooks deliver --once` and tests."""
-    counts = {rows.DELIVERED: 0, rows.PENDING: 0, rows.FAILED: 0}
-    for due in claim(system, limit):
-        counts[deliver(system, client, due)] += 1
+    """One pass, one delivery after the other, each claimed just before it is sent (no lease
+    runs out while others are sent): for `webhooks deliver --once` and tests."""
+    counts = {rows.DELIVERED: 0, rows.PENDING: 0, rows.FAILED: 0, SUPERSEDED: 0}
+    for _ in range(limit):
+        claimed = claim(system, 1)
+        if not claimed:
+            break
+        counts[deliver(system, client, claimed[0])] += 1
     return Round(counts[rows.DELIVERED], counts[rows.PENDING], counts[rows.FAILED])
 
 
 class Deliverer:
-    """Delivers in the background: a loop that claims due deliveries and sends them from a
-    small pool, so a slow partner holds one sender for at most the timeout while the others
-    go on. Intake never waits on it: the outbox is its only link to the event store."""
+    """Delivers in the background: a loop that claims as many due deliveries as it has free
+    senders and sends them from a small pool, so a slow partner holds one sender while the
+    others go on. Intake never waits on it: the outbox is its only link to the event store."""
 
     def __init__(self, system: System, *, senders: int = 4,
                  client: Callable[[], httpx.Client] | None = None) -> None:  # fmt: skip
         self.system = system
         self._senders = senders
         timeout = system.settings.webhook_timeout_seconds
-        self._client = (client or (lambda: httpx.Client(timeout=timeout, follow_redirects=False)))()
+        self._client = (client or (lambda: httpx.Client(
+            timeout=timeout, follow_redirects=False, trust_env=False)))()  # fmt: skip
         self._pool = ThreadPoolExecutor(senders, thread_name_prefix="webhook")
         self._busy: set[Future[str]] = set()
         self._stop = threading.Event()
@@ -219,18 +255,23 @@ class Deliverer:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop claiming; wait a while for the sends under way (their rows stay leased and are
+        sent again after the lease if they do not finish)."""
         self._stop.set()
         self._thread.join(timeout=self.system.settings.webhook_timeout_seconds + 5)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        wait(self._busy, timeout=self.system.settings.webhook_timeout_seconds + 5)
         self._client.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 self._busy = {future for future in self._busy if not future.done()}
-                room = self._senders * 2 - len(self._busy)
+                room = self._senders - len(self._busy)
                 if room > 0:
                     for due in claim(self.system, room):
+                        if self._stop.is_set():
+                            break  # claimed, not sent: its lease runs out, it is sent later
                         self._busy.add(self._pool.submit(self._deliver, due))
             except Exception as error:  # a store briefly away: again at the next poll
                 log.warning("webhook deliverer: the outbox could not be read (%s)",
@@ -240,7 +281,7 @@ class Deliverer:
     def _deliver(self, due: rows.Due) -> str:
         try:
             return deliver(self.system, self._client, due)
-        except Exception as error:  # the lease runs out and the delivery is claimed again
+        except Exception as error:  # not recorded: the lease runs out, it is claimed again
             log.warning("webhook delivery %s: not recorded (%s)", due.outbox_id,
                         type(error).__name__)  # fmt: skip
             return rows.PENDING

@@ -39,6 +39,7 @@ from terugkeer.store.tables import (
     events,
     identity_salts,
     retention_runs,
+    webhook_outbox,
 )
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -51,6 +52,7 @@ TOUCHED_TABLES = (
     "identity_salts",
     "assignments",
     "case_directors",
+    "webhook_outbox",
 )
 
 
@@ -147,6 +149,20 @@ def _pseudonymise_batch(
                 update(table).where(table.c.v_number == v_number).values(v_number=subject)
             )
     if changes:
+        # The outbox must not keep the original event ids beside the seqs, and a delivery
+        # still due would send a retained body under them: it is given up.
+        connection.execute(
+            update(webhook_outbox)
+            .where(webhook_outbox.c.event_seq == bindparam("s"))
+            .values(event_id=bindparam("new_id")),
+            [{"s": c["s"], "new_id": c["id"]} for c in changes],
+        )
+        connection.execute(
+            update(webhook_outbox)
+            .where(webhook_outbox.c.event_seq.in_([c["s"] for c in changes]),
+                   webhook_outbox.c.state == "pending")
+            .values(state="failed", last_result="retained", lease_until_us=None)
+        )  # fmt: skip
         connection.execute(
             update(events)
             .where(events.c.seq == bindparam("s"))

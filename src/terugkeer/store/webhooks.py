@@ -45,6 +45,9 @@ class Due:
     url: str
     secret: str
     body: str
+    #: The lease this claim holds (its end): an attempt is recorded only while the row still
+    #: carries it, so the result of a send that outlived its lease cannot overwrite a newer one.
+    lease: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +139,9 @@ def any_due(connection: Connection, now_us: int) -> bool:
 
 def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int) -> list[Due]:
     """Take up to `limit` due deliveries for `lease_us`: a row is claimed by exactly one
-    deliverer (the conditional update), across threads and processes, on both backends."""
+    deliverer (the conditional update), across threads and processes, on both backends. Only
+    for live subscriptions of partners not revoked (their queued rows are given up when they
+    end, see `give_up`; this guards the moment between)."""
     due = _due(now_us)
     query = (
         select(
@@ -148,41 +153,61 @@ def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int) ->
             events.c.body,
         )
         .join(subscriptions, subscriptions.c.id == webhook_outbox.c.subscription_id)
+        .join(partners, partners.c.name == subscriptions.c.partner)
         .join(events, events.c.seq == webhook_outbox.c.event_seq)
-        .where(due)
+        .where(due, subscriptions.c.removed_at.is_(None), partners.c.revoked_at.is_(None))
         .order_by(webhook_outbox.c.next_attempt_us, webhook_outbox.c.id)
         .limit(limit)
     )
     claimed: list[Due] = []
+    lease = now_us + lease_us
     for key, attempts, event_id, url, secret, body in connection.execute(query).all():
         taken = connection.execute(
             update(webhook_outbox)
             .where(webhook_outbox.c.id == key, due)
-            .values(lease_until_us=now_us + lease_us)
+            .values(lease_until_us=lease)
         )
         if taken.rowcount == 1:
-            claimed.append(Due(key, attempts + 1, event_id, url, secret, body))
+            claimed.append(Due(key, attempts + 1, event_id, url, secret, body, lease))
     return claimed
 
 
 def record_attempt(connection: Connection, due: Due, *, at: str, status: int | None,
-                   result: str, ms: int, state: str, next_attempt_us: int) -> None:  # fmt: skip
-    """The attempt in the log, and the outbox row's new state; its lease ends."""
+                   result: str, ms: int, state: str, next_attempt_us: int) -> bool:  # fmt: skip
+    """The attempt in the log and the outbox row's new state, its lease ended — if the row is
+    still pending under this claim's lease; else nothing (False): the lease ran out and the
+    row was claimed again, or given up meanwhile."""
+    done = connection.execute(
+        update(webhook_outbox)
+        .where(webhook_outbox.c.id == due.outbox_id, webhook_outbox.c.state == PENDING,
+               webhook_outbox.c.lease_until_us == due.lease)
+        .values(state=state, attempts=due.attempt, last_result=result, lease_until_us=None,
+                next_attempt_us=next_attempt_us,
+                delivered_at=at if state == DELIVERED else None)
+    )  # fmt: skip
+    if done.rowcount != 1:
+        return False
     connection.execute(insert(webhook_attempts).values(
         outbox_id=due.outbox_id, attempt=due.attempt, at=at, status=status, result=result,
         ms=ms))  # fmt: skip
-    connection.execute(
+    return True
+
+
+def give_up(connection: Connection, result: str, *, subscription_id: int | None = None,
+            partner: str | None = None) -> int:  # fmt: skip
+    """Give up the pending deliveries of a subscription, or of all of a partner's (removed,
+    revoked): nothing more is sent there. How many."""
+    ids = select(subscriptions.c.id)
+    if subscription_id is not None:
+        ids = ids.where(subscriptions.c.id == subscription_id)
+    if partner is not None:
+        ids = ids.where(subscriptions.c.partner == partner)
+    done = connection.execute(
         update(webhook_outbox)
-        .where(webhook_outbox.c.id == due.outbox_id)
-        .values(
-            state=state,
-            attempts=due.attempt,
-            last_result=result,
-            lease_until_us=None,
-            next_attempt_us=next_attempt_us,
-            delivered_at=at if state == DELIVERED else None,
-        )
+        .where(webhook_outbox.c.state == PENDING, webhook_outbox.c.subscription_id.in_(ids))
+        .values(state=FAILED, last_result=result, lease_until_us=None)
     )
+    return done.rowcount
 
 
 def deliveries(connection: Connection, limit: int, state: str | None = None) -> list[Delivery]:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
@@ -67,7 +68,7 @@ def create_app(system: System) -> FastAPI:
             yield
         finally:
             if deliverer is not None:
-                deliverer.stop()
+                await run_in_threadpool(deliverer.stop)  # it waits: not on the event loop
 
     app = FastAPI(
         title="terugkeer", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan

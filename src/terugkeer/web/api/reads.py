@@ -40,7 +40,7 @@ def _cursor(text: str | None) -> int:
         return 0
     try:
         value = base64.urlsafe_b64decode(text.encode("ascii") + b"==").decode("ascii")
-        if value.startswith("after:") and value[6:].isdigit():
+        if value.startswith("after:") and value[6:].isdigit() and len(value) <= 6 + 18:
             return int(value[6:])
     except (binascii.Error, UnicodeError, ValueError):
         pass
