@@ -15,6 +15,7 @@ from terugkeer.cli.demo_cmd import demo
 from terugkeer.cli.forecast_cmd import forecast_command
 from terugkeer.cli.import_cmd import import_events
 from terugkeer.cli.partners_cmd import partners_app
+from terugkeer.cli.publish_cmd import publish_app
 from terugkeer.cli.report_cmd import report_app
 from terugkeer.cli.retention_cmd import retention_app
 from terugkeer.cli.scenario_cmd import scenario_app
@@ -45,6 +46,7 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")
 app.add_typer(partners_app, name="partners")
+app.add_typer(publish_app, name="publish")
 app.add_typer(webhooks_app, name="webhooks")
 
 

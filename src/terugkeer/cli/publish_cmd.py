@@ -1,0 +1,72 @@
+"""`terugkeer publish`: the monthly open data as files, and their verification."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from terugkeer.cli.context import DatabaseUrl, system
+
+publish_app = typer.Typer(
+    help="The monthly open data (instroom- en vertrekcijfers): publish --month YYYY-MM --out "
+    "DIR, and publish verify DIR.",
+    invoke_without_command=True,
+)
+
+
+def _month(text: str) -> date:
+    try:
+        return date.fromisoformat(text + "-01")
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a month YYYY-MM", param_hint="--month") from None
+
+
+@publish_app.callback()
+def publish(
+    context: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="the publication's folder")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Write the month's publication: per year inflow by source, departures by kind and the
+    demonstrable departure rate, outflow without departure, the top 5 nationalities of the
+    inflow, and the month's key figures; CSV and JSON, an HTML page, a README, a manifest."""
+    if context.invoked_subcommand is not None:
+        return
+    if month is None or out is None:
+        raise typer.BadParameter("give --month YYYY-MM and --out DIR (or: publish verify DIR)")
+    from terugkeer.services.publication import PublicationError
+    from terugkeer.services.publication import publish as write
+
+    try:
+        done = write(system(database_url, migrate=False), _month(month), out)
+    except PublicationError as error:
+        typer.echo(f"terugkeer: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"published {month} in {done.folder} ({len(done.files)} files), as of {done.as_of}")
+
+
+@publish_app.command("verify")
+def verify(folder: Path, database_url: DatabaseUrl = None) -> None:
+    """Recompute a publication from the store: exit 0 when every file still matches, 1 when
+    not, naming what moved and how many events were recorded since."""
+    from terugkeer.services.publication import PublicationError
+    from terugkeer.services.publication import verify as check
+
+    try:
+        found = check(system(database_url, migrate=False), folder)
+    except PublicationError as error:
+        typer.echo(f"terugkeer: {error}", err=True)
+        raise typer.Exit(2) from None
+    if found.matches:
+        typer.echo(f"publication {found.month} matches the store")
+        return
+    typer.echo(f"publication {found.month} no longer matches the store; "
+               f"{found.late_events} events were recorded after it")  # fmt: skip
+    typer.echo("changed files: " + ", ".join(found.changed_files))
+    for name, where, column, was, now in found.moved:
+        typer.echo(f"  {name} {where} {column}: {was} -> {now}")
+    raise typer.Exit(1)

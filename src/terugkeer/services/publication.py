@@ -1,0 +1,184 @@
+"""`terugkeer publish`: the monthly open data as files (issue 11), and their verification.
+
+A publication is a folder: per table a CSV ("brontabel": `;`-separated, UTF-8, as Dutch
+spreadsheets read it) and a JSON file, the month's key figures (JSON), an HTML page, a README
+of the definitions, and `manifest.json` with the month, what the figures reflect (the newest
+event's `recorded_at` and the chain head hash) and the SHA-256 of every other file. Every file
+is a function of the store's events: the same store gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.numbers import format_decimal
+from sqlalchemy import func, select
+
+from terugkeer.bootstrap import System
+from terugkeer.reports.numbers import format_number
+from terugkeer.reports.publication import MonthlyFigures, Table, month_end, monthly_figures
+from terugkeer.services.errors import ServiceError
+from terugkeer.store.tables import events
+
+MANIFEST = "manifest.json"
+
+
+class PublicationError(ServiceError):
+    """A publication that cannot be made or read as asked (the message says why)."""
+
+
+def _csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
+    return out.getvalue()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def _table_json(table: Table) -> str:
+    return _json({"title": table.title, "columns": list(table.columns),
+                  "rows": [list(row) for row in table.rows]})  # fmt: skip
+
+
+def _files(figures: MonthlyFigures) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for table in figures.tables:
+        files[f"{table.name}.csv"] = _csv(table)
+        files[f"{table.name}.json"] = _table_json(table)
+    files["kerncijfers-maand.json"] = _json(figures.month_figures.model_dump(mode="json"))
+    folder = resources.files("terugkeer.reports") / "templates"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
+                             keep_trailing_newline=True)  # fmt: skip
+    env.filters["dutch"] = _dutch
+    context = {"f": figures, "month": f"{figures.month:%Y-%m}", "end": month_end(figures.month)}
+    files["index.html"] = env.get_template("publication.html").render(context)
+    files["README.md"] = env.get_template("publication-readme.md").render(context)
+    return files
+
+
+def _dutch(value: object, column: str) -> str:
+    """A cell as a Dutch reader expects it on the page (12.270; 50,3); years and ranks as
+    they are."""
+    if column in ("jaar", "rang") or isinstance(value, str):
+        return str(value)
+    if isinstance(value, float):
+        return format_decimal(value, "#,##0.0", locale="nl_NL")
+    return format_number(value if isinstance(value, int) else 0, "nl")
+
+
+def _manifest(figures: MonthlyFigures, files: dict[str, str]) -> str:
+    return _json({
+        "month": f"{figures.month:%Y-%m}",
+        "as_of": figures.as_of,
+        "chain_head_hash": figures.head_hash,
+        "files": {name: hashlib.sha256(text.encode()).hexdigest()
+                  for name, text in sorted(files.items())},
+    })  # fmt: skip
+
+
+def compute(system: System, month: date) -> dict[str, str]:
+    """Every file of the month's publication, the manifest included, by name."""
+    with system.engine.connect() as connection:
+        if connection.execute(select(func.count()).select_from(events)).scalar_one() == 0:
+            raise PublicationError("the store holds no events: there is nothing to publish")
+        figures = monthly_figures(connection, month)
+    files = _files(figures)
+    files[MANIFEST] = _manifest(figures, files)
+    return files
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    folder: Path
+    files: list[str]
+    as_of: str
+
+
+def publish(system: System, month: date, out: Path) -> Published:
+    """Write the month's publication into `out` (created; an existing publication there is
+    replaced only if it is of the same month)."""
+    files = compute(system, month)
+    if out.exists() and not out.is_dir():
+        raise PublicationError(f"{out} is a file, not a folder")
+    previous = out / MANIFEST
+    if previous.exists() and json.loads(previous.read_text())["month"] != f"{month:%Y-%m}":
+        raise PublicationError(f"{out} holds the publication of another month")
+    if out.exists() and any(out.iterdir()) and not previous.exists():
+        raise PublicationError(f"{out} is not empty and holds no publication")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8", newline="")
+    return Published(out, sorted(files), json.loads(files[MANIFEST])["as_of"])
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    month: str
+    matches: bool
+    #: Files whose bytes differ, and per table file the cells that moved (row, column, then, now).
+    changed_files: list[str]
+    moved: list[tuple[str, str, str, Cell, Cell]]
+    #: Events recorded after the publication's as-of moment (late partner messages).
+    late_events: int
+
+
+Cell = Any
+
+
+def verify(system: System, folder: Path) -> Verified:
+    """Recompute the publication in `folder` from the store and compare."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        month = date.fromisoformat(manifest["month"] + "-01")
+    except (OSError, ValueError, KeyError) as error:
+        raise PublicationError(
+            f"{folder} holds no readable {MANIFEST} ({type(error).__name__})"
+        ) from None
+    now = compute(system, month)
+    changed = []
+    for name, digest in manifest["files"].items():
+        path = folder / name
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if hashlib.sha256(text.encode()).hexdigest() != digest or now.get(name) != text:
+            changed.append(name)
+    moved = []
+    for name in changed:
+        if name.endswith(".json") and name != "kerncijfers-maand.json":
+            moved += _moved(name, json.loads((folder / name).read_text()), json.loads(now[name]))
+    with system.engine.connect() as connection:
+        late = connection.execute(
+            select(func.count()).where(events.c.recorded_at > manifest["as_of"])
+        ).scalar_one()
+    return Verified(manifest["month"], not changed, changed, moved, int(late))
+
+
+def _moved(
+    name: str, then: dict[str, Any], now: dict[str, Any]
+) -> list[tuple[str, str, str, Cell, Cell]]:
+    """The cells of a table that differ, keyed by the row's first cell (the year) and for the
+    nationalities its rank."""
+    columns = now["columns"]
+    keys = 2 if columns[:2] == ["jaar", "rang"] else 1
+    old = {tuple(r[:keys]): r for r in then["rows"]}
+    found = []
+    for row in now["rows"]:
+        before = old.get(tuple(row[:keys]), [None] * len(row))
+        for column, was, is_ in zip(columns[keys:], before[keys:], row[keys:], strict=True):
+            if was != is_:
+                where = " ".join(str(k) for k in row[:keys])
+                found.append((name, where, column, was, is_))
+    return found

@@ -1,0 +1,126 @@
+"""`terugkeer publish`: the monthly open data computed from the store, rounded and suppressed
+as EVENTS.md says, byte for byte the same from the same store, free of personal data; and
+`publish verify`, which names what moved and how many events came late."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from terugkeer.cli.app import app
+from tests.integration.lines import departed, intake, line
+
+runner = CliRunner()
+MAR, DZA, GONE = 123, 7, 38  # intakes of 2023 by nationality; departures in June 2023
+
+
+def _v(n: int) -> str:
+    return f"{7000000000 + n:010d}"
+
+
+def _feed() -> list[str]:
+    lines = [intake(f"i-{n}", _v(n), "2022-11-01T10:00:00+01:00") for n in range(40)]
+    lines += [intake(f"m-{n}", _v(100 + n), "2023-02-01T10:00:00+01:00") for n in range(MAR)]
+    lines += [intake(f"d-{n}", _v(300 + n), "2023-02-02T10:00:00+01:00", nationality="DZA")
+              for n in range(DZA)]  # fmt: skip
+    lines += [line(f"p-{n}", "intake", _v(400 + n), "2023-03-01T10:00:00+01:00",
+                   {"nationality": "SYR", "track": "asylum", "family": "fam-9",
+                    "birth_date": "1990-05-17"}, source="KMAR") for n in range(3)]  # fmt: skip
+    lines += [departed(f"g-{n}", _v(100 + n), "2023-06-10T10:00:00+02:00") for n in range(GONE)]
+    lines += [line(f"a-{n}", "absconded", _v(200 + n), "2023-06-11T10:00:00+02:00")
+              for n in range(2)]  # fmt: skip
+    return lines
+
+
+def _import(url: str, tmp_path: Path, lines: list[str], name: str) -> None:
+    feed = tmp_path / f"{name}.jsonl"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = runner.invoke(app, ["import", str(feed), "--database-url", url])
+    assert done.exit_code == 0, done.output
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    _import(url, tmp_path, _feed(), "feed")
+    return url
+
+
+def _publish(url: str, out: Path) -> None:
+    done = runner.invoke(app, ["publish", "--month", "2023-06", "--out", str(out),
+                               "--database-url", url])  # fmt: skip
+    assert done.exit_code == 0, done.output
+
+
+def _rows(folder: Path, name: str) -> list[dict[str, str]]:
+    with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as text:
+        return list(csv.DictReader(text, delimiter=";"))
+
+
+def test_the_tables_come_from_the_store_rounded_and_suppressed(store: str, tmp_path: Path) -> None:
+    out = tmp_path / "pub"
+    _publish(store, out)
+    inflow = {row["jaar"]: row for row in _rows(out, "instroom")}
+    assert list(inflow) == ["2022", "2023"]  # every year in the store, this one to June
+    assert inflow["2022"]["overige"] == "40" and inflow["2022"]["totaal"] == "40"
+    # 123 + 7 DTENV intakes are "overige": 130; the 3 of KMar are under 5.
+    assert inflow["2023"]["overige"] == "130" and inflow["2023"]["KMar"] == "<5"
+    assert inflow["2023"]["totaal"] == "130"  # 133 rounded: totals can differ from the parts
+    departures = {row["jaar"]: row for row in _rows(out, "vertrek")}["2023"]
+    assert departures["zelfstandig vertrek"] == "40"  # 38
+    assert departures["zelfstandig vertrek zonder toezicht"] == "<5"  # 2
+    assert departures["aantoonbaar vertrek (%)"] == "95,0"  # 38 / 40 of the exact counts
+    top = [(r["rang"], r["code"], r["nationaliteit"], r["aantal"])
+           for r in _rows(out, "nationaliteiten") if r["jaar"] == "2023"]  # fmt: skip
+    assert top == [("1", "MAR", "Marokko", "120"), ("2", "DZA", "Algerije", "10"),
+                   ("3", "SYR", "Syrië", "<5")]  # fmt: skip
+    month = json.loads((out / "kerncijfers-maand.json").read_text())
+    assert month["period"] == {"from": "2023-06-01", "to": "2023-06-30"}
+    assert month["closed_procedures"]["independent_departure"] == 40
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["month"] == "2023-06" and manifest["chain_head_hash"]
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+    assert set(manifest["files"]) | {"manifest.json"} == {p.name for p in out.iterdir()}
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
+    for personal in (_v(100), _v(400), "fam-9", "1990-05-17", "1990"):
+        assert personal not in everything
+
+
+def test_the_same_store_gives_the_same_bytes_and_verify_names_what_moved(
+    store: str, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    _publish(store, first)
+    _publish(store, second)
+    for path in first.iterdir():
+        assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+    same = runner.invoke(app, ["publish", "verify", str(first), "--database-url", store])
+    assert same.exit_code == 0 and "matches the store" in same.stdout
+    late = [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00") for n in range(5)]
+    _import(store, tmp_path, late, "late")  # a partner's late messages about June
+    moved = runner.invoke(app, ["publish", "verify", str(first), "--database-url", store])
+    assert moved.exit_code == 1
+    assert "5 events were recorded after it" in moved.stdout
+    assert "vertrek.json 2023 zelfstandig vertrek: 40 -> 40" not in moved.stdout
+    assert "vertrek.json 2023 aantoonbaar vertrek (%): 95.0 -> 95.6" in moved.stdout  # 43/45
+    assert "kerncijfers-maand.json" in moved.stdout
+
+
+def test_a_wrong_month_or_a_foreign_folder_is_a_sentence(store: str, tmp_path: Path) -> None:
+    bad = runner.invoke(app, ["publish", "--month", "2023-13", "--out", str(tmp_path / "x"),
+                              "--database-url", store])  # fmt: skip
+    assert bad.exit_code == 2 and "not a month YYYY-MM" in bad.output
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    refused = runner.invoke(app, ["publish", "--month", "2023-06", "--out", str(busy),
+                                  "--database-url", store])  # fmt: skip
+    assert refused.exit_code == 1 and "not empty and holds no publication" in refused.output
+    nothing = runner.invoke(app, ["publish", "verify", str(busy), "--database-url", store])
+    assert nothing.exit_code == 2 and "holds no readable manifest.json" in nothing.output
