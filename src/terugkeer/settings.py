@@ -74,6 +74,11 @@ class Settings(BaseSettings):
         description="deliver webhooks from the web server's process; switch off when "
         "`terugkeer webhooks deliver` runs on its own",
     )
+    publications_dir: Path = Field(
+        default=DEFAULT_DATA_DIR / "publications",
+        description="where `terugkeer publish` puts each month's publication (a folder per "
+        "month) and where the public page /cijfers serves them from",
+    )
     session_idle_minutes: int = Field(
         default=30, gt=0, description="a signed-in session ends after this long without use"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -15,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from terugkeer.services.partners import add_partner
+from terugkeer.services.publication import publish
 from terugkeer.services.webhooks import subscribe
 from tests.browser.conftest import assert_accessible
 from tests.integration.lines import line
@@ -26,7 +28,8 @@ SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 @pytest.fixture
 def secure_site(tmp_path: Path) -> Iterator[Site]:
     # Secure cookies as in production: Chromium treats http://127.0.0.1 as a secure origin.
-    with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True) as site:
+    with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True,
+                      publications_dir=tmp_path / "publications") as site:  # fmt: skip
         yield site
 
 
@@ -207,3 +210,19 @@ def test_the_admin_follows_webhook_deliveries(secure_site: Site, context: Browse
     assert "k-2" in row and "in behandeling" in row and "not reached (ConnectError)" in row
     assert_accessible(page)
     _shot(page, "webhooks")
+
+
+def test_anyone_reads_the_published_figures(secure_site: Site, context: BrowserContext) -> None:
+    site, page = secure_site, context.new_page()
+    publish(site.system, date(2023, 3, 1), site.system.settings.publications_dir / "2023-03")
+    page.goto(site.url + "/cijfers")  # not signed in
+    assert page.get_by_role("heading", name="Instroom- en vertrekcijfers").is_visible()
+    assert_accessible(page)
+    _shot(page, "cijfers")
+    page.get_by_role("link", name="2023-03").click()
+    page.wait_for_url(site.url + "/cijfers/2023-03/index.html")
+    assert page.get_by_text("Instroom naar bron").is_visible()
+    # Its own style sheet applies under the site's CSP (no inline style).
+    colour = page.locator("h1").evaluate("e => getComputedStyle(e).color")
+    assert colour == "rgb(21, 66, 115)"
+    assert_accessible(page)

@@ -28,7 +28,14 @@ def _month(text: str) -> date:
 def publish(
     context: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="the publication's folder")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="the publication's folder (default: the month's folder in "
+            "TERUGKEER_PUBLICATIONS_DIR, which /cijfers serves)",
+        ),
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Write the month's publication: per year inflow by source, departures by kind and the
@@ -36,13 +43,15 @@ def publish(
     inflow, and the month's key figures; CSV and JSON, an HTML page, a README, a manifest."""
     if context.invoked_subcommand is not None:
         return
-    if month is None or out is None:
-        raise typer.BadParameter("give --month YYYY-MM and --out DIR (or: publish verify DIR)")
+    if month is None:
+        raise typer.BadParameter("give --month YYYY-MM [--out DIR] (or: publish verify DIR)")
     from terugkeer.services.publication import PublicationError
     from terugkeer.services.publication import publish as write
 
+    first = _month(month)
+    app = system(database_url, migrate=False)
     try:
-        done = write(system(database_url, migrate=False), _month(month), out)
+        done = write(app, first, out or app.settings.publications_dir / f"{first:%Y-%m}")
     except PublicationError as error:
         typer.echo(f"terugkeer: {error}", err=True)
         raise typer.Exit(1) from None

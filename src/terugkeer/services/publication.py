@@ -66,6 +66,8 @@ def _files(figures: MonthlyFigures) -> dict[str, str]:
     env.filters["dutch"] = _dutch
     context = {"f": figures, "month": f"{figures.month:%Y-%m}", "end": month_end(figures.month)}
     files["index.html"] = env.get_template("publication.html").render(context)
+    # A style sheet of its own: the site's CSP allows no inline style where /cijfers serves it.
+    files["publication.css"] = (folder / "publication.css").read_text(encoding="utf-8")
     files["README.md"] = env.get_template("publication-readme.md").render(context)
     return files
 
@@ -182,3 +184,45 @@ def _moved(
                 where = " ".join(str(k) for k in row[:keys])
                 found.append((name, where, column, was, is_))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    month: str
+    as_of: str
+    files: list[str]
+
+
+def _month_folders(system: System) -> list[tuple[str, Path]]:
+    root = system.settings.publications_dir
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in root.iterdir():
+        try:
+            date.fromisoformat(folder.name + "-01")
+        except ValueError:
+            continue
+        if (folder / MANIFEST).is_file():
+            found.append((folder.name, folder))
+    return sorted(found, reverse=True)
+
+
+def publications(system: System) -> list[Listed]:
+    """The publications in the configured folder, newest month first."""
+    listed = []
+    for month, folder in _month_folders(system):
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a half-written or damaged folder is not offered
+        listed.append(Listed(month, manifest["as_of"], [*sorted(manifest["files"]), MANIFEST]))
+    return listed
+
+
+def publication_file(system: System, month: str, name: str) -> bytes | None:
+    """A file of a publication, only if its manifest lists it (no other path is ever read)."""
+    for listed in publications(system):
+        if listed.month == month and name in listed.files:
+            return (system.settings.publications_dir / month / name).read_bytes()
+    return None

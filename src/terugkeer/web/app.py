@@ -24,6 +24,7 @@ from terugkeer.web import (
     routes_auth,
     routes_cases,
     routes_family,
+    routes_figures,
     routes_record,
     routes_webhooks,
 )
@@ -85,6 +86,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_family.router)
     app.include_router(routes_assign.router)
     app.include_router(routes_webhooks.router)
+    app.include_router(routes_figures.router)
 
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:

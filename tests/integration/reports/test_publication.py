@@ -124,3 +124,32 @@ def test_a_wrong_month_or_a_foreign_folder_is_a_sentence(store: str, tmp_path: P
     assert refused.exit_code == 1 and "not empty and holds no publication" in refused.output
     nothing = runner.invoke(app, ["publish", "verify", str(busy), "--database-url", store])
     assert nothing.exit_code == 2 and "holds no readable manifest.json" in nothing.output
+
+
+def test_the_public_page_lists_publications_and_serves_only_their_files(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    import httpx
+
+    from terugkeer.services.publication import publish
+    from tests.web.server import running_site
+
+    root = tmp_path / "publications"
+    url = f"sqlite:///{tmp_path / 'site.db'}"
+    with running_site(url, cookie_secure=False, publications_dir=root) as site:
+        empty = httpx.get(f"{site.url}/cijfers")
+        assert empty.status_code == 200 and "Er is nog niets gepubliceerd." in empty.text
+        for month in (date(2023, 1, 1), date(2023, 2, 1)):
+            publish(site.system, month, root / f"{month:%Y-%m}")
+        (root / "2023-02" / "notes.txt").write_text("not published")
+        page = httpx.get(f"{site.url}/cijfers")  # no sign-in
+        assert page.status_code == 200
+        assert page.text.index("2023-02") < page.text.index("2023-01")  # newest first
+        served = httpx.get(f"{site.url}/cijfers/2023-02/instroom.csv")
+        assert served.status_code == 200 and served.headers["content-type"].startswith("text/csv")
+        assert served.content == (root / "2023-02" / "instroom.csv").read_bytes()
+        for path in ("2023-02/notes.txt", "2023-03/instroom.csv", "2023-02/..%2fsite.db",
+                     "..%2f..%2fsite.db/x"):  # fmt: skip
+            assert httpx.get(f"{site.url}/cijfers/{path}").status_code == 404, path
