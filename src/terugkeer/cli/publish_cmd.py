@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from terugkeer.cli.context import DatabaseUrl, system
+from terugkeer.domain.calendar import AMSTERDAM
 
 publish_app = typer.Typer(
     help="The monthly open data (instroom- en vertrekcijfers): publish --month YYYY-MM --out "
     "DIR, and publish verify DIR.",
     invoke_without_command=True,
 )
+
+
+def _as_of(text: str) -> datetime:
+    """YYYY-MM-DD[THH:MM] in Europe/Amsterdam; a date alone means the end of that day."""
+    try:
+        if "T" in text:
+            moment = datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+                                 param_hint="--as-of") from None  # fmt: skip
+    return datetime.combine(day + timedelta(days=1), time.min, AMSTERDAM) - timedelta(
+        microseconds=1
+    )
 
 
 def _month(text: str) -> date:
@@ -36,6 +52,14 @@ def publish(
             "TERUGKEER_PUBLICATIONS_DIR, which /cijfers serves)",
         ),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="only events recorded by then: YYYY-MM-DD[THH:MM], "
+            "Europe/Amsterdam (a date: the end of that day)",
+        ),
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Write the month's publication: per year inflow by source, departures by kind and the
@@ -45,13 +69,15 @@ def publish(
         return
     if month is None:
         raise typer.BadParameter("give --month YYYY-MM [--out DIR] (or: publish verify DIR)")
-    from terugkeer.services.publication import PublicationError
+    from terugkeer.services.publication import PublicationError, recorded_by
     from terugkeer.services.publication import publish as write
 
     first = _month(month)
+    known_by = None if as_of is None else recorded_by(_as_of(as_of))
     app = system(database_url, migrate=False)
     try:
-        done = write(app, first, out or app.settings.publications_dir / f"{first:%Y-%m}")
+        folder = out or app.settings.publications_dir / f"{first:%Y-%m}"
+        done = write(app, first, folder, known_by=known_by)
     except PublicationError as error:
         typer.echo(f"terugkeer: {error}", err=True)
         raise typer.Exit(1) from None
@@ -70,12 +96,20 @@ def verify(folder: Path, database_url: DatabaseUrl = None) -> None:
     except PublicationError as error:
         typer.echo(f"terugkeer: {error}", err=True)
         raise typer.Exit(2) from None
-    if found.matches:
-        typer.echo(f"publication {found.month} matches the store")
-        return
-    typer.echo(f"publication {found.month} no longer matches the store; "
-               f"{found.late_events} events were recorded after it")  # fmt: skip
-    typer.echo("changed files: " + ", ".join(found.changed_files))
-    for name, where, column, was, now in found.moved:
-        typer.echo(f"  {name} {where} {column}: {was} -> {now}")
-    raise typer.Exit(1)
+    if found.not_reproduced:
+        typer.echo(f"publication {found.month} is NOT what the events recorded by "
+                   f"{found.as_of} give: {', '.join(found.not_reproduced)} differ (the files "
+                   "or the history were changed)")  # fmt: skip
+    else:
+        typer.echo(f"publication {found.month} is reproduced byte for byte as known at "
+                   f"{found.as_of}")  # fmt: skip
+    if not found.changed_files:
+        typer.echo(f"and the store gives the same now ({found.late_events} events since)")
+    else:
+        typer.echo(f"the store gives other figures now: {found.late_events} events were "
+                   "recorded after it")  # fmt: skip
+        typer.echo("changed files: " + ", ".join(found.changed_files))
+        for name, where, column, was, now in found.moved:
+            typer.echo(f"  {name} {where} {column}: {was} -> {now}")
+    if not found.matches:
+        raise typer.Exit(1)

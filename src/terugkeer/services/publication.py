@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from terugkeer.bootstrap import System
 from terugkeer.reports.numbers import format_number
 from terugkeer.reports.publication import MonthlyFigures, Table, month_end, monthly_figures
 from terugkeer.services.errors import ServiceError
+from terugkeer.store.as_of import known_at
 from terugkeer.store.tables import events
 
 MANIFEST = "manifest.json"
@@ -92,12 +93,26 @@ def _manifest(figures: MonthlyFigures, files: dict[str, str]) -> str:
     })  # fmt: skip
 
 
-def compute(system: System, month: date) -> dict[str, str]:
-    """Every file of the month's publication, the manifest included, by name."""
+def recorded_by(moment: datetime) -> str:
+    """The `recorded_at` bound of "as known at `moment`" (an aware datetime): inclusive."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def compute(system: System, month: date, *, known_by: str | None = None) -> dict[str, str]:
+    """Every file of the month's publication, the manifest included, by name; from the events
+    recorded at or before `known_by` (a `recorded_at` value) when given, else from all."""
     with system.engine.connect() as connection:
-        if connection.execute(select(func.count()).select_from(events)).scalar_one() == 0:
-            raise PublicationError("the store holds no events: there is nothing to publish")
-        figures = monthly_figures(connection, month)
+        query = select(func.count()).select_from(events)
+        if known_by is not None:
+            query = query.where(events.c.recorded_at <= known_by)
+        if connection.execute(query).scalar_one() == 0:
+            raise PublicationError("no event was recorded by then: there is nothing to publish")
+    if known_by is None:
+        with system.engine.connect() as connection:
+            figures = monthly_figures(connection, month)
+    else:
+        with known_at(system.engine, known_by, system.rules) as scratch, scratch.connect() as c:
+            figures = monthly_figures(c, month)
     files = _files(figures)
     files[MANIFEST] = _manifest(figures, files)
     return files
@@ -110,10 +125,10 @@ class Published:
     as_of: str
 
 
-def publish(system: System, month: date, out: Path) -> Published:
+def publish(system: System, month: date, out: Path, *, known_by: str | None = None) -> Published:
     """Write the month's publication into `out` (created; an existing publication there is
-    replaced only if it is of the same month)."""
-    files = compute(system, month)
+    replaced only if it is of the same month); as known by `known_by` when given."""
+    files = compute(system, month, known_by=known_by)
     if out.exists() and not out.is_dir():
         raise PublicationError(f"{out} is a file, not a folder")
     previous = out / MANIFEST
@@ -130,47 +145,61 @@ def publish(system: System, month: date, out: Path) -> Published:
 @dataclass(frozen=True, slots=True)
 class Verified:
     month: str
-    matches: bool
-    #: Files whose bytes differ, and per table file the cells that moved (row, column, then, now).
+    as_of: str
+    #: Files that the events recorded by the publication's as-of moment no longer give: the
+    #: history or the files were changed (empty: reproduced byte for byte).
+    not_reproduced: list[str]
+    #: Files the store gives differently now, and per table the cells that moved
+    #: (file, row, column, then, now).
     changed_files: list[str]
-    moved: list[tuple[str, str, str, Cell, Cell]]
-    #: Events recorded after the publication's as-of moment (late partner messages).
+    moved: list[tuple[str, str, str, Any, Any]]
+    #: Events recorded after the as-of moment (late partner messages among them).
     late_events: int
 
-
-Cell = Any
+    @property
+    def matches(self) -> bool:
+        return not self.not_reproduced and not self.changed_files
 
 
 def verify(system: System, folder: Path) -> Verified:
-    """Recompute the publication in `folder` from the store and compare."""
+    """Recompute the publication in `folder`: as known at its as-of moment (it must come out
+    byte for byte the same) and from the whole store now (what late events moved)."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         month = date.fromisoformat(manifest["month"] + "-01")
-    except (OSError, ValueError, KeyError) as error:
-        raise PublicationError(
-            f"{folder} holds no readable {MANIFEST} ({type(error).__name__})"
-        ) from None
+        as_of, listed = str(manifest["as_of"]), dict(manifest["files"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        name = type(error).__name__
+        raise PublicationError(f"{folder} holds no readable {MANIFEST} ({name})") from None
+    published = {name: _read(folder / name) for name in [*listed, MANIFEST]}
+    then = compute(system, month, known_by=as_of)
+    not_reproduced = [name for name, text in published.items() if then.get(name) != text]
+    not_reproduced += [name for name, digest in listed.items()
+                       if hashlib.sha256(published[name].encode()).hexdigest() != digest
+                       and name not in not_reproduced]  # fmt: skip
     now = compute(system, month)
-    changed = []
-    for name, digest in manifest["files"].items():
-        path = folder / name
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        if hashlib.sha256(text.encode()).hexdigest() != digest or now.get(name) != text:
-            changed.append(name)
+    changed = [name for name in listed if now.get(name) != then.get(name)]
     moved = []
     for name in changed:
         if name.endswith(".json") and name != "kerncijfers-maand.json":
-            moved += _moved(name, json.loads((folder / name).read_text()), json.loads(now[name]))
+            moved += _moved(name, json.loads(then[name]), json.loads(now[name]))
     with system.engine.connect() as connection:
         late = connection.execute(
-            select(func.count()).where(events.c.recorded_at > manifest["as_of"])
+            select(func.count()).where(events.c.recorded_at > as_of)
         ).scalar_one()
-    return Verified(manifest["month"], not changed, changed, moved, int(late))
+    return Verified(manifest["month"], as_of, sorted(not_reproduced), changed, moved, int(late))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""  # a missing file: not reproduced
 
 
 def _moved(
     name: str, then: dict[str, Any], now: dict[str, Any]
-) -> list[tuple[str, str, str, Cell, Cell]]:
+) -> list[tuple[str, str, str, Any, Any]]:
     """The cells of a table that differ, keyed by the row's first cell (the year) and for the
     nationalities its rank."""
     columns = now["columns"]

@@ -7,15 +7,21 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from terugkeer.bootstrap import bootstrap
 from terugkeer.cli.app import app
+from terugkeer.services.ingest import ingest_lines
+from terugkeer.settings import Settings
 from tests.integration.lines import departed, intake, line
 
 runner = CliRunner()
+FIRST = datetime(2024, 1, 1, 12, tzinfo=UTC)  # when the store received the feed
+LATE = datetime(2024, 2, 1, 12, tzinfo=UTC)  # and the late messages
 MAR, DZA, GONE = 123, 7, 38  # intakes of 2023 by nationality; departures in June 2023
 
 
@@ -37,17 +43,20 @@ def _feed() -> list[str]:
     return lines
 
 
-def _import(url: str, tmp_path: Path, lines: list[str], name: str) -> None:
-    feed = tmp_path / f"{name}.jsonl"
-    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = runner.invoke(app, ["import", str(feed), "--database-url", url])
-    assert done.exit_code == 0, done.output
+def _import(url: str, lines: list[str], recorded: datetime) -> None:
+    """Import `lines` as the store receives them at `recorded`."""
+    system = bootstrap(Settings(database_url=url))
+    system.clock = lambda: recorded
+    try:
+        assert not ingest_lines(system, lines).rejected
+    finally:
+        system.close()
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'store.db'}"
-    _import(url, tmp_path, _feed(), "feed")
+    _import(url, _feed(), FIRST)
     return url
 
 
@@ -101,11 +110,15 @@ def test_the_same_store_gives_the_same_bytes_and_verify_names_what_moved(
     for path in first.iterdir():
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
     same = runner.invoke(app, ["publish", "verify", str(first), "--database-url", store])
-    assert same.exit_code == 0 and "matches the store" in same.stdout
+    assert same.exit_code == 0, same.output
+    assert (
+        "reproduced byte for byte" in same.stdout and "the store gives the same now" in same.stdout
+    )
     late = [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00") for n in range(5)]
-    _import(store, tmp_path, late, "late")  # a partner's late messages about June
+    _import(store, late, LATE)  # a partner's late messages about June
     moved = runner.invoke(app, ["publish", "verify", str(first), "--database-url", store])
     assert moved.exit_code == 1
+    assert "reproduced byte for byte as known at 2024-01-01T12:00:00.000000Z" in moved.stdout
     assert "5 events were recorded after it" in moved.stdout
     assert "vertrek.json 2023 zelfstandig vertrek: 40 -> 40" not in moved.stdout
     assert "vertrek.json 2023 aantoonbaar vertrek (%): 95.0 -> 95.6" in moved.stdout  # 43/45
@@ -153,3 +166,37 @@ def test_the_public_page_lists_publications_and_serves_only_their_files(
         for path in ("2023-02/notes.txt", "2023-03/instroom.csv", "2023-02/..%2fsite.db",
                      "..%2f..%2fsite.db/x"):  # fmt: skip
             assert httpx.get(f"{site.url}/cijfers/{path}").status_code == 404, path
+
+
+def test_as_of_a_moment_gives_what_was_published_then_byte_for_byte(
+    store: str, tmp_path: Path
+) -> None:
+    then = tmp_path / "then"
+    _publish(store, then)
+    _import(store, [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00")
+                    for n in range(5)], LATE)  # fmt: skip
+    for as_of in ("2024-01-15", "2024-01-01T13:00"):  # Amsterdam time: 12:00 UTC is 13:00
+        again = tmp_path / f"again-{as_of.replace(':', '')}"
+        done = runner.invoke(app, ["publish", "--month", "2023-06", "--out", str(again),
+                                   "--as-of", as_of, "--database-url", store])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        for path in then.iterdir():
+            assert path.read_bytes() == (again / path.name).read_bytes(), (as_of, path.name)
+    now = tmp_path / "now"
+    _publish(store, now)
+    assert (now / "vertrek.csv").read_bytes() != (then / "vertrek.csv").read_bytes()
+    too_early = ["--as-of", "2024-01-01T12:59", "--database-url", store]
+    early = runner.invoke(
+        app, ["publish", "--month", "2023-06", "--out", str(tmp_path / "e"), *too_early]
+    )
+    assert early.exit_code == 1 and "no event was recorded by then" in early.output
+
+
+def test_verify_notices_a_changed_file(store: str, tmp_path: Path) -> None:
+    out = tmp_path / "pub"
+    _publish(store, out)
+    table = out / "instroom.csv"
+    table.write_text(table.read_text().replace("130", "140"))
+    found = runner.invoke(app, ["publish", "verify", str(out), "--database-url", store])
+    assert found.exit_code == 1 and "NOT what the events recorded by" in found.stdout
+    assert "instroom.csv differ" in found.stdout
