@@ -6,8 +6,14 @@ lives here, away from the services and their libraries (SQLAlchemy, pydantic, pl
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from terugkeer.domain.calendar import AMSTERDAM
 
 #: terugkeer.settings.DEFAULT_DATA_DIR without importing pydantic-settings (a test keeps them equal)
 DEFAULT_DATA_DIR = Path("var")
@@ -26,3 +32,26 @@ class CaseFormat(StrEnum):
 class Language(StrEnum):
     NL = "nl"
     EN = "en"
+
+
+#: `--as-of`: only the events the store had recorded by then ("as known on").
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="only events recorded by then: YYYY-MM-DD[THH:MM], "
+                 "Europe/Amsterdam (a date: the end of that day)", show_default=False),
+]  # fmt: skip
+
+
+def as_of_moment(text: str) -> datetime:
+    """YYYY-MM-DD[THH:MM] in Europe/Amsterdam; a date alone means the end of that day."""
+    try:
+        if "T" in text:
+            moment = datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+                                 param_hint="--as-of") from None  # fmt: skip
+    return datetime.combine(day + timedelta(days=1), time.min, AMSTERDAM) - timedelta(
+        microseconds=1
+    )

@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from terugkeer.cli.context import DatabaseUrl, system
-from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.cli.options import as_of_moment
 
 publish_app = typer.Typer(
     help="The monthly open data (instroom- en vertrekcijfers): publish --month YYYY-MM --out "
     "DIR, and publish verify DIR.",
     invoke_without_command=True,
 )
-
-
-def _as_of(text: str) -> datetime:
-    """YYYY-MM-DD[THH:MM] in Europe/Amsterdam; a date alone means the end of that day."""
-    try:
-        if "T" in text:
-            moment = datetime.fromisoformat(text)
-            return moment if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM",
-                                 param_hint="--as-of") from None  # fmt: skip
-    return datetime.combine(day + timedelta(days=1), time.min, AMSTERDAM) - timedelta(
-        microseconds=1
-    )
 
 
 def _month(text: str) -> date:
@@ -73,7 +58,7 @@ def publish(
     from terugkeer.services.publication import publish as write
 
     first = _month(month)
-    known_by = None if as_of is None else recorded_by(_as_of(as_of))
+    known_by = None if as_of is None else recorded_by(as_of_moment(as_of))
     app = system(database_url, migrate=False)
     try:
         folder = out or app.settings.publications_dir / f"{first:%Y-%m}"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from terugkeer.cli.context import DatabaseUrl, system
-from terugkeer.cli.options import Language, ReportFormat
+from terugkeer.cli.options import AsOf, Language, ReportFormat, as_of_moment
 
 if TYPE_CHECKING:
     from terugkeer.services.key_figures import KeyFigures, PublishedKeyFigures
@@ -26,18 +26,21 @@ def key_figures_command(
     publish: Annotated[
         bool, typer.Option("--rounded", help="published form: tens, <5 hidden")
     ] = False,
+    as_of: AsOf = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Every figure of the period (days in Europe/Amsterdam, both inclusive); exact counts."""
     # Imported here, not at the top: the report brings SQLAlchemy, pydantic, Babel and rich
     # (`--help` must start fast).
     from terugkeer.services.key_figures import Period, key_figures_of, published
+    from terugkeer.services.publication import recorded_by
 
     try:
         period = Period(start.date(), end.date())
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
-    exact = key_figures_of(system(database_url, migrate=False), period)
+    known_by = None if as_of is None else recorded_by(as_of_moment(as_of))
+    exact = key_figures_of(system(database_url, migrate=False), period, known_by=known_by)
     figures: KeyFigures | PublishedKeyFigures = published(exact) if publish else exact
     if output is ReportFormat.JSON:
         typer.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False))

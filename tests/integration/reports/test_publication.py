@@ -9,6 +9,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -200,3 +201,20 @@ def test_verify_notices_a_changed_file(store: str, tmp_path: Path) -> None:
     found = runner.invoke(app, ["publish", "verify", str(out), "--database-url", store])
     assert found.exit_code == 1 and "NOT what the events recorded by" in found.stdout
     assert "instroom.csv differ" in found.stdout
+
+
+def test_key_figures_as_known_on_a_day(store: str) -> None:
+    def figures(*more: str) -> dict[str, Any]:
+        done = runner.invoke(app, ["report", "key-figures", "--from", "2023-06-01", "--to",
+                                   "2023-06-30", "--format", "json", "--database-url", store,
+                                   *more])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+
+    before = figures()
+    _import(store, [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00")
+                    for n in range(5)], LATE)  # fmt: skip
+    assert figures()["closed_procedures"]["independent_departure"] == GONE + 5
+    assert figures("--as-of", "2024-01-31") == before  # the late ones came on 1 February
+    assert figures("--as-of", "2024-02-01T13:00") == figures()
