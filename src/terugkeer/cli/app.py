@@ -12,6 +12,7 @@ from terugkeer.cli.calibrate_cmd import backtest_command, calibrate_command
 from terugkeer.cli.case_cmd import case_app
 from terugkeer.cli.db_cmd import db_app
 from terugkeer.cli.demo_cmd import demo
+from terugkeer.cli.export_cmd import export_app
 from terugkeer.cli.forecast_cmd import forecast_command
 from terugkeer.cli.import_cmd import import_events
 from terugkeer.cli.partners_cmd import partners_app
@@ -46,6 +47,7 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")
 app.add_typer(partners_app, name="partners")
+app.add_typer(export_app, name="export")
 app.add_typer(publish_app, name="publish")
 app.add_typer(webhooks_app, name="webhooks")
 
