@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -52,3 +53,25 @@ def key_figures_command(
     console = Console()
     for table in key_figures_tables(figures, lang.value):
         console.print(table)
+
+
+@report_app.command("infographic")
+def infographic_command(
+    start: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="first day")],
+    end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="last day")],
+    out: Annotated[Path, typer.Option("--out", help="a folder for the files")],
+    lang: Annotated[Language, typer.Option("--lang")] = Language.NL,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """The return process as a flow diagram of the procedures closed in the period: HTML
+    (works offline), SVG, PNG and a text version listing every flow."""
+    from terugkeer.services.infographic import infographic
+    from terugkeer.services.key_figures import Period
+
+    try:
+        period = Period(start.date(), end.date())
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    made = infographic(system(database_url, migrate=False), period, out, lang.value)
+    for path in made.files:
+        typer.echo(path)
