@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from terugkeer.reports.publication import MonthlyFigures, Table, month_end, mont
 from terugkeer.services.errors import ServiceError
 from terugkeer.store.as_of import known_at
 from terugkeer.store.tables import events
+from terugkeer.store.users import utc_text
 
 MANIFEST = "manifest.json"
 
@@ -94,8 +95,9 @@ def _manifest(figures: MonthlyFigures, files: dict[str, str]) -> str:
 
 
 def recorded_by(moment: datetime) -> str:
-    """The `recorded_at` bound of "as known at `moment`" (an aware datetime): inclusive."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The `recorded_at` bound of "as known at `moment`" (an aware datetime): inclusive; the
+    store's own form of a UTC moment."""
+    return utc_text(moment)
 
 
 def compute(system: System, month: date, *, known_by: str | None = None) -> dict[str, str]:
