@@ -1,5 +1,5 @@
-"""Refresh the page catalogues: extract the messages of the templates and the domain's
-sentences (`say(...)` in src/terugkeer), add the value names shown on pages (roles, tracks,
+"""Refresh the page catalogues: extract the messages of the templates, the domain's
+sentences (`say(...)` in src/terugkeer) and the pages' Python (`_(...)` in web/), add the value names shown on pages (roles, tracks,
 event types, ...), and keep the translations already made (web/locale/*).
 
     .venv/bin/python scripts/catalogues.py
@@ -121,6 +121,11 @@ def extracted() -> Iterator[tuple[str, str]]:
         package, [("**.py", "python")], keywords={"say": None}
     ):
         yield (message if isinstance(message, str) else message[0]), "src"
+    # The pages' own Python (web/): messages marked `_(...)` with the request's gettext.
+    for _, _, message, *_ in extract_from_dir(
+        package / "web", [("**.py", "python")], keywords={"_": None}
+    ):
+        yield (message if isinstance(message, str) else message[0]), "web"
 
 
 def main() -> None:

@@ -7,4 +7,4 @@ if [ -z "${TERUGKEER_TEST_POSTGRES_URL:-}" ]; then
   eval "$(scripts/postgres.sh start)"
   trap 'scripts/postgres.sh stop' EXIT
 fi
-.venv/bin/pytest -n 2 "$@"
+.venv/bin/pytest -n 2 --durations=15 "$@"

@@ -6,6 +6,7 @@ Set TERUGKEER_SCREENSHOTS=docs/screenshots to refresh the README's screenshots."
 from __future__ import annotations
 
 import os
+import re
 import socket
 from collections.abc import Iterator
 from datetime import date
@@ -225,4 +226,20 @@ def test_anyone_reads_the_published_figures(secure_site: Site, context: BrowserC
     # Its own style sheet applies under the site's CSP (no inline style).
     colour = page.locator("h1").evaluate("e => getComputedStyle(e).color")
     assert colour == "rgb(21, 66, 115)"
+    assert_accessible(page)
+
+
+def test_an_analyst_reads_the_dashboard(secure_site: Site, context: BrowserContext) -> None:
+    site, page = secure_site, context.new_page()
+    _log_in(page, site, "ana")
+    page.wait_for_url(site.url + "/dashboard")  # the analyst's first page
+    assert page.get_by_role("heading", name="Kerncijfers", exact=True).is_visible()
+    chart = page.get_by_role("img", name=re.compile("Gestapelde staafgrafiek van de instroom"))
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")  # the SVG was drawn
+    assert page.locator("#chart-inflow table").is_visible()  # and its numbers beside it
+    assert_accessible(page)
+    _shot(page, "dashboard")
+    page.get_by_role("link", name="Vorige maand").click()
+    page.wait_for_url(re.compile(r"from=2023-02-01&to=2023-02-28"))
+    assert "1 februari 2023" in page.locator("#key-figures").inner_text()
     assert_accessible(page)

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from pydantic import BaseModel
 from rich.table import Table
 
-from terugkeer.reports.labels import HEADERS, TITLES, Label, label_of
+from terugkeer.reports.labels import HEADERS, TITLES, figure_rows, label_of
 from terugkeer.reports.model import KeyFigures, NationalityCount, PublishedKeyFigures
 from terugkeer.reports.numbers import format_figure
 
 #: Shown elsewhere than as rows of the main table: in its title, and as a table of their own.
 _OWN_PLACE = frozenset({"period", "top_nationalities"})
-
-
-def _rows(group: BaseModel, skip: frozenset[str] = frozenset()) -> Iterator[tuple[Label, object]]:
-    """Each figure of `group` with its label, in the model's order; groups give their parts."""
-    for name in type(group).model_fields:
-        if name in skip:
-            continue
-        value = getattr(group, name)
-        if isinstance(value, BaseModel):
-            yield from _rows(value)
-        else:
-            yield label_of(type(group), name), value
 
 
 def key_figures_tables(figures: KeyFigures | PublishedKeyFigures, lang: str) -> list[Table]:
@@ -34,7 +19,7 @@ def key_figures_tables(figures: KeyFigures | PublishedKeyFigures, lang: str) -> 
     main = Table(title=title)
     main.add_column(figure_header)
     main.add_column(value_header, justify="right")
-    for label, value in _rows(figures, _OWN_PLACE):
+    for _, label, value in figure_rows(figures, _OWN_PLACE):
         main.add_row(label.text(lang), format_figure(value, lang))
     top_title = label_of(type(figures), "top_nationalities").text(lang)
     top = Table(title=top_title, min_width=len(top_title) + 4)

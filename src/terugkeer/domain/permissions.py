@@ -64,7 +64,11 @@ GRANTS: dict[tuple[Resource, Action], dict[Role, Scope]] = {
 }
 
 #: Where a role lands after signing in: its first page.
-HOME: dict[Role, str] = {Role.AUDITOR: "/audit", Role.ADMIN: "/webhooks"}
+HOME: dict[Role, str] = {
+    Role.AUDITOR: "/audit",
+    Role.ADMIN: "/webhooks",
+    Role.ANALYST: "/dashboard",
+}
 
 
 def scope_of(role: Role, resource: Resource, action: Action) -> Scope | None:

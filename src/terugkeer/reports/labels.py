@@ -7,6 +7,7 @@ Each field of the key-figure models (reports/model.py) declares its labels next 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,22 @@ def label_of(model: type[BaseModel], name: str) -> Label:
         case {"labels": {"nl": str(nl), "en": str(en)}, "indent": int(indent)} if nl and en:
             return Label(nl, en, indent)
     raise LookupError(f"{model.__name__}.{name} has no Dutch and English label")
+
+
+def figure_rows(
+    group: BaseModel, skip: frozenset[str] = frozenset(), prefix: str = ""
+) -> Iterator[tuple[str, Label, object]]:
+    """Each figure of `group` with its dotted JSON name and its label, in the model's order;
+    groups give their parts (a table of the key figures, in any output)."""
+    for name, field in type(group).model_fields.items():
+        if name in skip:
+            continue
+        value = getattr(group, name)
+        key = f"{prefix}{field.alias or name}"
+        if isinstance(value, BaseModel):
+            yield from figure_rows(value, prefix=f"{key}.")
+        else:
+            yield key, label_of(type(group), name), value
 
 
 TITLES = {"nl": "Kerncijfers {start} t/m {end}", "en": "Key figures {start} to {end}"}

@@ -23,6 +23,7 @@ from terugkeer.web import (
     routes_audit,
     routes_auth,
     routes_cases,
+    routes_dashboard,
     routes_family,
     routes_figures,
     routes_record,
@@ -87,6 +88,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_assign.router)
     app.include_router(routes_webhooks.router)
     app.include_router(routes_figures.router)
+    app.include_router(routes_dashboard.router)
 
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:

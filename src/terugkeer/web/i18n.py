@@ -19,7 +19,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from terugkeer.domain.calendar import AMSTERDAM
@@ -97,6 +97,14 @@ class Formats:
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self._locale)
+
+    def rate(self, value: float | None) -> str:
+        """A share as a percentage with one decimal ("40,5%"); "—" for none."""
+        return "—" if value is None else format_percent(value, "#,##0.0%", locale=self._locale)
+
+    def month(self, value: date) -> str:
+        """A calendar month, short ("mrt 2023")."""
+        return format_date(value, "MMM y", locale=self._locale)
 
     def country(self, code: str | None) -> str:
         if not code:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, exists, func, or_, select
+from bisect import bisect_left
+from itertools import groupby
+
+from sqlalchemy import Connection, and_, func, or_, select
 
 from terugkeer.domain.events import EventType
 from terugkeer.reports.period import Period
 from terugkeer.store.tables import cases, events
+
+_CHUNK = 500  # keys per query: well under every database's parameter limit
 
 
 def caseload(connection: Connection, period: Period) -> int:
@@ -33,26 +38,37 @@ def at_emergency_reception(connection: Connection, period: Period) -> int:
     """People in the caseload whose latest location in their open case is emergency reception:
     such a location change with no later one in the case by the end of the period (later by
     occurred_at, ties by receipt order)."""
-    later = events.alias("later")
-    superseded = exists().where(
-        later.c.case_seq == events.c.case_seq,
-        later.c.type == EventType.LOCATION_CHANGED,
-        later.c.occurred_us < period.end_us,
-        or_(
-            later.c.occurred_us > events.c.occurred_us,
-            and_(later.c.occurred_us == events.c.occurred_us, later.c.seq > events.c.seq),
-        ),
-    )
-    query = (
-        select(func.count())
-        .select_from(cases)
-        .join(events, events.c.case_seq == cases.c.case_seq)
-        .where(
-            period.open_at_end(),
-            events.c.type == EventType.LOCATION_CHANGED,
-            events.c.category == "emergency_reception",
-            events.c.occurred_us < period.end_us,
-            ~superseded,
-        )
-    )
-    return int(connection.execute(query).scalar_one())
+    return emergency_at_ends(connection, [period])[0]
+
+
+def emergency_at_ends(connection: Connection, periods: list[Period]) -> list[int]:
+    """`at_emergency_reception` at the end of each of `periods` (in time order), in one pass:
+    the cases open at any of those ends, then their location changes, read per case (its
+    index) in chunks — a join lets the planner scan every location change of the store."""
+    if not periods:
+        return []
+    ends = [p.end_us for p in periods]
+    open_then = and_(cases.c.opened_us < ends[-1],
+                     or_(cases.c.closed_us.is_(None), cases.c.closed_us >= ends[0]))  # fmt: skip
+    found = select(cases.c.case_seq, cases.c.opened_us, cases.c.closed_us).where(open_then)
+    spans = {row.case_seq: (row.opened_us, row.closed_us) for row in connection.execute(found)}
+    keys = sorted(spans)
+    counts = [0] * len(ends)
+    for chunk in range(0, len(keys), _CHUNK):
+        query = (
+            select(events.c.case_seq, events.c.occurred_us, events.c.category)
+            .where(events.c.case_seq.in_(keys[chunk : chunk + _CHUNK]),
+                   events.c.type == EventType.LOCATION_CHANGED,
+                   events.c.occurred_us < ends[-1])
+            .order_by(events.c.case_seq, events.c.occurred_us, events.c.seq)
+        )  # fmt: skip
+        for case_seq, rows in groupby(connection.execute(query), key=lambda row: row.case_seq):
+            changes = list(rows)
+            opened, closed = spans[case_seq]
+            moments = [change.occurred_us for change in changes]
+            for index, end in enumerate(ends):
+                if opened < end and (closed is None or closed >= end):
+                    latest = bisect_left(moments, end) - 1  # the last change before the end
+                    if latest >= 0 and changes[latest].category == "emergency_reception":
+                        counts[index] += 1
+    return counts

@@ -1,0 +1,80 @@
+"""The dashboard of management and analysts (issue 11): aggregates only, never a person.
+
+The key figures of a chosen period next to the previous period of the same length and the same
+period a year earlier; monthly trends; the country-cooperation and the Dublin monitors. Every
+number comes from the same definitions as the published key figures (EVENTS.md)."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from terugkeer.bootstrap import System
+from terugkeer.domain.calendar import add_months
+from terugkeer.reports.figures.cooperation import CountryCooperation, country_cooperation
+from terugkeer.reports.figures.dublin_monitor import DublinMonitor, dublin_monitor
+from terugkeer.reports.figures.trends import MonthTrend, monthly_trends, months_of
+from terugkeer.reports.key_figures import key_figures
+from terugkeer.reports.model import KeyFigures
+from terugkeer.reports.period import Period
+
+__all__ = ["Comparison", "Dashboard", "Period", "compared_periods", "dashboard", "default_period"]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The chosen period, the one before it and the same period a year earlier."""
+
+    current: Period
+    previous: Period
+    year_earlier: Period
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    periods: Comparison
+    figures: tuple[KeyFigures, KeyFigures, KeyFigures]  # in the order of `periods`
+    trends: list[MonthTrend]
+    cooperation: list[CountryCooperation]
+    dublin: DublinMonitor
+
+
+def default_period(today: date) -> Period:
+    """The year so far up to yesterday (on 1 January: the whole of last year)."""
+    yesterday = today - timedelta(days=1)
+    return Period(yesterday.replace(month=1, day=1), yesterday)
+
+
+def compared_periods(period: Period) -> Comparison:
+    """A period of whole months is compared with as many whole months before it (March with
+    February, a quarter with the quarter before); any other with as many days before it."""
+    start, end = period.start, period.end
+    if start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        before = add_months(start, -months)
+        previous = Period(before, start - timedelta(days=1))
+    else:
+        length = end - start + timedelta(days=1)
+        previous = Period(start - length, start - timedelta(days=1))
+    earlier_end = add_months(end, -12)
+    if end.day == calendar.monthrange(end.year, end.month)[1]:  # 29 Feb → 28 Feb, 28 → 28
+        earlier_end = earlier_end.replace(day=calendar.monthrange(*earlier_end.timetuple()[:2])[1])
+    return Comparison(period, previous, Period(add_months(start, -12), earlier_end))
+
+
+def dashboard(system: System, period: Period) -> Dashboard:
+    periods = compared_periods(period)
+    today = system.today()
+    with system.engine.connect() as connection:
+        current, previous, earlier = (
+            key_figures(connection, p, today=today)
+            for p in (periods.current, periods.previous, periods.year_earlier)
+        )
+        return Dashboard(
+            periods=periods,
+            figures=(current, previous, earlier),
+            trends=monthly_trends(connection, months_of(period)),
+            cooperation=country_cooperation(connection, period),
+            dublin=dublin_monitor(connection, period, today),
+        )

@@ -1,0 +1,55 @@
+"""The dashboard over real HTTP: who may see it, what a chosen period shows, how a wrong
+period is refused, and that it shows aggregates only."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import signed_in
+from tests.web.server import CHILD, FAMILY, MINE, THEIRS, UNASSIGNED, Site
+
+
+def _cell(page: str, figure: str) -> str:
+    """The current period's value of one key figure (its row's first number)."""
+    row = page.split(f'data-figure="{figure}"')[1].split("</tr>")[0]
+    return re.findall(r'numeric-column">([^<]*)<', row)[0]
+
+
+def test_the_analyst_lands_on_the_dashboard_and_sees_aggregates_only(site: Site) -> None:
+    client = signed_in(site, "ana")
+    assert client.get("/").status_code in (303, 403)  # no worklist for an analyst
+    answer = client.get("/dashboard")  # the year so far, to the day before the work date
+    assert answer.status_code == 200
+    page = answer.text
+    assert "1 januari 2023" in page and "9 maart 2023" in page
+    assert _cell(page, "inflow") == "4"  # the four intakes of the site's caseload
+    assert _cell(page, "travel_document_requests") == "1"
+    assert 'data-country="MAR"' in page  # the request to Morocco, in the cooperation monitor
+    assert page.count('src="data:image/svg+xml;base64,') == 6  # five trends and the Dublin one
+    for personal in (MINE, THEIRS, UNASSIGNED, CHILD, FAMILY):
+        assert personal not in page
+
+
+def test_a_chosen_period_and_its_comparison(site: Site) -> None:
+    client = signed_in(site, "lead")  # team leads see the dashboard too
+    page = client.get("/dashboard", params={"from": "2023-02-01", "to": "2023-02-28"}).text
+    assert _cell(page, "inflow") == "0"  # every intake was in January
+    assert "1 januari 2023 \u2013 31 januari 2023" in page  # the previous period: the month
+    row = page.split('data-figure="inflow"')[1].split("</tr>")[0]
+    assert "-4" in row  # four fewer than in January
+
+
+def test_a_wrong_period_is_refused_with_the_field_named(site: Site) -> None:
+    client = signed_in(site, "ana")
+    answer = client.get("/dashboard", params={"from": "2023-03-01", "to": "2023-02-01"})
+    assert answer.status_code == 400
+    assert "De laatste dag ligt voor de eerste dag." in answer.text
+    assert 'id="e-to"' in answer.text and 'aria-invalid="true"' in answer.text
+    answer = client.get("/dashboard", params={"from": "1 maart", "to": "2023-02-01"},
+                        headers={"accept-language": "en"})  # fmt: skip
+    assert answer.status_code == 400
+
+
+def test_case_directors_and_auditors_may_not(site: Site) -> None:
+    for name in ("anna", "audi", "root"):
+        assert signed_in(site, name).get("/dashboard").status_code == 403, name
