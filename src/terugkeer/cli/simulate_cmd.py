@@ -38,10 +38,13 @@ def simulate_command(
         raise typer.BadParameter(str(error), param_hint="--scenario") from None
     began = time.perf_counter()
     with days_progress(enabled=sys.stderr.isatty()) as progress:
-        run = simulate_feed(
-            settings(), params, start=start.date(), end=end.date(), seed=seed, out=out,
-            progress=progress,
-        )  # fmt: skip
+        try:
+            run = simulate_feed(
+                settings(), params, start=start.date(), end=end.date(), seed=seed, out=out,
+                progress=progress,
+            )  # fmt: skip
+        except ParameterError as error:
+            raise typer.BadParameter(str(error), param_hint="--from") from None
     seconds = time.perf_counter() - began
     typer.echo(
         f"{run.events:,} events for {run.persons:,} people from {run.origin} to {end.date()} "

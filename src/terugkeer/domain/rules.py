@@ -141,6 +141,14 @@ class RulesTable(BaseModel):
             raise ValueError("two Dublin regimes share a name")
         return rows
 
+    def first_covered_day(self) -> tuple[date, str]:
+        """The first day on which every section has a rule in force, and the section that
+        starts last (what a history reaching further back cannot be judged by)."""
+        starts = {name: min(row.valid_from for row in getattr(self, name))
+                  for name in type(self).model_fields}  # fmt: skip
+        section = max(starts, key=lambda name: starts[name])
+        return starts[section], section
+
     def dublin_regime(self, on: date) -> DublinRegime:
         return in_force(self.dublin, on)
 

@@ -52,8 +52,21 @@ def simulate_feed(
     out: Path,
     progress: DayProgress | None = None,
 ) -> SimulationRun:
-    """A synthetic caseload as v1 chain events in `out`, under the configured rules table."""
-    return simulate(params, start, end, seed, out, progress, rules=rules_of(settings))
+    """A synthetic caseload as v1 chain events in `out`, under the configured rules table.
+    ParameterError when the warm-up before `start` reaches back before the rules table."""
+    rules = rules_of(settings)
+    origin = date(start.year - params.warm_up_years, 1, 1)
+    covered, section = rules.first_covered_day()
+    if origin < covered:
+        earliest = date(
+            covered.year + params.warm_up_years + (covered > date(covered.year, 1, 1)), 1, 1
+        )
+        raise ParameterError(
+            f"--from {start} with its {params.warm_up_years}-year warm-up begins on {origin}, "
+            f"before the rules table has {section} rules (from {covered}): choose --from "
+            f"{earliest} or later"
+        )
+    return simulate(params, start, end, seed, out, progress, rules=rules)
 
 
 def compare_scenarios(

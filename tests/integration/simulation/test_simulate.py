@@ -176,3 +176,19 @@ def test_an_appeal_is_followed_by_at_most_one_further_appeal(
         previous[v_number] = line
     assert longest[2] > 10  # further appeals happen
     assert max(longest) == 2
+
+
+def test_a_warm_up_before_the_rules_table_is_refused_with_the_first_possible_start(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from terugkeer.cli.app import app
+
+    out = tmp_path / "sim.jsonl"
+    done = CliRunner().invoke(app, ["simulate", "--from", "2014-01-01", "--to", "2014-12-31",
+                                    "--out", str(out)])  # fmt: skip
+    assert done.exit_code == 2 and not out.exists()  # refused before anything is simulated
+    said = " ".join(done.output.replace("\u2502", " ").split())  # without the box lines
+    assert "begins on 2008-01-01, before the rules table has detention rules" in said
+    assert "choose --from 2017-01-01 or later" in said
