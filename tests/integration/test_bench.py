@@ -112,3 +112,23 @@ def test_first_and_last_windows_come_from_the_progress_marks() -> None:
     whole = last_window(marks, window=100)  # fewer lines than the window: the whole import
     assert (whole.lines, whole.seconds) == (35, 8.0)
     assert first_window(marks, window=100) == whole
+
+
+def test_bench_report_times_each_output_and_agrees_with_duckdb(tmp_path: Path) -> None:
+    """On the hand-built people of the key-figure contract: every timing is printed, and the
+    DuckDB aggregation (written apart, from EVENTS.md) gives the report's figures."""
+    fixture = Path(__file__).parents[1] / "e2e" / "fixtures" / "key_figures_people.jsonl"
+    folder = tmp_path / "bench"
+    args = ["bench", "report", "--feed", str(fixture), "--repeats", "2", "--folder", str(folder)]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    out = done.stdout
+    # The fixture's last year (events into 2024) and its last month are measured.
+    for name in ("measured period              2024-01-01 to 2024-", "key figures 2024",
+                 "DuckDB, same aggregation", "publication 2024-", "dashboard 2024",
+                 "key figures / DuckDB"):  # fmt: skip
+        assert name in out, out
+    assert "same figures in both         yes" in out
+    assert (folder / "key_figures_people.db").is_file()  # its own store, kept for the next run
+    again = runner.invoke(app, args)
+    assert "same figures in both         yes" in again.stdout

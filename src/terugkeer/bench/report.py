@@ -1,56 +1,110 @@
-"""`terugkeer bench report`: time the key figures of a year over a large store."""
+"""`terugkeer bench report`: the key figures of a year, a month's publication and the dashboard
+over a store of simulated years, against the same key-figure aggregation in DuckDB over the same
+tables in the same run (bench/duck.py).
+
+The store is built once from a simulated feed (or a given one) and kept; its events are
+received "just after" the simulated years, as in the replications, so nothing is in the future.
+"""
 
 from __future__ import annotations
 
 import statistics
-import time
+import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 
-from terugkeer.bench.synthetic import synthetic_lines
+from terugkeer.bench.duck import copied, duck_key_figures
 from terugkeer.domain.rules import RulesTable
 from terugkeer.importing.service import import_lines
 from terugkeer.reports.key_figures import key_figures
+from terugkeer.reports.labels import figure_rows
+from terugkeer.reports.model import KeyFigures
 from terugkeer.reports.period import Period
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.tables import events
 
-YEAR = Period(date(2023, 1, 1), date(2023, 12, 31))
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class ReportBench:
     stored_events: int
-    report_ms: list[float]
-    scan_ms: list[float]
+    period: Period
+    #: Milliseconds per run: ours, the DuckDB baseline, a month's publication, the dashboard.
+    key_figures_ms: list[float]
+    duck_ms: list[float]
+    publication_ms: list[float]
+    dashboard_ms: list[float]
+    copy_seconds: float  # copying the tables into DuckDB (not part of its time)
+    #: Figures where DuckDB and the report disagree (name: (ours, DuckDB)); empty when equal.
+    differences: dict[str, tuple[object, object]]
 
     @staticmethod
-    def p95(values: list[float]) -> float:
-        return statistics.quantiles(values, n=20, method="inclusive")[-1]
+    def median(values: list[float]) -> float:
+        return statistics.median(values)
+
+    @property
+    def ratio(self) -> float:
+        """How many times the DuckDB aggregation's time the report takes (medians)."""
+        return self.median(self.key_figures_ms) / self.median(self.duck_ms)
 
 
-def fill(engine: Engine, rules: RulesTable, count: int, *, seed: int = 1) -> int:
-    """Import synthetic events until the store holds at least `count`; returns the number held."""
+def received_after(last_day: date) -> datetime:
+    """The import's "now" for a simulated feed: noon UTC of the day after its last day."""
+    return datetime.combine(last_day + timedelta(days=1), time(12), UTC)
+
+
+def fill(engine: Engine, rules: RulesTable, feed: Path, now: datetime) -> int:
+    """Import `feed` into the store unless it holds events already; the number it holds."""
     with engine.connect() as connection:
         held = int(connection.execute(select(func.count()).select_from(events)).scalar_one())
-    if held < count:
-        import_lines(synthetic_lines(count, seed=seed), EventStore(engine, rules))
-        held = count
+    if held == 0:
+        with feed.open("rb") as lines:
+            import_lines(lines, EventStore(engine, rules), clock=lambda: now)
+        with engine.connect() as connection:
+            held = int(connection.execute(select(func.count()).select_from(events)).scalar_one())
     return held
 
 
-def bench_report(engine: Engine, stored: int, repeats: int) -> ReportBench:
-    """Each run on a fresh connection; the baseline is one full scan of the events table
-    (`SELECT count(*), sum(length(body))`) in the same run."""
-    report_ms, scan_ms = [], []
+def timed(repeats: int, run: Callable[[], T]) -> tuple[list[float], T]:
+    """Milliseconds of each of `repeats` runs, and the last run's result."""
+    times, result = [], None
     for _ in range(repeats):
+        began = clock.perf_counter()
+        result = run()
+        times.append((clock.perf_counter() - began) * 1000)
+    assert result is not None
+    return times, result
+
+
+def key_figures_against_duckdb(
+    engine: Engine, period: Period, today: date, repeats: int
+) -> tuple[list[float], list[float], float, dict[str, tuple[object, object]]]:
+    """Our key figures and DuckDB's of `period`, each timed `repeats` times on a fresh
+    connection; the copy's seconds; the figures where they differ."""
+
+    def ours() -> KeyFigures:
         with engine.connect() as connection:
-            began = time.perf_counter()
-            key_figures(connection, YEAR)
-            report_ms.append((time.perf_counter() - began) * 1000)
-            began = time.perf_counter()
-            connection.execute(text("SELECT count(*), sum(length(body)) FROM events")).one()
-            scan_ms.append((time.perf_counter() - began) * 1000)
-    return ReportBench(stored, report_ms, scan_ms)
+            return key_figures(connection, period, today=today)
+
+    ours_ms, figures = timed(repeats, ours)
+    began = clock.perf_counter()
+    with engine.connect() as connection:
+        duck = copied(connection)
+    copy_seconds = clock.perf_counter() - began
+    duck_ms, theirs = timed(repeats, lambda: duck_key_figures(duck, period, today))
+    duck.close()
+    own_place = frozenset({"period", "top_nationalities"})
+    mine: dict[str, object] = {name: value for name, _, value in figure_rows(figures, own_place)}
+    mine["top_nationalities"] = figures.model_dump(mode="json")["top_nationalities"]
+    differences = {
+        name: (mine.get(name), theirs.get(name))
+        for name in mine.keys() | theirs.keys()
+        if mine.get(name) != theirs.get(name)
+    }
+    return ours_ms, duck_ms, copy_seconds, differences

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -102,28 +101,46 @@ def _print_backend(result: BackendBench, *, windows: bool) -> None:
 
 @bench_app.command("report")
 def bench_report_command(
-    events: Annotated[int, typer.Option("--events", "-n", min=1)] = 1_000_000,
-    repeats: Annotated[int, typer.Option("--repeats", min=2)] = 10,
-    store: Annotated[
-        Path, typer.Option("--store", help="a SQLite file for synthetic events only; reused")
-    ] = DEFAULT_DATA_DIR / "bench" / "report.db",
+    years: Annotated[int, typer.Option("--years", min=1, max=30, help="simulated years")] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="of the simulation")] = 1,
+    feed: Annotated[
+        Path | None,
+        typer.Option("--feed", exists=True, dir_okay=False, help="these lines, not a simulation"),
+    ] = None,
+    repeats: Annotated[int, typer.Option("--repeats", min=2)] = 5,
+    folder: Annotated[
+        Path, typer.Option("--folder", help="where the feed and its SQLite store are kept")
+    ] = DEFAULT_DATA_DIR / "bench" / "report",
 ) -> None:
-    """Time `report key-figures` for 2023 over a store of N synthetic events (filled if short).
+    """Time the key figures of a year, a month's publication and the dashboard over a store of
+    simulated years, against the same key-figure aggregation in DuckDB in the same run.
 
-    Never the configured store: synthetic people must not mix with real histories, and an
-    append-only store cannot be cleaned afterwards."""
-    from terugkeer.services.bench import report_benchmark
+    Never the configured store: the simulated people live in a SQLite file of their own under
+    --folder, built once (simulating and importing ten years takes about half an hour) and
+    reused."""
+    from terugkeer.services.bench import ReportBenchInputError, report_benchmark
 
-    result, _ = report_benchmark(store, events=events, repeats=repeats)
-    typer.echo(f"stored events          {result.stored_events:>12,}  ({store})")
+    try:
+        result = report_benchmark(folder, years=years, seed=seed, feed=feed, repeats=repeats,
+                                  progress=lambda step: typer.echo(step, err=True))  # fmt: skip
+    except ReportBenchInputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    period = result.period
+    typer.echo(f"stored events                {result.stored_events:>12,}  (in {folder})")
+    typer.echo(f"measured period              {period.start} to {period.end}")
     for name, values in (
-        ("key figures 2023", result.report_ms),
-        ("full scan baseline", result.scan_ms),
+        (f"key figures {period.start.year}", result.key_figures_ms),
+        ("DuckDB, same aggregation", result.duck_ms),
+        (f"publication {period.end:%Y-%m}", result.publication_ms),
+        (f"dashboard {period.start.year}", result.dashboard_ms),
     ):
-        typer.echo(
-            f"{name:<22} median {statistics.median(values):>8.0f} ms   "
-            f"p95 {result.p95(values):>8.0f} ms   (n={len(values)})"
-        )
+        typer.echo(f"{name:<28} median {result.median(values) / 1000:>8.3f} s   "
+                   f"max {max(values) / 1000:>8.3f} s   (n={len(values)})")  # fmt: skip
+    copy = f"(tables copied into DuckDB in {result.copy_seconds:.1f} s, not counted)"
+    typer.echo(f"key figures / DuckDB         {result.ratio:>8.1f}x   {copy}")
+    same = "yes" if not result.differences else "NO: " + ", ".join(sorted(result.differences))
+    typer.echo(f"same figures in both         {same}")
 
 
 @bench_app.command("web")

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from terugkeer.bench.report import ReportBench, bench_report, fill
+from sqlalchemy import func, select
+
+from terugkeer.bench.report import (
+    ReportBench,
+    fill,
+    key_figures_against_duckdb,
+    received_after,
+    timed,
+)
 from terugkeer.bench.runner import (
     WINDOW,
     BackendBench,
@@ -17,8 +27,16 @@ from terugkeer.bench.runner import (
     feed_source,
     synthetic_source,
 )
-from terugkeer.bootstrap import System, bootstrap
+from terugkeer.bootstrap import bootstrap, rules_of
+from terugkeer.reports.period import Period
+from terugkeer.services.dashboard import dashboard
+from terugkeer.services.demo import inputs_digest
+from terugkeer.services.publication import publish
+from terugkeer.services.simulation import first_possible_start
 from terugkeer.settings import Settings
+from terugkeer.simulation.loader import load_parameters
+from terugkeer.simulation.runner import simulate
+from terugkeer.store.tables import events
 
 __all__ = [
     "POSTGRES_URL_VARIABLE",
@@ -27,6 +45,7 @@ __all__ = [
     "BenchInputError",
     "ImportBench",
     "ReportBench",
+    "ReportBenchInputError",
     "Window",
     "import_benchmark",
     "report_benchmark",
@@ -60,8 +79,69 @@ def import_benchmark(
     return bench_import(source, settings, postgres_url=url, skipped=skipped, progress=progress)
 
 
-def report_benchmark(store: Path, *, events: int, repeats: int) -> tuple[ReportBench, System]:
-    """Time the key figures over a SQLite file of synthetic events only, filled if short."""
-    system = bootstrap(Settings(database_url=f"sqlite:///{store}"))
-    stored = fill(system.engine, system.rules, events)
-    return bench_report(system.engine, stored, repeats), system
+class ReportBenchInputError(ValueError):
+    """The report bench cannot run as asked (an empty feed, a feed that does not import)."""
+
+
+def report_benchmark(
+    folder: Path,
+    *,
+    years: int = 10,
+    seed: int = 1,
+    feed: Path | None = None,
+    repeats: int = 5,
+    progress: Callable[[str], None] = lambda _: None,
+) -> ReportBench:
+    """Time the key figures of the store's last year, the publication of its last month and
+    the dashboard of that year, over a SQLite store of `years` simulated years (or the lines of
+    `feed`), against DuckDB over the same tables. The feed and its store are kept in `folder`
+    and reused while the simulator's inputs are the same; never the configured store."""
+    folder.mkdir(parents=True, exist_ok=True)
+    # A simulated feed is received just after its years (nothing is in the future); a given
+    # feed now.
+    now = datetime.now(UTC)
+    if feed is None:
+        feed, last = _simulated_feed(folder, years, seed, progress)
+        now = received_after(last)
+    store = folder / f"{feed.stem}.db"
+    system = bootstrap(Settings(database_url=f"sqlite:///{store}"), clock=lambda: now)
+    try:
+        progress(f"importing {feed.name} into {store.name} (once)")
+        stored = fill(system.engine, system.rules, feed, now)
+        with system.engine.connect() as connection:
+            last_day = connection.execute(select(func.max(events.c.local_date))).scalar()
+        if not stored or last_day is None:
+            raise ReportBenchInputError(f"{feed} holds no event that imports")
+        year = Period(date(last_day.year, 1, 1), last_day)
+        today = system.today()
+        progress(f"timing the key figures of {year.start.year} and DuckDB's")
+        ours_ms, duck_ms, copy_seconds, differences = key_figures_against_duckdb(
+            system.engine, year, today, repeats
+        )
+        month = last_day.replace(day=1)
+        with tempfile.TemporaryDirectory(prefix="terugkeer-bench-") as out:
+            progress(f"timing the publication of {month:%Y-%m}")
+            publication_ms, _ = timed(repeats, lambda: publish(system, month, Path(out) / "m"))
+        progress(f"timing the dashboard of {year.start.year}")
+        dashboard_ms, _ = timed(repeats, lambda: dashboard(system, year))
+    finally:
+        system.close()
+    return ReportBench(stored, year, ours_ms, duck_ms, publication_ms, dashboard_ms,
+                       copy_seconds, differences)  # fmt: skip
+
+
+def _simulated_feed(
+    folder: Path, years: int, seed: int, progress: Callable[[str], None]
+) -> tuple[Path, date]:
+    """`years` simulated years from the first the rules table allows, kept in `folder`."""
+    params = load_parameters()
+    rules = rules_of(Settings())
+    first = first_possible_start(params, rules)
+    last = date(first.year + years - 1, 12, 31)
+    feed = folder / f"simulated-{first.year}-{last.year}-seed-{seed}-{inputs_digest()[:12]}.jsonl"
+    if not feed.exists():
+        progress(f"simulating {first.year} to {last.year} with its warm-up (seed {seed})")
+        partial = feed.with_suffix(".partial")
+        simulate(params, first, last, seed, partial, rules=rules)
+        partial.rename(feed)
+    return feed, last

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from terugkeer.bootstrap import rules_of
+from terugkeer.domain.rules import RulesTable
 from terugkeer.settings import Settings
 from terugkeer.simulation.backtest import backtest
 from terugkeer.simulation.calibration import Iteration, calibrate, overrides_toml
@@ -27,6 +28,7 @@ __all__ = [
     "SimulationRun",
     "back_test",
     "compare_scenarios",
+    "first_possible_start",
     "fit_rates",
     "parameters",
     "simulate_feed",
@@ -67,6 +69,12 @@ def simulate_feed(
             f"{earliest} or later"
         )
     return simulate(params, start, end, seed, out, progress, rules=rules)
+
+
+def first_possible_start(params: Parameters, rules: RulesTable) -> date:
+    """The first 1 January from which a simulation's warm-up stays within the rules table."""
+    covered, _ = rules.first_covered_day()
+    return date(covered.year + params.warm_up_years + (covered > date(covered.year, 1, 1)), 1, 1)
 
 
 def compare_scenarios(
