@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 
 $(BIN)/terugkeer: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,mining]"
 	touch $@
 
 install: $(BIN)/terugkeer

@@ -1,8 +1,8 @@
-"""`terugkeer export`: datasets for others (the EU's Frontex IRMA reporting)."""
+"""`terugkeer export`: datasets for others (the EU's Frontex IRMA reporting, process mining)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +10,7 @@ import typer
 
 from terugkeer.cli.context import DatabaseUrl, system
 
-export_app = typer.Typer(help="Datasets for others: irma.", no_args_is_help=True)
+export_app = typer.Typer(help="Datasets for others: irma, ocel.", no_args_is_help=True)
 
 
 @export_app.command("irma")
@@ -31,3 +31,38 @@ def irma(
         ) from None
     for path in export_irma(system(database_url, migrate=False), first, out):
         typer.echo(path)
+
+
+@export_app.command("ocel")
+def ocel(
+    out: Annotated[Path, typer.Option("--out", help="the OCEL 2.0 JSON file to write")],
+    start: Annotated[
+        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="first day")
+    ] = None,
+    end: Annotated[
+        datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="last day")
+    ] = None,
+    identifiable: Annotated[
+        bool,
+        typer.Option(
+            "--identifiable",
+            help="keep V-numbers, references and free text "
+            "(for the agency's own use only; default: pseudonymised)",
+        ),
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """The case history as an object-centric event log (OCEL 2.0 JSON) for process mining:
+    persons, cases, procedures, document requests and flights as objects; pseudonymised."""
+    from terugkeer.services.eu_reporting import export_ocel
+
+    since = start.date() if start else date(1900, 1, 1)
+    until = end.date() if end else date(2100, 12, 31)
+    if until < since:
+        raise typer.BadParameter("--to is before --from", param_hint="--to")
+    if identifiable:
+        typer.echo("warning: V-numbers and free text are in the file; it holds personal data",
+                   err=True)  # fmt: skip
+    written, objects = export_ocel(system(database_url, migrate=False), out, since=since,
+                                   until=until, pseudonymous=not identifiable)  # fmt: skip
+    typer.echo(f"{written:,} events, {objects:,} objects -> {out}")

@@ -1,4 +1,5 @@
-"""`terugkeer export irma`: the monthly Frontex IRMA operational datasets as CSV files."""
+"""`terugkeer export`: the monthly Frontex IRMA datasets as CSV files, and the history as an
+OCEL 2.0 event log for process mining."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from terugkeer.bootstrap import System
 from terugkeer.reports.irma import IrmaMonth, irma_month
+from terugkeer.reports.ocel import write_ocel
 
 READY, RETURNED = "irma-ready-not-organised.csv", "irma-effectively-returned.csv"
 
@@ -32,3 +34,18 @@ def export_irma(system: System, month: date, out: Path) -> list[Path]:
         writer.writerow(["month", "nationality", "voluntary", "forced", "total"])
         writer.writerows([stamp, code, v, f, v + f] for code, (v, f) in found.returned.items())
     return [out / READY, out / RETURNED]
+
+
+def export_ocel(
+    system: System, out: Path, *, since: date, until: date, pseudonymous: bool = True
+) -> tuple[int, int]:
+    """The history of the events that occurred from `since` to `until` as OCEL 2.0 JSON in
+    `out` (written beside it first, then moved into place: never half a file); the numbers of
+    events and objects."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    with system.engine.connect() as connection, partial.open("w", encoding="utf-8") as stream:
+        counts = write_ocel(connection, stream, since=since, until=until,
+                            pseudonymous=pseudonymous)  # fmt: skip
+    partial.replace(out)
+    return counts
