@@ -79,6 +79,11 @@ class Settings(BaseSettings):
         description="where `terugkeer publish` puts each month's publication (a folder per "
         "month) and where the public page /cijfers serves them from",
     )
+    editorial_dir: Path = Field(
+        default=DEFAULT_DATA_DIR / "editorial",
+        description="the agency's own texts for the annual report: YYYY.md (Dutch) and "
+        "YYYY.en.md (English), included as written",
+    )
     session_idle_minutes: int = Field(
         default=30, gt=0, description="a signed-in session ends after this long without use"
     )

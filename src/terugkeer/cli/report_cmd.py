@@ -1,4 +1,4 @@
-"""`terugkeer report key-figures`: the key figures of a period, from the store."""
+"""`terugkeer report`: the key figures of a period, the infographic, the annual report."""
 
 from __future__ import annotations
 
@@ -75,3 +75,37 @@ def infographic_command(
     made = infographic(system(database_url, migrate=False), period, out, lang.value)
     for path in made.files:
         typer.echo(path)
+
+
+@report_app.command("annual")
+def annual_command(
+    year: Annotated[int, typer.Option("--year", min=1990, max=2100)],
+    out: Annotated[Path, typer.Option("--out", help="FILE.html or FILE.pdf (tagged, A4)")],
+    lang: Annotated[Language, typer.Option("--lang")] = Language.NL,
+    editorial: Annotated[
+        Path | None,
+        typer.Option(
+            "--editorial",
+            exists=True,
+            dir_okay=False,
+            help="the chapter on bottlenecks (Markdown); default: YYYY.md or "
+            "YYYY.en.md in TERUGKEER_EDITORIAL_DIR",
+        ),
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """The year's report in the agency's own structure ("Stand van de uitvoering"): key
+    figures, departures, outflow, the roundabout, countries, Dublin, repeated procedures."""
+    from terugkeer.services.annual_report import AnnualReportError, annual_report, editorial_file
+
+    found = system(database_url, migrate=False)
+    text = editorial or editorial_file(found.settings.editorial_dir, year, lang.value)
+    try:
+        made = annual_report(found, year, out, lang=lang.value, editorial=text)
+    except AnnualReportError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    if made.editorial is None:
+        typer.echo(f"note: no editorial text for {year}: the chapter on bottlenecks says so",
+                   err=True)  # fmt: skip
+    typer.echo(made.out)

@@ -98,10 +98,11 @@ def _counts(year: int, *counts: int) -> Row:
     return (year, *(publish_count(n) for n in counts))
 
 
-def country_name(code: str) -> str:
-    """The Dutch name of an ISO 3166 alpha-3 code ("MAR" → "Marokko"), by CLDR."""
+def country_name(code: str, lang: str = "nl") -> str:
+    """The name of an ISO 3166 alpha-3 code ("MAR" → "Marokko", "Morocco"), by CLDR."""
     found = pycountry.countries.get(alpha_3=code)
-    name = Locale.parse("nl_NL").territories.get(found.alpha_2) if found else None
+    locale = Locale.parse("nl_NL" if lang == "nl" else "en_GB")
+    name = locale.territories.get(found.alpha_2) if found else None
     return str(name) if name else code
 
 

@@ -48,9 +48,26 @@ def figure(found: list[Flow], title: str, lang: str) -> go.Figure:
     return drawn
 
 
-def infographic(system: System, period: Period, out: Path, lang: str = "nl") -> Infographic:
+def flows_of(system: System, period: Period) -> list[Flow]:
     with system.engine.connect() as connection:
-        found = flows(connection, period)
+        return flows(connection, period)
+
+
+def _use_system_chromium() -> None:
+    """kaleido draws in a headless Chromium: Debian's, where kaleido would look for its own."""
+    if "BROWSER_PATH" not in os.environ and (chromium := shutil.which("chromium")):
+        os.environ["BROWSER_PATH"] = chromium
+
+
+def sankey_svg(found: list[Flow], title: str, lang: str) -> str:
+    """The roundabout as SVG (vector: for the annual report's PDF)."""
+    _use_system_chromium()
+    svg: bytes = figure(found, title, lang).to_image(format="svg")
+    return svg.decode()
+
+
+def infographic(system: System, period: Period, out: Path, lang: str = "nl") -> Infographic:
+    found = flows_of(system, period)
     title = _TITLE[lang].format(start=period.start, end=period.end)
     drawn = figure(found, title, lang)
     out.mkdir(parents=True, exist_ok=True)
@@ -67,8 +84,7 @@ def infographic(system: System, period: Period, out: Path, lang: str = "nl") -> 
             f'<section id="flows"><p>{html.escape(_SUMMARY[lang])}</p><ul>{items}</ul>'
             "</section></main></body></html>\n")  # fmt: skip
     (out / "infographic.html").write_text(page, encoding="utf-8")
-    if "BROWSER_PATH" not in os.environ and (chromium := shutil.which("chromium")):
-        os.environ["BROWSER_PATH"] = chromium
+    _use_system_chromium()
     drawn.write_image(out / "infographic.svg")
     drawn.write_image(out / "infographic.png", scale=1)
     names = ["infographic.html", "plotly.min.js", "infographic.svg", "infographic.png",

@@ -19,6 +19,13 @@ def caseload(connection: Connection, period: Period) -> int:
     return int(connection.execute(query).scalar_one())
 
 
+def caseload_without_dublin(connection: Connection, period: Period) -> int:
+    """The caseload at the end of the period without Dublin claimants: what the top
+    nationalities are a share of."""
+    query = select(func.count()).where(period.open_at_end(), cases.c.track != "dublin")
+    return int(connection.execute(query).scalar_one())
+
+
 def top_nationalities(
     connection: Connection, period: Period, limit: int = 10
 ) -> list[dict[str, object]]:
