@@ -61,18 +61,27 @@ def infographic_command(
     end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="last day")],
     out: Annotated[Path, typer.Option("--out", help="a folder for the files")],
     lang: Annotated[Language, typer.Option("--lang")] = Language.NL,
+    as_of: AsOf = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """The return process as a flow diagram of the procedures closed in the period: HTML
     (works offline), SVG, PNG and a text version listing every flow."""
-    from terugkeer.services.infographic import infographic
+    from terugkeer.services.infographic import NothingClosedError, infographic
     from terugkeer.services.key_figures import Period
+    from terugkeer.services.known import as_known
+    from terugkeer.services.publication import recorded_by
 
     try:
         period = Period(start.date(), end.date())
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
-    made = infographic(system(database_url, migrate=False), period, out, lang.value)
+    known_by = None if as_of is None else recorded_by(as_of_moment(as_of))
+    with as_known(system(database_url, migrate=False), known_by) as viewed:
+        try:
+            made = infographic(viewed, period, out, lang.value)
+        except NothingClosedError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
     for path in made.files:
         typer.echo(path)
 
@@ -92,16 +101,21 @@ def annual_command(
             "YYYY.en.md in TERUGKEER_EDITORIAL_DIR",
         ),
     ] = None,
+    as_of: AsOf = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """The year's report in the agency's own structure ("Stand van de uitvoering"): key
     figures, departures, outflow, the roundabout, countries, Dublin, repeated procedures."""
     from terugkeer.services.annual_report import AnnualReportError, annual_report, editorial_file
+    from terugkeer.services.known import as_known
+    from terugkeer.services.publication import recorded_by
 
     found = system(database_url, migrate=False)
     text = editorial or editorial_file(found.settings.editorial_dir, year, lang.value)
+    known_by = None if as_of is None else recorded_by(as_of_moment(as_of))
     try:
-        made = annual_report(found, year, out, lang=lang.value, editorial=text)
+        with as_known(found, known_by) as viewed:
+            made = annual_report(viewed, year, out, lang=lang.value, editorial=text)
     except AnnualReportError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

@@ -100,7 +100,7 @@ def _page(
         without_dublin = caseload_without_dublin(connection, period)
     found = flows_of(system, period)
     t = _PHRASES[lang]
-    roundabout = sankey_svg(found, t["roundabout"].format(year=year), lang)
+    roundabout = sankey_svg(found, t["roundabout"].format(year=year), lang) if found else None
     labels = [format_date(m.month, "MMM", locale=LOCALES[lang]) for m in months]
     outcomes = {t["independent"]: [m.outcomes["independent_departure"] for m in months],
                 t["forced"]: [m.outcomes["forced_departure"] for m in months],
@@ -113,7 +113,8 @@ def _page(
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_templates())), autoescape=True)
     return env.get_template("annual.html").render(
         lang=lang, year=year, t=t, n=n, k=figures, p=previous,
-        roundabout=_data_url(roundabout), roundabout_text=[f.label(lang) for f in found],
+        roundabout=_data_url(roundabout) if roundabout else None,
+        roundabout_text=[f.label(lang) for f in found],
         monthly=_data_url(monthly), monthly_rows=list(zip(labels, *outcomes.values(), strict=True)),
         monthly_heads=list(outcomes),
         top=[(country_name(r.nationality, lang), r.count) for r in top], fonts=_fonts(),

@@ -59,15 +59,27 @@ def _use_system_chromium() -> None:
         os.environ["BROWSER_PATH"] = chromium
 
 
+class NothingClosedError(ValueError):
+    """No procedure closed in the period: there is no flow to draw."""
+
+
 def sankey_svg(found: list[Flow], title: str, lang: str) -> str:
     """The roundabout as SVG (vector: for the annual report's PDF)."""
+    if not found:
+        raise NothingClosedError("no return procedure closed in the period")
     _use_system_chromium()
     svg: bytes = figure(found, title, lang).to_image(format="svg")
     return svg.decode()
 
 
 def infographic(system: System, period: Period, out: Path, lang: str = "nl") -> Infographic:
+    """NothingClosedError when no procedure closed in the period (plotly cannot draw an empty
+    Sankey, and an empty figure would tell nobody anything)."""
     found = flows_of(system, period)
+    if not found:
+        raise NothingClosedError(
+            f"no return procedure closed from {period.start} to {period.end}: nothing to draw"
+        )
     title = _TITLE[lang].format(start=period.start, end=period.end)
     drawn = figure(found, title, lang)
     out.mkdir(parents=True, exist_ok=True)
