@@ -60,8 +60,13 @@ def test_the_html_report_shows_the_published_figures_and_the_editorial_text(
     assert "<h2>1. Toenemende juridische complexiteit</h2>" in page  # included as written
     assert "<em>eigen</em>" in page
     assert 'src="data:image/svg+xml;base64,' in page  # the roundabout and the monthly chart
-    for v_number in {json.loads(line)["v_number"] for line in FIXTURE.read_text().splitlines()}:
-        assert v_number not in page
+    people = [json.loads(line) for line in FIXTURE.read_text().splitlines()]
+    personal = {p["v_number"] for p in people} | {
+        p["data"][field] for p in people for field in ("birth_date", "family") if field in p["data"]
+    }
+    assert len(personal) > len({p["v_number"] for p in people})  # birth dates, families too
+    for value in personal:
+        assert value not in page, value
 
     # Ten more intakes in 2023: the report follows the store.
     more = tmp_path / "more.jsonl"

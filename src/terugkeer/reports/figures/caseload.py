@@ -44,8 +44,27 @@ def top_nationalities(
 def at_emergency_reception(connection: Connection, period: Period) -> int:
     """People in the caseload whose latest location in their open case is emergency reception:
     such a location change with no later one in the case by the end of the period (later by
-    occurred_at, ties by receipt order)."""
-    return emergency_at_ends(connection, [period])[0]
+    occurred_at, ties by receipt order). Counted in the database per chunk of the open cases
+    (their index); `emergency_at_ends` does many ends in one pass."""
+    keys = sorted(k for (k,) in connection.execute(
+        select(cases.c.case_seq).where(period.open_at_end())))  # fmt: skip
+    latest = func.row_number().over(
+        partition_by=events.c.case_seq, order_by=(events.c.occurred_us.desc(), events.c.seq.desc())
+    )
+    counted = 0
+    for chunk in range(0, len(keys), _CHUNK):
+        changes = (
+            select(events.c.category, latest.label("rank"))
+            .where(events.c.case_seq.in_(keys[chunk : chunk + _CHUNK]),
+                   events.c.type == EventType.LOCATION_CHANGED,
+                   events.c.occurred_us < period.end_us)
+            .subquery()
+        )  # fmt: skip
+        query = select(func.count()).where(
+            changes.c.rank == 1, changes.c.category == "emergency_reception"
+        )
+        counted += int(connection.execute(query).scalar_one())
+    return counted
 
 
 def emergency_at_ends(connection: Connection, periods: list[Period]) -> list[int]:
