@@ -7,4 +7,6 @@ if [ -z "${TERUGKEER_TEST_POSTGRES_URL:-}" ]; then
   eval "$(scripts/postgres.sh start)"
   trap 'scripts/postgres.sh stop' EXIT
 fi
-.venv/bin/pytest -n 2 --durations=15 "$@"
+# loadscope: a module's tests stay on one worker, so a module fixture (the ten calibration
+# replications, the forecast's store) is built once, not once per worker.
+.venv/bin/pytest -n 2 --dist loadscope --durations=15 "$@"
