@@ -66,7 +66,7 @@ def infographic_command(
 ) -> None:
     """The return process as a flow diagram of the procedures closed in the period: HTML
     (works offline), SVG, PNG and a text version listing every flow."""
-    from terugkeer.services.infographic import NothingClosedError, infographic
+    from terugkeer.services.infographic import NothingClosedError, PlotImageError, infographic
     from terugkeer.services.key_figures import Period
     from terugkeer.services.known import as_known
     from terugkeer.services.publication import recorded_by
@@ -79,7 +79,7 @@ def infographic_command(
     with as_known(system(database_url, migrate=False), known_by) as viewed:
         try:
             made = infographic(viewed, period, out, lang.value)
-        except NothingClosedError as error:
+        except (NothingClosedError, PlotImageError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from None
     for path in made.files:
@@ -88,7 +88,9 @@ def infographic_command(
 
 @report_app.command("annual")
 def annual_command(
-    year: Annotated[int, typer.Option("--year", min=1990, max=2100)],
+    year: Annotated[
+        int, typer.Option("--year", min=1991, max=2199, help="compared with the year before")
+    ],
     out: Annotated[Path, typer.Option("--out", help="FILE.html or FILE.pdf (tagged, A4)")],
     lang: Annotated[Language, typer.Option("--lang")] = Language.NL,
     editorial: Annotated[
@@ -107,6 +109,7 @@ def annual_command(
     """The year's report in the agency's own structure ("Stand van de uitvoering"): key
     figures, departures, outflow, the roundabout, countries, Dublin, repeated procedures."""
     from terugkeer.services.annual_report import AnnualReportError, annual_report, editorial_file
+    from terugkeer.services.infographic import PlotImageError
     from terugkeer.services.known import as_known
     from terugkeer.services.publication import recorded_by
 
@@ -116,7 +119,7 @@ def annual_command(
     try:
         with as_known(found, known_by) as viewed:
             made = annual_report(viewed, year, out, lang=lang.value, editorial=text)
-    except AnnualReportError as error:
+    except (AnnualReportError, PlotImageError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     if made.editorial is None:

@@ -5,10 +5,10 @@ person ("subject"), its case ("in case") and, where it has a reference, the proc
 flight it is about. Pseudonymised by default: a person is a keyed pseudonym (a random key per
 export, so two exports cannot be joined and no key can open them), a case, procedure, request or
 flight a number within the export, event ids are dropped for a number too, and the data fields
-that identify or are free text (birth date, sex, family, names, locations, details, provider,
-interpreter language, references) are left out. What stays — nationality, exact times, the kind
-fields — is still personal data about a pseudonymous person (AVG art. 4(5)): an export is
-handled as such, not published.
+that identify or are free text (birth date or year, sex, family, names, locations, details,
+provider, interpreter language, detention ground, references) are left out. What stays —
+nationality, exact times, the kind fields — is still personal data about a pseudonymous person
+(AVG art. 4(5)): an export is handled as such, not published.
 
 Attribute values are strings, as the published OCEL 2.0 JSON schema requires of them; their
 declared types say how to read them back ("integer", "float", "boolean", "time", "string").
@@ -32,8 +32,8 @@ from terugkeer.store.tables import events
 
 #: Data fields a pseudonymised export leaves out: they identify, or are free text.
 IDENTIFYING = frozenset({
-    "reference", "birth_date", "sex", "family", "name", "location", "last_known_location",
-    "detail", "provider", "interpreter_language",
+    "reference", "birth_date", "birth_year", "sex", "family", "name", "location",
+    "last_known_location", "detail", "provider", "interpreter_language", "ground",
 })  # fmt: skip
 #: The object each referenced event is about, and how the event relates to it.
 REFERENCED = {
@@ -172,7 +172,9 @@ def _events(
         kept["source"] = line["source"]
         types = attribute_types.setdefault(kind, {})
         for name, value in kept.items():
-            types.setdefault(name, _kind(value))
+            kind_of = _kind(value)
+            if types.setdefault(name, kind_of) == "integer" and kind_of == "float":
+                types[name] = "float"  # 250 and 99.5 of one field: numbers with a fraction
         yield {
             "id": f"event:{number}" if objects.pseudonymous else f"event:{row.id}",
             "type": kind,

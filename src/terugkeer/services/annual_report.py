@@ -161,8 +161,8 @@ class _Numbers:
     def change(self, now: int, before: int) -> str:
         """ "40% meer dan het jaar ervoor" / "40% more than the year before"."""
         t = _PHRASES[self.lang]
-        if before == 0:
-            return t["no_earlier"]
+        if now < 5 or before < 5:  # a share of a suppressed count would give it away
+            return t["too_few"]
         relative = round((now - before) / before * 100)
         if relative == 0:
             return t["as_many"]
@@ -189,7 +189,8 @@ _PHRASES: dict[str, dict[str, str]] = {
         "independent": "zelfstandig vertrek", "forced": "gedwongen vertrek",
         "absconded": "zelfstandig vertrek zonder toezicht", "exit": "uitstroom zonder vertrek",
         "more": "meer", "fewer": "minder", "change": "{pct}% {word} dan het jaar ervoor",
-        "as_many": "evenveel als het jaar ervoor", "no_earlier": "het jaar ervoor geen",
+        "as_many": "evenveel als het jaar ervoor",
+        "too_few": "te weinig om met het jaar ervoor te vergelijken",
         "difference": "Dat zijn er {n} {word} dan in {year}.",
         "about_as_many": "Dat zijn er ongeveer evenveel als in {year}.",
         "month": "maand",
@@ -202,7 +203,8 @@ _PHRASES: dict[str, dict[str, str]] = {
         "independent": "independent departure", "forced": "forced departure",
         "absconded": "left without supervision", "exit": "exit without departure",
         "more": "more", "fewer": "fewer", "change": "{pct}% {word} than the year before",
-        "as_many": "as many as the year before", "no_earlier": "none the year before",
+        "as_many": "as many as the year before",
+        "too_few": "too few to compare with the year before",
         "difference": "That is {n} {word} than in {year}.",
         "about_as_many": "That is about as many as in {year}.",
         "month": "month",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from terugkeer.bootstrap import System
-from terugkeer.domain.calendar import add_months
+from terugkeer.domain.calendar import FIRST_DAY, add_months
 from terugkeer.reports.figures.cooperation import CountryCooperation, country_cooperation
 from terugkeer.reports.figures.dublin_monitor import DublinMonitor, dublin_monitor
 from terugkeer.reports.figures.trends import MonthTrend, monthly_trends, months_of
@@ -53,14 +53,20 @@ def compared_periods(period: Period) -> Comparison:
     if start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]:
         months = (end.year - start.year) * 12 + end.month - start.month + 1
         before = add_months(start, -months)
-        previous = Period(before, start - timedelta(days=1))
     else:
-        length = end - start + timedelta(days=1)
-        previous = Period(start - length, start - timedelta(days=1))
+        before = start - (end - start + timedelta(days=1))
+    previous = (before, start - timedelta(days=1))
     earlier_end = add_months(end, -12)
     if end.day == calendar.monthrange(end.year, end.month)[1]:  # 29 Feb → 28 Feb, 28 → 28
         earlier_end = earlier_end.replace(day=calendar.monthrange(*earlier_end.timetuple()[:2])[1])
-    return Comparison(period, previous, Period(add_months(start, -12), earlier_end))
+    earlier_start = add_months(start, -12)
+    return Comparison(period, _within(*previous), _within(earlier_start, earlier_end))
+
+
+def _within(start: date, end: date) -> Period:
+    """The period cut to the days the store can hold (nothing happened before 1990 in it)."""
+    start = max(start, FIRST_DAY)
+    return Period(start, max(end, start))
 
 
 def dashboard(system: System, period: Period) -> Dashboard:

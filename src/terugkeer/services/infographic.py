@@ -5,8 +5,6 @@ headless Chromium), and a text alternative that lists every flow (WCAG 1.1.1).""
 from __future__ import annotations
 
 import html
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from plotly.offline import get_plotlyjs
 from terugkeer.bootstrap import System
 from terugkeer.reports.infographic import NODES, Flow, flows
 from terugkeer.reports.period import Period
+from terugkeer.reports.plot_images import PlotImageError, plot_image
 
 _TITLE = {"nl": "De terugkeerrotonde: afgesloten vertrekprocedures {start} tot en met {end}",
           "en": "The return roundabout: return procedures closed {start} to {end}"}  # fmt: skip
@@ -23,6 +22,16 @@ _SUMMARY = {"nl": "Tekstversie: elke stroom van de figuur, met het aantal zaken 
                   "tientallen, onder de 5 als <5).",
             "en": "Text version: every flow of the figure, with its number of cases (rounded "
                   "to tens, under 5 as <5)."}  # fmt: skip
+
+
+__all__ = [
+    "Infographic",
+    "NothingClosedError",
+    "PlotImageError",
+    "flows_of",
+    "infographic",
+    "sankey_svg",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +62,6 @@ def flows_of(system: System, period: Period) -> list[Flow]:
         return flows(connection, period)
 
 
-def _use_system_chromium() -> None:
-    """kaleido draws in a headless Chromium: Debian's, where kaleido would look for its own."""
-    if "BROWSER_PATH" not in os.environ and (chromium := shutil.which("chromium")):
-        os.environ["BROWSER_PATH"] = chromium
-
-
 class NothingClosedError(ValueError):
     """No procedure closed in the period: there is no flow to draw."""
 
@@ -67,9 +70,7 @@ def sankey_svg(found: list[Flow], title: str, lang: str) -> str:
     """The roundabout as SVG (vector: for the annual report's PDF)."""
     if not found:
         raise NothingClosedError("no return procedure closed in the period")
-    _use_system_chromium()
-    svg: bytes = figure(found, title, lang).to_image(format="svg")
-    return svg.decode()
+    return plot_image(figure(found, title, lang), "svg").decode()
 
 
 def infographic(system: System, period: Period, out: Path, lang: str = "nl") -> Infographic:
@@ -96,9 +97,8 @@ def infographic(system: System, period: Period, out: Path, lang: str = "nl") -> 
             f'<section id="flows"><p>{html.escape(_SUMMARY[lang])}</p><ul>{items}</ul>'
             "</section></main></body></html>\n")  # fmt: skip
     (out / "infographic.html").write_text(page, encoding="utf-8")
-    _use_system_chromium()
-    drawn.write_image(out / "infographic.svg")
-    drawn.write_image(out / "infographic.png", scale=1)
+    (out / "infographic.svg").write_bytes(plot_image(drawn, "svg"))
+    (out / "infographic.png").write_bytes(plot_image(drawn, "png", scale=1))
     names = ["infographic.html", "plotly.min.js", "infographic.svg", "infographic.png",
              "infographic.txt"]  # fmt: skip
     return Infographic(found, [out / name for name in names])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 
 from terugkeer.bootstrap import System
 from terugkeer.store.as_of import known_at
@@ -18,5 +19,7 @@ def as_known(system: System, known_by: str | None) -> Iterator[System]:
     if known_by is None:
         yield system
         return
+    moment = datetime.fromisoformat(known_by.replace("Z", "+00:00"))
     with known_at(system.engine, known_by, system.rules) as scratch:
-        yield replace(system, engine=scratch, _store=None)
+        # Its today is the moment's: a Dublin deadline after it had not expired yet then.
+        yield replace(system, engine=scratch, clock=lambda: moment, _store=None)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import plotly.graph_objects as go
 
+from terugkeer.reports.plot_images import plot_image
 from terugkeer.simulation.compare import Comparison
 
 
@@ -39,6 +38,4 @@ def write_chart(figure: go.Figure, html: Path, png: Path) -> None:
     """HTML (self-contained, works offline) and PNG. The PNG is drawn by kaleido in a headless
     Chromium: the Debian package's, when no other browser is configured."""
     figure.write_html(html, include_plotlyjs=True)
-    if "BROWSER_PATH" not in os.environ and (chromium := shutil.which("chromium")):
-        os.environ["BROWSER_PATH"] = chromium
-    figure.write_image(png, width=1100, height=figure.layout.height)
+    png.write_bytes(plot_image(figure, "png", width=1100, height=figure.layout.height))

@@ -38,7 +38,7 @@ def dashboard_page(
         try:
             chosen = Period(first, last)
         except ValueError:
-            errors["from"] = _("Choose a period between 1900 and 2100.")
+            errors["from"] = _("Choose a period from 1990 to 2199.")
     context: dict[str, Any] = {"start": start or chosen.start.isoformat(),
                                "end": end or chosen.end.isoformat(), "errors": errors,
                                "presets": _presets(today, _), "dash": None}  # fmt: skip

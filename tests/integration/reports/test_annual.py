@@ -57,6 +57,7 @@ def test_the_html_report_shows_the_published_figures_and_the_editorial_text(
     assert f"{closed['total']} vertrekprocedures" in box  # published: tens, or <5
     assert f"{closed['absconded']}x zelfstandig vertrek zonder toezicht" in box
     assert "<5x" in box  # small counts are suppressed, as published
+    assert "te weinig om met het jaar ervoor te vergelijken" in page  # no share of a <5
     assert "<h2>1. Toenemende juridische complexiteit</h2>" in page  # included as written
     assert "<em>eigen</em>" in page
     assert 'src="data:image/svg+xml;base64,' in page  # the roundabout and the monthly chart

@@ -134,6 +134,11 @@ def test_the_dublin_monitor(engine: Engine) -> None:
     # ITA accepted on 2 October 2023: six months to transfer, so a deadline in April 2024.
     assert ita.coming == (0, 0, 0, 1, 0, 0)
     assert deu.coming == (0,) * 6  # transferred: nothing to come
+    with engine.connect() as connection:  # ending on 1 April: the 2 April deadline comes first
+        april = dublin_monitor(connection, Period(date(2024, 1, 1), date(2024, 4, 1)),
+                               date(2024, 4, 2))  # fmt: skip
+    assert april.months[0] == date(2024, 4, 1)
+    assert {r.member_state: r.coming for r in april.member_states}["ITA"][0] == 1
 
 
 def test_a_procedure_started_again_after_its_decision_is_pending(engine: Engine) -> None:

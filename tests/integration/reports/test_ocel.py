@@ -42,6 +42,8 @@ def _history() -> list[str]:
              {"last_known_location": "Amsterdam Sloterdijk"}, source="POLITIE"),
         line("b-1", "intake", B, _at("2023-05-01"), {"nationality": "DZA", "track": "regular"},
              source="POLITIE"),
+        line("b-2", "detention_started", B, _at("2023-05-02"),
+             {"ground": "vw59 zie notitie mr. Jansen", "location": "Rotterdam"}, source="DJI"),
     ]  # fmt: skip
 
 
@@ -58,7 +60,7 @@ def test_the_log_is_valid_ocel_and_pm4py_reads_it_back(store: str, tmp_path: Pat
     out = tmp_path / "log.json"
     done = runner.invoke(app, ["export", "ocel", "--out", str(out), "--database-url", store])
     assert done.exit_code == 0, done.output
-    assert "7 events, 7 objects" in done.stdout  # 2 persons, 2 cases, procedure, request, flight
+    assert "8 events, 7 objects" in done.stdout  # 2 persons, 2 cases, procedure, request, flight
     log = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(log, SCHEMA, format_checker=jsonschema.FormatChecker())
     for event in log["events"]:  # RFC 3339 in UTC (the format checker may lack its parser)
@@ -73,7 +75,7 @@ def test_the_log_is_valid_ocel_and_pm4py_reads_it_back(store: str, tmp_path: Pat
     assert set(about) == {"subject", "in case", "decided"}
     pm4py = pytest.importorskip("pm4py", reason="the `mining` extra (pm4py) is not installed")
     back = pm4py.read_ocel2_json(str(out))
-    assert len(back.events) == 7 and len(back.objects) == 7
+    assert len(back.events) == 8 and len(back.objects) == 7
     assert len(back.relations) == sum(len(e["relationships"]) for e in log["events"])
     assert set(back.events["ocel:activity"]) == {e["type"] for e in log["events"]}
 
@@ -84,7 +86,7 @@ def test_pseudonymised_by_default_and_identifiable_on_request(store: str, tmp_pa
     assert runner.invoke(app, args).exit_code == 0
     text = out.read_text(encoding="utf-8")
     for identifying in (A, B, "1990-04-01", "fam-rare-1", "IND-2023-77", "LP-5", "KL-1",
-                        "Sloterdijk", '"sex"', "a-1"):  # fmt: skip
+                        "Sloterdijk", '"sex"', "a-1", "Jansen", "Rotterdam"):  # fmt: skip
         assert identifying not in text, identifying
     again = tmp_path / "again.json"
     runner.invoke(app, ["export", "ocel", "--out", str(again), "--database-url", store])

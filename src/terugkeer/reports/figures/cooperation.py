@@ -78,7 +78,7 @@ def country_cooperation(connection: Connection, period: Period) -> list[CountryC
             continue
         answered[asked.country][result] += 1
         if result != "withdrawn":
-            days[asked.country].append((on - asked.on).days)
+            days[asked.country].append(max((on - asked.on).days, 0))  # dated before: same day
     cohort: dict[str, list[bool]] = defaultdict(list)
     for made in requests.values():
         for request in made:

@@ -9,7 +9,8 @@ Definitions (shown on the dashboard beside the table):
 - expired: accepted claims whose transfer deadline fell in the period unused (the key figure
   "Dublin expired"), by the claim's member state;
 - deadlines coming up: accepted claims of cases open at the period's end whose transfer
-  deadline falls in one of the next months, by the month of the deadline.
+  deadline falls after it, in the rest of its month or one of the months after, by the month of
+  the deadline.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def dublin_monitor(connection: Connection, period: Period, today: date) -> Dubli
     )  # fmt: skip
     for state, n in connection.execute(expired):
         counts[state]["expired"] += n
-    first = add_months(period.end.replace(day=1), 1)
+    # From the month of the day after the period: a deadline later this month comes first.
+    first = (period.end + timedelta(days=1)).replace(day=1)
     months = tuple(add_months(first, n) for n in range(MONTHS_AHEAD))
     coming: dict[str, list[int]] = defaultdict(lambda: [0] * MONTHS_AHEAD)
     pending = (

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from terugkeer.domain.calendar import add_months
+from terugkeer.domain.calendar import FIRST_DAY, add_months
 from terugkeer.reports.figures.activity import inflow_by_source
 from terugkeer.reports.figures.caseload import caseload, emergency_at_ends
 from terugkeer.reports.figures.closed import closed_procedures
@@ -39,8 +39,8 @@ def months_of(period: Period, *, at_least: int = 12, at_most: int = 36) -> list[
     last = period.end.replace(day=1)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     shown = min(max(count, at_least), at_most)
-    start = add_months(last, -(shown - 1))
-    return [add_months(start, n) for n in range(shown)]
+    start = max(add_months(last, -(shown - 1)), FIRST_DAY)  # the store holds nothing earlier
+    return [m for m in (add_months(start, n) for n in range(shown)) if m <= last]
 
 
 def month_period(month: date) -> Period:
