@@ -6,7 +6,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from terugkeer.bootstrap import bootstrap
 from terugkeer.importing.service import ImportSummary, import_lines
+from terugkeer.services.ingest import ingest_lines
+from terugkeer.settings import Settings
 from terugkeer.store.event_store import EventStore
 
 #: The import's notion of "now" in tests: after every occurred_at used here.
@@ -45,3 +48,14 @@ def departed(event_id: str, v_number: str, at: str) -> str:
 def run(store: EventStore, *lines: str) -> ImportSummary:
     """Import `lines` into `store`, received at NOW."""
     return import_lines(list(lines), store, clock=lambda: NOW)
+
+
+def import_recorded_at(url: str, lines: list[str], recorded: datetime) -> None:
+    """Import `lines` into the store at `url` as it receives them at `recorded` (its
+    `recorded_at`): what "as known on" reads."""
+    system = bootstrap(Settings(database_url=url))
+    system.clock = lambda: recorded
+    try:
+        assert not ingest_lines(system, lines).rejected
+    finally:
+        system.close()

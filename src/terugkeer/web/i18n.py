@@ -19,11 +19,12 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.messages import Code, FieldPath, Message
+from terugkeer.reports.numbers import format_rate
 
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
@@ -100,7 +101,7 @@ class Formats:
 
     def rate(self, value: float | None) -> str:
         """A share as a percentage with one decimal ("40,5%"); "—" for none."""
-        return "—" if value is None else format_percent(value, "#,##0.0%", locale=self._locale)
+        return "—" if value is None else format_rate(value, self.language)
 
     def month(self, value: date) -> str:
         """A calendar month, short ("mrt 2023")."""

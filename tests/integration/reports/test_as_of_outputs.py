@@ -8,31 +8,19 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from terugkeer.bootstrap import bootstrap
 from terugkeer.cli.app import app
-from terugkeer.services.ingest import ingest_lines
-from terugkeer.settings import Settings
-from tests.integration.lines import departed, intake
+from tests.integration.lines import departed, import_recorded_at, intake
 
 runner = CliRunner()
 V = "7300000001"
 
 
-def _import(url: str, lines: list[str], recorded: datetime) -> None:
-    system = bootstrap(Settings(database_url=url))
-    system.clock = lambda: recorded
-    try:
-        assert not ingest_lines(system, lines).rejected
-    finally:
-        system.close()
-
-
 def test_the_late_departure_is_in_the_outputs_only_after_it_was_recorded(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
-    _import(url, [intake("i-1", V, "2023-03-01T10:00:00+01:00")],
+    import_recorded_at(url, [intake("i-1", V, "2023-03-01T10:00:00+01:00")],
             datetime(2023, 3, 2, 9, tzinfo=UTC))  # fmt: skip
     # The departure of 20 March was reported on 10 April (a late partner message).
-    _import(url, [departed("d-1", V, "2023-03-20T10:00:00+01:00")],
+    import_recorded_at(url, [departed("d-1", V, "2023-03-20T10:00:00+01:00")],
             datetime(2023, 4, 10, 9, tzinfo=UTC))  # fmt: skip
     db = ["--database-url", url]
 

@@ -14,11 +14,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from terugkeer.bootstrap import bootstrap
 from terugkeer.cli.app import app
-from terugkeer.services.ingest import ingest_lines
-from terugkeer.settings import Settings
-from tests.integration.lines import departed, intake, line
+from tests.integration.lines import departed, import_recorded_at, intake, line
 
 runner = CliRunner()
 FIRST = datetime(2024, 1, 1, 12, tzinfo=UTC)  # when the store received the feed
@@ -44,20 +41,10 @@ def _feed() -> list[str]:
     return lines
 
 
-def _import(url: str, lines: list[str], recorded: datetime) -> None:
-    """Import `lines` as the store receives them at `recorded`."""
-    system = bootstrap(Settings(database_url=url))
-    system.clock = lambda: recorded
-    try:
-        assert not ingest_lines(system, lines).rejected
-    finally:
-        system.close()
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'store.db'}"
-    _import(url, _feed(), FIRST)
+    import_recorded_at(url, _feed(), FIRST)
     return url
 
 
@@ -116,7 +103,7 @@ def test_the_same_store_gives_the_same_bytes_and_verify_names_what_moved(
         "reproduced byte for byte" in same.stdout and "the store gives the same now" in same.stdout
     )
     late = [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00") for n in range(5)]
-    _import(store, late, LATE)  # a partner's late messages about June
+    import_recorded_at(store, late, LATE)  # a partner's late messages about June
     moved = runner.invoke(app, ["publish", "verify", str(first), "--database-url", store])
     assert moved.exit_code == 1
     assert "reproduced byte for byte as known at 2024-01-01T12:00:00.000000Z" in moved.stdout
@@ -174,7 +161,7 @@ def test_as_of_a_moment_gives_what_was_published_then_byte_for_byte(
 ) -> None:
     then = tmp_path / "then"
     _publish(store, then)
-    _import(store, [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00")
+    import_recorded_at(store, [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00")
                     for n in range(5)], LATE)  # fmt: skip
     for as_of in ("2024-01-15", "2024-01-01T13:00"):  # Amsterdam time: 12:00 UTC is 13:00
         again = tmp_path / f"again-{as_of.replace(':', '')}"
@@ -213,7 +200,7 @@ def test_key_figures_as_known_on_a_day(store: str) -> None:
         return result
 
     before = figures()
-    _import(store, [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00")
+    import_recorded_at(store, [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00")
                     for n in range(5)], LATE)  # fmt: skip
     assert figures()["closed_procedures"]["independent_departure"] == GONE + 5
     assert figures("--as-of", "2024-01-31") == before  # the late ones came on 1 February
