@@ -4,7 +4,9 @@ DuckDB (a columnar engine) over copies of the same tables, in the same run.
 The copies go through CSV: DuckDB's SQLite reader is an extension downloaded on first use, and
 these machines have no network. Only the columns the figures read are copied (no bodies).
 The figures are computed by the definitions of EVENTS.md independently of reports/figures, so
-that the bench also checks that both give the same numbers.
+that the bench also checks that both give the same numbers. The timed aggregation reads the
+same projections as ours (procedures, location spells); `duck_from_events` derives those two
+figures from the events themselves as well, a check of the projections, not timed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from terugkeer.reports.period import Period
-from terugkeer.store.tables import cases, dublin_claims, events
+from terugkeer.store.tables import cases, dublin_claims, events, location_spells, procedures
 
 #: The copied columns with their DuckDB types.
 _COLUMNS = {
@@ -31,6 +33,9 @@ _COLUMNS = {
             "dublin_transfer": "BOOLEAN", "destination": "VARCHAR"},
     dublin_claims: {"accepted_seq": "BIGINT", "member_state": "VARCHAR", "deadline": "DATE",
                     "expired": "BOOLEAN"},
+    procedures: {"v_number": "VARCHAR", "started_us": "BIGINT", "decided_us": "BIGINT"},
+    location_spells: {"case_seq": "BIGINT", "kind": "VARCHAR", "from_us": "BIGINT",
+                      "until_us": "BIGINT"},
 }  # fmt: skip
 
 
@@ -122,16 +127,13 @@ def duck_key_figures(duck: Any, period: Period, today: date) -> dict[str, object
     caseload = duck.execute(f"SELECT count(*) FROM cases WHERE {open_at_end}", {"end": end_us})
     figures["caseload"] = caseload.fetchone()[0]
     with_decision, repeated, four = duck.execute(f"""
-        WITH people AS (SELECT DISTINCT v_number FROM cases WHERE {open_at_end}),
-        refs AS (
-          SELECT e.v_number, e.reference,
-                 sum(CASE WHEN e.type = 'procedure_decided' THEN 1 ELSE 0 END) AS decided,
-                 sum(CASE WHEN e.type = 'procedure_started' THEN 1 ELSE -1 END) AS open
-          FROM events e JOIN people USING (v_number)
-          WHERE e.type IN ('procedure_started', 'procedure_decided') AND e.occurred_us < $end
-          GROUP BY 1, 2),
-        person AS (SELECT v_number, sum(decided) AS n, max(open) > 0 AS pending
-                   FROM refs GROUP BY 1)
+        WITH person AS (
+          SELECT sum(CASE WHEN decided_us < $end THEN 1 ELSE 0 END) AS n,
+                 bool_or(started_us < $end AND (decided_us IS NULL OR decided_us >= $end))
+                   AS pending
+          FROM procedures
+          WHERE v_number IN (SELECT v_number FROM cases WHERE {open_at_end})
+          GROUP BY v_number)
         SELECT count(*), count(*) FILTER (WHERE n >= 2 OR pending),
                count(*) FILTER (WHERE n >= 4)
         FROM person WHERE n >= 1""", {"end": end_us}).fetchone()  # fmt: skip
@@ -149,12 +151,60 @@ def duck_key_figures(duck: Any, period: Period, today: date) -> dict[str, object
             "'dublin' GROUP BY 1 ORDER BY c DESC, nationality LIMIT 10", {"end": end_us},
         ).fetchall()
     ]  # fmt: skip
-    figures["at_emergency_reception"] = duck.execute("""
+    figures["at_emergency_reception"] = duck.execute(f"""
+        SELECT count(*) FROM location_spells l JOIN cases USING (case_seq)
+        WHERE l.kind = 'emergency_reception' AND l.from_us < $end
+          AND (l.until_us IS NULL OR l.until_us >= $end) AND {open_at_end}""",
+        {"end": end_us}).fetchone()[0]  # fmt: skip
+    return figures
+
+
+def duck_from_events(duck: Any, period: Period) -> dict[str, object]:
+    """The repeated procedures and the people at emergency reception, straight from the events
+    (a decision refers to the latest start of its reference received before it)."""
+    open_at_end = "opened_us < $end AND (closed_us IS NULL OR closed_us >= $end)"
+    with_decision, repeated, four = duck.execute(f"""
+        WITH people AS (SELECT DISTINCT v_number FROM cases WHERE {open_at_end}),
+        procedure_events AS (
+          SELECT e.seq, e.v_number, e.reference, e.type, e.occurred_us
+          FROM events e JOIN people USING (v_number)
+          WHERE e.type IN ('procedure_started', 'procedure_decided')),
+        decisions AS (
+          SELECT d.seq, d.v_number, d.occurred_us,
+                 (SELECT max(s.seq) FROM procedure_events s
+                  WHERE s.type = 'procedure_started' AND s.v_number = d.v_number
+                    AND s.reference = d.reference AND s.seq < d.seq) AS start_seq
+          FROM procedure_events d WHERE d.type = 'procedure_decided'),
+        first_decision AS (
+          SELECT start_seq, arg_min(occurred_us, seq) AS decided_us
+          FROM decisions GROUP BY start_seq),
+        person AS (
+          SELECT p.v_number,
+                 (SELECT count(*) FROM decisions d
+                  WHERE d.v_number = p.v_number AND d.occurred_us < $end) AS n,
+                 coalesce((SELECT bool_or(s.occurred_us < $end
+                             AND (f.decided_us IS NULL OR f.decided_us >= $end))
+                           FROM procedure_events s
+                           LEFT JOIN first_decision f ON f.start_seq = s.seq
+                           WHERE s.type = 'procedure_started' AND s.v_number = p.v_number),
+                          false) AS pending
+          FROM people p)
+        SELECT count(*), count(*) FILTER (WHERE n >= 2 OR pending),
+               count(*) FILTER (WHERE n >= 4)
+        FROM person WHERE n >= 1""", {"end": period.end_us}).fetchone()  # fmt: skip
+    emergency = duck.execute("""
         SELECT count(*) FROM (
           SELECT arg_max(e.category, (e.occurred_us, e.seq)) AS latest
           FROM cases c JOIN events e USING (case_seq)
           WHERE c.opened_us < $end AND (c.closed_us IS NULL OR c.closed_us >= $end)
             AND e.type = 'location_changed' AND e.occurred_us < $end
           GROUP BY e.case_seq)
-        WHERE latest = 'emergency_reception'""", {"end": end_us}).fetchone()[0]  # fmt: skip
-    return figures
+        WHERE latest = 'emergency_reception'""", {"end": period.end_us}).fetchone()[0]  # fmt: skip
+    return {
+        "repeated_procedures.with_decision": with_decision,
+        "repeated_procedures.two_or_more_or_pending_share": (
+            repeated / with_decision if with_decision else None
+        ),
+        "repeated_procedures.four_or_more": four,
+        "at_emergency_reception": emergency,
+    }

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, func, select
 
-from terugkeer.bench.duck import copied, duck_key_figures
+from terugkeer.bench.duck import copied, duck_from_events, duck_key_figures
 from terugkeer.domain.rules import RulesTable
 from terugkeer.importing.service import import_lines
 from terugkeer.reports.key_figures import key_figures
@@ -98,6 +98,7 @@ def key_figures_against_duckdb(
         duck = copied(connection)
     copy_seconds = clock.perf_counter() - began
     duck_ms, theirs = timed(repeats, lambda: duck_key_figures(duck, period, today))
+    from_events = duck_from_events(duck, period)
     duck.close()
     own_place = frozenset({"period", "top_nationalities"})
     mine: dict[str, object] = {name: value for name, _, value in figure_rows(figures, own_place)}
@@ -106,5 +107,11 @@ def key_figures_against_duckdb(
         name: (mine.get(name), theirs.get(name))
         for name in mine.keys() | theirs.keys()
         if mine.get(name) != theirs.get(name)
+    }
+    # The projections those figures read, checked against the events they come from.
+    differences |= {
+        f"{name} (from the events)": (mine.get(name), value)
+        for name, value in from_events.items()
+        if mine.get(name) != value
     }
     return ours_ms, duck_ms, copy_seconds, differences

@@ -1,7 +1,7 @@
 """Projection rows derived from a person's history: the current state of each case, its Dublin
-claims and its worklist items. Every projection is a pure function of the events (and the rules
-table), rebuilt per person by the event store, `db rebuild`, retention, and checked by
-`audit verify`."""
+claims, its worklist items, the person's procedures and where they stayed. Every projection is
+a pure function of the events (and the rules table), rebuilt per person by the event store,
+`db rebuild`, retention, and checked by `audit verify`."""
 
 from __future__ import annotations
 
@@ -12,14 +12,22 @@ from sqlalchemy import Table
 
 from terugkeer.domain.calendar import to_micros
 from terugkeer.domain.dublin import dublin_deadlines
+from terugkeer.domain.events import EventType
 from terugkeer.domain.history import Case, PersonHistory
+from terugkeer.domain.procedures import procedures as paired_procedures
 from terugkeer.domain.rules import RulesTable
 from terugkeer.domain.state import CaseState, case_state
 from terugkeer.domain.worklist import work_items
-from terugkeer.store.tables import cases, dublin_claims, worklist_items
+from terugkeer.store.tables import (
+    cases,
+    dublin_claims,
+    location_spells,
+    procedures,
+    worklist_items,
+)
 
 #: The projection tables, each with a `v_number` column naming whose rows they are.
-PROJECTIONS: tuple[Table, ...] = (cases, dublin_claims, worklist_items)
+PROJECTIONS: tuple[Table, ...] = (cases, dublin_claims, procedures, location_spells, worklist_items)
 
 #: Rows per projection table, values in table column order.
 Rows = dict[Table, list[list[Any]]]
@@ -77,11 +85,45 @@ def worklist_rows(case: Case, state: CaseState, rules: RulesTable) -> list[list[
     ]  # fmt: skip
 
 
+def procedure_rows(history: PersonHistory) -> list[list[Any]]:
+    """The `procedures` rows of the person: each start with the first decision that refers to
+    it, and a row of its own for every other decision (a second decision of a decided start),
+    which has no start but still counts as a decision (EVENTS.md, "repeated procedures")."""
+    person_events = history.events()
+    rows: list[list[Any]] = []
+    paired: set[int] = set()
+    for procedure in paired_procedures(person_events):
+        decision = procedure.decision
+        rows.append([procedure.start.seq, history.v_number, procedure.kind, procedure.start.micros,
+                     decision.micros if decision else None])  # fmt: skip
+        if decision is not None:
+            paired.add(decision.seq)
+    rows += [
+        [event.seq, history.v_number, None, None, event.micros]
+        for event in person_events
+        if event.type == EventType.PROCEDURE_DECIDED and event.seq not in paired
+    ]
+    return rows
+
+
+def location_rows(case: Case) -> list[list[Any]]:
+    """The `location_spells` rows of `case`: each location change until the next one (the
+    case's events are in history order: by occurred_at, ties by receipt order)."""
+    changes = [e for e in case.events if e.type == EventType.LOCATION_CHANGED]
+    return [
+        [change.seq, case.key, case.intake.v_number, str(change.data["kind"]), change.micros,
+         changes[index + 1].micros if index + 1 < len(changes) else None]
+        for index, change in enumerate(changes)
+    ]  # fmt: skip
+
+
 def person_rows(history: PersonHistory, rules: RulesTable) -> Rows:
     rows: Rows = {table: [] for table in PROJECTIONS}
     for case in history.cases:
         state = case_state(case.events)
         rows[cases].append(case_row(case, state))
         rows[dublin_claims] += dublin_rows(case, rules)
+        rows[location_spells] += location_rows(case)
         rows[worklist_items] += worklist_rows(case, state, rules)
+    rows[procedures] = procedure_rows(history)
     return rows

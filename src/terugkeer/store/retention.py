@@ -43,11 +43,11 @@ from terugkeer.store.tables import (
 )
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+#: Every table that held an original value: rewritten afterwards. The projections all carry
+#: the V-number, so a new one is in here by being a projection.
 TOUCHED_TABLES = (
     "events",
-    "cases",
-    "dublin_claims",
-    "worklist_items",
+    *(table.name for table in PROJECTIONS),
     "access_log",
     "identity_salts",
     "assignments",

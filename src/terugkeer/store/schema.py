@@ -20,7 +20,7 @@ _MIGRATION_LOCK = 0x7465727567
 #: compare the store's revision with it, and importing Alembic would cost them more than the
 #: whole read of a small store. A test keeps it equal to the scripts' head: bump it with every
 #: new migration.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 #: Alembic's table of the applied revision (its default name, which env.py keeps).
 _VERSION_TABLE = "alembic_version"
@@ -58,9 +58,10 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-#: Stores migrated from before this revision lack a projection it added (the worklist): they
-#: are rebuilt from their events right after the migration (bootstrap, `db upgrade`).
-REBUILD_BEFORE = "0004"
+#: Stores migrated from before this revision lack a projection it added (the worklist in 0004,
+#: procedures and location spells in 0007): they are rebuilt from their events right after the
+#: migration (bootstrap, `db upgrade`).
+REBUILD_BEFORE = "0007"
 
 
 def upgrade(engine: Engine) -> str:

@@ -124,6 +124,36 @@ dublin_claims = Table(
     Column("expired", Boolean, nullable=False),
 )
 
+#: Projection: every procedure of a person, a start paired with the decision that refers to it
+#: (domain/procedures.py), across all their cases; a decision that finds its start already
+#: decided is a row of its own (it still counts as a decision). Keyed by the seq of the start
+#: or of that decision. What "repeated procedures at the end of the period" aggregates.
+procedures = Table(
+    "procedures",
+    metadata,
+    Column("seq", Key, primary_key=True, autoincrement=False),
+    Column("v_number", String(32), nullable=False),
+    Column("kind", String(24)),  # of the start; none for a decision without a start of its own
+    Column("started_us", BigInteger),
+    Column("decided_us", BigInteger),
+    Index("ix_procedures_person", "v_number", "started_us", "decided_us"),
+)
+
+#: Projection: where a person stayed within a case: each `location_changed` until the next one
+#: of the case (by occurred_at, ties by receipt order); `until_us` none while it is the latest.
+#: What "at emergency reception at the end of the period" aggregates.
+location_spells = Table(
+    "location_spells",
+    metadata,
+    Column("seq", Key, primary_key=True, autoincrement=False),  # of the location change
+    Column("case_seq", BigInteger, nullable=False),
+    Column("v_number", String(32), nullable=False, index=True),
+    Column("kind", String(24), nullable=False),
+    Column("from_us", BigInteger, nullable=False),
+    Column("until_us", BigInteger),
+    Index("ix_location_spells_kind", "kind", "from_us", "until_us", "case_seq"),
+)
+
 #: What each open case needs from its case director, and by when (domain/worklist.py). Rebuilt
 #: with the case's other projections in the transaction that appends its events.
 worklist_items = Table(
