@@ -108,13 +108,17 @@ def procedure_rows(history: PersonHistory) -> list[list[Any]]:
 
 def location_rows(case: Case) -> list[list[Any]]:
     """The `location_spells` rows of `case`: each location change until the next one (the
-    case's events are in history order: by occurred_at, ties by receipt order)."""
+    case's events are in history order: by occurred_at, ties by receipt order), the last until
+    the case's closing (nothing of a case is dated after it)."""
     changes = [e for e in case.events if e.type == EventType.LOCATION_CHANGED]
+    if not changes:
+        return []
+    closed = case.closing.micros if case.closing is not None else None
+    ends = [*(change.micros for change in changes[1:]), closed]
     return [
-        [change.seq, case.key, case.intake.v_number, str(change.data["kind"]), change.micros,
-         changes[index + 1].micros if index + 1 < len(changes) else None]
-        for index, change in enumerate(changes)
-    ]  # fmt: skip
+        [change.seq, case.key, case.intake.v_number, str(change.data["kind"]), change.micros, end]
+        for change, end in zip(changes, ends, strict=True)
+    ]
 
 
 def person_rows(history: PersonHistory, rules: RulesTable) -> Rows:

@@ -47,9 +47,10 @@ events = Table(
     # commitment to the row's identifying values. NULL in rows of a scheme-1 store.
     Column("subject", String(32)),
     Column("commitment", String(64)),
-    Index("ix_events_type_local_date", "type", "local_date"),
-    # Covering indexes for the figures "at the end of the period" (repeated procedures,
-    # emergency reception) and for loading a person's history.
+    # Covering for the counts of a period (inflow by source, confirmations): the rows, with
+    # their bodies, are never read for them.
+    Index("ix_events_type_day", "type", "local_date", "category", "source"),
+    # Covering indexes for loading a person's history and a case's steps (forecast, infographic).
     Index("ix_events_person", "v_number", "type", "occurred_us", "reference"),
     Index("ix_events_case", "case_seq", "type", "occurred_us", "category"),
 )
@@ -105,8 +106,20 @@ cases = Table(
     Column("stance", String(20)),
     Column("location_kind", String(24)),
     Column("family", Text, index=True),  # the intake's family id: members are handled together
-    Index("ix_cases_open_close", "opened_us", "closed_us"),
-    Index("ix_cases_closed_date", "closed_date"),
+    # The caseload at an end: closed after it or still open, then opened before it. Led by the
+    # closing, as few cases close after a recent end while nearly all opened before it; it also
+    # covers the top nationalities and the people of the caseload, and orders the open cases
+    # by waiting time (the unassigned list).
+    Index("ix_cases_open_at", "closed_us", "opened_us", "track", "nationality", "v_number"),
+    # Covering for the closed procedures and Dublin transfers of a period.
+    Index(
+        "ix_cases_closed_on",
+        "closed_date",
+        "closing_type",
+        "closing_category",
+        "dublin_transfer",
+        "destination",
+    ),
 )
 
 #: Projection: one row per accepted Dublin claim with its transfer deadline (RULES.md §2).
@@ -140,8 +153,9 @@ procedures = Table(
 )
 
 #: Projection: where a person stayed within a case: each `location_changed` until the next one
-#: of the case (by occurred_at, ties by receipt order); `until_us` none while it is the latest.
-#: What "at emergency reception at the end of the period" aggregates.
+#: of the case (by occurred_at, ties by receipt order) or until the case closed; `until_us` none
+#: while it is where the person of an open case stays. What "at emergency reception at the end
+#: of the period" aggregates: ending at the closing keeps the spells still running few.
 location_spells = Table(
     "location_spells",
     metadata,
@@ -151,7 +165,7 @@ location_spells = Table(
     Column("kind", String(24), nullable=False),
     Column("from_us", BigInteger, nullable=False),
     Column("until_us", BigInteger),
-    Index("ix_location_spells_kind", "kind", "from_us", "until_us", "case_seq"),
+    Index("ix_location_spells_kind", "kind", "until_us", "from_us", "case_seq"),
 )
 
 #: What each open case needs from its case director, and by when (domain/worklist.py). Rebuilt
