@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from terugkeer.services.partners import add_partner
+from terugkeer.services.publication import publish
 from tests.web.server import running_site
 
 
 def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
-    with running_site(database_url, cookie_secure=False) as site:
+    published = tmp_path / "publications"
+    with running_site(database_url, cookie_secure=False, publications_dir=published) as site:
+        publish(site.system, date(2023, 2, 1), published / "2023-02")  # a manifest to read
         token = add_partner(
             site.system, "coa", "COA", ["intake", "location_changed"], reads=["intake", "case"]
         )

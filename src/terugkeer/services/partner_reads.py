@@ -5,7 +5,8 @@ A chain partner reads, for a person it reported on (an event of its `source` abo
 stored), the event types its agreement lists and — with `case` in it — the case file. A
 person it never reported on is answered as unknown: a token learns nothing about who else is
 in the store. An analyst token reads aggregates only. Key figures are open to every token in
-the published form (tens, <5 hidden); the exact counts to analysts.
+the published form (tens, <5 hidden); the exact counts to analysts. The monthly publications
+(`terugkeer publish`, public at /cijfers) are open to every token.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from terugkeer.services.cases import Access, CaseFile, case_file
 from terugkeer.services.errors import ServiceError, UnknownPersonError
 from terugkeer.services.key_figures import key_figures_of, published
 from terugkeer.services.partners import ANALYST, CASE, Partner
+from terugkeer.services.publication import MANIFEST, Listed, publication_file, publications
 from terugkeer.store import partners as rows
 from terugkeer.store import workplace
 from terugkeer.store.access_log import record
@@ -30,6 +32,10 @@ from terugkeer.store.engine import writing
 
 class NotInAgreementError(ServiceError):
     """The token's agreement does not list this read (403)."""
+
+
+class UnknownPublicationError(ServiceError):
+    """No publication of that month, or no such file in it, is listed (404)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +128,34 @@ def figures_of(system: System, reader: Partner, period: Period, *, exact: bool,
     _log(system, reader, "api.key_figures.read", origin, detail=detail)
     figures = key_figures_of(system, period)
     return figures if exact else published(figures)
+
+
+def publications_of(system: System, reader: Partner, *, origin: str) -> list[Listed]:
+    """The monthly open data as `/cijfers` lists it, newest first: public, so open to every
+    token; the read is logged like any other."""
+    found = publications(system)
+    _log(system, reader, "api.publications.read", origin, detail=f"{len(found)} publications")
+    return found
+
+
+def publication_manifest_of(system: System, reader: Partner, month: str, *,
+                            origin: str) -> dict[str, Any]:  # fmt: skip
+    """The manifest of one publication (month, as-of moment, chain head, SHA-256 per file)."""
+    body = publication_file(system, month, MANIFEST)
+    _log(system, reader, "api.publication.read" if body else "api.publication.read.unknown",
+         origin, detail=month)  # fmt: skip
+    if body is None:
+        raise UnknownPublicationError(f"no publication of {month} is listed")
+    manifest: dict[str, Any] = json.loads(body)
+    return manifest
+
+
+def publication_file_of(system: System, reader: Partner, month: str, name: str, *,
+                        origin: str) -> bytes:  # fmt: skip
+    """A file of a publication, only when its manifest lists it."""
+    body = publication_file(system, month, name)
+    action = "api.publication.file.read" + ("" if body is not None else ".unknown")
+    _log(system, reader, action, origin, detail=f"{month}/{name}")
+    if body is None:
+        raise UnknownPublicationError(f"the publication of {month} lists no file {name}")
+    return body

@@ -251,6 +251,19 @@ def publications(system: System) -> list[Listed]:
     return listed
 
 
+#: The names of a publication's files (no path: nothing outside a publication can be asked).
+FILE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+
+#: The media type of each kind of file a publication holds.
+MEDIA_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
+               ".html": "text/html; charset=utf-8", ".md": "text/markdown; charset=utf-8",
+               ".css": "text/css; charset=utf-8"}  # fmt: skip
+
+
+def media_type(name: str) -> str:
+    return MEDIA_TYPES.get(name[name.rfind(".") :], "application/octet-stream")
+
+
 def publication_file(system: System, month: str, name: str) -> bytes | None:
     """A file of a publication, only if its manifest lists it (no other path is ever read)."""
     for listed in publications(system):

@@ -30,6 +30,7 @@ from terugkeer.web import (
     routes_webhooks,
 )
 from terugkeer.web.api.app import create_api
+from terugkeer.web.api.problems import problem_response
 from terugkeer.web.context import render
 from terugkeer.web.i18n import LANGUAGES, translations
 from terugkeer.web.permissions import Forbidden, NotSignedIn
@@ -99,7 +100,12 @@ def create_app(system: System) -> FastAPI:
         return render(request, "error.html", {"status": 403}, status_code=403)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            # A path the API mount cannot match (a newline in a segment, say) still gets the
+            # API's problem+json, not a page.
+            return problem_response(request, error.status_code, str(error.detail), None,
+                                    dict(error.headers or {}))  # fmt: skip
         return render(request, "error.html", {"status": error.status_code}, error.status_code)
 
     app.add_middleware(SecurityHeaders)

@@ -8,15 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from terugkeer.services.publication import publication_file, publications
+from terugkeer.services.publication import (
+    FILE_NAME_PATTERN,
+    media_type,
+    publication_file,
+    publications,
+)
 from terugkeer.web.context import render, system_of
 from terugkeer.web.permissions import public
 
 router = APIRouter()
-
-_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
-          ".html": "text/html; charset=utf-8", ".md": "text/markdown; charset=utf-8",
-          ".css": "text/css; charset=utf-8"}  # fmt: skip
 
 
 @router.get("/cijfers", response_class=HTMLResponse, dependencies=[Depends(public)])
@@ -28,10 +29,9 @@ def figures(request: Request) -> HTMLResponse:
 def figures_file(
     request: Request,
     month: Annotated[str, Path(pattern=r"^[0-9]{4}-[0-9]{2}$")],
-    name: Annotated[str, Path(pattern=r"^[a-z0-9.-]+$")],
+    name: Annotated[str, Path(pattern=FILE_NAME_PATTERN)],
 ) -> Response:
     found = publication_file(system_of(request), month, name)
     if found is None:
         raise HTTPException(404)
-    kind = _TYPES.get(name[name.rfind(".") :], "application/octet-stream")
-    return Response(found, media_type=kind)
+    return Response(found, media_type=media_type(name))

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, update
 
 from terugkeer.domain.rules import RulesTable
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
 from terugkeer.store.event_store import EventStore
+from terugkeer.store.projection_check import projection_problems
+from terugkeer.store.tables import location_spells, procedures
 from tests.integration.lines import NOW, departed, intake, line, run
 
 V, W = "1234567890", "2234567890"
@@ -154,3 +156,30 @@ def test_emergency_reception_in_a_closed_case_does_not_carry_into_the_next(
     assert figures_at(engine, MARCH)["at_emergency_reception"] == 1
     assert figures_at(engine, JUNE)["at_emergency_reception"] == 0
     assert figures_at(engine, JUNE)["caseload"] == 1
+
+
+def test_an_edited_spell_or_procedure_row_is_named_by_the_audit(
+    engine: Engine, rules: RulesTable
+) -> None:
+    """The two figures read these projections, not the chained events: `audit verify` replays
+    the histories so that a changed row cannot move a published figure unnoticed."""
+    store = EventStore(engine, rules, clock=lambda: NOW)
+    summary = run(
+        store,
+        intake("a-1", V, "2023-01-02T10:00:00+01:00"),
+        moved("a-2", V, "2023-01-05T10:00:00+01:00", "azc"),
+        started("a-3", V, "2023-01-06T10:00:00+01:00", "P1"),
+        decided("a-4", V, "2023-01-20T10:00:00+01:00", "P1"),
+    )
+    assert summary.rejected == []
+    with engine.begin() as connection:
+        assert projection_problems(connection, rules) == []
+        connection.execute(update(location_spells).values(kind="emergency_reception"))
+        connection.execute(delete(procedures))
+    assert figures_at(engine, MARCH)["at_emergency_reception"] == 1  # what the edit did
+    with engine.connect() as connection:
+        problems = projection_problems(connection, rules)
+    assert problems == [
+        "procedures row 3 is missing",
+        "location_spells row 2: kind is 'emergency_reception' but the events give 'azc'",
+    ]

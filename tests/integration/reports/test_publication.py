@@ -151,6 +151,10 @@ def test_the_public_page_lists_publications_and_serves_only_their_files(
         served = httpx.get(f"{site.url}/cijfers/2023-02/instroom.csv")
         assert served.status_code == 200 and served.headers["content-type"].startswith("text/csv")
         assert served.content == (root / "2023-02" / "instroom.csv").read_bytes()
+        # Every file the page links is served, the README of the definitions too.
+        for name in ("README.md", "manifest.json", "index.html"):
+            assert f'href="/cijfers/2023-02/{name}"' in page.text
+            assert httpx.get(f"{site.url}/cijfers/2023-02/{name}").status_code == 200, name
         for path in ("2023-02/notes.txt", "2023-03/instroom.csv", "2023-02/..%2fsite.db",
                      "..%2f..%2fsite.db/x"):  # fmt: skip
             assert httpx.get(f"{site.url}/cijfers/{path}").status_code == 404, path

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 
 from terugkeer.bootstrap import System
 from terugkeer.chain_events.schema import Envelope
-from terugkeer.web.api import events, reads
+from terugkeer.web.api import events, publications, reads
 from terugkeer.web.api.models import API_VERSION
 from terugkeer.web.api.problems import as_problems, install
 
@@ -40,6 +40,7 @@ def create_api(system: System) -> FastAPI:
     install(api)
     api.include_router(events.router)
     api.include_router(reads.router)
+    api.include_router(publications.router)
 
     @api.middleware("http")
     async def version(

@@ -108,3 +108,33 @@ class WorkItemOut(BaseModel):
 class WorkItems(BaseModel):
     on: date
     items: list[WorkItemOut]
+
+
+#: A publication's month, as its folder and `/cijfers` name it.
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+class PublicationListed(BaseModel):
+    month: str = Field(pattern=MONTH_PATTERN, description="the month published, YYYY-MM")
+    as_of: str = Field(description="the moment the figures were known by (recorded_at bound)")
+    href: str = Field(description="its manifest, under this API")
+
+
+class Publications(BaseModel):
+    items: list[PublicationListed] = Field(description="newest month first")
+    next: str | None = Field(description="the cursor of the next page; None on the last")
+
+
+class PublicationFileOut(BaseModel):
+    name: str
+    sha256: str = Field(description="of the file's bytes, as the manifest records it")
+    href: str
+
+
+class PublicationOut(BaseModel):
+    """A publication's manifest: what `terugkeer publish verify` recomputes."""
+
+    month: str = Field(pattern=MONTH_PATTERN)
+    as_of: str
+    chain_head_hash: str = Field(description="the event store's chain head it was made from")
+    files: list[PublicationFileOut]

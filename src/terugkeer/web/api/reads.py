@@ -4,8 +4,6 @@ the scope rules; this module parses and renders."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date
 from typing import Annotated, Any
 
@@ -17,8 +15,15 @@ from terugkeer.reports.model import KeyFigures, PublishedKeyFigures
 from terugkeer.services.case_json import case_file_json
 from terugkeer.services.errors import ServiceError, UnknownPersonError
 from terugkeer.services.key_figures import Period
-from terugkeer.services.partner_reads import case_file_of, events_of, figures_of, work_items_of
+from terugkeer.services.partner_reads import (
+    UnknownPublicationError,
+    case_file_of,
+    events_of,
+    figures_of,
+    work_items_of,
+)
 from terugkeer.services.partners import Partner
+from terugkeer.web.api import cursors
 from terugkeer.web.api.auth import origin_of, partner, system_of
 from terugkeer.web.api.models import CaseFileOut, EventsPage, InvalidParam, WorkItemOut, WorkItems
 from terugkeer.web.api.problems import ProblemError, responses
@@ -29,27 +34,18 @@ router = APIRouter()
 VNumber = Annotated[str, Path(pattern=r"^[0-9]{10}$", description="the person's V-number")]
 
 
-def _refused(error: ServiceError) -> ProblemError:
-    status = 404 if isinstance(error, UnknownPersonError) else 403
+def refused(error: ServiceError) -> ProblemError:
+    status = 404 if isinstance(error, UnknownPersonError | UnknownPublicationError) else 403
     return ProblemError(status, error.message)
 
 
 def _cursor(text: str | None) -> int:
     """The receipt position an opaque cursor stands for (0: from the start)."""
-    if text is None:
-        return 0
-    try:
-        value = base64.urlsafe_b64decode(text.encode("ascii") + b"==").decode("ascii")
-        if value.startswith("after:") and value[6:].isdigit() and len(value) <= 6 + 18:
-            return int(value[6:])
-    except (binascii.Error, UnicodeError, ValueError):
-        pass
-    invalid = [InvalidParam(name="query.cursor", reason="not a cursor this API gave")]
-    raise ProblemError(400, "the cursor is not valid", invalid)
+    return 0 if text is None else int(cursors.decode(text, "after", r"[0-9]{1,18}"))
 
 
 def _encode(after: int) -> str:
-    return base64.urlsafe_b64encode(f"after:{after}".encode()).decode("ascii").rstrip("=")
+    return cursors.encode("after", str(after))
 
 
 @router.get(
@@ -76,7 +72,7 @@ async def person_events(
             origin=origin_of(request),
         )  # fmt: skip
     except ServiceError as error:
-        raise _refused(error) from None
+        raise refused(error) from None
     following = None if page.next_after is None else _encode(page.next_after)
     if following is not None:
         url = request.url.include_query_params(cursor=following, limit=limit)
@@ -106,7 +102,7 @@ async def person(
             origin=origin_of(request),
         )  # fmt: skip
     except ServiceError as error:
-        raise _refused(error) from None
+        raise refused(error) from None
     return CaseFileOut.model_validate(case_file_json(found))
 
 
@@ -132,7 +128,7 @@ async def person_work_items(
             work_items_of, system, reader, v_number, on=day, origin=origin_of(request)
         )
     except ServiceError as error:
-        raise _refused(error) from None
+        raise refused(error) from None
     items = [WorkItemOut(kind=i.kind, due=i.due, source=i.source, details=i.details)
              for i in found]  # fmt: skip
     return WorkItems(on=day, items=items)
@@ -167,4 +163,4 @@ async def key_figures(
             origin=origin_of(request),
         )  # fmt: skip
     except ServiceError as error:
-        raise _refused(error) from None
+        raise refused(error) from None
