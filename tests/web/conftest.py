@@ -16,7 +16,9 @@ def site(database_url: str) -> Iterator[Site]:
 
 
 def signed_in(site: Site, name: str) -> httpx.Client:
-    client = httpx.Client(base_url=site.url, follow_redirects=False)
+    # httpx's 5 s default is not a statement about speed: a page that draws charts on a busy
+    # CI machine (the calibration runs beside it) may take longer, and that is no failure.
+    client = httpx.Client(base_url=site.url, follow_redirects=False, timeout=60)
     page = client.get("/login")
     token = page.text.split('name="login_csrf" value="')[1].split('"')[0]
     answer = client.post("/login", data={"username": name, "password": PASSWORD,
