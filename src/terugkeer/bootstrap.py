@@ -19,8 +19,7 @@ from terugkeer.rules.loader import load_rules
 from terugkeer.settings import Settings
 from terugkeer.store.engine import make_engine
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
-from terugkeer.store.rebuild import rebuild_projections
-from terugkeer.store.schema import HEAD_REVISION, current_revision, ensure_schema, needs_rebuild
+from terugkeer.store.schema import HEAD_REVISION, current_revision, ensure_schema
 
 if TYPE_CHECKING:
     from terugkeer.store.event_store import EventStore
@@ -88,8 +87,7 @@ def bootstrap(
     rules = rules_of(config)
     engine = make_engine(config.database_url)
     if migrate:
-        if needs_rebuild(ensure_schema(engine)):
-            rebuild_projections(engine, rules)
+        ensure_schema(engine, rules)  # and the projections a migration added, at once
     elif (found := current_revision(engine)) != (head := HEAD_REVISION):
         where = engine.url.render_as_string(hide_password=True)
         state = "has no terugkeer schema" if found is None else f"is at schema revision {found}"

@@ -70,3 +70,19 @@ def decision_pairs(person_events: Iterable[Event]) -> dict[int, Procedure]:
         if procedure.decision is not None:
             pairs[procedure.decision.seq] = procedure
     return pairs
+
+
+def decisions_by_start(person_events: Iterable[Event]) -> dict[int, list[Event]]:
+    """Every decision of the person under the seq of the start it refers to (the latest start
+    with its reference received before it), in receipt order: a start may be decided more than
+    once, and a later-received decision may be dated earlier."""
+    found: dict[int, list[Event]] = {}
+    latest: dict[str, int] = {}  # reference → seq of its latest start
+    for event in sorted(person_events, key=lambda e: e.seq):
+        if event.type == EventType.PROCEDURE_STARTED:
+            latest[str(event.data["reference"])] = event.seq
+        elif event.type == EventType.PROCEDURE_DECIDED:
+            start = latest.get(str(event.data["reference"]))
+            if start is not None:
+                found.setdefault(start, []).append(event)
+    return found

@@ -251,6 +251,9 @@ def publications(system: System) -> list[Listed]:
     return listed
 
 
+#: A publication's month, as its folder, `/cijfers` and the API name it.
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
 #: The names of a publication's files (no path: nothing outside a publication can be asked).
 FILE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 

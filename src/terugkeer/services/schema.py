@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from terugkeer.bootstrap import System
 from terugkeer.store.rebuild import Rebuilt, rebuild_projections
-from terugkeer.store.schema import head_revision, needs_rebuild, upgrade_from
+from terugkeer.store.schema import head_revision, upgrade_from
 
 
 def upgrade_schema(system: System) -> str:
     """Apply every pending migration (and rebuild the projections a migration added); the
     revision the store is at afterwards."""
-    if needs_rebuild(upgrade_from(system.engine)):
-        rebuild_projections(system.engine, system.rules)
+    upgrade_from(system.engine, system.rules)
     return head_revision()
 
 

@@ -14,7 +14,7 @@ from terugkeer.domain.calendar import to_micros
 from terugkeer.domain.dublin import dublin_deadlines
 from terugkeer.domain.events import EventType
 from terugkeer.domain.history import Case, PersonHistory
-from terugkeer.domain.procedures import procedures as paired_procedures
+from terugkeer.domain.procedures import decisions_by_start
 from terugkeer.domain.rules import RulesTable
 from terugkeer.domain.state import CaseState, case_state
 from terugkeer.domain.worklist import work_items
@@ -86,23 +86,17 @@ def worklist_rows(case: Case, state: CaseState, rules: RulesTable) -> list[list[
 
 
 def procedure_rows(history: PersonHistory) -> list[list[Any]]:
-    """The `procedures` rows of the person: each start with the first decision that refers to
-    it, and a row of its own for every other decision (a second decision of a decided start),
-    which has no start but still counts as a decision (EVENTS.md, "repeated procedures")."""
-    person_events = history.events()
+    """The `procedures` rows of the person: each start with its earliest-dated decision (the
+    procedure is decided from then on, whichever decision was received first), and a row of
+    its own for every other decision, which has no start but still counts as a decision
+    (EVENTS.md, "repeated procedures")."""
     rows: list[list[Any]] = []
-    paired: set[int] = set()
-    for procedure in paired_procedures(person_events):
-        decision = procedure.decision
-        rows.append([procedure.start.seq, history.v_number, procedure.kind, procedure.start.micros,
-                     decision.micros if decision else None])  # fmt: skip
-        if decision is not None:
-            paired.add(decision.seq)
-    rows += [
-        [event.seq, history.v_number, None, None, event.micros]
-        for event in person_events
-        if event.type == EventType.PROCEDURE_DECIDED and event.seq not in paired
-    ]
+    decided = decisions_by_start(history.events())
+    for start in (e for e in history.events() if e.type == EventType.PROCEDURE_STARTED):
+        decisions = sorted(decided.get(start.seq, []), key=lambda e: (e.micros, e.seq))
+        first = decisions[0].micros if decisions else None
+        rows.append([start.seq, history.v_number, str(start.data["kind"]), start.micros, first])
+        rows += [[d.seq, history.v_number, None, None, d.micros] for d in decisions[1:]]
     return rows
 
 

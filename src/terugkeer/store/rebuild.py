@@ -34,11 +34,17 @@ def rebuild_projections(engine: Engine, rules: RulesTable) -> Rebuilt:
     with engine.connect() as plain:
         connection = plain.execution_options(**{WRITER: True})
         with connection.begin():
-            # The lock the event store takes: imports wait until the rebuild has committed.
-            connection.execute(select(chain_head.c.last_seq).with_for_update()).all()
-            for table in PROJECTIONS:
-                connection.execute(delete(table))
-            return _derive(connection, rules)
+            return rebuild_within(connection, rules)
+
+
+def rebuild_within(connection: Connection, rules: RulesTable) -> Rebuilt:
+    """The rebuild inside the caller's transaction (a migration's, so that a store is never
+    at the new revision without the projections it added)."""
+    # The lock the event store takes: imports wait until the rebuild has committed.
+    connection.execute(select(chain_head.c.last_seq).with_for_update()).all()
+    for table in PROJECTIONS:
+        connection.execute(delete(table))
+    return _derive(connection, rules)
 
 
 def _derive(connection: Connection, rules: RulesTable) -> Rebuilt:

@@ -13,6 +13,8 @@ from terugkeer.store.errors import guarded, unavailable
 if TYPE_CHECKING:
     from alembic.config import Config
 
+    from terugkeer.domain.rules import RulesTable
+
 #: Key of the PostgreSQL advisory lock that serialises migrations (any constant: "terug").
 _MIGRATION_LOCK = 0x7465727567
 
@@ -70,9 +72,11 @@ def upgrade(engine: Engine) -> str:
     return head_revision()
 
 
-def upgrade_from(engine: Engine) -> str | None:
+def upgrade_from(engine: Engine, rules: RulesTable | None = None) -> str | None:
     """Apply every pending migration; the revision this call migrated the store from (None:
-    a fresh store, or nothing to do because it was current or another process did it).
+    a fresh store, or nothing to do because it was current or another process did it). With
+    `rules`, a store from before REBUILD_BEFORE gets its projections rebuilt in the same
+    transaction: a crash in between cannot leave it at head with a projection empty.
 
     Processes that open a fresh store at once take turns: the migration holds a lock (BEGIN
     IMMEDIATE on SQLite, an advisory lock on PostgreSQL) and reads the revision under it, so
@@ -99,6 +103,10 @@ def upgrade_from(engine: Engine) -> str | None:
                 command.upgrade(config, "head")
             except CommandError as error:  # e.g. a revision from a newer terugkeer
                 raise unavailable(engine.url, f"cannot be upgraded: {error}") from error
+            if rules is not None and needs_rebuild(found):
+                from terugkeer.store.rebuild import rebuild_within
+
+                rebuild_within(connection, rules)
     return found
 
 
@@ -106,9 +114,9 @@ def needs_rebuild(migrated_from: str | None) -> bool:
     return migrated_from is not None and migrated_from < REBUILD_BEFORE
 
 
-def ensure_schema(engine: Engine) -> str | None:
+def ensure_schema(engine: Engine, rules: RulesTable | None = None) -> str | None:
     """An empty (or older) database gets its schema on first use; the revision it was
     migrated from by this call (see `upgrade_from`)."""
     if current_revision(engine) != head_revision():
-        return upgrade_from(engine)
+        return upgrade_from(engine, rules)
     return None

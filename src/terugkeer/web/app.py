@@ -30,7 +30,8 @@ from terugkeer.web import (
     routes_webhooks,
 )
 from terugkeer.web.api.app import create_api
-from terugkeer.web.api.problems import problem_response
+from terugkeer.web.api.models import API_VERSION
+from terugkeer.web.api.problems import http_problem
 from terugkeer.web.context import render
 from terugkeer.web.i18n import LANGUAGES, translations
 from terugkeer.web.permissions import Forbidden, NotSignedIn
@@ -104,8 +105,9 @@ def create_app(system: System) -> FastAPI:
         if request.url.path.startswith("/api/"):
             # A path the API mount cannot match (a newline in a segment, say) still gets the
             # API's problem+json, not a page.
-            return problem_response(request, error.status_code, str(error.detail), None,
-                                    dict(error.headers or {}))  # fmt: skip
+            answer = http_problem(request, error)
+            answer.headers["API-Version"] = API_VERSION
+            return answer
         return render(request, "error.html", {"status": error.status_code}, error.status_code)
 
     app.add_middleware(SecurityHeaders)

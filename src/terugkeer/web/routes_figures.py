@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from terugkeer.services.publication import (
     FILE_NAME_PATTERN,
+    MONTH_PATTERN,
     media_type,
     publication_file,
     publications,
@@ -28,7 +29,7 @@ def figures(request: Request) -> HTMLResponse:
 @router.get("/cijfers/{month}/{name}", dependencies=[Depends(public)])
 def figures_file(
     request: Request,
-    month: Annotated[str, Path(pattern=r"^[0-9]{4}-[0-9]{2}$")],
+    month: Annotated[str, Path(pattern=MONTH_PATTERN)],
     name: Annotated[str, Path(pattern=FILE_NAME_PATTERN)],
 ) -> Response:
     found = publication_file(system_of(request), month, name)

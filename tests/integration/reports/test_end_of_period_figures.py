@@ -115,6 +115,32 @@ def test_a_decision_in_a_later_case_ends_the_procedure_started_in_an_earlier_one
     }  # fmt: skip
 
 
+def test_a_procedure_is_decided_from_its_earliest_dated_decision_whatever_came_first(
+    engine: Engine, rules: RulesTable
+) -> None:
+    store = EventStore(engine, rules, clock=lambda: NOW)
+    summary = run(
+        store,
+        intake("o-1", V, "2023-01-02T10:00:00+01:00"),
+        started("o-2", V, "2023-01-03T10:00:00+01:00", "P1"),
+        decided("o-3", V, "2023-04-20T10:00:00+02:00", "P1"),  # received first, dated April
+        decided("o-4", V, "2023-01-20T10:00:00+01:00", "P1"),  # late news, dated January
+        # A decision dated before its start (the format allows it): never pending.
+        intake("w-1", W, "2023-01-02T10:00:00+01:00"),
+        started("w-2", W, "2023-01-10T10:00:00+01:00", "Q"),
+        decided("w-3", W, "2023-01-05T10:00:00+01:00", "Q"),
+    )
+    assert summary.rejected == []
+    # March: V was decided on 20 January (one decision by then, nothing pending), W once.
+    assert figures_at(engine, MARCH)["repeated_procedures"] == {
+        "with_decision": 2, "two_or_more_or_pending_share": 0.0, "four_or_more": 0,
+    }  # fmt: skip
+    # June: V has both decisions, so is repeated; W is not.
+    assert figures_at(engine, JUNE)["repeated_procedures"] == {
+        "with_decision": 2, "two_or_more_or_pending_share": 0.5, "four_or_more": 0,
+    }  # fmt: skip
+
+
 def test_the_latest_location_decides_with_ties_by_receipt_and_late_news_by_date(
     engine: Engine, rules: RulesTable
 ) -> None:

@@ -75,3 +75,41 @@ def test_a_store_from_before_a_projection_gets_it_on_upgrade(
     with upgraded.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(cases)).scalar_one() == 2
     upgraded.close()
+
+
+def test_a_rebuild_that_fails_leaves_the_store_at_its_old_revision(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The migration and the rebuild it needs are one transaction: a store is never at the
+    new revision with an added projection still empty (its figures would read 0)."""
+    from alembic import command
+
+    from terugkeer.bootstrap import bootstrap
+    from terugkeer.services.ingest import ingest_lines
+    from terugkeer.settings import Settings
+    from terugkeer.store import rebuild
+    from terugkeer.store.schema import _config
+    from tests.integration.lines import intake
+
+    system = bootstrap(Settings(database_url=database_url))
+    assert not ingest_lines(system, [intake("f-1", "1000000001", "2023-01-02T10:00:00+01:00")]
+                            ).rejected  # fmt: skip
+    config = _config()
+    with system.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    system.close()
+
+    def crash(*_: object) -> None:
+        raise RuntimeError("killed mid-rebuild")
+
+    monkeypatch.setattr(rebuild, "_derive", crash)
+    with pytest.raises(RuntimeError, match="killed mid-rebuild"):
+        bootstrap(Settings(database_url=database_url))
+    assert current_revision(system.engine) == "0006"
+    monkeypatch.undo()
+    again = bootstrap(Settings(database_url=database_url))
+    assert current_revision(again.engine) == head_revision()
+    with again.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(cases)).scalar_one() == 1
+    again.close()

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from terugkeer.domain.case_facts import CaseState
 from terugkeer.domain.dublin import DublinDeadline
+from terugkeer.services.publication import MONTH_PATTERN
 
 API_VERSION = "1.0.0"
 
@@ -108,10 +109,6 @@ class WorkItemOut(BaseModel):
 class WorkItems(BaseModel):
     on: date
     items: list[WorkItemOut]
-
-
-#: A publication's month, as its folder and `/cijfers` name it.
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 class PublicationListed(BaseModel):

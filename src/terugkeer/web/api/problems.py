@@ -55,14 +55,19 @@ def install(api: FastAPI) -> None:
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem_response(request, error.status_code, str(error.detail), None,
-                                dict(error.headers or {}))  # fmt: skip
+        return http_problem(request, error)
 
     @api.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         params = [InvalidParam(name=".".join(str(p) for p in e["loc"]), reason=str(e["msg"]))
                   for e in error.errors()]  # fmt: skip
         return problem_response(request, 400, "the request is not valid", params)
+
+
+def http_problem(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    """An HTTP error (a 404 of no route, a 405) as a problem."""
+    return problem_response(request, error.status_code, str(error.detail), None,
+                            dict(error.headers or {}))  # fmt: skip
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

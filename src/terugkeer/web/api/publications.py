@@ -15,11 +15,15 @@ from terugkeer.services.partner_reads import (
     publications_of,
 )
 from terugkeer.services.partners import Partner
-from terugkeer.services.publication import FILE_NAME_PATTERN, MEDIA_TYPES, media_type
+from terugkeer.services.publication import (
+    FILE_NAME_PATTERN,
+    MEDIA_TYPES,
+    MONTH_PATTERN,
+    media_type,
+)
 from terugkeer.web.api import cursors
 from terugkeer.web.api.auth import origin_of, partner, system_of
 from terugkeer.web.api.models import (
-    MONTH_PATTERN,
     PublicationFileOut,
     PublicationListed,
     PublicationOut,
