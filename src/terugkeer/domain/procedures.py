@@ -48,18 +48,15 @@ class Procedure:
 
 
 def procedures(person_events: Iterable[Event]) -> list[Procedure]:
-    """Every started procedure of the person with its decision, in receipt order of the starts."""
-    found: list[Procedure] = []
-    latest: dict[str, int] = {}  # reference → index in `found` of its latest start
-    for event in sorted(person_events, key=lambda e: e.seq):
-        if event.type == EventType.PROCEDURE_STARTED:
-            latest[str(event.data["reference"])] = len(found)
-            found.append(Procedure(event))
-        elif event.type == EventType.PROCEDURE_DECIDED:
-            index = latest.get(str(event.data["reference"]))
-            if index is not None and found[index].decision is None:
-                found[index] = Procedure(found[index].start, event)
-    return found
+    """Every started procedure of the person with its decision (the first received that refers
+    to it), in receipt order of the starts."""
+    ordered = sorted(person_events, key=lambda e: e.seq)
+    decided = decisions_by_start(ordered)
+    return [
+        Procedure(event, decided[event.seq][0] if event.seq in decided else None)
+        for event in ordered
+        if event.type == EventType.PROCEDURE_STARTED
+    ]
 
 
 def decision_pairs(person_events: Iterable[Event]) -> dict[int, Procedure]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from terugkeer.reports.period import Period
 from terugkeer.store.tables import cases, location_spells
@@ -35,29 +35,19 @@ def top_nationalities(
     return [{"nationality": n, "count": c} for n, c in connection.execute(query)]
 
 
-def _emergency_at(end_us: int) -> Select[int]:
-    """Open cases at `end_us` whose latest location change before it is emergency reception:
-    the `location_spells` row that began before the end and was not followed by then."""
+def at_emergency_reception(connection: Connection, period: Period) -> int:
+    """People in the caseload whose latest location in their open case is emergency reception:
+    the `location_spells` row that began before the end and was not followed by then (later by
+    occurred_at, ties by receipt order: how the spells are cut)."""
     spell = location_spells.c
-    return (
+    query = (
         select(func.count())
         .select_from(location_spells.join(cases, cases.c.case_seq == spell.case_seq))
         .where(
             spell.kind == "emergency_reception",
-            spell.from_us < end_us,
-            or_(spell.until_us.is_(None), spell.until_us >= end_us),
-            cases.c.opened_us < end_us,
-            or_(cases.c.closed_us.is_(None), cases.c.closed_us >= end_us),
+            spell.from_us < period.end_us,
+            or_(spell.until_us.is_(None), spell.until_us >= period.end_us),
+            period.open_at_end(),
         )
     )
-
-
-def at_emergency_reception(connection: Connection, period: Period) -> int:
-    """People in the caseload whose latest location in their open case is emergency reception
-    (later by occurred_at, ties by receipt order: how the spells are cut)."""
-    return int(connection.execute(_emergency_at(period.end_us)).scalar_one())
-
-
-def emergency_at_ends(connection: Connection, periods: list[Period]) -> list[int]:
-    """`at_emergency_reception` at the end of each of `periods`."""
-    return [at_emergency_reception(connection, period) for period in periods]
+    return int(connection.execute(query).scalar_one())

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from terugkeer.domain.calendar import FIRST_DAY, add_months
 from terugkeer.reports.figures.activity import inflow_by_source
-from terugkeer.reports.figures.caseload import caseload, emergency_at_ends
+from terugkeer.reports.figures.caseload import at_emergency_reception, caseload
 from terugkeer.reports.figures.closed import closed_procedures
 from terugkeer.reports.period import Period
 
@@ -49,8 +49,7 @@ def month_period(month: date) -> Period:
 
 def monthly_trends(connection: Connection, months: list[date]) -> list[MonthTrend]:
     trends = []
-    emergency = emergency_at_ends(connection, [month_period(m) for m in months])
-    for month, at_emergency in zip(months, emergency, strict=True):
+    for month in months:
         period = month_period(month)
         closed = closed_procedures(connection, period)
         outcomes = {name: closed[name] for name in OUTCOMES[:3]}
@@ -64,7 +63,7 @@ def monthly_trends(connection: Connection, months: list[date]) -> list[MonthTren
                 outcomes=outcomes,
                 demonstrable_departure_rate=departed / seen if seen else None,
                 caseload=caseload(connection, period),
-                at_emergency_reception=at_emergency,
+                at_emergency_reception=at_emergency_reception(connection, period),
             )
         )
     return trends
