@@ -21,6 +21,7 @@ from terugkeer.reports.period import Period
 from terugkeer.rules.loader import load_rules
 from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
+from terugkeer.store.projection_check import projection_problems
 from terugkeer.store.schema import ensure_schema
 from terugkeer.store.tables import cases, dublin_claims, events
 from tests.unit.domain.test_history_properties import Planned, arrival_order, person_history
@@ -113,6 +114,10 @@ def test_arrival_order_does_not_change_key_figures_or_cases(
             assert case_rows(interleaved) == case_rows(in_order)
             assert claim_rows(interleaved) == claim_rows(in_order)
             assert event_count(interleaved) == event_count(in_order) == len(planned)
+            # Small batches keep each projection current row by row (store/projection_cache.py):
+            # every projection must still equal a replay of the whole history.
+            with interleaved.connect() as connection:
+                assert projection_problems(connection, RULES) == []
         finally:
             in_order.dispose()
             interleaved.dispose()

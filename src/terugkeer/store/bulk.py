@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, and_, bindparam, delete, insert
 
 
 @cache
@@ -39,6 +39,21 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Sequence[An
             if isinstance(values[name], str):
                 values[name] = date.fromisoformat(values[name])
     connection.execute(insert(table), dicts)
+
+
+def delete_keys(connection: Connection, table: Table, keys: Sequence[tuple[Any, ...]]) -> None:
+    """Delete the rows whose primary key (its columns in table order) is one of `keys`."""
+    if not keys:
+        return
+    columns = list(table.primary_key.columns)
+    if connection.dialect.name == "sqlite":
+        where = " AND ".join(f"{column.name} = ?" for column in columns)
+        connection.exec_driver_sql(f"DELETE FROM {table.name} WHERE {where}", list(keys))
+        return
+    statement = delete(table).where(
+        and_(*(column == bindparam(f"k{i}") for i, column in enumerate(columns)))
+    )
+    connection.execute(statement, [{f"k{i}": v for i, v in enumerate(key)} for key in keys])
 
 
 @cache

@@ -14,14 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from terugkeer.chain_events import ParsedLine
 from terugkeer.domain.calendar import to_micros
 from terugkeer.domain.errors import EventRejectedError
-from terugkeer.domain.events import Event
+from terugkeer.domain.events import Event, EventType
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.messages import Message, say
 from terugkeer.domain.provenance import is_synthetic, mixing_error
@@ -32,10 +31,13 @@ from terugkeer.store.engine import WRITER
 from terugkeer.store.errors import guarded, unavailable
 from terugkeer.store.hashchain import row_hash
 from terugkeer.store.identities import Identities
-from terugkeer.store.projections import PROJECTIONS, person_rows
+from terugkeer.store.projection_cache import ProjectionCache
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
 from terugkeer.store.tables import chain_head, events, recorded_by, retention_runs
 from terugkeer.store.webhooks import Accepted, enqueue
+
+#: The events the `procedures` projection is derived from.
+_PROCEDURE_TYPES = frozenset({EventType.PROCEDURE_STARTED, EventType.PROCEDURE_DECIDED})
 
 #: The stored "body" of an event whose original was removed by retention.
 RETAINED = "\x00retained"
@@ -81,6 +83,7 @@ class EventStore:
         self.rules = rules
         self.clock = clock  # for recorded_at, read once the writer lock is held
         self._histories: dict[str, PersonHistory] = {}
+        self._projected = ProjectionCache(rules)  # the projection rows written per person
         self._cached_seq = -1  # the chain head the cache reflects; -1 = cache unusable
         self._cached_retention: tuple[int, ...] = ()  # retention runs the cache reflects
         self._cache_events = cache_events
@@ -130,6 +133,7 @@ class EventStore:
 
     def _forget(self) -> None:
         self._histories.clear()
+        self._projected.forget()
         self._identities.forget()
         self._cached_seq, self._cached_count = -1, 0
         self._synthetic = None
@@ -163,7 +167,8 @@ class EventStore:
         results: list[Appended] = []
         rows: list[EventRow] = []
         accepted: list[Accepted] = []
-        touched: set[str] = set()
+        touched: dict[str, set[int]] = {}  # case keys per person
+        procedures_touched: set[str] = set()
         for parsed in batch:
             event, body = parsed.event, parsed.canonical
             prior = stored.get(event.id)
@@ -195,14 +200,16 @@ class EventStore:
             rows.append(row)
             accepted.append(Accepted(seq, event.id, event.type, event.v_number))
             stored[event.id] = body
-            touched.add(event.v_number)
+            touched.setdefault(event.v_number, set()).add(case.key)
+            if event.type in _PROCEDURE_TYPES:
+                procedures_touched.add(event.v_number)
             results.append(Appended(event.id, Outcome.ACCEPTED))
         if rows:
             insert_rows(connection, events, rows)
             if actor is not None:
                 insert_rows(connection, recorded_by, [[row[0], actor] for row in rows])
             self._identities.flush(connection)
-            self._rebuild_projections(connection, touched)
+            self._projected.write(connection, self._histories, touched, procedures_touched)
             # Webhook deliveries due, in this transaction: committed with the events or not at
             # all, so none is lost in a crash and none is sent for an event not stored.
             enqueue(connection, accepted, to_micros(now))
@@ -249,17 +256,10 @@ class EventStore:
             loaded[row.v_number].append(event_from_body(row.seq, row.body))
         for v_number, person_events in loaded.items():
             self._histories[v_number] = PersonHistory(v_number, person_events)
+            if not person_events:
+                self._projected.new_person(v_number)
             self._cached_count += len(person_events)
         return loaded
-
-    def _rebuild_projections(self, connection: Connection, touched: set[str]) -> None:
-        rows: dict[Table, list[list[Any]]] = {table: [] for table in PROJECTIONS}
-        for v_number in touched:
-            for table, person in person_rows(self._histories[v_number], self.rules).items():
-                rows[table] += person
-        for table, table_rows in rows.items():
-            connection.execute(delete(table).where(table.c.v_number.in_(touched)))
-            insert_rows(connection, table, table_rows)
 
 
 def _repeat(event_id: str, prior: str, body: str) -> Appended:

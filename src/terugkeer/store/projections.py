@@ -115,13 +115,22 @@ def location_rows(case: Case) -> list[list[Any]]:
     ]
 
 
+def case_projection(case: Case, rules: RulesTable) -> Rows:
+    """The rows of one case in every projection but `procedures` (which is the person's):
+    none of them depends on another case, so a batch re-derives only the cases it touched."""
+    state = case_state(case.events)
+    return {
+        cases: [case_row(case, state)],
+        dublin_claims: dublin_rows(case, rules),
+        location_spells: location_rows(case),
+        worklist_items: worklist_rows(case, state, rules),
+    }
+
+
 def person_rows(history: PersonHistory, rules: RulesTable) -> Rows:
     rows: Rows = {table: [] for table in PROJECTIONS}
     for case in history.cases:
-        state = case_state(case.events)
-        rows[cases].append(case_row(case, state))
-        rows[dublin_claims] += dublin_rows(case, rules)
-        rows[location_spells] += location_rows(case)
-        rows[worklist_items] += worklist_rows(case, state, rules)
+        for table, case_rows in case_projection(case, rules).items():
+            rows[table] += case_rows
     rows[procedures] = procedure_rows(history)
     return rows

@@ -1,0 +1,133 @@
+"""Keeping the projections current batch by batch, writing only the rows that changed.
+
+The event store remembers, for each person it holds in memory, the projection rows it last
+wrote. A batch re-derives only the cases it touched (and the person's procedures when a
+procedure event came: they are the only events those rows depend on), compares them with what
+was written, and deletes and inserts only the rows that differ, by each table's primary key.
+
+Partner traffic touches a person once per event, so re-deriving and rewriting every row of
+every touched person was one full rebuild per event (docs/architecture.md, "Why the API is
+slower"). A person not remembered — loaded from the store, whose rows may have been derived by
+another process or under other rules — gets all of their rows rewritten once, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete
+
+from terugkeer.domain.history import PersonHistory
+from terugkeer.domain.rules import RulesTable
+from terugkeer.store.bulk import delete_keys, insert_rows
+from terugkeer.store.projections import PROJECTIONS, Rows, case_projection, procedure_rows
+from terugkeer.store.tables import procedures
+
+Row = list[Any]
+
+
+@dataclass(slots=True)
+class Written:
+    """The projection rows of one person as last written, per case and for the procedures."""
+
+    by_case: dict[int, Rows] = field(default_factory=dict)
+    procedures: list[Row] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Changes:
+    """What one batch writes: rows to delete by key, rows to insert, persons to rewrite."""
+
+    rewrite: list[str] = field(default_factory=list)
+    deletes: dict[Table, list[tuple[Any, ...]]] = field(default_factory=dict)
+    inserts: dict[Table, list[Row]] = field(default_factory=dict)
+
+    def replace(self, table: Table, old: list[Row], new: list[Row]) -> None:
+        if old == new:  # the common case: the event did not change this table's rows
+            return
+        width = _key_width(table)
+        before = {tuple(row[:width]): row for row in old}
+        after = {tuple(row[:width]): row for row in new}
+        # Deleting every key about to be inserted, too, means no insert can collide with a
+        # row this process did not write (another writer's or another rules table's).
+        self.deletes.setdefault(table, []).extend(
+            key for key in before.keys() | after.keys() if before.get(key) != after.get(key)
+        )
+        self.inserts.setdefault(table, []).extend(
+            row for key, row in after.items() if before.get(key) != row
+        )
+
+    def add(self, table: Table, rows: list[Row]) -> None:
+        self.inserts.setdefault(table, []).extend(rows)
+
+
+class ProjectionCache:
+    """The rows last written per person; forgotten whenever the event store forgets."""
+
+    def __init__(self, rules: RulesTable) -> None:
+        self.rules = rules
+        self._written: dict[str, Written] = {}
+
+    def forget(self) -> None:
+        self._written.clear()
+
+    def new_person(self, v_number: str) -> None:
+        """A person with no stored events: nothing of theirs is in any projection yet."""
+        self._written[v_number] = Written()
+
+    def write(
+        self,
+        connection: Connection,
+        histories: dict[str, PersonHistory],
+        touched: dict[str, set[int]],
+        procedures_touched: set[str],
+    ) -> None:
+        """Bring the projections of the `touched` cases (per person) up to date."""
+        changes = Changes()
+        for v_number, case_keys in touched.items():
+            history = histories[v_number]
+            written = self._written.get(v_number)
+            if written is None:
+                self._written[v_number] = self._everything(history, changes)
+                continue
+            for case in history.cases:
+                if case.key not in case_keys:
+                    continue
+                new = case_projection(case, self.rules)
+                old = written.by_case.get(case.key, {})
+                for table, rows in new.items():
+                    changes.replace(table, old.get(table, []), rows)
+                written.by_case[case.key] = new
+            if v_number in procedures_touched:
+                new_procedures = procedure_rows(history)
+                changes.replace(procedures, written.procedures, new_procedures)
+                written.procedures = new_procedures
+        if changes.rewrite:
+            for table in PROJECTIONS:
+                connection.execute(delete(table).where(table.c.v_number.in_(changes.rewrite)))
+        for table, keys in changes.deletes.items():
+            delete_keys(connection, table, keys)
+        for table, rows in changes.inserts.items():
+            insert_rows(connection, table, rows)
+
+    def _everything(self, history: PersonHistory, changes: Changes) -> Written:
+        written = Written()
+        for case in history.cases:
+            written.by_case[case.key] = case_projection(case, self.rules)
+            for table, rows in written.by_case[case.key].items():
+                changes.add(table, rows)
+        written.procedures = procedure_rows(history)
+        changes.add(procedures, written.procedures)
+        changes.rewrite.append(history.v_number)
+        return written
+
+
+@cache
+def _key_width(table: Table) -> int:
+    """How many leading columns make the primary key (every projection table starts with it)."""
+    names = [column.name for column in table.columns]
+    keys = [column.name for column in table.primary_key.columns]
+    assert names[: len(keys)] == keys, f"{table.name}: primary key is not its first columns"
+    return len(keys)
