@@ -90,6 +90,8 @@ class Event:
     seq: int = 0
     #: `occurred_at` as microseconds since the Unix epoch (UTC); derived once, compared often.
     micros: int = field(default=-1, repr=False, compare=False)
+    #: `local_date`, once asked (the projections and rules ask it several times per event).
+    _day: date | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.micros == -1:
@@ -99,7 +101,7 @@ class Event:
         """The same event with its receipt position in the store."""
         return Event(
             self.id, self.type, self.v_number, self.occurred_at, self.source, self.data, seq,
-            self.micros,
+            self.micros, self._day,
         )  # fmt: skip
 
     @property
@@ -109,7 +111,11 @@ class Event:
     @property
     def local_date(self) -> date:
         """The calendar day in Europe/Amsterdam on which the event occurred."""
-        return local_date(self.occurred_at)
+        day = self._day
+        if day is None:
+            day = local_date(self.occurred_at)
+            object.__setattr__(self, "_day", day)
+        return day
 
     @property
     def reference(self) -> str | None:

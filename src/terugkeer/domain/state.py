@@ -19,6 +19,7 @@ from terugkeer.domain.case_facts import (
     Flight,
     Pairs,
     PendingProcedure,
+    changed,
     initial,
 )
 from terugkeer.domain.events import Event, EventType
@@ -32,6 +33,7 @@ __all__ = [
     "PendingProcedure",
     "case_state",
     "evolve",
+    "extended",
     "fold",
     "initial",
 ]
@@ -56,6 +58,17 @@ def case_state(case_events: Sequence[Event], at: datetime | None = None) -> Case
     )
     end = bisect_right(case_events, cutoff, key=_micros)  # history order: micros ascending
     return fold(initial(intake, at), case_events[1:end], pairs)
+
+
+def extended(state: CaseState, event: Event) -> CaseState | None:
+    """`case_state` of a case's events, from `state` (the case_state of all of them but
+    `event`) when `event` is the newest of them — the last in history order and the last
+    received: one `evolve` instead of the whole fold. None for a decision, which pairs by
+    looking at every event of the case: fold the case again. (A start received last cannot
+    have been decided yet, so it is pending, as `evolve` without pairs makes it.)"""
+    if event.type == _DECIDED:
+        return None
+    return changed(evolve(state, event), at=event.occurred_at)
 
 
 def _micros(event: Event) -> int:

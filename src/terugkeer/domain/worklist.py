@@ -79,7 +79,9 @@ def work_items(
 def _dublin(
     events: Sequence[Event], state: CaseState, rules: RulesTable, window: int
 ) -> list[WorkItem]:
-    items = []
+    items: list[WorkItem] = []
+    if state.dublin_stage is None:  # no claim, acceptance or refusal: nothing to scan for
+        return _dublin_request(events, state, rules, items)
     for deadline in dublin_deadlines(events, rules):
         if deadline.deadline is None or deadline.transferred:
             continue
@@ -117,7 +119,14 @@ def _dublin(
                 {"member_state": member_state, "kind": str(claim.data["kind"])},
             )
         )  # fmt: skip
-    if state.track == "dublin" and not claims:
+    return items if claims else _dublin_request(events, state, rules, items)
+
+
+def _dublin_request(
+    events: Sequence[Event], state: CaseState, rules: RulesTable, items: list[WorkItem]
+) -> list[WorkItem]:
+    """`items`, and the deadline for a Dublin claim when a Dublin case has made none yet."""
+    if state.track == "dublin":
         opened = events[0].local_date
         try:
             regime = rules.dublin_regime(opened)

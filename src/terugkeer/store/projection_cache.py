@@ -19,8 +19,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete
 
-from terugkeer.domain.history import PersonHistory
+from terugkeer.domain.history import Case, PersonHistory
 from terugkeer.domain.rules import RulesTable
+from terugkeer.domain.state import CaseState, case_state, extended
 from terugkeer.store.bulk import delete_keys, insert_rows
 from terugkeer.store.projections import PROJECTIONS, Rows, case_projection, procedure_rows
 from terugkeer.store.tables import procedures
@@ -28,12 +29,46 @@ from terugkeer.store.tables import procedures
 Row = list[Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A case's state after its first `count` events, the last of which had seq `tail`."""
+
+    count: int
+    tail: int
+    state: CaseState
+
+    def of(self, case: Case) -> CaseState:
+        """The state after all of `case`'s events: evolved from this one by the events that
+        came since, when each is the newest so far (last in history order and received last);
+        folded anew when one was placed before the others (a late event dated earlier: `tail`
+        has moved, or the new ones are not in receipt order) or a decision came."""
+        events = case.events
+        if len(events) < self.count or events[self.count - 1].seq != self.tail:
+            return case_state(events)
+        state: CaseState | None = self.state
+        received = self.tail
+        for event in events[self.count :]:
+            if state is None or event.seq < received:
+                return case_state(events)
+            state, received = extended(state, event), event.seq
+        return state if state is not None else case_state(events)
+
+
 @dataclass(slots=True)
 class Written:
-    """The projection rows of one person as last written, per case and for the procedures."""
+    """The projection rows of one person as last written, per case and for the procedures,
+    and each case's state as folded then (the next batch evolves it instead of refolding)."""
 
     by_case: dict[int, Rows] = field(default_factory=dict)
     procedures: list[Row] = field(default_factory=list)
+    folded: dict[int, Folded] = field(default_factory=dict)
+
+    def project(self, case: Case, rules: RulesTable) -> Rows:
+        """The rows of `case` now; remembers its state for the next batch."""
+        known = self.folded.get(case.key)
+        state = case_state(case.events) if known is None else known.of(case)
+        self.folded[case.key] = Folded(len(case.events), case.events[-1].seq, state)
+        return case_projection(case, rules, state)
 
 
 @dataclass(slots=True)
@@ -95,7 +130,7 @@ class ProjectionCache:
             for case in history.cases:
                 if case.key not in case_keys:
                     continue
-                new = case_projection(case, self.rules)
+                new = written.project(case, self.rules)
                 old = written.by_case.get(case.key, {})
                 for table, rows in new.items():
                     changes.replace(table, old.get(table, []), rows)
@@ -115,7 +150,7 @@ class ProjectionCache:
     def _everything(self, history: PersonHistory, changes: Changes) -> Written:
         written = Written()
         for case in history.cases:
-            written.by_case[case.key] = case_projection(case, self.rules)
+            written.by_case[case.key] = written.project(case, self.rules)
             for table, rows in written.by_case[case.key].items():
                 changes.add(table, rows)
         written.procedures = procedure_rows(history)

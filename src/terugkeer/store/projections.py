@@ -29,6 +29,21 @@ from terugkeer.store.tables import (
 #: The projection tables, each with a `v_number` column naming whose rows they are.
 PROJECTIONS: tuple[Table, ...] = (cases, dublin_claims, procedures, location_spells, worklist_items)
 
+#: A worklist item's details as stored: `json.dumps(details, sort_keys=True)`, by the C encoder
+#: called directly (json.dumps builds an encoder on every call, and items are written for every
+#: touched case of every batch). Details are flat str → str: no cycle check is needed.
+_DETAILS: Any = getattr(json.encoder, "c_make_encoder", None)
+if _DETAILS is not None:
+    _DETAILS = _DETAILS(None, None, json.encoder.encode_basestring_ascii, None, ": ", ", ",
+                        True, False, True)  # fmt: skip
+
+
+def details_json(details: dict[str, str]) -> str:
+    if _DETAILS is None:
+        return json.dumps(details, sort_keys=True)
+    return "".join(_DETAILS(details, 0))
+
+
 #: Rows per projection table, values in table column order.
 Rows = dict[Table, list[list[Any]]]
 
@@ -55,8 +70,10 @@ def case_row(case: Case, state: CaseState) -> list[Any]:
     ]
 
 
-def dublin_rows(case: Case, rules: RulesTable) -> list[list[Any]]:
-    """The `dublin_claims` rows of `case`, values in table column order."""
+def dublin_rows(case: Case, rules: RulesTable, state: CaseState) -> list[list[Any]]:
+    """The `dublin_claims` rows of `case` (`state`: after its events), in table column order."""
+    if state.dublin_member_state is None:  # no claim of the case was ever accepted
+        return []
     seq_of = {e.id: e.seq for e in case.events}
     return [
         [
@@ -79,7 +96,7 @@ def worklist_rows(case: Case, state: CaseState, rules: RulesTable) -> list[list[
     return [
         [
             case.key, position, state.v_number, item.kind.value, item.due, item.shows_from,
-            item.shows_until, item.source, json.dumps(dict(item.details), sort_keys=True),
+            item.shows_until, item.source, details_json(dict(item.details)),
         ]
         for position, item in enumerate(work_items(case.events, rules, state))
     ]  # fmt: skip
@@ -115,13 +132,14 @@ def location_rows(case: Case) -> list[list[Any]]:
     ]
 
 
-def case_projection(case: Case, rules: RulesTable) -> Rows:
+def case_projection(case: Case, rules: RulesTable, state: CaseState | None = None) -> Rows:
     """The rows of one case in every projection but `procedures` (which is the person's):
-    none of them depends on another case, so a batch re-derives only the cases it touched."""
-    state = case_state(case.events)
+    none of them depends on another case, so a batch re-derives only the cases it touched.
+    `state`: the case's state after all its events, when the caller has it already."""
+    state = state or case_state(case.events)
     return {
         cases: [case_row(case, state)],
-        dublin_claims: dublin_rows(case, rules),
+        dublin_claims: dublin_rows(case, rules, state),
         location_spells: location_rows(case),
         worklist_items: worklist_rows(case, state, rules),
     }

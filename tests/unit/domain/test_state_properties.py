@@ -22,7 +22,7 @@ from terugkeer.domain.events import Event, EventType
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.procedures import decision_pairs
 from terugkeer.domain.removal import Readiness, last_instant, removal_readiness
-from terugkeer.domain.state import CaseState, case_state, evolve, initial
+from terugkeer.domain.state import CaseState, case_state, evolve, extended, initial
 from terugkeer.rules import load_rules
 from tests.unit.domain.builders import Case, at
 from tests.unit.domain.readiness_oracle import old_removal_readiness
@@ -180,6 +180,21 @@ def test_folding_prefix_by_prefix_gives_the_state_at_each_event(data: st.DataObj
     for event in events[1:]:
         state = evolve(state, event)  # no pairing: in receipt order, none is needed
         assert state == replace(case_state(events, event.occurred_at), at=state.at)
+
+
+@given(case_events())
+def test_extending_the_state_by_the_last_event_is_folding_them_all(events: list[Event]) -> None:
+    """What the store's projections do for the newest event of a case when it lands last in
+    history order: one evolve from the state before it. Events may be dated in any order, so
+    the state before is a fold of every other event."""
+    newest = max(events, key=lambda e: e.seq)
+    if newest is not events[-1] or len(events) == 1:
+        return  # dated before another event: the store folds the case again
+    state = extended(case_state(events[:-1]), newest)
+    if newest.type == "procedure_decided":
+        assert state is None  # a decision pairs by looking at every event: fold again
+    else:
+        assert state == case_state(events)
 
 
 @settings(max_examples=200)
