@@ -1,5 +1,5 @@
 """The monthly open data over the API: what `/cijfers` offers, for every token (issue 10,
-"reads ... publications"). services/partner_reads.py logs each read; this module renders."""
+"reads ... publications"). services/api_reads.py logs each read; this module renders."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from terugkeer.services.errors import ServiceError
-from terugkeer.services.partner_reads import (
+from terugkeer.services.api_reads import (
     publication_file_of,
     publication_manifest_of,
     publications_of,
 )
+from terugkeer.services.errors import ServiceError
 from terugkeer.services.partners import Partner
 from terugkeer.services.publication import (
     FILE_NAME_PATTERN,

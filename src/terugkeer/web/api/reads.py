@@ -1,5 +1,5 @@
 """What tokens read back: a person's events and case file (partners, by agreement) and the key
-figures of a period (every token; exact counts for analysts). services/partner_reads.py holds
+figures of a period (every token; exact counts for analysts). services/api_reads.py holds
 the scope rules; this module parses and renders."""
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from starlette.concurrency import run_in_threadpool
 
 from terugkeer.domain.calendar import FIRST_DAY, LAST_DAY
 from terugkeer.reports.model import KeyFigures, PublishedKeyFigures
-from terugkeer.services.case_json import case_file_json
-from terugkeer.services.errors import ServiceError, UnknownPersonError
-from terugkeer.services.key_figures import Period
-from terugkeer.services.partner_reads import (
+from terugkeer.services.api_reads import (
     UnknownPublicationError,
     case_file_of,
     events_of,
     figures_of,
     work_items_of,
 )
+from terugkeer.services.case_json import case_file_json
+from terugkeer.services.errors import ServiceError, UnknownPersonError
+from terugkeer.services.key_figures import Period
 from terugkeer.services.partners import Partner
 from terugkeer.web.api import cursors
 from terugkeer.web.api.auth import origin_of, partner, system_of
