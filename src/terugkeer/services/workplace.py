@@ -3,7 +3,7 @@ see (every view logged, refusals too), assignments, and the access log for the a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import cycle
 
@@ -20,12 +20,16 @@ from terugkeer.store.queries import person_events
 from terugkeer.store.users import all_users, assign, utc_text
 from terugkeer.store.users import find_user as user_row
 
-__all__ = ["ItemRow", "NotYoursError", "TimelineEntry", "Worklist"]
+__all__ = ["ItemRow", "NotGrantedError", "NotYoursError", "TimelineEntry", "Worklist"]
 ItemRow = reads.ItemRow
 
 
 class NotYoursError(ServiceError):
     """The case is not in the user's scope (the refusal is in the access log)."""
+
+
+class NotGrantedError(NotYoursError):
+    """The user's role has no grant for the resource at all (GRANTS, docs/permissions.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,29 @@ def in_scope(
     return user.team is not None and any(team == user.team for _, team in directors)
 
 
+def admit(
+    system: System, user: User, resource: Resource, access: Access, action: Action = Action.READ
+) -> None:
+    """Refuse unless `user` may do `action` on `resource` for the person `access.v_number`
+    (without a person: unless the role has the grant at all). A refusal is logged first, as
+    `access` with `.refused` after its action; the case itself reads nothing and logs nothing.
+
+    A V-number nobody knows is outside every OWN or TEAM scope (no case of it is assigned), so
+    it is refused with the same sentence as a colleague's case: nothing leaks."""
+    refusal: NotYoursError | None = None
+    if scope_of(user.role, resource, action) is None:
+        refusal = NotGrantedError(f"the role {user.role.value} has no '{resource.value} "
+                                  f"{action.value}' permission (docs/permissions.md)")  # fmt: skip
+    elif access.v_number is not None and not in_scope(
+        system, user, access.v_number, resource, action
+    ):
+        refusal = NotYoursError("this case is not assigned to you or your team")
+    if refusal is not None:
+        with writing(system.engine) as connection:
+            record(connection, replace(access, action=f"{access.action}.refused"), system.clock())
+        raise refusal
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     seq: int
@@ -87,15 +114,9 @@ class CasePage:
 def case_page(system: System, user: User, v_number: str, on: date, origin: str) -> CasePage:
     """The case file and timeline of `v_number`, logged as read by `user`; a case outside the
     user's scope raises NotYoursError after logging the refused attempt."""
-    if not in_scope(system, user, v_number, Resource.CASE):
-        with writing(system.engine) as connection:
-            record(connection, Access(user.name, "web", "case.read.refused", origin, v_number),
-                   system.clock())  # fmt: skip
-        raise NotYoursError("this case is not assigned to you or your team")
-    found = case_file(
-        system, v_number=v_number, on=on, reader=Access(user.name, "web", "case.read", origin,
-                                                         v_number)
-    )  # fmt: skip
+    reading = Access(user.name, "web", "case.read", origin, v_number)
+    admit(system, user, Resource.CASE, reading)
+    found = case_file(system, v_number=v_number, on=on, reader=reading)
     with system.engine.connect() as connection:
         receipts = reads.receipts(connection, v_number)
         known = person_events(connection, v_number)

@@ -34,6 +34,8 @@ def create_api(system: System) -> FastAPI:
         title="terugkeer API", version=API_VERSION, docs_url=None, redoc_url=None,
         openapi_url="/openapi.json",
         description="Chain partners send v1 events and read what their agreement lists. "
+        "Users signed in on the pages read (GET only) with their session cookie, within "
+        "their role's grants and case scope (docs/permissions.md). "
         "Errors are application/problem+json (RFC 9457).",
     )  # fmt: skip
     api.state.system = system

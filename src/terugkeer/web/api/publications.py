@@ -1,5 +1,6 @@
-"""The monthly open data over the API: what `/cijfers` offers, for every token (issue 10,
-"reads ... publications"). services/partner_reads.py logs each read; this module renders."""
+"""The monthly open data over the API: what `/cijfers` offers, for every token and every
+signed-in user (issue 10, "reads ... publications"). services/api_reads.py logs each read;
+this module renders."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from terugkeer.services.errors import ServiceError
-from terugkeer.services.partner_reads import (
+from terugkeer.services.api_reads import (
+    Reader,
     publication_file_of,
     publication_manifest_of,
     publications_of,
 )
-from terugkeer.services.partners import Partner
+from terugkeer.services.errors import ServiceError
 from terugkeer.services.publication import (
     FILE_NAME_PATTERN,
     MEDIA_TYPES,
@@ -22,7 +23,7 @@ from terugkeer.services.publication import (
     media_type,
 )
 from terugkeer.web.api import cursors
-from terugkeer.web.api.auth import origin_of, partner, system_of
+from terugkeer.web.api.auth import caller, origin_of, system_of
 from terugkeer.web.api.models import (
     PublicationFileOut,
     PublicationListed,
@@ -48,7 +49,7 @@ FileName = Annotated[str, Path(pattern=FILE_NAME_PATTERN)]
 async def publications(
     request: Request,
     response: Response,
-    reader: Annotated[Partner, Depends(partner)],
+    reader: Annotated[Reader, Depends(caller)],
     cursor: Annotated[str | None, Query(max_length=64, description="from `next`")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 24,
 ) -> Publications:
@@ -77,7 +78,7 @@ async def publications(
     operation_id="getPublication",
 )
 async def publication(
-    request: Request, month: Month, reader: Annotated[Partner, Depends(partner)]
+    request: Request, month: Month, reader: Annotated[Reader, Depends(caller)]
 ) -> PublicationOut:
     try:
         manifest = await run_in_threadpool(
@@ -112,7 +113,7 @@ _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     operation_id="getPublicationFile",
 )
 async def publication_file(
-    request: Request, month: Month, name: FileName, reader: Annotated[Partner, Depends(partner)]
+    request: Request, month: Month, name: FileName, reader: Annotated[Reader, Depends(caller)]
 ) -> Response:
     try:
         body = await run_in_threadpool(

@@ -1,6 +1,7 @@
-"""What tokens read back: a person's events and case file (partners, by agreement) and the key
-figures of a period (every token; exact counts for analysts). services/partner_reads.py holds
-the scope rules; this module parses and renders."""
+"""What callers read back: a person's events and case file (partners by agreement, signed-in
+users by role and case scope) and the key figures of a period (every token; exact counts for
+analyst tokens and for users whose role reads figures). services/api_reads.py holds the scope
+rules; this module parses and renders."""
 
 from __future__ import annotations
 
@@ -12,19 +13,19 @@ from starlette.concurrency import run_in_threadpool
 
 from terugkeer.domain.calendar import FIRST_DAY, LAST_DAY
 from terugkeer.reports.model import KeyFigures, PublishedKeyFigures
-from terugkeer.services.case_json import case_file_json
-from terugkeer.services.errors import ServiceError, UnknownPersonError
-from terugkeer.services.key_figures import Period
-from terugkeer.services.partner_reads import (
+from terugkeer.services.api_reads import (
+    Reader,
     UnknownPublicationError,
     case_file_of,
     events_of,
     figures_of,
     work_items_of,
 )
-from terugkeer.services.partners import Partner
+from terugkeer.services.case_json import case_file_json
+from terugkeer.services.errors import ServiceError, UnknownPersonError
+from terugkeer.services.key_figures import Period
 from terugkeer.web.api import cursors
-from terugkeer.web.api.auth import origin_of, partner, system_of
+from terugkeer.web.api.auth import caller, origin_of, system_of
 from terugkeer.web.api.models import CaseFileOut, EventsPage, InvalidParam, WorkItemOut, WorkItems
 from terugkeer.web.api.problems import ProblemError, responses
 
@@ -51,7 +52,7 @@ def _encode(after: int) -> str:
 @router.get(
     "/persons/{v_number}/events",
     response_model=EventsPage,
-    summary="A person's events the partner may read back",
+    summary="A person's events the caller may read back",
     responses=responses(400, 401, 403, 404),
     operation_id="getPersonEvents",
 )
@@ -59,12 +60,13 @@ async def person_events(
     request: Request,
     response: Response,
     v_number: VNumber,
-    reader: Annotated[Partner, Depends(partner)],
+    reader: Annotated[Reader, Depends(caller)],
     cursor: Annotated[str | None, Query(max_length=64, description="from `next`")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventsPage:
     """Events of the types in the partner's agreement, about a person it reported on, in
-    receipt order; a person it never reported on is not found (404)."""
+    receipt order; a person it never reported on is not found (404). A signed-in user reads
+    every event of a person in their case scope (the case page's timeline); outside it, 403."""
     after = _cursor(cursor)
     try:
         page = await run_in_threadpool(
@@ -90,11 +92,12 @@ async def person_events(
 async def person(
     request: Request,
     v_number: VNumber,
-    reader: Annotated[Partner, Depends(partner)],
+    reader: Annotated[Reader, Depends(caller)],
     on: Annotated[date | None, Query(description="the day asked about (default: today)")] = None,
 ) -> Any:
     """As `terugkeer case show --format json`, for a partner whose agreement lists `case` and
-    that reported on the person. Readiness informs a person's decision; it decides nothing."""
+    that reported on the person, or a user whose role reads cases and who has the person in
+    their case scope. Readiness informs a person's decision; it decides nothing."""
     system = system_of(request)
     try:
         found = await run_in_threadpool(
@@ -116,11 +119,12 @@ async def person(
 async def person_work_items(
     request: Request,
     v_number: VNumber,
-    reader: Annotated[Partner, Depends(partner)],
+    reader: Annotated[Reader, Depends(caller)],
     on: Annotated[date | None, Query(description="the day asked about (default: today)")] = None,
 ) -> WorkItems:
     """The items the case director's worklist shows for the person on that day, soonest
-    first, for an agreement that lists `case` (a handful per person: no pages)."""
+    first, for an agreement that lists `case` or a user whose worklist scope holds the person
+    (a handful per person: no pages)."""
     system = system_of(request)
     day = on or system.today()
     try:
@@ -143,12 +147,15 @@ async def person_work_items(
 )
 async def key_figures(
     request: Request,
-    reader: Annotated[Partner, Depends(partner)],
+    reader: Annotated[Reader, Depends(caller)],
     start: Annotated[date, Query(alias="from", description="first day, Europe/Amsterdam")],
     end: Annotated[date, Query(alias="to", description="last day, inclusive")],
-    exact: Annotated[bool, Query(description="exact counts (analyst tokens only)")] = False,
+    exact: Annotated[
+        bool, Query(description="exact counts (analyst tokens; users whose role reads figures)")
+    ] = False,
 ) -> Any:
-    """Published form (counts rounded to tens, under 5 shown as <5) unless `exact`."""
+    """Published form (counts rounded to tens, under 5 shown as <5) unless `exact`. Open to
+    every token; of signed-in users, to the roles that read figures (the dashboard's)."""
     for name, day in (("from", start), ("to", end)):
         if not FIRST_DAY <= day <= LAST_DAY:
             reason = f"outside {FIRST_DAY}..{LAST_DAY}"
