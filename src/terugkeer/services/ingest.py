@@ -7,12 +7,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import BinaryIO
 
+from sqlalchemy import Connection
+
 from terugkeer.bootstrap import System
 from terugkeer.importing.parsing import Line, LineResult, parse_chunk
 from terugkeer.importing.service import ImportSummary, Progress, import_lines, split_lines
 from terugkeer.services.errors import ServiceError
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
+from terugkeer.store.event_store import Appended, Outcome
 
 __all__ = [
     "ImportSummary", "LineResult", "NotPermittedError", "Progress", "ingest_batch",
@@ -71,17 +74,31 @@ def ingest_batch(
     if refused:
         _log(system, access, f"403 refused={len(refused)}")
         raise NotPermittedError(refused)
-    if parsed:
-        appended = system.store.append([line for _, line in parsed])
-        results += [
-            LineResult(number, done.event_id, done.outcome, done.error)
-            for (number, _), done in zip(parsed, appended, strict=True)
-        ]
+    if not parsed:
+        _log(system, access, _counts(results))
+        return results
+
+    def log(connection: Connection, appended: list[Appended]) -> None:
+        """The call's access-log row, committed with its events (one commit, not two)."""
+        outcomes = [*(r.outcome for r in results), *(done.outcome for done in appended)]
+        record(connection, replace(access, detail=_counts(outcomes)), system.clock())
+
+    appended = system.store.append([line for _, line in parsed], also=log)
+    results += [
+        LineResult(number, done.event_id, done.outcome, done.error)
+        for (number, _), done in zip(parsed, appended, strict=True)
+    ]
     results.sort(key=lambda r: r.line)
-    counts = {o: sum(1 for r in results if r.outcome.value == o) for o in
-              ("accepted", "known", "rejected")}  # fmt: skip
-    _log(system, access, "200 " + " ".join(f"{k}={v}" for k, v in counts.items()))
     return results
+
+
+def _counts(outcomes: Iterable[LineResult | Outcome]) -> str:
+    """ "200 accepted=A known=K rejected=R": the access log's detail of an intake call."""
+    kinds = [o.outcome if isinstance(o, LineResult) else o for o in outcomes]
+    return "200 " + " ".join(
+        f"{kind.value}={kinds.count(kind)}"
+        for kind in (Outcome.ACCEPTED, Outcome.KNOWN, Outcome.REJECTED)
+    )
 
 
 def _log(system: System, access: Access, detail: str) -> None:

@@ -7,6 +7,7 @@ PostgreSQL keeps the portable Core insert, which psycopg batches itself.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
@@ -27,9 +28,8 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Sequence[An
     if not rows:
         return
     if connection.dialect.name == "sqlite":
-        dates = _date_positions(table)
-        params = [_sqlite(row, dates) if dates else tuple(row) for row in rows]
-        connection.exec_driver_sql(_sqlite_insert(table), params)
+        # Dates go in as ISO text by the adapter registered below, in the driver's C loop.
+        connection.exec_driver_sql(_sqlite_insert(table), list(map(tuple, rows)))
         return
     names = [column.name for column in table.columns]
     date_names = [names[i] for i in _date_positions(table)]
@@ -61,9 +61,6 @@ def _date_positions(table: Table) -> tuple[int, ...]:
     return tuple(i for i, column in enumerate(table.columns) if column.type.python_type is date)
 
 
-def _sqlite(row: Sequence[Any], dates: tuple[int, ...]) -> tuple[Any, ...]:
-    values = list(row)
-    for i in dates:
-        if isinstance(values[i], date):
-            values[i] = values[i].isoformat()
-    return tuple(values)
+# What SQLAlchemy's Date type stores on SQLite: ISO text. Python's own default adapter does the
+# same but is deprecated (3.12); this one is explicit, for every sqlite3 connection.
+sqlite3.register_adapter(date, date.isoformat)

@@ -63,6 +63,10 @@ class Appended:
         return None if self.why is None else str(self.why)
 
 
+#: What a caller writes in the appending transaction, given the outcomes.
+Also = Callable[[Connection, list[Appended]], None]
+
+
 class EventStore:
     """Appends chain events; keeps recently used person histories in memory between batches."""
 
@@ -95,19 +99,25 @@ class EventStore:
         self._lock = threading.Lock()
 
     def append(
-        self, batch: Sequence[ParsedLine], *, actor: str | None = None, whole: bool = False
+        self,
+        batch: Sequence[ParsedLine],
+        *,
+        actor: str | None = None,
+        whole: bool = False,
+        also: Also | None = None,
     ) -> list[Appended]:
         """Judge and store `batch` in one transaction; one outcome per event, in batch order.
         `actor`: the user who recorded the events (a page), kept with them. `whole`: store
         all of the batch or none of it (a family's action): when any event is rejected,
-        nothing is stored and the outcomes say which and why."""
+        nothing is stored and the outcomes say which and why. `also`: written in the same
+        transaction, given the outcomes (the API's access-log row: one commit, not two)."""
         if not batch:
             return []
         with self._lock:
-            return self._append_locked(batch, actor, whole)
+            return self._append_locked(batch, actor, whole, also)
 
     def _append_locked(
-        self, batch: Sequence[ParsedLine], actor: str | None, whole: bool
+        self, batch: Sequence[ParsedLine], actor: str | None, whole: bool, also: Also | None
     ) -> list[Appended]:
         try:
             with guarded(self.engine.url, "written"), self.engine.connect() as plain:
@@ -119,6 +129,8 @@ class EventStore:
                         transaction.rollback()
                         self._forget()
                         return results
+                    if also is not None:
+                        also(connection, results)
                     transaction.commit()
                 finally:
                     if transaction.is_active:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from terugkeer.chain_events.jsonline import canonical
 from terugkeer.domain.events import EventType
 
 #: Free text (or a family id) dropped from the pseudonymous form, by event type.
@@ -31,7 +31,6 @@ DROPPED: Mapping[str, tuple[str, ...]] = {
 #: The key of stores that configure none: synthetic data, tests, the embedded demo. It is
 #: public, so it protects nothing; retention refuses it for a store of real people.
 DEVELOPMENT_KEY = b"terugkeer development key: not for real people"
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class Pseudonyms:
@@ -87,7 +86,7 @@ def pseudonymous_body(
     event_type: str, occurred_at: str, source: str, data: Mapping[str, Any], ref_token: str | None
 ) -> str:
     """The hashed form of a body (its id and V-number are covered by subject and commitment)."""
-    return _ENCODER.encode(
+    return canonical(
         {
             "data": pseudonymous_data(event_type, data, ref_token),
             "occurred_at": occurred_at,

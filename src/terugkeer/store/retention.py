@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, text, update
 
+from terugkeer.chain_events.jsonline import canonical
 from terugkeer.domain.calendar import to_micros
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.rules import RulesTable
@@ -42,7 +43,6 @@ from terugkeer.store.tables import (
     webhook_outbox,
 )
 
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 #: Every table that held an original value: rewritten afterwards. The projections all carry
 #: the V-number, so a new one is in here by being a projection.
 TOUCHED_TABLES = (
@@ -184,7 +184,7 @@ def _retained_body(body: str, event_id: str, subject: str, token: str | None) ->
     line = json.loads(body)
     line["data"] = pseudonymous_data(line["type"], line["data"], token)
     line["id"], line["v_number"] = event_id, subject
-    return _ENCODER.encode(line)
+    return canonical(line)
 
 
 def rewrite_files(engine: Engine, *, attempts: int = 8) -> int:
