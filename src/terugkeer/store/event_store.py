@@ -9,7 +9,6 @@ projections of the persons touched are rebuilt — all committed together or not
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import EventRow, event_from_body, event_row, same_content
 from terugkeer.store.engine import WRITER
 from terugkeer.store.errors import guarded, unavailable
+from terugkeer.store.group_commit import GroupCommit, Waiting
 from terugkeer.store.hashchain import row_hash
 from terugkeer.store.identities import Identities
 from terugkeer.store.projection_cache import ProjectionCache
@@ -94,9 +94,10 @@ class EventStore:
         self._cached_count = 0
         self._synthetic: bool | None = None  # what the store holds; None: not known yet
         # The web server appends from several threads (pages, API): the in-memory histories
-        # are this process's, so one append at a time here; the chain head's row lock
-        # serialises writers across processes.
-        self._lock = threading.Lock()
+        # are this process's, so one transaction at a time here, and batches that wait meanwhile
+        # go together into the next (group commit); the chain head's row lock serialises
+        # writers across processes.
+        self._group: GroupCommit[ParsedLine, Also | None, Appended] = GroupCommit()
 
     def append(
         self,
@@ -113,8 +114,27 @@ class EventStore:
         transaction, given the outcomes (the API's access-log row: one commit, not two)."""
         if not batch:
             return []
-        with self._lock:
-            return self._append_locked(batch, actor, whole, also)
+        if actor is not None or whole:  # a page's action: alone, as it is judged whole
+            with self._group.lock:
+                return self._append_locked(batch, actor, whole, also)
+        return self._group.run(batch, also, self._append_group)
+
+    def _append_group(self, group: list[Waiting[ParsedLine, Also | None, Appended]]) -> None:
+        """The batches of `group` in one transaction, in their order (store/group_commit.py)."""
+        if len(group) == 1:
+            only = group[0]
+            only.results = self._append_locked(only.batch, None, False, only.extra)
+            return
+
+        def each(connection: Connection, results: list[Appended]) -> None:
+            start = 0
+            for waiting in group:
+                end = start + len(waiting.batch)
+                waiting.results, start = results[start:end], end
+                if waiting.extra is not None:
+                    waiting.extra(connection, waiting.results)
+
+        self._append_locked([line for w in group for line in w.batch], None, False, each)
 
     def _append_locked(
         self, batch: Sequence[ParsedLine], actor: str | None, whole: bool, also: Also | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from sqlalchemy import Engine, func, select
@@ -9,7 +10,10 @@ from sqlalchemy import Engine, func, select
 from terugkeer.domain.rules import RulesTable
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
-from terugkeer.store.event_store import EventStore
+from terugkeer.importing.parsing import parse_chunk
+from terugkeer.store.event_store import EventStore, Outcome
+from terugkeer.store.hashchain import verify
+from terugkeer.store.projection_check import projection_problems
 from terugkeer.store.tables import cases, events
 from tests.integration.lines import NOW, departed, intake, line, run
 
@@ -151,3 +155,57 @@ def test_a_dublin_deadline_counts_as_expired_only_after_its_day_has_ended(
         on_the_day = key_figures(connection, august, today=date(2023, 8, 15))
         day_after = key_figures(connection, august, today=date(2023, 8, 16))
     assert (on_the_day["dublin"]["expired"], day_after["dublin"]["expired"]) == (0, 1)
+
+
+def test_appends_from_many_threads_at_once_each_get_their_own_outcomes(
+    engine: Engine, rules: RulesTable
+) -> None:
+    """The API appends from a thread per request; batches that wait meanwhile are written
+    together (group commit). Each caller still gets the outcomes of exactly its own events, a
+    retry sent beside the original stores nothing twice, and the chain and every projection
+    are as if the batches had come one after the other."""
+    store = EventStore(engine, rules, clock=lambda: NOW)
+    callers, rounds = 6, 5
+
+    def person(caller: int, n: int) -> str:
+        return f"{caller + 1:03d}{n:07d}"
+
+    def batch(caller: int, round_: int) -> list[str]:  # every person's k-th event in round k
+        lines = []
+        for n in range(4):
+            v, at = person(caller, n), f"2023-0{round_ + 1}-05T10:00:00+01:00"
+            if round_ == 0:
+                lines.append(intake(f"t{caller}-{n}-0", v, at))
+            else:
+                data = {"kind": "azc" if round_ % 2 else "vbl", "name": "locatie"}
+                lines.append(line(f"t{caller}-{n}-{round_}", "location_changed", v, at, data))
+        return lines
+
+    outcomes: dict[tuple[int, int], list[str]] = {}
+    failures: list[BaseException] = []
+
+    def send(caller: int) -> None:
+        try:
+            for round_ in range(rounds):
+                parsed, _ = parse_chunk(list(enumerate(batch(caller, round_), 1)), NOW)
+                appended = store.append([p for _, p in parsed])
+                outcomes[caller, round_] = [f"{a.event_id} {a.outcome}" for a in appended]
+                if caller == 0:  # a retry of the same batch, as after a client timeout
+                    again = store.append([p for _, p in parsed])
+                    assert {a.outcome for a in again} == {Outcome.KNOWN}
+        except BaseException as error:  # surfaced below, in the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    for (caller, round_), got in outcomes.items():
+        assert got == [f"t{caller}-{n}-{round_} accepted" for n in range(4)]
+    with engine.connect() as connection:
+        stored = connection.execute(select(func.count()).select_from(events)).scalar_one()
+        assert stored == callers * rounds * 4
+        assert verify(connection).intact
+        assert projection_problems(connection, rules) == []

@@ -1,0 +1,119 @@
+"""Group commit: batches that wait while one is written go together into the next write, each
+caller gets back its own results, and a failed write fails every caller of it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from terugkeer.store.group_commit import GroupCommit, Waiting
+
+Group = list[Waiting[int, str, int]]
+
+
+def started(target: object, *args: object) -> threading.Thread:
+    thread = threading.Thread(target=target, args=args)  # type: ignore[arg-type]
+    thread.start()
+    return thread
+
+
+def wait_until_queued(group: GroupCommit[int, str, int], count: int) -> None:
+    deadline = time.monotonic() + 10
+    while len(group._queue) < count:  # noqa: SLF001 - the test waits for the callers to queue
+        assert time.monotonic() < deadline, "the callers never queued"
+        time.sleep(0.001)
+
+
+def test_batches_waiting_for_a_write_go_together_and_each_gets_its_own_results() -> None:
+    group: GroupCommit[int, str, int] = GroupCommit()
+    writes: list[list[str]] = []
+    first_in = threading.Event()
+    release = threading.Event()
+
+    def write(waiting: Group) -> None:
+        writes.append([w.extra for w in waiting])
+        if len(writes) == 1:
+            first_in.set()
+            release.wait(10)
+        for w in waiting:
+            w.results = [item * 10 for item in w.batch]
+
+    results: dict[str, list[int]] = {}
+
+    def call(name: str, batch: list[int]) -> None:
+        results[name] = group.run(batch, name, write)
+
+    threads = [started(call, "a", [1, 2])]
+    assert first_in.wait(10)
+    threads += [started(call, name, [n, n + 1]) for name, n in (("b", 3), ("c", 5), ("d", 7))]
+    wait_until_queued(group, 3)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert writes[0] == ["a"]
+    assert sorted(writes[1]) == ["b", "c", "d"] and len(writes) == 2  # one write for the three
+    assert results == {"a": [10, 20], "b": [30, 40], "c": [50, 60], "d": [70, 80]}
+
+
+def test_a_failed_write_fails_every_batch_in_it_and_the_next_ones_go_on() -> None:
+    group: GroupCommit[int, str, int] = GroupCommit()
+    first_in = threading.Event()
+    release = threading.Event()
+    calls = 0
+
+    def write(waiting: Group) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # holds the lock while b and c queue
+            first_in.set()
+            release.wait(10)
+        if calls == 2:  # b and c together
+            raise OSError("disk full")
+        for w in waiting:
+            w.results = list(w.batch)
+
+    outcomes: dict[str, str] = {}
+
+    def call(name: str) -> None:
+        try:
+            outcomes[name] = str(group.run([1], name, write))
+        except OSError as error:
+            outcomes[name] = str(error)
+
+    threads = [started(call, "a")]
+    assert first_in.wait(10)
+    threads += [started(call, "b"), started(call, "c")]
+    wait_until_queued(group, 2)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert outcomes == {"a": "[1]", "b": "disk full", "c": "disk full"}
+    assert group.run([4, 5], "e", write) == [4, 5]  # the lock was given back
+
+
+@pytest.mark.parametrize("callers", [8])
+def test_many_callers_at_once_each_get_results_for_exactly_their_batch(callers: int) -> None:
+    group: GroupCommit[int, str, int] = GroupCommit()
+    sizes: list[int] = []
+
+    def write(waiting: Group) -> None:
+        sizes.append(len(waiting))
+        time.sleep(0.002)  # a transaction takes a while: others queue meanwhile
+        for w in waiting:
+            w.results = [-item for item in w.batch]
+
+    got: dict[int, list[list[int]]] = {i: [] for i in range(callers)}
+
+    def call(index: int) -> None:
+        for round_ in range(20):
+            batch = [index * 1000 + round_ * 10 + k for k in range(3)]
+            assert group.run(batch, str(index), write) == [-item for item in batch]
+            got[index].append(batch)
+
+    threads = [started(call, i) for i in range(callers)]
+    for thread in threads:
+        thread.join(30)
+    assert all(len(batches) == 20 for batches in got.values())
+    assert sum(sizes) == callers * 20  # every batch written once
