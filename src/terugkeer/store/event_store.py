@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from terugkeer.chain_events import ParsedLine
 from terugkeer.domain.calendar import to_micros
@@ -24,7 +24,7 @@ from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.messages import Message, say
 from terugkeer.domain.provenance import is_synthetic, mixing_error
 from terugkeer.domain.rules import RulesTable
-from terugkeer.store.bulk import insert_rows
+from terugkeer.store.bulk import insert_rows, one_of
 from terugkeer.store.codec import EventRow, event_from_body, event_row, same_content
 from terugkeer.store.engine import WRITER
 from terugkeer.store.errors import guarded, unavailable
@@ -263,7 +263,7 @@ class EventStore:
 
     def _stored_bodies(self, connection: Connection, ids: list[str]) -> dict[str, str]:
         """Stored bodies by id; RETAINED for an id whose event was pseudonymised since."""
-        query = select(events.c.id, events.c.body).where(events.c.id.in_(bindparam("ids")))
+        query = select(events.c.id, events.c.body).where(one_of(connection, events.c.id, "ids"))
         wanted = list(set(ids))
         found = {row.id: row.body for row in connection.execute(query, {"ids": wanted})}
         if self._cached_retention[0] == 0:  # no retention has run: no id was pseudonymised
@@ -283,10 +283,10 @@ class EventStore:
         loaded: dict[str, list[Event]] = {v: [] for v in missing}
         query = (
             select(events.c.seq, events.c.v_number, events.c.body)
-            .where(events.c.v_number.in_(missing))
+            .where(one_of(connection, events.c.v_number, "vs"))
             .order_by(events.c.seq)
         )
-        for row in connection.execute(query):
+        for row in connection.execute(query, {"vs": list(missing)}):
             loaded[row.v_number].append(event_from_body(row.seq, row.body))
         for v_number, person_events in loaded.items():
             self._histories[v_number] = PersonHistory(v_number, person_events)

@@ -11,9 +11,10 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, insert, select
 
 from terugkeer.domain.events import Event
+from terugkeer.store.bulk import one_of
 from terugkeer.store.codec import EventRow, column_text
 from terugkeer.store.digest import chain_hash
 from terugkeer.store.pseudonyms import Pseudonyms, TokenBook, commitment, pseudonymous_body
@@ -44,7 +45,7 @@ class Identities:
         subjects = dict(
             connection.execute(
                 select(events.c.v_number, events.c.subject)
-                .where(events.c.v_number.in_(bindparam("vs")))
+                .where(one_of(connection, events.c.v_number, "vs"))
                 .distinct(),
                 {"vs": list(stored)},
             ).all()
@@ -105,15 +106,15 @@ class Identities:
     def _taken(connection: Connection, subjects: list[str]) -> set[str]:
         if not subjects:
             return set()
-        query = select(events.c.v_number).where(events.c.v_number.in_(bindparam("ss"))).distinct()
-        return set(connection.execute(query, {"ss": subjects}).scalars())
+        query = select(events.c.v_number).where(one_of(connection, events.c.v_number, "ss"))
+        return set(connection.execute(query.distinct(), {"ss": subjects}).scalars())
 
     @staticmethod
     def _salts(connection: Connection, subjects: Iterable[str]) -> dict[str, bytes]:
         wanted = list(subjects)
         if not wanted:
             return {}
-        query = select(identity_salts).where(identity_salts.c.subject.in_(bindparam("ss")))
+        query = select(identity_salts).where(one_of(connection, identity_salts.c.subject, "ss"))
         return {
             row.subject: bytes.fromhex(row.salt)
             for row in connection.execute(query, {"ss": wanted})

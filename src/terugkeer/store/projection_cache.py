@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Table, delete
 from terugkeer.domain.history import Case, PersonHistory
 from terugkeer.domain.rules import RulesTable
 from terugkeer.domain.state import CaseState, case_state, extended
-from terugkeer.store.bulk import delete_keys, insert_rows
+from terugkeer.store.bulk import delete_keys, insert_rows, one_of
 from terugkeer.store.projections import PROJECTIONS, Rows, case_projection, procedure_rows
 from terugkeer.store.tables import procedures
 
@@ -141,7 +141,8 @@ class ProjectionCache:
                 written.procedures = new_procedures
         if changes.rewrite:
             for table in PROJECTIONS:
-                connection.execute(delete(table).where(table.c.v_number.in_(changes.rewrite)))
+                persons = one_of(connection, table.c.v_number, "vs")
+                connection.execute(delete(table).where(persons), {"vs": changes.rewrite})
         for table, keys in changes.deletes.items():
             delete_keys(connection, table, keys)
         for table, rows in changes.inserts.items():

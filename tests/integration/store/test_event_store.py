@@ -11,6 +11,7 @@ from terugkeer.domain.rules import RulesTable
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
 from terugkeer.importing.parsing import parse_chunk
+from terugkeer.store.bulk import one_of
 from terugkeer.store.event_store import EventStore, Outcome
 from terugkeer.store.hashchain import verify
 from terugkeer.store.projection_check import projection_problems
@@ -209,3 +210,16 @@ def test_appends_from_many_threads_at_once_each_get_their_own_outcomes(
         assert stored == callers * rounds * 4
         assert verify(connection).intact
         assert projection_problems(connection, rules) == []
+
+
+def test_a_batch_can_look_up_more_ids_than_sqlite_takes_variables(
+    engine: Engine, rules: RulesTable
+) -> None:
+    """A group-committed batch of the API can hold more than SQLite's 32,766 variables of one
+    statement: the store's look-ups by id and by person take any number (bulk.one_of)."""
+    store = EventStore(engine, rules, clock=lambda: NOW)
+    run(store, intake("a-1", V, "2023-01-05T10:00:00+01:00"))
+    wanted = [f"x-{n}" for n in range(40_000)] + ["a-1"]
+    with engine.connect() as connection:
+        query = select(events.c.id).where(one_of(connection, events.c.id, "ids"))
+        assert connection.execute(query, {"ids": wanted}).scalars().all() == ["a-1"]
