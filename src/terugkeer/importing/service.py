@@ -15,6 +15,7 @@ from terugkeer.importing.parsing import (
     Oversized,
     parse_chunk,
 )
+from terugkeer.store.collector import collector_paused
 from terugkeer.store.event_store import EventStore, Outcome
 
 Clock = Callable[[], datetime]
@@ -63,6 +64,20 @@ def import_lines(
     interrupted import leaves whole lines only; re-running it skips what was stored (known)."""
     summary = ImportSummary()
     numbered = enumerate(lines, start=1)
+    with collector_paused():  # parsing too: its events go into the store's caches
+        _import_chunks(numbered, store, summary, clock, batch_size, progress, max_line_bytes)
+    return summary
+
+
+def _import_chunks(
+    numbered: Iterator[tuple[int, Line]],
+    store: EventStore,
+    summary: ImportSummary,
+    clock: Clock,
+    batch_size: int,
+    progress: Progress | None,
+    max_line_bytes: int,
+) -> None:
     while chunk := list(islice(numbered, batch_size)):
         received_at = clock()
         parsed, results = parse_chunk(chunk, received_at, max_line_bytes)
@@ -76,7 +91,6 @@ def import_lines(
             summary.add(result)
         if progress is not None:
             progress(chunk[-1][0])
-    return summary
 
 
 def split_lines(stream: BinaryIO, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Line]:

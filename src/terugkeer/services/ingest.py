@@ -14,6 +14,7 @@ from terugkeer.importing.parsing import Line, LineResult, parse_chunk
 from terugkeer.importing.service import ImportSummary, Progress, import_lines, split_lines
 from terugkeer.services.errors import ServiceError
 from terugkeer.store.access_log import Access, record
+from terugkeer.store.collector import collector_paused
 from terugkeer.store.engine import writing
 from terugkeer.store.event_store import Appended, Outcome
 
@@ -66,7 +67,8 @@ def ingest_batch(
     stored. The call is in the access log with its counts, never the events' contents."""
     received_at = system.clock()
     numbered = list(enumerate(lines, start=1))
-    parsed, results = parse_chunk(numbered, received_at, system.settings.max_event_bytes)
+    with collector_paused():  # as the append does (store/collector.py)
+        parsed, results = parse_chunk(numbered, received_at, system.settings.max_event_bytes)
     refused = [
         (number, why) for number, line in parsed
         if (why := permits(line.event.source, line.event.type)) is not None

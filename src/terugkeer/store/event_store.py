@@ -26,6 +26,7 @@ from terugkeer.domain.provenance import is_synthetic, mixing_error
 from terugkeer.domain.rules import RulesTable
 from terugkeer.store.bulk import insert_rows, one_of
 from terugkeer.store.codec import EventRow, event_from_body, event_row, same_content
+from terugkeer.store.collector import collector_paused
 from terugkeer.store.engine import WRITER
 from terugkeer.store.errors import guarded, unavailable
 from terugkeer.store.group_commit import GroupCommit, Waiting
@@ -140,7 +141,11 @@ class EventStore:
         self, batch: Sequence[ParsedLine], actor: str | None, whole: bool, also: Also | None
     ) -> list[Appended]:
         try:
-            with guarded(self.engine.url, "written"), self.engine.connect() as plain:
+            with (
+                collector_paused(),
+                guarded(self.engine.url, "written"),
+                self.engine.connect() as plain,
+            ):
                 connection = plain.execution_options(**{WRITER: True})
                 transaction = connection.begin()
                 try:
