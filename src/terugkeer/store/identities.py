@@ -38,6 +38,11 @@ class Identities:
         self._known.clear()
         self._new_salts.clear()
 
+    def drop(self, v_numbers: list[str]) -> None:
+        """Forget these people's identities (loaded again with their histories)."""
+        for v_number in v_numbers:
+            self._known.pop(v_number, None)
+
     def load(self, connection: Connection, histories: dict[str, list[Event]]) -> None:
         """Identities of persons just loaded (`histories`: their stored events by seq); a person
         with none stored starts a new history: after any pseudonymised ones, a new subject."""

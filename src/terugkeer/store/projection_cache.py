@@ -108,6 +108,11 @@ class ProjectionCache:
     def forget(self) -> None:
         self._written.clear()
 
+    def drop(self, v_numbers: list[str]) -> None:
+        """Forget these people (their rows are rewritten whole when they come back)."""
+        for v_number in v_numbers:
+            self._written.pop(v_number, None)
+
     def new_person(self, v_number: str) -> None:
         """A person with no stored events: nothing of theirs is in any projection yet."""
         self._written[v_number] = Written()

@@ -10,7 +10,9 @@ from sqlalchemy import Engine, func, select
 from terugkeer.domain.rules import RulesTable
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
+from terugkeer.bench.synthetic import synthetic_lines
 from terugkeer.importing.parsing import parse_chunk
+from terugkeer.importing.service import import_lines
 from terugkeer.store.bulk import one_of
 from terugkeer.store.event_store import EventStore, Outcome
 from terugkeer.store.hashchain import verify
@@ -223,3 +225,19 @@ def test_a_batch_can_look_up_more_ids_than_sqlite_takes_variables(
     with engine.connect() as connection:
         query = select(events.c.id).where(one_of(connection, events.c.id, "ids"))
         assert connection.execute(query, {"ids": wanted}).scalars().all() == ["a-1"]
+
+
+def test_a_store_over_its_cache_size_forgets_closed_people_and_stays_correct(
+    engine: Engine, rules: RulesTable
+) -> None:
+    """Past its cache size the store forgets the people whose cases are all closed and keeps
+    the others; whoever comes back is read from the store again with every row rewritten.
+    Outcomes, the chain and every projection stay as with an unbounded cache."""
+    lines = list(synthetic_lines(3000, seed=3))
+    store = EventStore(engine, rules, clock=lambda: NOW, cache_events=400)
+    summary = import_lines(lines, store, clock=lambda: NOW, batch_size=100)
+    assert (summary.accepted, summary.rejected) == (3000, [])
+    assert store._cached_count <= 400  # noqa: SLF001 - the bound is what is tested
+    with engine.connect() as connection:
+        assert verify(connection).intact
+        assert projection_problems(connection, rules) == []
