@@ -7,12 +7,12 @@ from datetime import date
 
 from sqlalchemy import Engine, func, select
 
-from terugkeer.domain.rules import RulesTable
-from terugkeer.reports.key_figures import key_figures
-from terugkeer.reports.period import Period
 from terugkeer.bench.synthetic import synthetic_lines
+from terugkeer.domain.rules import RulesTable
 from terugkeer.importing.parsing import parse_chunk
 from terugkeer.importing.service import import_lines
+from terugkeer.reports.key_figures import key_figures
+from terugkeer.reports.period import Period
 from terugkeer.store.bulk import one_of
 from terugkeer.store.event_store import EventStore, Outcome
 from terugkeer.store.hashchain import verify
@@ -237,7 +237,7 @@ def test_a_store_over_its_cache_size_forgets_closed_people_and_stays_correct(
     store = EventStore(engine, rules, clock=lambda: NOW, cache_events=400)
     summary = import_lines(lines, store, clock=lambda: NOW, batch_size=100)
     assert (summary.accepted, summary.rejected) == (3000, [])
-    assert store._cached_count <= 400  # noqa: SLF001 - the bound is what is tested
+    assert store._cached_count <= 400  # the bound is what is tested
     with engine.connect() as connection:
         assert verify(connection).intact
         assert projection_problems(connection, rules) == []

@@ -21,7 +21,7 @@ def started(target: object, *args: object) -> threading.Thread:
 
 def wait_until_queued(group: GroupCommit[int, str, int], count: int) -> None:
     deadline = time.monotonic() + 10
-    while len(group._queue) < count:  # noqa: SLF001 - the test waits for the callers to queue
+    while len(group._queue) < count:  # the test waits for the callers to queue
         assert time.monotonic() < deadline, "the callers never queued"
         time.sleep(0.001)
 
