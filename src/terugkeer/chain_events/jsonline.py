@@ -91,7 +91,8 @@ _C_ENCODER: Any = _MAKE_C_ENCODER and _MAKE_C_ENCODER(
 
 
 def canonical(obj: dict[str, Any]) -> str:
-    """= json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False): the form
+    """= json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False) for
+    everything the parser accepts (NaN and Infinity, which it refuses, raise here): the form
     a line is stored in, and the pseudonymous form the hash chain covers.
 
     The encoder is built once (json.dumps builds one per call: a third of its time) and called

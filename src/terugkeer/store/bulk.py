@@ -2,7 +2,7 @@
 
 On SQLite the rows go straight to the driver's executemany: SQLAlchemy's per-row parameter
 processing cost more than the insert itself (measured with `terugkeer bench import`).
-PostgreSQL keeps the portable Core insert, which psycopg batches itself.
+PostgreSQL takes the rows by COPY in the same transaction (`_copy`).
 """
 
 from __future__ import annotations
@@ -75,7 +75,12 @@ def _copy(connection: Connection, table: Table, rows: Sequence[Sequence[Any]]) -
             for row in rows:
                 copy.write_row(row)
     except driver.Error as error:  # psycopg's base class; its subclasses name the cause
-        raise DBAPIError.instance(statement, None, error, type(driver).Error) from error
+        # The rows as the parameters: `errors.reason` then drops a message quoting one of
+        # them (PostgreSQL names the bad value on the first line); never shown themselves.
+        raise DBAPIError.instance(
+            statement, [list(row) for row in rows], error, type(driver).Error,
+            hide_parameters=True, dialect=connection.dialect,
+        ) from error  # fmt: skip
 
 
 @cache

@@ -12,18 +12,33 @@ again as soon as the pause ends.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# Pauses overlap between threads (the server parses a request while another appends): one
+# count of open pauses, so that the first turns the collector off and the last turns it on
+# again. Reading gc.isenabled() per pause instead raced: a pause starting while another ended
+# could find it off, and then no one turned it on again.
+_guard = threading.Lock()
+_open = 0
+_was_enabled = False
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """No cyclic collection inside; afterwards the collector is as it was. Threads may nest
-    pauses: the outermost one that found it enabled enables it again."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """No cyclic collection inside; when the last open pause ends, the collector is as the
+    first one found it."""
+    global _open, _was_enabled
+    with _guard:
+        if _open == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _open += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _guard:
+            _open -= 1
+            if _open == 0 and _was_enabled:
+                gc.enable()

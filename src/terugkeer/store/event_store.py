@@ -261,7 +261,7 @@ class EventStore:
             insert_rows(connection, events, rows)
             if actor is not None:
                 insert_rows(connection, recorded_by, [[row[0], actor] for row in rows])
-            self._identities.flush(connection)
+            self._identities.flush(connection, touched)
             self._projected.write(connection, self._histories, touched, procedures_touched)
             # Webhook deliveries due, in this transaction: committed with the events or not at
             # all, so none is lost in a crash and none is sent for an event not stored.

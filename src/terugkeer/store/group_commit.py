@@ -30,14 +30,16 @@ class Waiting(Generic[Item, Extra, Result]):
     extra: Extra
     results: list[Result] | None = None
     error: BaseException | None = None
+    done: bool = False  # written (or failed) by whichever caller led its group
 
 
 class GroupCommit(Generic[Item, Extra, Result]):
     def __init__(self) -> None:
         #: Held while a transaction is written; callers outside the grouping take it too.
         self.lock = threading.Lock()
-        self._guard = threading.Lock()  # for the queue
+        self._changed = threading.Condition()  # guards the queue, `_leading` and each `done`
         self._queue: list[Waiting[Item, Extra, Result]] = []
+        self._leading = False  # a caller is writing a group (or about to)
 
     def run(
         self,
@@ -45,21 +47,32 @@ class GroupCommit(Generic[Item, Extra, Result]):
         extra: Extra,
         write: Callable[[list[Waiting[Item, Extra, Result]]], None],
     ) -> list[Result]:
-        """Write `batch` with every other batch waiting when the lock comes free; `write`
-        sets each waiting one's `results` (or raises, and every one of them fails)."""
+        """Write `batch` with every other batch waiting when the write can start; `write` sets
+        each waiting one's `results` (or raises, and every one of them fails). A caller whose
+        batch another wrote returns as soon as that write ends, not when it next gets the lock
+        (a later transaction may be waiting on another process's lock meanwhile)."""
         mine: Waiting[Item, Extra, Result] = Waiting(batch, extra)
-        with self._guard:
+        with self._changed:
             self._queue.append(mine)
-        with self.lock:
-            if mine.results is None and mine.error is None:  # nobody wrote it meanwhile
-                with self._guard:
-                    group, self._queue = self._queue, []
-                try:
+            while self._leading and not mine.done:
+                self._changed.wait()
+            if not mine.done:
+                self._leading = True
+                group, self._queue = self._queue, []
+        if not mine.done:
+            try:
+                with self.lock:
                     write(group)
-                except BaseException as error:
+            except BaseException as error:
+                for waiting in group:
+                    waiting.results, waiting.error = None, error
+                raise
+            finally:
+                with self._changed:
                     for waiting in group:
-                        waiting.results, waiting.error = None, error
-                    raise
+                        waiting.done = True
+                    self._leading = False
+                    self._changed.notify_all()
         if mine.error is not None:
             raise mine.error
         assert mine.results is not None

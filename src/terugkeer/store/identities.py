@@ -32,7 +32,10 @@ class Identities:
     def __init__(self, pseudonyms: Pseudonyms) -> None:
         self.pseudonyms = pseudonyms
         self._known: dict[str, Identity] = {}
-        self._new_salts: list[dict[str, str]] = []
+        #: Salts of new histories by V-number, written with the person's first stored row:
+        #: a person whose every event was rejected gets none (it would be an orphan, and the
+        #: same subject's salt could then never be inserted again).
+        self._new_salts: dict[str, dict[str, str]] = {}
 
     def forget(self) -> None:
         self._known.clear()
@@ -42,6 +45,7 @@ class Identities:
         """Forget these people's identities (loaded again with their histories)."""
         for v_number in v_numbers:
             self._known.pop(v_number, None)
+            self._new_salts.pop(v_number, None)
 
     def load(self, connection: Connection, histories: dict[str, list[Event]]) -> None:
         """Identities of persons just loaded (`histories`: their stored events by seq); a person
@@ -87,24 +91,32 @@ class Identities:
         ]  # fmt: skip
         return row, digest
 
-    def flush(self, connection: Connection) -> None:
-        if self._new_salts:
-            connection.execute(insert(identity_salts), self._new_salts)
-            self._new_salts.clear()
+    def flush(self, connection: Connection, stored: Iterable[str]) -> None:
+        """Write the salts of the new histories among `stored`, the people rows were written
+        for in this transaction; the others stay pending."""
+        salts = [salt for v in stored if (salt := self._new_salts.pop(v, None)) is not None]
+        if salts:
+            connection.execute(insert(identity_salts), salts)
 
     def _start(self, connection: Connection, v_numbers: list[str]) -> None:
         """New histories. One query asks whether any first subject is taken (a history of the
         person was pseudonymised before); only those few look further, one by one."""
         first = {v: self.pseudonyms.subject(v) for v in v_numbers}
         taken = self._taken(connection, list(first.values()))
+        # A salt with no rows behind it: written by a version that stored the salt of a
+        # person whose events were all rejected. Adopted, or the subject could never start.
+        orphans = self._salts(connection, [s for s in first.values() if s not in taken])
         for v_number, subject in first.items():
             generation = 1
             while subject in taken:
                 generation += 1
                 subject = self.pseudonyms.subject(v_number, generation)
                 taken = self._taken(connection, [subject])
-            salt = os.urandom(16)
-            self._new_salts.append({"subject": subject, "salt": salt.hex()})
+                orphans.update(self._salts(connection, [subject]) if subject not in taken else {})
+            salt = orphans.get(subject)
+            if salt is None:
+                salt = os.urandom(16)
+                self._new_salts[v_number] = {"subject": subject, "salt": salt.hex()}
             self._known[v_number] = Identity(subject, salt)
 
     @staticmethod

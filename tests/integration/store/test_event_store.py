@@ -17,7 +17,7 @@ from terugkeer.store.bulk import one_of
 from terugkeer.store.event_store import EventStore, Outcome
 from terugkeer.store.hashchain import verify
 from terugkeer.store.projection_check import projection_problems
-from terugkeer.store.tables import cases, events
+from terugkeer.store.tables import cases, events, identity_salts
 from tests.integration.lines import NOW, departed, intake, line, run
 
 V = "1234567890"
@@ -238,6 +238,38 @@ def test_a_store_over_its_cache_size_forgets_closed_people_and_stays_correct(
     summary = import_lines(lines, store, clock=lambda: NOW, batch_size=100)
     assert (summary.accepted, summary.rejected) == (3000, [])
     assert store._cached_count <= 400  # the bound is what is tested
+    with engine.connect() as connection:
+        assert verify(connection).intact
+        assert projection_problems(connection, rules) == []
+
+
+def test_a_person_whose_first_events_were_all_rejected_can_start_later(
+    engine: Engine, rules: RulesTable
+) -> None:
+    """A person's identity salt is written with their first stored row, never for a person
+    whose every event was rejected; a salt left without rows by an older version is adopted.
+    Before, such a salt made every later batch with the person fail (a unique violation),
+    and with group commit every partner's batch beside it."""
+    p, q = "2000000001", "2000000002"
+    store = EventStore(engine, rules, clock=lambda: NOW, cache_events=3)
+    early = line("p-0", "location_changed", p, "2023-01-04T10:00:00+01:00", {"kind": "azc"})
+    first = run(store, early, intake("q-1", q, "2023-01-05T10:00:00+01:00"))
+    assert (first.accepted, len(first.rejected)) == (1, 1)  # p has no intake yet
+    others = [intake(f"o-{n}", f"30000000{n:02d}", "2023-01-05T10:00:00+01:00") for n in range(5)]
+    run(store, *others)  # over the cache's size: the store forgets p and q
+    later = run(store, intake("p-1", p, "2023-01-06T10:00:00+01:00"))
+    assert (later.accepted, later.rejected) == (1, [])
+
+    # An orphan salt as an older version left it: the person still starts, and verifies.
+    orphan = "2000000003"
+    with engine.begin() as connection:
+        connection.execute(
+            identity_salts.insert().values(
+                subject=store.pseudonyms.subject(orphan), salt=bytes(16).hex()
+            )
+        )
+    fresh = EventStore(engine, rules, clock=lambda: NOW)
+    assert run(fresh, intake("r-1", orphan, "2023-01-07T10:00:00+01:00")).accepted == 1
     with engine.connect() as connection:
         assert verify(connection).intact
         assert projection_problems(connection, rules) == []

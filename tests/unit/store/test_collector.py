@@ -51,3 +51,30 @@ def test_an_import_runs_without_collections_and_leaves_the_collector_on(tmp_path
     # one that runs when the collector is on again.
     assert len(collections) <= 1
     assert gc.isenabled()
+
+
+def test_pauses_overlapping_in_threads_leave_the_collector_on() -> None:
+    """Pauses that start and end in other threads at any moment never leave it off."""
+    import sys
+    import threading
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: the race shows at once
+    stop = threading.Event()
+
+    def pause_again_and_again() -> None:
+        while not stop.is_set():
+            with collector_paused():
+                pass
+
+    threads = [threading.Thread(target=pause_again_and_again) for _ in range(3)]
+    try:
+        for thread in threads:
+            thread.start()
+        stop.wait(1.0)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+        sys.setswitchinterval(switch)
+    assert gc.isenabled()

@@ -117,3 +117,48 @@ def test_many_callers_at_once_each_get_results_for_exactly_their_batch(callers: 
         thread.join(30)
     assert all(len(batches) == 20 for batches in got.values())
     assert sum(sizes) == callers * 20  # every batch written once
+
+
+def test_a_caller_whose_batch_was_written_returns_while_a_later_write_runs() -> None:
+    """W's batch goes with L's; W returns when that write ends, even though M's write (which
+    may wait long on another process's lock) has started meanwhile."""
+    group: GroupCommit[int, str, int] = GroupCommit()
+    order: list[str] = []
+    first_in, release_first = threading.Event(), threading.Event()
+    later_in, release_later = threading.Event(), threading.Event()
+    returned: dict[str, threading.Event] = {"w": threading.Event()}
+
+    def write(waiting: Group) -> None:
+        names = sorted(w.extra for w in waiting)
+        order.append(",".join(names))
+        if names == ["x"]:
+            first_in.set()
+            release_first.wait(10)
+        if names == ["m"]:
+            later_in.set()
+            release_later.wait(10)  # held until the test has seen W return (or gives up)
+        for w in waiting:
+            w.results = list(w.batch)
+
+    def call(name: str) -> None:
+        group.run([1], name, write)
+        if name in returned:
+            returned[name].set()
+
+    threads = [started(call, "x")]
+    assert first_in.wait(10)
+    threads += [started(call, "l"), started(call, "w")]
+    wait_until_queued(group, 2)
+    release_first.set()  # l and w are written together
+    deadline = time.monotonic() + 10
+    while "l,w" not in order:
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    threads.append(started(call, "m"))
+    assert later_in.wait(10) or returned["w"].is_set()
+    try:
+        assert returned["w"].wait(5), "w waited for m's write although its batch was stored"
+    finally:
+        release_later.set()
+        for thread in threads:
+            thread.join(10)
