@@ -116,7 +116,8 @@ sqlite3.register_adapter(date, date.isoformat)
 def one_of(connection: Connection, column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
     """`column IN (:name)` for a list given at execution. On PostgreSQL one array parameter
     (`= ANY(:name)`): an expanded IN of ten thousand ids cost psycopg more in splitting the
-    statement than the server took to answer it."""
+    statement than the server took to answer it. On SQLite one JSON text read by json_each:
+    a group-committed batch can hold more ids than SQLite takes variables (32,766)."""
     if connection.dialect.name == "postgresql":
         return column == any_(bindparam(name, type_=ARRAY(column.type)))
     if connection.dialect.name == "sqlite":  # one JSON parameter: no limit of 32,766 variables

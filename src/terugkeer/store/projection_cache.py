@@ -7,7 +7,7 @@ was written, and deletes and inserts only the rows that differ, by each table's 
 
 Partner traffic touches a person once per event, so re-deriving and rewriting every row of
 every touched person was one full rebuild per event (docs/architecture.md, "Why the API is
-slower"). A person not remembered — loaded from the store, whose rows may have been derived by
+still slower"). A person not remembered — loaded from the store, whose rows may have been derived by
 another process or under other rules — gets all of their rows rewritten once, as before.
 """
 
