@@ -238,13 +238,13 @@ def bench_web_command(
 @bench_app.command("api")
 def bench_api_command(
     events: Annotated[int, typer.Option("--events", "-n", min=100)] = 100_000,
-    clients: Annotated[int, typer.Option("--clients", min=1, help="partner clients")] = 8,
+    clients: Annotated[int, typer.Option("--clients", min=1, help="concurrent clients")] = 8,
     batch: Annotated[int, typer.Option("--batch", min=1, help="events per request")] = 500,
     seed: Annotated[int, typer.Option("--seed")] = 1,
     output: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.TABLE,
 ) -> None:
-    """Events/s of partner intake over HTTP (N concurrent partner clients on loopback, each
-    with its own token and source, against `terugkeer serve` in its own process) next to
+    """Events/s of partner intake over HTTP (N concurrent clients on loopback posting each
+    batch with its source's partner token, against `terugkeer serve` in its own process) next to
     `terugkeer import` of the same synthetic events, in the same run, on fresh SQLite stores."""
     from terugkeer.services.bench_api import ApiBenchError, api_benchmark
 
@@ -260,7 +260,7 @@ def bench_api_command(
     if output is ReportFormat.JSON:
         typer.echo(json.dumps(result.as_json()))
         return
-    typer.echo(f"{result.events:,} synthetic events; API: {result.clients} partner clients, "
+    typer.echo(f"{result.events:,} synthetic events; API: {result.clients} concurrent clients, "
                f"{result.requests:,} requests of up to {result.batch} events")  # fmt: skip
     typer.echo(f"  {'import, file order':<32} {result.file_order_rate:>10,.0f} events/s "
                f"{result.file_order_seconds:>8.1f} s")  # fmt: skip

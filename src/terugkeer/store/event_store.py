@@ -68,6 +68,10 @@ class Appended:
 Also = Callable[[Connection, list[Appended]], None]
 
 
+#: Events in memory from which a pause of the collector freezes them (store/collector.py).
+_LARGE_CACHE = 20_000
+
+
 class EventStore:
     """Appends chain events; keeps recently used person histories in memory between batches."""
 
@@ -142,7 +146,7 @@ class EventStore:
     ) -> list[Appended]:
         try:
             with (
-                collector_paused(),
+                collector_paused(keep=self._cached_count >= _LARGE_CACHE),
                 guarded(self.engine.url, "written"),
                 self.engine.connect() as plain,
             ):

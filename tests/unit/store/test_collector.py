@@ -78,3 +78,39 @@ def test_pauses_overlapping_in_threads_leave_the_collector_on() -> None:
             thread.join(10)
         sys.setswitchinterval(switch)
     assert gc.isenabled()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cyclic collector frees it
+
+
+def test_a_pause_over_a_large_cache_freezes_it_and_collects_once_the_heap_doubled() -> None:
+    import weakref
+
+    gc.collect()
+    before = gc.get_freeze_count()
+    try:
+        with collector_paused(keep=True):
+            kept = [[i] for i in range(1000)]  # the cache: long-lived containers
+            cycle = _Node()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= before + len(kept)  # frozen, not collected
+        dead = weakref.ref(cycle)
+        del cycle
+        gc.collect()
+        assert dead() is not None  # frozen garbage waits for the heap to double ...
+        heap = len(gc.get_objects()) + gc.get_freeze_count()
+        with collector_paused(keep=True):  # ... which this pause makes it do
+            kept += [[i] for i in range(heap + 100_000)]
+        assert dead() is None  # ... and then it was collected
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_a_pause_over_a_small_cache_leaves_the_collector_as_it_was() -> None:
+    before = gc.get_freeze_count()
+    with collector_paused(), collector_paused():
+        pass
+    assert gc.get_freeze_count() == before and gc.isenabled()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from terugkeer.chain_events.jsonline import JsonLineError, load_array
@@ -13,7 +15,7 @@ from terugkeer.services.cases import Access
 from terugkeer.services.ingest import NotPermittedError, ingest_batch
 from terugkeer.services.partners import Partner
 from terugkeer.web.api.auth import origin_of, partner, system_of
-from terugkeer.web.api.models import EventResult, IntakeResult, InvalidParam
+from terugkeer.web.api.models import IntakeResult, InvalidParam
 from terugkeer.web.api.problems import ProblemError, responses
 
 router = APIRouter()
@@ -45,7 +47,7 @@ _BODY = {
 )
 async def post_events(
     request: Request, sender: Annotated[Partner, Depends(partner)]
-) -> IntakeResult:
+) -> JSONResponse:
     """A JSON array or JSON Lines of v1 events. One result per event in request order:
     accepted, known (its id was received before with the same content: a retry stores
     nothing twice) or rejected with the reason `terugkeer import` gives. An event of another
@@ -65,12 +67,14 @@ async def post_events(
         invalid = [InvalidParam(name=f"events[{n}]", reason=why) for n, why in refused.refused]
         raise ProblemError(403, "events outside this partner's agreement: nothing was stored",
                            invalid) from None  # fmt: skip
-    answer = [EventResult(index=r.line, id=r.event_id, outcome=r.outcome.value, reason=r.error)
+    # Built as plain JSON: a model per result, validated again against the response model,
+    # was a tenth of the server's time on a batch of 500 (py-spy during `bench api`). The
+    # shape is IntakeResult's; tests/web check responses against the OpenAPI document.
+    answer = [{"index": r.line, "id": r.event_id, "outcome": r.outcome.value, "reason": r.error}
               for r in results]  # fmt: skip
-    counts = {
-        o: sum(1 for r in answer if r.outcome == o) for o in ("accepted", "known", "rejected")
-    }
-    return IntakeResult(results=answer, **counts)
+    outcomes = Counter(r.outcome.value for r in results)
+    counts = {o: outcomes[o] for o in ("accepted", "known", "rejected")}
+    return JSONResponse({**counts, "results": answer})
 
 
 async def _body(request: Request, limit: int) -> bytes:
