@@ -169,11 +169,13 @@ class RulesTable(BaseModel):
 
 
 def in_force(rows: Sequence[R], on: date) -> R:
-    """The row in force on `on`: the one with the latest `valid_from` on or before that date."""
-    current = [row for row in rows if row.valid_from <= on]
-    if not current:
-        raise NoRuleInForceError(f"no rule in force on {on.isoformat()}")
-    return max(current, key=lambda row: row.valid_from)
+    """The row in force on `on`: the one with the latest `valid_from` on or before that date.
+    `rows` are in the table's order, by `valid_from` (`_chronological`); the newest is nearly
+    always the one, and the projections ask for several rules per event."""
+    for row in reversed(rows):
+        if row.valid_from <= on:
+            return row
+    raise NoRuleInForceError(f"no rule in force on {on.isoformat()}")
 
 
 def with_ammr_from(table: RulesTable, valid_from: date) -> RulesTable:

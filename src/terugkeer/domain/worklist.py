@@ -70,7 +70,8 @@ def work_items(
         *_departure_term(state, rules, practice.departure_term_window_days),
         *_document_requests(state, rules),
         *_flights(state, practice.flight_window_days, practice.flight_source),
-        *_interview(case_events, practice.interview_interval_days, practice.interview_source),
+        *_interview(case_events, state, practice.interview_interval_days,
+                    practice.interview_source),
         *_whereabouts(state, rules),
     ]  # fmt: skip
     return sorted(items, key=lambda item: (item.due, item.kind.value))
@@ -212,11 +213,14 @@ def _flights(state: CaseState, window: int, source: str) -> list[WorkItem]:
     return items
 
 
-def _interview(events: Sequence[Event], interval: int, source: str) -> list[WorkItem]:
+def _interview(
+    events: Sequence[Event], state: CaseState, interval: int, source: str
+) -> list[WorkItem]:
+    """Due `interval` days after the latest interview (events are in history order, so the
+    last in the list), or after the intake when there was none (no scan then)."""
     last = events[0].local_date
-    for event in events:
-        if event.type == EventType.INTERVIEW:
-            last = event.local_date
+    if state.interviews:
+        last = next(e.local_date for e in reversed(events) if e.type == EventType.INTERVIEW)
     due = last + timedelta(days=interval)
     return [WorkItem(ItemKind.NO_INTERVIEW, due, due, None, source, {"last": last.isoformat()})]
 

@@ -117,10 +117,12 @@ def procedure_rows(history: PersonHistory) -> list[list[Any]]:
     return rows
 
 
-def location_rows(case: Case) -> list[list[Any]]:
+def location_rows(case: Case, state: CaseState | None = None) -> list[list[Any]]:
     """The `location_spells` rows of `case`: each location change until the next one (the
     case's events are in history order: by occurred_at, ties by receipt order), the last until
-    the case's closing (nothing of a case is dated after it)."""
+    the case's closing (nothing of a case is dated after it). `state`: after its events."""
+    if state is not None and state.location is None:  # no location change: nothing to scan
+        return []
     changes = [e for e in case.events if e.type == EventType.LOCATION_CHANGED]
     if not changes:
         return []
@@ -140,7 +142,7 @@ def case_projection(case: Case, rules: RulesTable, state: CaseState | None = Non
     return {
         cases: [case_row(case, state)],
         dublin_claims: dublin_rows(case, rules, state),
-        location_spells: location_rows(case),
+        location_spells: location_rows(case, state),
         worklist_items: worklist_rows(case, state, rules),
     }
 
