@@ -13,18 +13,20 @@ another process or under other rules — gets all of their rows rewritten once, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete
 
+from terugkeer.domain.events import Event, EventType
 from terugkeer.domain.history import Case, PersonHistory
 from terugkeer.domain.rules import RulesTable
 from terugkeer.domain.state import CaseState, case_state, extended
 from terugkeer.store.bulk import delete_keys, insert_rows, one_of
 from terugkeer.store.projections import PROJECTIONS, Rows, case_projection, procedure_rows
-from terugkeer.store.tables import procedures
+from terugkeer.store.tables import location_spells, procedures
 
 Row = list[Any]
 
@@ -37,21 +39,23 @@ class Folded:
     tail: int
     state: CaseState
 
-    def of(self, case: Case) -> CaseState:
-        """The state after all of `case`'s events: evolved from this one by the events that
-        came since, when each is the newest so far (last in history order and received last);
-        folded anew when one was placed before the others (a late event dated earlier: `tail`
-        has moved, or the new ones are not in receipt order) or a decision came."""
+    def of(self, case: Case) -> tuple[CaseState, Sequence[Event] | None]:
+        """The state after all of `case`'s events, and the events it was evolved by: evolved
+        from this one by the events that came since, when each is the newest so far (last in
+        history order and received last); folded anew (None) when one was placed before the
+        others (a late event dated earlier: `tail` has moved, or the new ones are not in
+        receipt order) or a decision came."""
         events = case.events
         if len(events) < self.count or events[self.count - 1].seq != self.tail:
-            return case_state(events)
+            return case_state(events), None
         state: CaseState | None = self.state
         received = self.tail
-        for event in events[self.count :]:
+        added = events[self.count :]
+        for event in added:
             if state is None or event.seq < received:
-                return case_state(events)
+                return case_state(events), None
             state, received = extended(state, event), event.seq
-        return state if state is not None else case_state(events)
+        return (state, added) if state is not None else (case_state(events), None)
 
 
 @dataclass(slots=True)
@@ -64,11 +68,21 @@ class Written:
     folded: dict[int, Folded] = field(default_factory=dict)
 
     def project(self, case: Case, rules: RulesTable) -> Rows:
-        """The rows of `case` now; remembers its state for the next batch."""
+        """The rows of `case` now; remembers its state for the next batch. Location spells
+        are kept as they were when no location change came and the case did not close: they
+        depend on nothing else, and finding them is a walk over all the case's events."""
         known = self.folded.get(case.key)
-        state = case_state(case.events) if known is None else known.of(case)
+        state, added = (case_state(case.events), None) if known is None else known.of(case)
         self.folded[case.key] = Folded(len(case.events), case.events[-1].seq, state)
-        return case_projection(case, rules, state)
+        spells = None
+        if (
+            added is not None
+            and known is not None
+            and known.state.closed_at == state.closed_at
+            and not any(event.type == EventType.LOCATION_CHANGED for event in added)
+        ):
+            spells = self.by_case.get(case.key, {}).get(location_spells)
+        return case_projection(case, rules, state, spells)
 
 
 @dataclass(slots=True)

@@ -134,15 +134,21 @@ def location_rows(case: Case, state: CaseState | None = None) -> list[list[Any]]
     ]
 
 
-def case_projection(case: Case, rules: RulesTable, state: CaseState | None = None) -> Rows:
+def case_projection(
+    case: Case,
+    rules: RulesTable,
+    state: CaseState | None = None,
+    spells: list[list[Any]] | None = None,
+) -> Rows:
     """The rows of one case in every projection but `procedures` (which is the person's):
     none of them depends on another case, so a batch re-derives only the cases it touched.
-    `state`: the case's state after all its events, when the caller has it already."""
+    `state`: the case's state after all its events, when the caller has it already;
+    `spells`: its location spells, when the caller knows they did not change."""
     state = state or case_state(case.events)
     return {
         cases: [case_row(case, state)],
         dublin_claims: dublin_rows(case, rules, state),
-        location_spells: location_rows(case, state),
+        location_spells: location_rows(case, state) if spells is None else spells,
         worklist_items: worklist_rows(case, state, rules),
     }
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from terugkeer.bench.synthetic import synthetic_lines
 from terugkeer.importing.service import import_lines
 from terugkeer.rules.loader import load_rules
+from terugkeer.store import collector
 from terugkeer.store.collector import collector_paused
 from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
@@ -85,8 +88,12 @@ class _Node:
         self.me = self  # a reference cycle: only the cyclic collector frees it
 
 
-def test_a_pause_over_a_large_cache_freezes_it_and_collects_once_the_heap_doubled() -> None:
+def test_a_pause_over_a_large_cache_freezes_it_and_collects_once_the_heap_doubled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import weakref
+
+    monkeypatch.setattr(collector, "INTERVAL", 0.0)  # no time since the last full collection
 
     gc.collect()
     before = gc.get_freeze_count()
@@ -114,3 +121,23 @@ def test_a_pause_over_a_small_cache_leaves_the_collector_as_it_was() -> None:
     with collector_paused(), collector_paused():
         pass
     assert gc.get_freeze_count() == before and gc.isenabled()
+
+
+def test_full_collections_of_the_frozen_heap_are_spaced_in_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weakref
+
+    monkeypatch.setattr(collector, "INTERVAL", 1e9)  # the last full collection was just now
+    try:
+        with collector_paused(keep=True):
+            cycle = _Node()
+        dead = weakref.ref(cycle)
+        del cycle
+        heap = len(gc.get_objects()) + gc.get_freeze_count()
+        with collector_paused(keep=True):
+            kept = [[i] for i in range(heap + 100_000)]
+        assert kept and dead() is not None  # doubled, but too soon: still frozen
+    finally:
+        gc.unfreeze()
+        gc.collect()
