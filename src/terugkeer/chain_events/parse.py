@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -40,8 +39,7 @@ class EventFormatError(ValueError):
         self.event_id = event_id
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedLine:
+class ParsedLine(NamedTuple):  # built per event: a tuple is made in half the time
     event: Event
     #: The whole line object as compact JSON with sorted keys: equal for equal content.
     canonical: str

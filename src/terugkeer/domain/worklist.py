@@ -10,9 +10,10 @@ decision or action due — e.g. whether a person whose whereabouts became unknow
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 from terugkeer.domain.calendar import add_months, add_period, local_date
 from terugkeer.domain.dublin import dublin_deadlines
@@ -35,15 +36,17 @@ class ItemKind(StrEnum):
     WHEREABOUTS_UNKNOWN = "whereabouts_unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class WorkItem:
+class WorkItem(NamedTuple):
+    """A tuple, not a frozen dataclass: the projections build every item of every touched
+    case on every batch, and a frozen dataclass's __init__ sets each field by a call."""
+
     kind: ItemKind
     due: date
     shows_from: date
     shows_until: date | None  # None: until the case's events make it go
     source: str  # the legal rule (or the agency's working practice) that put it there
     #: Values the item's sentence names (a reference, a member state, a date), no personal data.
-    details: Mapping[str, str] = field(default_factory=dict)
+    details: Mapping[str, str] = MappingProxyType({})
 
     def shows_on(self, day: date) -> bool:
         return self.shows_from <= day and (self.shows_until is None or day <= self.shows_until)

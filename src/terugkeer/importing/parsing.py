@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from terugkeer.chain_events import EventFormatError, ParsedLine, parse_line
 from terugkeer.store.event_store import Outcome
@@ -26,8 +27,7 @@ class Oversized:
     size: int  # bytes, at least
 
 
-@dataclass(frozen=True, slots=True)
-class LineResult:
+class LineResult(NamedTuple):  # built per event: a tuple is made in half the time
     line: int
     event_id: str | None
     outcome: Outcome

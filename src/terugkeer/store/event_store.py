@@ -10,9 +10,9 @@ projections of the persons touched are rebuilt — all committed together or not
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, func, select, update
 
@@ -50,8 +50,7 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
 
 
-@dataclass(frozen=True, slots=True)
-class Appended:
+class Appended(NamedTuple):  # built per event: a tuple is made in half the time
     """What became of one event of a batch: accepted, known (a repeat) or rejected (why)."""
 
     event_id: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, update
 
@@ -25,8 +26,7 @@ class SubscriptionRow:
     removed_at: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Accepted:
+class Accepted(NamedTuple):  # built per event: a tuple is made in half the time
     """An event just appended, as the outbox needs it (no contents)."""
 
     seq: int
