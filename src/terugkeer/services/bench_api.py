@@ -148,7 +148,7 @@ def api_benchmark(events: int, *, clients: int, batch: int, seed: int,
         port = _free_port()
         server = _serve(url, port)
         try:
-            progress(f"{clients} partner clients posting {len(lines):,} events")
+            progress(f"{clients} concurrent clients posting {len(lines):,} events")
             api_seconds, requests = _post_all(f"http://127.0.0.1:{port}", tokens, rounds, clients)
         finally:
             server.terminate()

@@ -45,6 +45,7 @@ _SMALL = 100_000
 #: Seconds at least between two full collections, and when the last one ran.
 INTERVAL = 30.0
 _collected = 0.0
+_collecting = threading.Lock()  # one full collection at a time
 
 
 @contextmanager
@@ -53,11 +54,10 @@ def collector_paused(*, keep: bool = False) -> Iterator[None]:
     first one found it. `keep`: the pause leaves a large, long-lived cache (frozen at the end
     instead of collected)."""
     global _open, _was_enabled, _keep
+    _collect_if_due()
     with _guard:
         if _open == 0:
             _was_enabled, _keep = gc.isenabled(), False
-            if _was_enabled:
-                _collect_if_due()
             gc.disable()
         _open += 1
         _keep = _keep or keep
@@ -79,10 +79,20 @@ def _freeze() -> None:
 
 
 def _collect_if_due() -> None:
-    """One full collection over the frozen heap, when it has doubled and is due."""
+    """One full collection over the frozen heap, when it has doubled and is due. Outside
+    `_guard`, so that pauses in other threads do not wait the second it takes; one thread at
+    a time, and not when someone else turned the collector off."""
     global _settled, _grown, _collected
-    if _grown > max(_settled, _SMALL) and time.monotonic() - _collected >= INTERVAL:
+    if _grown <= max(_settled, _SMALL) or time.monotonic() - _collected < INTERVAL:
+        return
+    if (_open == 0 and not gc.isenabled()) or not _collecting.acquire(blocking=False):
+        return
+    try:
+        # First: a pause that a finalizer of this collection opens finds nothing due.
+        _grown, _collected = 0, time.monotonic()
         gc.unfreeze()
         gc.collect()
-        _settled, _grown, _collected = len(gc.get_objects()), 0, time.monotonic()
+        _settled = len(gc.get_objects())
         gc.freeze()
+    finally:
+        _collecting.release()

@@ -83,6 +83,12 @@ def test_pauses_overlapping_in_threads_leave_the_collector_on() -> None:
     assert gc.isenabled()
 
 
+def _fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collector's counts as in a new process, whatever the tests before did."""
+    for name, value in (("_settled", 0), ("_grown", 0), ("_collected", 0.0)):
+        monkeypatch.setattr(collector, name, value)
+
+
 class _Node:
     def __init__(self) -> None:
         self.me = self  # a reference cycle: only the cyclic collector frees it
@@ -93,6 +99,7 @@ def test_a_pause_over_a_large_cache_freezes_it_and_collects_once_the_heap_double
 ) -> None:
     import weakref
 
+    _fresh(monkeypatch)
     monkeypatch.setattr(collector, "INTERVAL", 0.0)  # no time since the last full collection
 
     gc.collect()
@@ -130,6 +137,7 @@ def test_full_collections_of_the_frozen_heap_are_spaced_in_time(
 ) -> None:
     import weakref
 
+    _fresh(monkeypatch)
     monkeypatch.setattr(collector, "INTERVAL", 1e9)  # the last full collection was just now
     try:
         with collector_paused(keep=True):
