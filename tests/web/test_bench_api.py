@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -41,3 +42,24 @@ def test_the_command_prints_the_api_next_to_the_import() -> None:
     assert figures["events"] >= 400 and figures["clients"] == 8
     assert figures["api_events_per_s"] > 0 and figures["import_events_per_s"] > 0
     assert figures["requests"] >= 8  # every client posted
+
+
+def test_a_feed_is_posted_instead_of_synthetic_events(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(synthetic_lines(300, seed=2)) + "\n\n")  # a blank line: skipped
+    done = CliRunner().invoke(app, ["bench", "api", "--feed", str(feed), "--clients", "3",
+                                    "--batch", "40", "--format", "json"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    figures = json.loads(done.stdout)
+    assert figures["input"] == "feed.jsonl" and figures["events"] >= 300
+    assert figures["api_events_per_s"] > 0
+
+
+def test_a_feed_that_is_not_events_is_refused_by_its_line(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join([*synthetic_lines(3, seed=2), '{"id": "x"}']) + "\n")
+    done = CliRunner().invoke(app, ["bench", "api", "--feed", str(feed)])
+    assert done.exit_code == 1
+    assert "feed.jsonl, event 4: not a v1 event" in done.output
+    both = CliRunner().invoke(app, ["bench", "api", "--feed", str(feed), "-n", "200"])
+    assert both.exit_code == 1 and "not both" in both.output

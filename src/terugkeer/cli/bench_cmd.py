@@ -237,7 +237,19 @@ def bench_web_command(
 
 @bench_app.command("api")
 def bench_api_command(
-    events: Annotated[int, typer.Option("--events", "-n", min=100)] = 100_000,
+    events: Annotated[
+        int | None,
+        typer.Option("--events", "-n", min=100, help="synthetic events  [default: 100000]"),
+    ] = None,
+    feed: Annotated[
+        Path | None,
+        typer.Option(
+            "--feed",
+            exists=True,
+            dir_okay=False,
+            help="a JSONL file of chain events instead (e.g. from `terugkeer simulate`)",
+        ),
+    ] = None,
     clients: Annotated[int, typer.Option("--clients", min=1, help="concurrent clients")] = 8,
     batch: Annotated[int, typer.Option("--batch", min=1, help="events per request")] = 500,
     seed: Annotated[int, typer.Option("--seed")] = 1,
@@ -245,7 +257,8 @@ def bench_api_command(
 ) -> None:
     """Events/s of partner intake over HTTP (N concurrent clients on loopback posting each
     batch with its source's partner token, against `terugkeer serve` in its own process) next to
-    `terugkeer import` of the same synthetic events, in the same run, on fresh SQLite stores."""
+    `terugkeer import` of the same events (synthetic, or a feed), in the same run, on fresh
+    SQLite stores."""
     from terugkeer.services.bench_api import ApiBenchError, api_benchmark
 
     def progress(doing: str) -> None:
@@ -253,15 +266,16 @@ def bench_api_command(
             typer.echo(f"{doing} ...", err=True)
 
     try:
-        result = api_benchmark(events, clients=clients, batch=batch, seed=seed, progress=progress)
+        result = api_benchmark(events, clients=clients, batch=batch, seed=seed,
+                               progress=progress, feed=feed)  # fmt: skip
     except ApiBenchError as error:
         typer.echo(f"terugkeer: {error}", err=True)
         raise typer.Exit(1) from None
     if output is ReportFormat.JSON:
         typer.echo(json.dumps(result.as_json()))
         return
-    typer.echo(f"{result.events:,} synthetic events; API: {result.clients} concurrent clients, "
-               f"{result.requests:,} requests of up to {result.batch} events")  # fmt: skip
+    typer.echo(f"{result.events:,} events ({result.input}); API: {result.clients} concurrent "
+               f"clients, {result.requests:,} requests of up to {result.batch} events")  # fmt: skip
     typer.echo(f"  {'import, file order':<32} {result.file_order_rate:>10,.0f} events/s "
                f"{result.file_order_seconds:>8.1f} s")  # fmt: skip
     typer.echo(f"  {'import, the API order (baseline)':<32} {result.import_rate:>10,.0f} "

@@ -48,6 +48,8 @@ class ApiBenchError(ServiceError):
 
 @dataclass(frozen=True, slots=True)
 class ApiBench:
+    #: What was posted: "synthetic" or the feed file's name.
+    input: str
     events: int
     clients: int
     batch: int
@@ -71,7 +73,8 @@ class ApiBench:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "events": self.events, "clients": self.clients, "batch": self.batch,
+            "input": self.input, "events": self.events, "clients": self.clients,
+            "batch": self.batch,
             "requests": self.requests, "api_events_per_s": round(self.api_rate),
             "import_events_per_s": round(self.import_rate),
             "import_file_order_events_per_s": round(self.file_order_rate),
@@ -127,9 +130,17 @@ def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
     raise ApiBenchError("the server did not start")
 
 
-def api_benchmark(events: int, *, clients: int, batch: int, seed: int,
-                  progress: Callable[[str], None]) -> ApiBench:  # fmt: skip
-    lines = list(synthetic_lines(events, seed=seed))
+def api_benchmark(events: int | None, *, clients: int, batch: int, seed: int,
+                  progress: Callable[[str], None], feed: Path | None = None
+                  ) -> ApiBench:  # fmt: skip
+    """`events` synthetic events (100,000 by default), or the lines of `feed` (e.g. from
+    `terugkeer simulate`), posted and imported."""
+    if feed is not None and events is not None:
+        raise ApiBenchError("give synthetic events (-n) or a feed (--feed), not both")
+    if feed is None:
+        lines = list(synthetic_lines(100_000 if events is None else events, seed=seed))
+    else:
+        lines = _feed_lines(feed)
     rounds = plan(lines, batch)
     ordered = [line for round_ in rounds for _, share in round_ for line in share]
     with tempfile.TemporaryDirectory(prefix="terugkeer-bench-api-") as folder:
@@ -153,8 +164,32 @@ def api_benchmark(events: int, *, clients: int, batch: int, seed: int,
         finally:
             server.terminate()
             server.wait(timeout=30)
-    return ApiBench(len(lines), clients, batch, requests, api_seconds, import_seconds,
-                    file_order_seconds)  # fmt: skip
+    return ApiBench("synthetic" if feed is None else feed.name, len(lines), clients, batch,
+                    requests, api_seconds, import_seconds, file_order_seconds)  # fmt: skip
+
+
+def _feed_lines(feed: Path) -> list[str]:
+    """The feed's events, one per line (blank lines skipped); every one must be a JSON object
+    with a V-number and a source, as the plan needs them before the server judges them."""
+    try:
+        text = feed.read_text("utf-8")  # split on \n only: U+2028 may stand in a JSON string
+        lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()]
+    except (OSError, UnicodeDecodeError) as error:
+        raise ApiBenchError(f"{feed.name} cannot be read as UTF-8 text: {error}") from None
+    if not lines:
+        raise ApiBenchError(f"{feed.name} holds no events")
+    for number, line in enumerate(lines, start=1):
+        try:
+            event = json.loads(line)
+        except ValueError:
+            event = None
+        if not isinstance(event, dict) or not all(
+            isinstance(event.get(key), str) for key in ("v_number", "source")
+        ):
+            raise ApiBenchError(
+                f"{feed.name}, event {number}: not a v1 event with a v_number and a source"
+            )
+    return lines
 
 
 def _import(store: Path, lines: list[str]) -> float:
