@@ -63,3 +63,19 @@ def test_a_feed_that_is_not_events_is_refused_by_its_line(tmp_path: Path) -> Non
     assert "feed.jsonl, event 4: not a v1 event" in done.output
     both = CliRunner().invoke(app, ["bench", "api", "--feed", str(feed), "-n", "200"])
     assert both.exit_code == 1 and "not both" in both.output
+
+
+def test_a_feed_is_planned_window_by_window_in_its_own_order() -> None:
+    lines = list(synthetic_lines(2000, seed=3))
+    rounds = plan(lines, 50, window=300)
+    posted = [text for round_ in rounds for _, share in round_ for text in share]
+    assert sorted(posted) == sorted(lines)  # every event once
+    position = {text: i for i, text in enumerate(lines)}
+    windows = [position[text] // 300 for text in posted]
+    assert windows == sorted(windows)  # no line is posted before one of an earlier window
+    for round_ in rounds:
+        people = [json.loads(x)["v_number"] for _, share in round_ for x in share]
+        assert len(people) == len(set(people))  # a person at most once per round
+    for person in {json.loads(x)["v_number"] for x in lines}:
+        mine = [x for x in lines if json.loads(x)["v_number"] == person]
+        assert [x for x in posted if x in set(mine)] == mine  # in the person's own order

@@ -4,9 +4,10 @@ events, in the same run, on fresh SQLite stores of their own (synthetic people o
 The server is `terugkeer serve` in a process of its own (as in production; clients in this
 process would otherwise share its interpreter lock). There is a partner per source of the feed,
 each with its own token. Every event must be accepted, so each person's events go in their
-order: the feed is cut into rounds (a person's k-th event is in round k), each round into
-batches of one source, and N client connections post a round's batches concurrently, each
-batch with its source's token; a round starts when the one before is done. (A client per
+order: the feed is cut into rounds (a person's k-th event is in round k; a feed file window
+by window, so that its time order holds), each round into batches of one source, and N client
+connections post a round's batches concurrently, each batch with its source's token; a round
+starts when the one before is done. (A client per
 partner instead left one client posting alone in most rounds, since a round of this feed is
 mostly one source's events: the server then waited for that client between its requests.)
 The baseline is `terugkeer import` of the same lines in the same order (round after round),
@@ -86,23 +87,37 @@ class ApiBench:
 Plan = list[list[tuple[str, list[str]]]]
 
 
-def plan(lines: list[str], batch: int) -> Plan:
-    """The rounds of the feed (a person's k-th event is in round k), each cut into batches of
-    at most `batch` lines of one source."""
-    step: dict[str, int] = defaultdict(int)
-    by_source: list[dict[str, list[str]]] = []
-    for line in lines:
-        event = json.loads(line)
-        k = step[event["v_number"]]
-        step[event["v_number"]] = k + 1
-        while len(by_source) <= k:
-            by_source.append(defaultdict(list))
-        by_source[k][event["source"]].append(line)
-    return [
-        [(source, share[i:i + batch]) for source, share in sorted(round_.items())
-         for i in range(0, len(share), batch)]
-        for round_ in by_source
-    ]  # fmt: skip
+def plan(lines: list[str], batch: int, window: int | None = None) -> Plan:
+    """The rounds of the feed, each cut into batches of at most `batch` lines of one source.
+    The lines are taken `window` at a time (all at once when None), and within a window a
+    person's k-th event goes in its k-th round: each person's events stay in order, and a
+    feed in time order (a simulation's) is posted in that order, window after window."""
+    rounds: Plan = []
+    size = window or max(len(lines), 1)
+    for start in range(0, len(lines), size):
+        step: dict[str, int] = defaultdict(int)
+        by_source: list[dict[str, list[str]]] = []
+        for line in lines[start : start + size]:
+            event = json.loads(line)
+            k = step[event["v_number"]]
+            step[event["v_number"]] = k + 1
+            while len(by_source) <= k:
+                by_source.append(defaultdict(list))
+            by_source[k][event["source"]].append(line)
+        rounds += [
+            [(source, share[i:i + batch]) for source, share in sorted(round_.items())
+             for i in range(0, len(share), batch)]
+            for round_ in by_source
+        ]  # fmt: skip
+    return rounds
+
+
+#: Lines of a feed planned together: a feed is in time order, and a whole simulated year
+#: dealt into rounds by each person's k-th event (every person's intake first, then every
+#: second event, …) is an order no partner sends, in which each round touches every person
+#: of the year (1,065,101 lines: 3,495 events/s over the API, 4,085/s imported in that order,
+#: 7,964/s in the file's order).
+FEED_WINDOW = 10_000
 
 
 def _free_port() -> int:
@@ -137,11 +152,12 @@ def api_benchmark(events: int | None, *, clients: int, batch: int, seed: int,
     `terugkeer simulate`), posted and imported."""
     if feed is not None and events is not None:
         raise ApiBenchError("give synthetic events (-n) or a feed (--feed), not both")
-    if feed is None:
+    if feed is None:  # a person's events together: all of them are dealt into rounds at once
         lines = list(synthetic_lines(100_000 if events is None else events, seed=seed))
+        rounds = plan(lines, batch)
     else:
         lines = _feed_lines(feed)
-    rounds = plan(lines, batch)
+        rounds = plan(lines, batch, FEED_WINDOW)
     ordered = [line for round_ in rounds for _, share in round_ for line in share]
     with tempfile.TemporaryDirectory(prefix="terugkeer-bench-api-") as folder:
         progress(f"import of {len(lines):,} events, in the API's order and in file order")
