@@ -18,6 +18,18 @@ if TYPE_CHECKING:
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 
 
+#: `--feed` of `bench import` and `bench api`.
+FeedOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--feed",
+        exists=True,
+        dir_okay=False,
+        help="a JSONL file of chain events instead (e.g. from `terugkeer simulate`)",
+    ),
+]
+
+
 @bench_app.command("import")
 def bench_import_command(
     events: Annotated[
@@ -25,15 +37,7 @@ def bench_import_command(
         typer.Option("--events", "-n", min=1, help="synthetic events  [default: 200000]"),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="of the synthetic events")] = 1,
-    feed: Annotated[
-        Path | None,
-        typer.Option(
-            "--feed",
-            exists=True,
-            dir_okay=False,
-            help="a JSONL file of chain events instead (e.g. from `terugkeer simulate`)",
-        ),
-    ] = None,
+    feed: FeedOption = None,
     postgres_url: Annotated[
         str | None,
         typer.Option(
@@ -241,15 +245,7 @@ def bench_api_command(
         int | None,
         typer.Option("--events", "-n", min=100, help="synthetic events  [default: 100000]"),
     ] = None,
-    feed: Annotated[
-        Path | None,
-        typer.Option(
-            "--feed",
-            exists=True,
-            dir_okay=False,
-            help="a JSONL file of chain events instead (e.g. from `terugkeer simulate`)",
-        ),
-    ] = None,
+    feed: FeedOption = None,
     clients: Annotated[int, typer.Option("--clients", min=1, help="concurrent clients")] = 8,
     batch: Annotated[int, typer.Option("--batch", min=1, help="events per request")] = 500,
     seed: Annotated[int, typer.Option("--seed")] = 1,

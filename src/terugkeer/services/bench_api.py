@@ -7,9 +7,9 @@ each with its own token. Every event must be accepted, so each person's events g
 order: the feed is cut into rounds (a person's k-th event is in round k; a feed file window
 by window, so that its time order holds), each round into batches of one source, and N client
 connections post a round's batches concurrently, each batch with its source's token; a round
-starts when the one before is done. (A client per
-partner instead left one client posting alone in most rounds, since a round of this feed is
-mostly one source's events: the server then waited for that client between its requests.)
+starts when the one before is done. (A client per partner instead left one client posting
+alone in most rounds, since a round of this feed is mostly one source's events: the server
+then waited for that client between its requests.)
 The baseline is `terugkeer import` of the same lines in the same order (round after round),
 so the ratio is what HTTP, the token checks and the access log add; the import in file order
 (a person's events close together, fewer projection rebuilds per event) is printed beside it.
