@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from terugkeer.bench.runner import first_window, last_window
 from terugkeer.bench.synthetic import synthetic_lines
 from terugkeer.cli.app import app
+from terugkeer.store.stopwatch import STAGES
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
 
 runner = CliRunner()
@@ -59,6 +60,19 @@ def _check_backend(figures: dict[str, Any], lines: int, baseline: str, *, window
     assert figures["stored_rows"]["count"] == lines
     assert figures["rows_identical"] is True
     assert figures["not_stored_lines"] == 0
+    _check_stages(figures, windows=windows)
+
+
+def _check_stages(figures: dict[str, Any], *, windows: bool) -> None:
+    """Every stage an event passes is timed, and together they are the import's time."""
+    stages = figures["stages"]
+    assert list(stages) == [*STAGES, "other"]
+    for name in STAGES:  # each took time: none was skipped or misnamed
+        assert stages[name]["seconds"] > 0, name
+        assert stages[name]["us_per_event"] > 0, name
+        assert (set(stages[name]) > {"first_us_per_line", "last_us_per_line"}) is windows
+    total = sum(stage["seconds"] for stage in stages.values())
+    assert total == pytest.approx(figures["figures"]["import_seconds"], abs=1e-3)
 
 
 def test_synthetic_on_sqlite_and_postgresql(tmp_path: Path) -> None:
@@ -89,6 +103,7 @@ def test_the_table_names_both_backends(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "sqlite3 executemany" in result.stdout
     assert "import time / baseline time" in result.stdout
+    assert "judge, pseudonymise, hash" in result.stdout  # where the time went, per stage
     assert "PostgreSQL: skipped (no --postgres-url given" in result.stdout
 
 

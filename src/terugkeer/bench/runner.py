@@ -38,6 +38,7 @@ from terugkeer.settings import Settings
 from terugkeer.store.engine import make_engine
 from terugkeer.store.errors import guarded
 from terugkeer.store.schema import ensure_schema
+from terugkeer.store.stopwatch import STAGES, Stopwatch
 
 #: The first and the last this many lines of an import are timed apart (a feed only).
 WINDOW = 200_000
@@ -91,6 +92,21 @@ class Window:
         return self.lines / self.seconds
 
 
+#: The import's time outside every stage (reading the file, outcomes, progress, collector).
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Seconds of one stage of the import: over all of it, and over its first and last
+    windows (the same lines as `first` and `last`)."""
+
+    name: str
+    seconds: float
+    first_seconds: float
+    last_seconds: float
+
+
 @dataclass(frozen=True)
 class BackendBench:
     backend: str  # "sqlite" or "postgresql"
@@ -105,6 +121,7 @@ class BackendBench:
     stored_digest: str  # SHA-256 over every row of `events` in seq order, per store
     baseline_digest: str
     baseline_events: int
+    stages: list[Stage]
 
     @property
     def import_rate(self) -> float:
@@ -145,6 +162,19 @@ class BackendBench:
                 figures[f"{name}_lines_per_s"] = round(window.rate, 1)
                 figures[f"{name}_seconds"] = round(window.seconds, 4)
             figures["last_over_first"] = round(self.speed_kept, 3)
+        stages: dict[str, dict[str, float]] = {}
+        for stage in self.stages:
+            stages[stage.name] = {
+                "seconds": round(stage.seconds, 4),
+                "us_per_event": round(stage.seconds / self.events * 1e6, 2),
+            }
+            if windows:
+                stages[stage.name]["first_us_per_line"] = round(
+                    stage.first_seconds / self.first.lines * 1e6, 2
+                )
+                stages[stage.name]["last_us_per_line"] = round(
+                    stage.last_seconds / self.last.lines * 1e6, 2
+                )
         return {
             "server": self.server,
             "baseline": self.baseline,
@@ -153,6 +183,7 @@ class BackendBench:
             "stored_rows": {"count": self.events, "sha256": self.stored_digest},
             "baseline_rows": {"count": self.baseline_events, "sha256": self.baseline_digest},
             "figures": figures,
+            "stages": stages,
         }
 
 
@@ -240,6 +271,22 @@ class _Imported:
     events: int
     seconds: float
     marks: list[tuple[int, float]]  # (lines done, seconds since the start), from (0, 0.0)
+    laps: list[dict[str, float]]  # each stage's seconds so far, at each mark
+
+    def stages(self) -> list[Stage]:
+        """Every stage, and the rest of the time as OTHER, whole and per window."""
+        first, last, end = _first_mark(self.marks), _last_mark(self.marks), len(self.marks) - 1
+
+        def spent(index: int, stage: str) -> float:
+            laps = self.laps[index]
+            if stage == OTHER:
+                return self.marks[index][1] - sum(laps.values())
+            return laps.get(stage, 0.0)
+
+        return [
+            Stage(name, spent(end, name), spent(first, name), spent(end, name) - spent(last, name))
+            for name in (*STAGES, OTHER)
+        ]
 
 
 def _import(source: Source, settings: Settings, url: str) -> _Imported:
@@ -248,11 +295,14 @@ def _import(source: Source, settings: Settings, url: str) -> _Imported:
     system = bootstrap(settings.model_copy(update={"database_url": url}))
     try:
         marks: list[tuple[int, float]] = [(0, 0.0)]
+        stopwatch = system.store.stopwatch = Stopwatch()
+        laps: list[dict[str, float]] = [{}]
         lines = source.lines()
         began = time.perf_counter()
 
         def progress(done: int) -> None:
             marks.append((done, time.perf_counter() - began))
+            laps.append(dict(stopwatch.seconds))
 
         summary = import_lines(
             lines,
@@ -266,20 +316,31 @@ def _import(source: Source, settings: Settings, url: str) -> _Imported:
         system.close()
     if summary.accepted == 0:
         raise BenchInputError(f"{source.name}: no event was stored, so there is nothing to time")
-    return _Imported(summary.lines, summary.accepted, seconds, marks)
+    marks.append((summary.lines, seconds))  # the end, after the last commit
+    laps.append(dict(stopwatch.seconds))
+    return _Imported(summary.lines, summary.accepted, seconds, marks, laps)
 
 
 def first_window(marks: Sequence[tuple[int, float]], window: int = WINDOW) -> Window:
     """From the start to the first progress mark at `window` lines or more (or the end)."""
-    done, at = next(((d, t) for d, t in marks if d >= window), marks[-1])
+    done, at = marks[_first_mark(marks, window)]
     return Window(done, at)
 
 
 def last_window(marks: Sequence[tuple[int, float]], window: int = WINDOW) -> Window:
     """From the last progress mark at least `window` lines before the end, to the end."""
     total, end = marks[-1]
-    done, at = next(((d, t) for d, t in reversed(marks) if d <= total - window), marks[0])
+    done, at = marks[_last_mark(marks, window)]
     return Window(total - done, end - at)
+
+
+def _first_mark(marks: Sequence[tuple[int, float]], window: int = WINDOW) -> int:
+    return next((i for i, (done, _) in enumerate(marks) if done >= window), len(marks) - 1)
+
+
+def _last_mark(marks: Sequence[tuple[int, float]], window: int = WINDOW) -> int:
+    total = marks[-1][0]
+    return next((i for i in reversed(range(len(marks))) if marks[i][0] <= total - window), 0)
 
 
 #: How a baseline inserts: (driver connection, column names) -> (write a chunk, commit).
@@ -336,6 +397,7 @@ def _baseline(
         stored_digest=digest.hexdigest(),
         baseline_digest=again.hexdigest(),
         baseline_events=again.count,
+        stages=measured.stages(),
     )
 
 

@@ -97,10 +97,26 @@ def _print_backend(result: BackendBench, *, windows: bool) -> None:
         for name, window in (("first", result.first), ("last", result.last)):
             row(f"{name} {WINDOW:,} lines", window.lines, window.rate, window.seconds)
         typer.echo(f"  {'last / first speed':<28} {result.speed_kept:>33.2f}")
+    _print_stages(result, windows=windows)
     if result.lines != result.events:
         typer.echo(f"  {result.lines - result.events:,} of {result.lines:,} lines not stored")
     same = "yes" if result.rows_identical else "NO"
     typer.echo(f"  {'same rows in both stores':<28} {same:>11}  ({result.events:,} rows)")
+
+
+def _print_stages(result: BackendBench, *, windows: bool) -> None:
+    """Microseconds per event of each stage of the import: where its time went."""
+    head = f"  {'import stage':<28} {'us/event':>11} {'share':>11}"
+    typer.echo(head + (f" {'first us':>10} {'last us':>10}" if windows else ""))
+    for stage in result.stages:
+        line = (
+            f"  {stage.name:<28} {stage.seconds / result.events * 1e6:>11.1f}"
+            f" {stage.seconds / result.import_seconds:>11.0%}"
+        )
+        if windows:
+            line += f" {stage.first_seconds / result.first.lines * 1e6:>10.1f}"
+            line += f" {stage.last_seconds / result.last.lines * 1e6:>10.1f}"
+        typer.echo(line)
 
 
 @bench_app.command("report")

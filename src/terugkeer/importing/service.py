@@ -17,6 +17,7 @@ from terugkeer.importing.parsing import (
 )
 from terugkeer.store.collector import collector_paused
 from terugkeer.store.event_store import EventStore, Outcome
+from terugkeer.store.stopwatch import PARSE
 
 Clock = Callable[[], datetime]
 BOM = b"\xef\xbb\xbf"
@@ -80,7 +81,9 @@ def _import_chunks(
 ) -> None:
     while chunk := list(islice(numbered, batch_size)):
         received_at = clock()
+        store.stopwatch.start()
         parsed, results = parse_chunk(chunk, received_at, max_line_bytes)
+        store.stopwatch.lap(PARSE)
         if parsed:
             appended = store.append([event for _, event in parsed])
             results += [

@@ -34,6 +34,15 @@ from terugkeer.store.hashchain import row_hash
 from terugkeer.store.identities import Identities
 from terugkeer.store.projection_cache import ProjectionCache
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
+from terugkeer.store.stopwatch import (
+    COMMIT,
+    DERIVE,
+    JUDGE,
+    LOOK_UP,
+    WRITE_EVENTS,
+    WRITE_PROJECTIONS,
+    Stopwatch,
+)
 from terugkeer.store.tables import chain_head, events, recorded_by, retention_runs
 from terugkeer.store.webhooks import Accepted, enqueue
 
@@ -102,6 +111,7 @@ class EventStore:
         # go together into the next (group commit); the chain head's row lock serialises
         # writers across processes.
         self._group: GroupCommit[ParsedLine, Also | None, Appended] = GroupCommit()
+        self.stopwatch = Stopwatch(on=False)  # `bench import` turns it on (one thread only)
 
     def append(
         self,
@@ -150,6 +160,7 @@ class EventStore:
                 self.engine.connect() as plain,
             ):
                 connection = plain.execution_options(**{WRITER: True})
+                self.stopwatch.start()
                 transaction = connection.begin()
                 try:
                     results, last_seq = self._append(connection, batch, actor)
@@ -160,6 +171,7 @@ class EventStore:
                     if also is not None:
                         also(connection, results)
                     transaction.commit()
+                    self.stopwatch.lap(COMMIT)
                 finally:
                     if transaction.is_active:
                         transaction.rollback()
@@ -220,6 +232,7 @@ class EventStore:
         if self._synthetic is None and seq > 0:
             first = connection.execute(select(events.c.id).where(events.c.seq == 1)).scalar_one()
             self._synthetic = is_synthetic(first)
+        self.stopwatch.lap(LOOK_UP)
         results: list[Appended] = []
         rows: list[EventRow] = []
         accepted: list[Accepted] = []
@@ -260,12 +273,17 @@ class EventStore:
             if event.type in _PROCEDURE_TYPES:
                 procedures_touched.add(event.v_number)
             results.append(Appended(event.id, Outcome.ACCEPTED))
+        self.stopwatch.lap(JUDGE)
         if rows:
             insert_rows(connection, events, rows)
             if actor is not None:
                 insert_rows(connection, recorded_by, [[row[0], actor] for row in rows])
             self._identities.flush(connection, touched)
-            self._projected.write(connection, self._histories, touched, procedures_touched)
+            self.stopwatch.lap(WRITE_EVENTS)
+            changes = self._projected.derive(self._histories, touched, procedures_touched)
+            self.stopwatch.lap(DERIVE)
+            changes.write(connection)
+            self.stopwatch.lap(WRITE_PROJECTIONS)
             # Webhook deliveries due, in this transaction: committed with the events or not at
             # all, so none is lost in a crash and none is sent for an event not stored.
             enqueue(connection, accepted, to_micros(now))
@@ -273,6 +291,7 @@ class EventStore:
                 update(chain_head).where(chain_head.c.id == 1).values(last_seq=seq, last_hash=chain)
             )
             self._cached_count += len(rows)
+            self.stopwatch.lap(WRITE_EVENTS)
         return results, seq
 
     def _check_key(self, connection: Connection, stored: str | None) -> None:

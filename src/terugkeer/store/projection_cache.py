@@ -111,6 +111,16 @@ class Changes:
     def add(self, table: Table, rows: list[Row]) -> None:
         self.inserts.setdefault(table, []).extend(rows)
 
+    def write(self, connection: Connection) -> None:
+        if self.rewrite:
+            for table in PROJECTIONS:
+                persons = one_of(connection, table.c.v_number, "vs")
+                connection.execute(delete(table).where(persons), {"vs": self.rewrite})
+        for table, keys in self.deletes.items():
+            delete_keys(connection, table, keys)
+        for table, rows in self.inserts.items():
+            insert_rows(connection, table, rows)
+
 
 class ProjectionCache:
     """The rows last written per person; forgotten whenever the event store forgets."""
@@ -131,14 +141,13 @@ class ProjectionCache:
         """A person with no stored events: nothing of theirs is in any projection yet."""
         self._written[v_number] = Written()
 
-    def write(
+    def derive(
         self,
-        connection: Connection,
         histories: dict[str, PersonHistory],
         touched: dict[str, set[int]],
         procedures_touched: set[str],
-    ) -> None:
-        """Bring the projections of the `touched` cases (per person) up to date."""
+    ) -> Changes:
+        """What brings the projections of the `touched` cases (per person) up to date."""
         changes = Changes()
         for v_number, case_keys in touched.items():
             history = histories[v_number]
@@ -158,14 +167,7 @@ class ProjectionCache:
                 new_procedures = procedure_rows(history)
                 changes.replace(procedures, written.procedures, new_procedures)
                 written.procedures = new_procedures
-        if changes.rewrite:
-            for table in PROJECTIONS:
-                persons = one_of(connection, table.c.v_number, "vs")
-                connection.execute(delete(table).where(persons), {"vs": changes.rewrite})
-        for table, keys in changes.deletes.items():
-            delete_keys(connection, table, keys)
-        for table, rows in changes.inserts.items():
-            insert_rows(connection, table, rows)
+        return changes
 
     def _everything(self, history: PersonHistory, changes: Changes) -> Written:
         written = Written()
