@@ -26,6 +26,13 @@ class Settings(BaseSettings):
         gt=0,
         description="the largest line or event accepted, in bytes (a longer one is rejected)",
     )
+    import_batch_lines: int = Field(
+        default=50_000,
+        gt=0,
+        description="lines a file import judges and commits together: larger is faster (a "
+        "person's cases are derived once per transaction, fewer index pages are written per "
+        "line) but holds the writer's lock longer, so the API's intake waits meanwhile",
+    )
     pseudonym_key: SecretStr | None = Field(
         default=None,
         description="the key of the pseudonyms that retention leaves (at least 16 characters); "

@@ -25,9 +25,12 @@ LINES = 30_000
 
 def _import(path: Path, url: str) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "terugkeer", "import", str(path), "--format", "json"]
+    # Transactions of 5,000 lines: the kill must find some of the file committed and not all.
+    environment = {**os.environ, "TERUGKEER_IMPORT_BATCH_LINES": "5000"}
     return subprocess.Popen(
-        [*command, "--database-url", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+        [*command, "--database-url", url],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
+    )  # fmt: skip
 
 
 def test_sigkill_during_import_then_rerun(tmp_path: Path, database_url: str) -> None:

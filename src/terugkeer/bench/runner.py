@@ -310,6 +310,7 @@ def _import(source: Source, settings: Settings, url: str) -> _Imported:
             clock=system.clock,
             progress=progress,
             max_line_bytes=system.settings.max_event_bytes,
+            batch_size=system.settings.import_batch_lines,
         )
         seconds = time.perf_counter() - began
     finally:

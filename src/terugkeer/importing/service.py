@@ -57,7 +57,7 @@ def import_lines(
     store: EventStore,
     *,
     clock: Clock = lambda: datetime.now(UTC),
-    batch_size: int = 10_000,
+    batch_size: int = 50_000,  # = Settings.import_batch_lines' default (why there)
     progress: Progress | None = None,
     max_line_bytes: int = MAX_LINE_BYTES,
 ) -> ImportSummary:

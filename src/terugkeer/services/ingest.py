@@ -46,6 +46,7 @@ def ingest_lines(
         clock=system.clock,
         progress=progress,
         max_line_bytes=system.settings.max_event_bytes,
+        batch_size=system.settings.import_batch_lines,
     )
 
 
