@@ -111,6 +111,7 @@ def test_a_report_on_a_small_store_loads_the_store_but_not_the_models(tmp_path: 
     assert done.returncode == 0, done.stderr
     assert "2023-01-01" in done.stdout
     assert loaded & SIMULATION_AND_CHARTS == set()  # Alembic too: readers only compare revisions
+    assert "jinja2" not in loaded  # the publications' templates: only with --as-of
 
 
 def test_the_readers_head_revision_is_the_migrations_head() -> None:

@@ -34,13 +34,16 @@ def key_figures_command(
     # Imported here, not at the top: the report brings SQLAlchemy, pydantic, Babel and rich
     # (`--help` must start fast).
     from terugkeer.services.key_figures import Period, key_figures_of, published
-    from terugkeer.services.publication import recorded_by
 
     try:
         period = Period(start.date(), end.date())
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
-    known_by = None if as_of is None else recorded_by(as_of_moment(as_of))
+    known_by = None
+    if as_of is not None:  # the publication service brings Jinja2: only when it is needed
+        from terugkeer.services.publication import recorded_by
+
+        known_by = recorded_by(as_of_moment(as_of))
     exact = key_figures_of(system(database_url, migrate=False), period, known_by=known_by)
     figures: KeyFigures | PublishedKeyFigures = published(exact) if publish else exact
     if output is ReportFormat.JSON:
