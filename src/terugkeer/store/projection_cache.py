@@ -112,6 +112,8 @@ class Changes:
         self.inserts.setdefault(table, []).extend(rows)
 
     def write(self, connection: Connection) -> None:
+        """Into the store: the rewritten persons' rows deleted whole, then the changed rows
+        deleted by key, then every new row inserted."""
         if self.rewrite:
             for table in PROJECTIONS:
                 persons = one_of(connection, table.c.v_number, "vs")
