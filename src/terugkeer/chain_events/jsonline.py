@@ -90,6 +90,22 @@ _C_ENCODER: Any = _MAKE_C_ENCODER and _MAKE_C_ENCODER(
 )
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+_C_COMPACT: Any = _MAKE_C_ENCODER and _MAKE_C_ENCODER(
+    None, _COMPACT.default, json.encoder.encode_basestring_ascii, None, ":", ",", False, False,
+    True,
+)  # fmt: skip
+
+
+def compact(obj: dict[str, Any]) -> str:
+    """= json.dumps(obj, separators=(",", ":")) for what `terugkeer simulate` writes (no
+    cycles), with the encoder built once, as `canonical` does: the simulator writes a line per
+    event, and building the encoder was half of writing it."""
+    if _C_COMPACT is None:
+        return _COMPACT.encode(obj)
+    return "".join(_C_COMPACT(obj, 0))
+
+
 def canonical(obj: dict[str, Any]) -> str:
     """= json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False) for
     everything the parser accepts (NaN and Infinity, which it refuses, raise here): the form

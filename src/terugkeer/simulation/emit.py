@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from terugkeer.chain_events.jsonline import compact
 from terugkeer.domain.calendar import AMSTERDAM
 
 #: Which chain partner reports each type (v1 `source`), when the model does not say otherwise.
@@ -62,4 +62,4 @@ class Emitter:
             "source": source or SOURCE[kind],
             "data": data,
         }
-        self.write(json.dumps(line, separators=(",", ":")) + "\n")
+        self.write(compact(line) + "\n")
