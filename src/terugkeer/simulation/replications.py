@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -64,14 +65,33 @@ def persons_of_the_year(feed: Path, out: Path, first: date) -> None:
     owners: list[str] = []  # the V-number of each line, so that each line is parsed once
     with feed.open("rb") as lines:
         for line in lines:
-            event = json.loads(line)
-            owners.append(event["v_number"])
-            last[event["v_number"]] = (event["occurred_at"], event["type"])
+            kind, v_number, occurred_at = head_of(line)
+            owners.append(v_number)
+            last[v_number] = (occurred_at, kind)
     keep = {v for v, (at, kind) in last.items() if at[:10] >= since or kind not in CLOSING_TYPES}
     with feed.open("rb") as lines, out.open("wb") as kept:
         for line, owner in zip(lines, owners, strict=True):
             if owner in keep:
                 kept.write(line)
+
+
+#: How the simulator begins each line (simulation/emit.py): the three fields read from it,
+#: none with an escape in it, are then exactly what parsing the line would give.
+_SIMULATED_HEAD = re.compile(
+    rb'\{"id":"[^"\\]*","type":"([^"\\]*)","v_number":"([^"\\]*)","occurred_at":"([^"\\]*)"'
+)
+
+
+def head_of(line: bytes) -> tuple[str, str, str]:
+    """Type, V-number and occurred_at of a feed line: read off the simulator's own lines (a
+    year's warm-up is a million of them, and parsing each took most of this step), parsed
+    for any other."""
+    match = _SIMULATED_HEAD.match(line)
+    if match is not None:
+        kind, v_number, occurred_at = (field.decode() for field in match.groups())
+        return kind, v_number, occurred_at
+    event = json.loads(line)
+    return event["type"], event["v_number"], event["occurred_at"]
 
 
 def import_feed(

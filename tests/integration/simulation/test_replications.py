@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
 from terugkeer.simulation.loader import load_parameters
-from terugkeer.simulation.replications import import_feed, persons_of_the_year
+from terugkeer.simulation.replications import head_of, import_feed, persons_of_the_year
 from terugkeer.simulation.runner import simulate
 from tests.integration.simulation.worlds import small_world
 
@@ -37,3 +38,19 @@ def test_the_year_s_figures_are_the_same_without_the_people_who_cannot_count(
         engine.dispose()
     assert figures[0]["caseload"] > 100
     assert figures[1] == figures[0]
+
+
+def test_a_line_s_head_is_what_parsing_it_gives(tmp_path: Path) -> None:
+    """The simulator's lines are read without parsing them whole; any other line (keys in
+    another order, an escape in a value, spaces) is parsed, with the same answer."""
+    feed = tmp_path / "feed.jsonl"
+    simulate(small_world(load_parameters(), per_year=200, warm_up_years=1),
+             date(2023, 1, 1), date(2023, 3, 31), seed=3, out=feed)  # fmt: skip
+    others = [
+        '{"type":"intake","id":"x","v_number":"1","occurred_at":"2023-01-02T10:00:00+01:00"}',
+        '{"id":"x\\"y","type":"intake","v_number":"2","occurred_at":"2023-01-02T10:00:00Z"}',
+        '{"id": "x", "type": "departed", "v_number": "3", "occurred_at": "2023-01-03T10:00:00Z"}',
+    ]
+    for line in [*feed.read_bytes().splitlines(), *(other.encode() for other in others)]:
+        event = json.loads(line)
+        assert head_of(line) == (event["type"], event["v_number"], event["occurred_at"])
