@@ -107,7 +107,10 @@ def web_bench_store(
     if held == 0:
         progress(f"importing {lines.name} into {system.engine.dialect.name}")
         with lines.open("rb") as stream:
-            import_lines(stream, system.store, clock=system.clock)
+            import_lines(
+                stream, system.store, clock=system.clock,
+                batch_size=system.settings.import_batch_lines,
+            )  # fmt: skip
     names = [f"regievoerder{n:03d}" for n in range(1, directors + 1)]
     lead = _user(system, "teamleider001", Role.TEAM_LEAD, "team001", password)
     first = _user(system, names[0], Role.CASE_DIRECTOR, "team001", password)

@@ -64,7 +64,9 @@ def demo_store(folder: Path, *, year: int, seed: int, progress: Progress) -> Dem
     system = bootstrap(settings)
     progress("importing the people of the year with their whole history ...")
     with sample.open("rb") as stream:
-        summary = import_lines(stream, system.store, clock=system.clock)
+        summary = import_lines(
+            stream, system.store, clock=system.clock, batch_size=settings.import_batch_lines
+        )
     stamp.write_text(json.dumps({"built": wanted, "lines": summary.lines}), encoding="utf-8")
     return DemoStore(system, store_file, sample, summary.lines, reused=False)
 

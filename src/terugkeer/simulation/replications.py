@@ -82,13 +82,19 @@ _SIMULATED_HEAD = re.compile(
 )
 
 
+#: One of those keys again after the head: JSON keeps the last, so such a line is parsed.
+_AGAIN = re.compile(rb'"(?:type|v_number|occurred_at)":')
+
+
 def head_of(line: bytes) -> tuple[str, str, str]:
     """Type, V-number and occurred_at of a feed line: read off the simulator's own lines (a
     year's warm-up is a million of them, and parsing each took most of this step), parsed
-    for any other."""
+    for any other — and for one where a key could be given twice (JSON keeps the last)."""
     match = _SIMULATED_HEAD.match(line)
-    if match is not None:
-        kind, v_number, occurred_at = (field.decode() for field in match.groups())
+    if match is not None and _AGAIN.search(line, match.end()) is None:
+        kind, v_number, occurred_at = (
+            field.decode("utf-8", "surrogatepass") for field in match.groups()
+        )
         return kind, v_number, occurred_at
     event = json.loads(line)
     return event["type"], event["v_number"], event["occurred_at"]

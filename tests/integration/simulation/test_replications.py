@@ -50,6 +50,8 @@ def test_a_line_s_head_is_what_parsing_it_gives(tmp_path: Path) -> None:
         '{"type":"intake","id":"x","v_number":"1","occurred_at":"2023-01-02T10:00:00+01:00"}',
         '{"id":"x\\"y","type":"intake","v_number":"2","occurred_at":"2023-01-02T10:00:00Z"}',
         '{"id": "x", "type": "departed", "v_number": "3", "occurred_at": "2023-01-03T10:00:00Z"}',
+        '{"id":"x","type":"intake","v_number":"4","occurred_at":"2023-01-04T10:00:00Z",'
+        '"type":"departed","v_number":"5"}',  # a key given twice: JSON keeps the last
     ]
     for line in [*feed.read_bytes().splitlines(), *(other.encode() for other in others)]:
         event = json.loads(line)
