@@ -22,8 +22,8 @@ from sqlalchemy.engine import make_url
 
 from terugkeer.bootstrap import System, bootstrap, rules_of
 from terugkeer.domain.permissions import Role
-from terugkeer.importing.service import import_lines
 from terugkeer.services.demo import inputs_digest
+from terugkeer.services.ingest import ingest_lines
 from terugkeer.services.users import User, add_user
 from terugkeer.services.workplace import spread_open_cases
 from terugkeer.settings import Settings
@@ -107,10 +107,7 @@ def web_bench_store(
     if held == 0:
         progress(f"importing {lines.name} into {system.engine.dialect.name}")
         with lines.open("rb") as stream:
-            import_lines(
-                stream, system.store, clock=system.clock,
-                batch_size=system.settings.import_batch_lines,
-            )  # fmt: skip
+            ingest_lines(system, stream)
     names = [f"regievoerder{n:03d}" for n in range(1, directors + 1)]
     lead = _user(system, "teamleider001", Role.TEAM_LEAD, "team001", password)
     first = _user(system, names[0], Role.CASE_DIRECTOR, "team001", password)

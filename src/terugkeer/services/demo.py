@@ -19,7 +19,7 @@ from pathlib import Path
 
 from terugkeer import __version__
 from terugkeer.bootstrap import System, bootstrap, rules_of
-from terugkeer.importing.service import import_lines
+from terugkeer.services.ingest import ingest_lines
 from terugkeer.settings import Settings
 from terugkeer.simulation.loader import load_parameters
 from terugkeer.simulation.replications import persons_of_the_year
@@ -64,9 +64,7 @@ def demo_store(folder: Path, *, year: int, seed: int, progress: Progress) -> Dem
     system = bootstrap(settings)
     progress("importing the people of the year with their whole history ...")
     with sample.open("rb") as stream:
-        summary = import_lines(
-            stream, system.store, clock=system.clock, batch_size=settings.import_batch_lines
-        )
+        summary = ingest_lines(system, stream)
     stamp.write_text(json.dumps({"built": wanted, "lines": summary.lines}), encoding="utf-8")
     return DemoStore(system, store_file, sample, summary.lines, reused=False)
 
