@@ -50,12 +50,18 @@ VALUES = (
     "member_state", "claim_kind", "ground", "outcome", "suspensive", "track", "birth_date", "sex",
     "family", "unaccompanied_minor", "nationality",
     "departure_term_days", "entry_ban_years", "implicit", "location",
+    # corrections (v1.1)
+    "retracted", "event_id", "entered_in_error", "wrong_person", "duplicate",
 )  # fmt: skip
 
 
 #: English names of those values (the Dutch ones are in the nl catalogue).
 ENGLISH = {
     "case_director": "case director",
+    "retracted": "withdrawn",
+    "event_id": "event",
+    "entered_in_error": "entered in error",
+    "wrong_person": "wrong person",
     "team_lead": "team lead",
     "illegal_stay": "illegal stay",
     "azc": "asylum reception centre",

@@ -110,7 +110,7 @@ TypeName = Literal[
     "return_decision", "document_requested", "document_answered", "travel_document_valid",
     "detention_started", "detention_ended", "dublin_claim", "dublin_accepted", "dublin_refused",
     "support_granted", "flight_booked", "flight_cancelled", "departed", "absconded",
-    "exit_without_departure",
+    "exit_without_departure", "retracted",
 ]  # fmt: skip
 Source = Literal["IND", "COA", "DJI", "KMAR", "POLITIE", "IOM", "DTENV", "NGO", "GEMEENTE"]
 
@@ -270,6 +270,12 @@ class ExitWithoutDepartureData(TypedDict):
     detail: NotRequired[Text]
 
 
+@with_config(STRICT)
+class RetractedData(TypedDict):
+    event_id: Id
+    reason: Literal["entered_in_error", "wrong_person", "duplicate", "other"]
+
+
 #: The `data` schema of each type, keyed by the type's name.
 DATA_SCHEMAS: dict[str, type] = {
     "intake": IntakeData,
@@ -292,6 +298,7 @@ DATA_SCHEMAS: dict[str, type] = {
     "departed": DepartedData,
     "absconded": AbscondedData,
     "exit_without_departure": ExitWithoutDepartureData,
+    "retracted": RetractedData,
 }
 DATA_ADAPTERS: dict[str, TypeAdapter[Any]] = {
     name: TypeAdapter(schema) for name, schema in DATA_SCHEMAS.items()

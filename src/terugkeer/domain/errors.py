@@ -45,3 +45,23 @@ class UnknownReferenceError(EventRejectedError):
 
 class ProcedurePendingError(EventRejectedError):
     """A `procedure_started` whose reference names a procedure of the person still pending."""
+
+
+class RetractionError(EventRejectedError):
+    """A `retracted` event that cannot withdraw what it names (EVENTS.md, Corrections)."""
+
+
+class UnknownEventError(RetractionError):
+    """No stored event of the retraction's source and person has the id it names."""
+
+
+class AlreadyWithdrawnError(RetractionError):
+    """The named event is a retraction, or was withdrawn already."""
+
+
+class DependantsError(RetractionError):
+    """Later events that are not withdrawn rely on the named event: they go first."""
+
+
+class LaterCaseError(RetractionError):
+    """Withdrawing a closing event would reopen a case while a later case of the person exists."""

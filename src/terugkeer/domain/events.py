@@ -36,6 +36,8 @@ class EventType(StrEnum):
     DEPARTED = "departed"
     ABSCONDED = "absconded"
     EXIT_WITHOUT_DEPARTURE = "exit_without_departure"
+    #: v1.1: withdraws an earlier event of the same sender and person (EVENTS.md, Corrections).
+    RETRACTED = "retracted"
 
 
 #: Events that close a case (departure procedure).
@@ -69,6 +71,7 @@ CATEGORY_FIELD: Mapping[str, str] = {
     EventType.FLIGHT_CANCELLED: "reason",
     EventType.DEPARTED: "mode",
     EventType.EXIT_WITHOUT_DEPARTURE: "reason",
+    EventType.RETRACTED: "reason",
 }
 
 
@@ -131,3 +134,20 @@ class Event:
     @property
     def is_closing(self) -> bool:
         return self.type in CLOSING_TYPES
+
+    @property
+    def is_retraction(self) -> bool:
+        return self.type == EventType.RETRACTED
+
+    @property
+    def named_id(self) -> str | None:
+        """The `id` a retraction names (its sender's own earlier event); None after retention,
+        which names that event by its seq instead (`named_seq`)."""
+        value = self.data.get("event_id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def named_seq(self) -> int | None:
+        """The seq of the event a retraction names, in its pseudonymous (retained) form."""
+        value = self.data.get("event_seq")
+        return value if isinstance(value, int) else None

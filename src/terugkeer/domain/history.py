@@ -4,6 +4,10 @@ Receipt order decides validity (EVENTS.md): each new event is judged against the
 before it and either placed in a case or rejected with a named error. Stored events never move
 to another case, because a new event can only open a case after the last one closed, or land
 inside an existing case; so a case is identified by the receipt seq of its intake.
+
+A `retracted` event (v1.1) takes no place in any case: it withdraws the event it names, which
+leaves its case (`domain/withdrawal.py`), so the fold and every rule see the history as if that
+event had never been received; `withdrawals` keeps what was withdrawn, and by which retraction.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from terugkeer.domain import errors
+from terugkeer.domain import errors, withdrawal
 from terugkeer.domain.events import REFERRING_TYPES, Event, EventType
 from terugkeer.domain.messages import Code, say
+from terugkeer.domain.withdrawal import Withdrawal
 
 
 @dataclass(slots=True)
@@ -25,6 +30,9 @@ class Case:
     intake: Event
     events: list[Event] = field(default_factory=list)  # history order, intake first
     closing: Event | None = None
+    #: How many events were withdrawn from the case: a state folded before a withdrawal is
+    #: no prefix of the case any more (store/projection_cache.py folds it anew).
+    withdrawn: int = 0
 
     @property
     def key(self) -> int:
@@ -45,6 +53,13 @@ class Case:
         if event.is_closing:
             self.closing = event
 
+    def remove(self, event: Event) -> None:
+        """Withdraw `event` from the case: a withdrawn closing event reopens it."""
+        self.events = [e for e in self.events if e.seq != event.seq]
+        if self.closing is not None and self.closing.seq == event.seq:
+            self.closing = None
+        self.withdrawn += 1
+
 
 class PersonHistory:
     """Every accepted event of one person (by `v_number`), across all of their cases."""
@@ -54,13 +69,19 @@ class PersonHistory:
         self.cases: list[Case] = []
         self._references: set[tuple[str, str]] = set()
         self._pending: dict[str, Event] = {}  # procedure reference → its start, not yet decided
+        self.retractions: list[Event] = []  # receipt order
+        self.withdrawals: list[Withdrawal] = []  # receipt order of the retractions
         for event in sorted(events, key=lambda e: e.seq):
             # Stored events were judged when received; a rule added since must not make a
             # stored history unreadable.
             self.accept(event, stored=True)
 
     def accept(self, event: Event, *, stored: bool = False) -> Case:
-        """Place `event` (received after all events already here) or raise `EventRejectedError`."""
+        """Place `event` (received after all events already here) or raise `EventRejectedError`.
+        A retraction returns the case of the event it withdrew (gone from `cases` when that
+        event was its intake)."""
+        if event.is_retraction:
+            return self._withdraw(event)
         case = self._case_for(event)
         self._check_reference(event)
         if not stored:
@@ -78,7 +99,56 @@ class PersonHistory:
         return case
 
     def events(self) -> list[Event]:
+        """Every event not withdrawn, case by case in history order (no retractions)."""
         return [e for case in self.cases for e in case.events]
+
+    def stored(self) -> list[Event]:
+        """Every accepted event, withdrawn ones and retractions included, in receipt order."""
+        withdrawn = [w.event for w in self.withdrawals]
+        return sorted([*self.events(), *withdrawn, *self.retractions], key=lambda e: e.seq)
+
+    def _withdraw(self, retraction: Event) -> Case:
+        target = withdrawal.named(retraction, self.events())
+        if target is None:
+            again = withdrawal.named(retraction, self.retractions)
+            if again is not None:
+                raise withdrawal.not_again(retraction, again, None)
+            gone = next(
+                (w for w in self.withdrawals
+                 if withdrawal.named(retraction, [w.event]) is not None),
+                None,
+            )  # fmt: skip
+            if gone is not None:
+                raise withdrawal.not_again(retraction, gone.event, gone.retraction)
+            raise withdrawal.unknown(retraction)
+        case = next(c for c in self.cases if any(e.seq == target.seq for e in c.events))
+        relying = withdrawal.dependants(target, self.events(), case.events)
+        if relying:
+            raise withdrawal.blocked(retraction, target, relying)
+        if target.is_closing and case is not self.cases[-1]:
+            later = self.cases[self.cases.index(case) + 1]
+            raise withdrawal.later_case(target, later.intake)
+        if target.type == EventType.INTAKE:
+            self.cases.remove(case)
+        case.remove(target)
+        self.retractions.append(retraction)
+        self.withdrawals.append(Withdrawal(target, retraction, case.key))
+        self._reindex()
+        return case
+
+    def _reindex(self) -> None:
+        """References and pending procedures as if the withdrawn events never came (a
+        withdrawal is rare: rebuilt from the live events rather than kept in counts)."""
+        self._references.clear()
+        self._pending.clear()
+        for event in sorted(self.events(), key=lambda e: e.seq):
+            if event.reference is None:
+                continue
+            self._references.add((event.type, event.reference))
+            if event.type == EventType.PROCEDURE_STARTED:
+                self._pending[event.reference] = event
+            elif event.type == EventType.PROCEDURE_DECIDED:
+                self._pending.pop(event.reference, None)
 
     def case_at(self, micros: int) -> Case | None:
         """The case whose intake is the latest at or before `micros`."""

@@ -27,6 +27,7 @@ from terugkeer.domain.cohorts import (
 from terugkeer.domain.events import EventType
 from terugkeer.reports.period import Period
 from terugkeer.store.codec import event_from_body
+from terugkeer.store.live import not_withdrawn
 from terugkeer.store.tables import cases, events
 
 
@@ -62,7 +63,11 @@ def read_caseload(connection: Connection, as_of: date) -> Caseload:
     open_cases = select(cases.c.case_seq).where(open_at_end)
     query = (
         select(events.c.case_seq, events.c.seq, events.c.body)
-        .where(events.c.case_seq.in_(open_cases.scalar_subquery()))
+        .where(
+            events.c.case_seq.in_(open_cases.scalar_subquery()),
+            events.c.type != EventType.RETRACTED,
+            not_withdrawn(),
+        )
         .order_by(events.c.case_seq, events.c.seq)
     )
     decisions = _decisions(connection, at, select(cases.c.v_number).where(open_at_end))
@@ -104,6 +109,7 @@ def _decisions(connection: Connection, at: datetime, people: Select[Any]) -> dic
             events.c.type == EventType.PROCEDURE_DECIDED,
             events.c.occurred_us <= to_micros(at),
             events.c.v_number.in_(people.scalar_subquery()),
+            not_withdrawn(),
         )
         .group_by(events.c.v_number)
     )
@@ -142,7 +148,7 @@ def _away(connection: Connection, as_of: date, at: datetime) -> list[tuple[AwayC
 
 def _inflow(connection: Connection, as_of: date) -> int | None:
     first = add_months(as_of, -12) + timedelta(days=1)
-    intakes = events.c.type == EventType.INTAKE
+    intakes = (events.c.type == EventType.INTAKE) & not_withdrawn()
     earliest = connection.execute(select(func.min(events.c.local_date)).where(intakes))
     start = earliest.scalar_one()
     if start is None or (date.fromisoformat(start) if isinstance(start, str) else start) > first:

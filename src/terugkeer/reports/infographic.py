@@ -16,6 +16,7 @@ from terugkeer.domain.events import EventType
 from terugkeer.reports.numbers import format_number
 from terugkeer.reports.period import Period
 from terugkeer.reports.rounding import publish_count
+from terugkeer.store.live import not_withdrawn
 from terugkeer.store.tables import cases, events
 
 #: Node keys, in the order the diagram draws them, with their Dutch and English names.
@@ -64,7 +65,7 @@ def flows(connection: Connection, period: Period) -> list[Flow]:
     interviews = (
         select(events.c.case_seq, events.c.category)
         .where(events.c.type == EventType.INTERVIEW,
-               events.c.local_date <= period.end)
+               events.c.local_date <= period.end, not_withdrawn())
         .order_by(events.c.case_seq, events.c.occurred_us, events.c.seq)
     )  # fmt: skip
     for seq, stance in connection.execute(interviews):

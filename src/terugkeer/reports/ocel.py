@@ -28,6 +28,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, select
 
 from terugkeer.domain.events import EventType
+from terugkeer.store.live import not_withdrawn
 from terugkeer.store.tables import events
 
 #: Data fields a pseudonymised export leaves out: they identify, or are free text.
@@ -143,7 +144,9 @@ def _events(
     query = (
         select(events.c.id, events.c.v_number, events.c.case_seq, events.c.occurred_us,
                events.c.body)
-        .where(events.c.local_date.between(since, until))
+        # As if withdrawn events had never been received: neither they nor their retractions.
+        .where(events.c.local_date.between(since, until), not_withdrawn(),
+               events.c.type != EventType.RETRACTED)
         .order_by(events.c.occurred_us, events.c.seq)
     )  # fmt: skip
     for number, row in enumerate(

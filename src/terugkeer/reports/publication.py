@@ -22,6 +22,7 @@ from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.model import PublishedKeyFigures
 from terugkeer.reports.period import Period
 from terugkeer.reports.rounding import publish_count, rounded
+from terugkeer.store.live import not_withdrawn
 from terugkeer.store.tables import cases, chain_head, events
 
 Cell = int | float | str
@@ -113,7 +114,7 @@ def top_inflow_nationalities(connection: Connection, period: Period) -> list[tup
         select(cases.c.nationality, count)
         .select_from(events.join(cases, cases.c.case_seq == events.c.case_seq))
         .where(events.c.type == EventType.INTAKE,
-               events.c.local_date.between(period.start, period.end))
+               events.c.local_date.between(period.start, period.end), not_withdrawn())
         .group_by(cases.c.nationality)
         .order_by(count.desc(), cases.c.nationality)
         .limit(5)

@@ -30,16 +30,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
 
 import httpx
 
 from terugkeer.bench.synthetic import synthetic_lines
 from terugkeer.bootstrap import bootstrap
-from terugkeer.chain_events.schema import TypeName
 from terugkeer.services.errors import ServiceError
 from terugkeer.services.ingest import ingest_lines
-from terugkeer.services.partners import add_partner
+from terugkeer.services.partners import TYPES, add_partner
 from terugkeer.settings import Settings
 
 
@@ -166,7 +164,7 @@ def api_benchmark(events: int | None, *, clients: int, batch: int, seed: int,
         url = f"sqlite:///{Path(folder) / 'api.db'}"
         system = bootstrap(Settings(database_url=url))
         try:
-            types = list(get_args(TypeName))
+            types = list(TYPES)
             sources = sorted({source for round_ in rounds for source, _ in round_})
             tokens = {source: add_partner(system, f"bench-{source.lower()}", source, types)
                       for source in sources}  # fmt: skip

@@ -10,6 +10,7 @@ from typing import BinaryIO
 from sqlalchemy import Connection
 
 from terugkeer.bootstrap import System
+from terugkeer.chain_events import ParsedLine
 from terugkeer.importing.parsing import Line, LineResult, parse_chunk
 from terugkeer.importing.service import ImportSummary, Progress, import_lines, split_lines
 from terugkeer.services.errors import ServiceError
@@ -17,6 +18,7 @@ from terugkeer.store.access_log import Access, record
 from terugkeer.store.collector import collector_paused
 from terugkeer.store.engine import writing
 from terugkeer.store.event_store import Appended, Outcome
+from terugkeer.store.queries import named_types
 
 __all__ = [
     "ImportSummary", "LineResult", "NotPermittedError", "Progress", "ingest_batch",
@@ -70,10 +72,7 @@ def ingest_batch(
     numbered = list(enumerate(lines, start=1))
     with collector_paused():  # as the append does (store/collector.py)
         parsed, results = parse_chunk(numbered, received_at, system.settings.max_event_bytes)
-    refused = [
-        (number, why) for number, line in parsed
-        if (why := permits(line.event.source, line.event.type)) is not None
-    ]  # fmt: skip
+    refused = _refused(system, parsed, permits)
     if refused:
         _log(system, access, f"403 refused={len(refused)}")
         raise NotPermittedError(refused)
@@ -93,6 +92,32 @@ def ingest_batch(
     ]
     results.sort(key=lambda r: r.line)
     return results
+
+
+def _refused(
+    system: System, parsed: list[tuple[int, ParsedLine]], permits: Permits
+) -> list[tuple[int, str]]:
+    """The events outside the sender's agreement. A retraction is judged by the type of the
+    event it names, as the agreement stands now (EVENTS.md v1.1); one naming nothing stored
+    passes here and is rejected by the store with its reason."""
+    retracting = [
+        (e.source, e.v_number, e.named_id or "")
+        for _, line in parsed if (e := line.event).is_retraction
+    ]  # fmt: skip
+    named: dict[tuple[str, str, str], str] = {}
+    if retracting:
+        with system.engine.connect() as connection:
+            named = named_types(connection, retracting)
+    refused = []
+    for number, line in parsed:
+        event = line.event
+        why = permits(event.source, event.type)
+        kind = named.get((event.source, event.v_number, event.named_id or ""))
+        if why is None and event.is_retraction and kind is not None:
+            why = permits(event.source, kind)
+        if why is not None:
+            refused.append((number, why))
+    return refused
 
 
 def _counts(outcomes: Iterable[LineResult | Outcome]) -> str:

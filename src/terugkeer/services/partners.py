@@ -26,7 +26,10 @@ from terugkeer.store.users import utc_text
 from terugkeer.store.webhooks import give_up
 
 SOURCES: tuple[str, ...] = get_args(Source)
-TYPES: tuple[str, ...] = get_args(TypeName)
+#: What an agreement may list. A retraction is not listed: a partner may withdraw its own
+#: event when that event's type is among those it may send now (EVENTS.md v1.1).
+RETRACTED = "retracted"
+TYPES: tuple[str, ...] = tuple(t for t in get_args(TypeName) if t != RETRACTED)
 #: What a partner may read back besides event types: the person's case file (cases, case
 #: state, removal readiness).
 CASE = "case"
@@ -52,6 +55,8 @@ class Partner:
             return "an analyst token sends no events"
         if source != self.source:
             return f"this token sends events of source {self.source}, not {source}"
+        if event_type == RETRACTED:  # judged by the type of the event it names (ingest)
+            return None
         if event_type not in self.types:
             return f"this token may not send {event_type} events"
         return None

@@ -225,7 +225,7 @@ class EventStore:
         if (seq, tuple(retained)) != (self._cached_seq, self._cached_retention):
             self._forget()
         self._cached_retention = tuple(retained)
-        stored = self._stored_bodies(connection, [parsed.event.id for parsed in batch])
+        stored = self._stored_bodies(connection, [parsed.event for parsed in batch])
         loaded = self._load_histories(connection, {parsed.event.v_number for parsed in batch})
         if pseudonymous:
             self._identities.load(connection, loaded)
@@ -238,9 +238,11 @@ class EventStore:
         accepted: list[Accepted] = []
         touched: dict[str, set[int]] = {}  # case keys per person
         procedures_touched: set[str] = set()
+        withdrawals_touched: set[str] = set()
         for parsed in batch:
             event, body = parsed.event, parsed.canonical
-            prior = stored.get(event.id)
+            key = (event.source, event.id)  # the idempotency key (EVENTS.md v1.1)
+            prior = stored.get(key)
             if prior is not None:
                 results.append(_repeat(event.id, prior, body))
                 continue
@@ -258,17 +260,31 @@ class EventStore:
             seq += 1
             if self._synthetic is None:  # the store's first event decides what it holds
                 self._synthetic = is_synthetic(event.id)
+            withdrawn = None
+            if event.type == EventType.RETRACTED:
+                withdrawn = history.withdrawals[-1].event
+                withdrawals_touched.add(event.v_number)
+                if withdrawn.type in _PROCEDURE_TYPES:
+                    procedures_touched.add(event.v_number)
             if pseudonymous:
                 row, chain = self._identities.row(
-                    placed, case_seq=case.key, body=body, recorded_at=recorded_at, previous=chain
+                    placed,
+                    case_seq=case.key,
+                    body=body,
+                    recorded_at=recorded_at,
+                    previous=chain,
+                    named_seq=None if withdrawn is None else withdrawn.seq,
                 )
             else:  # a store begun before chain scheme 2 keeps hashing every column
                 row = event_row(placed, case_seq=case.key, body=body, recorded_at=recorded_at)
                 chain = row_hash(chain, row)
                 row += [chain, None, None]
             rows.append(row)
-            accepted.append(Accepted(seq, event.id, event.type, event.v_number))
-            stored[event.id] = body
+            accepted.append(Accepted(
+                seq, event.id, event.type, event.v_number,
+                None if withdrawn is None else withdrawn.seq,
+            ))  # fmt: skip
+            stored[key] = body
             touched.setdefault(event.v_number, set()).add(case.key)
             if event.type in _PROCEDURE_TYPES:
                 procedures_touched.add(event.v_number)
@@ -280,7 +296,9 @@ class EventStore:
                 insert_rows(connection, recorded_by, [[row[0], actor] for row in rows])
             self._identities.flush(connection, touched)
             self.stopwatch.lap(WRITE_EVENTS)
-            changes = self._projected.derive(self._histories, touched, procedures_touched)
+            changes = self._projected.derive(
+                self._histories, touched, procedures_touched, withdrawals_touched
+            )
             self.stopwatch.lap(DERIVE)
             changes.write(connection)
             self.stopwatch.lap(WRITE_PROJECTIONS)
@@ -304,17 +322,34 @@ class EventStore:
                 "was written with another pseudonym key: set the same TERUGKEER_PSEUDONYM_KEY",
             )
 
-    def _stored_bodies(self, connection: Connection, ids: list[str]) -> dict[str, str]:
-        """Stored bodies by id; RETAINED for an id whose event was pseudonymised since."""
-        query = select(events.c.id, events.c.body).where(one_of(connection, events.c.id, "ids"))
-        wanted = list(set(ids))
-        found = {row.id: row.body for row in connection.execute(query, {"ids": wanted})}
+    def _stored_bodies(
+        self, connection: Connection, batch: list[Event]
+    ) -> dict[tuple[str, str], str]:
+        """Stored bodies by (source, id) — the idempotency key —, RETAINED for an id whose
+        event was pseudonymised since. Looked up by id (the key's leading column); another
+        sender's event with the same id is not this one."""
+        query = select(events.c.source, events.c.id, events.c.body).where(
+            one_of(connection, events.c.id, "ids")
+        )
+        wanted = {(event.source, event.id) for event in batch}
+        ids = list({event_id for _, event_id in wanted})
+        found = {
+            key: row.body
+            for row in connection.execute(query, {"ids": ids})
+            if (key := (row.source, row.id)) in wanted
+        }
         if self._cached_retention[0] == 0:  # no retention has run: no id was pseudonymised
             return found
-        retained = {self.pseudonyms.retained_id(i): i for i in wanted if i not in found}
+        retained = {
+            (source, self.pseudonyms.retained_id(i)): (source, i)
+            for source, i in wanted
+            if (source, i) not in found
+        }
         if retained:
-            again = connection.execute(query, {"ids": list(retained)})
-            found.update({retained[row.id]: RETAINED for row in again})
+            again = connection.execute(query, {"ids": list({i for _, i in retained})})
+            for row in again:
+                if (key := (row.source, row.id)) in retained:
+                    found[retained[key]] = RETAINED
         return found
 
     def _load_histories(

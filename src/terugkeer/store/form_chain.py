@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from terugkeer.store.digest import chain_hash
-from terugkeer.store.pseudonyms import TokenBook, commitment, pseudonymous_body
+from terugkeer.store.pseudonyms import NamedBook, TokenBook, commitment, pseudonymous_body
 from terugkeer.store.tables import events, identity_salts
 
 COLUMNS = (
@@ -38,6 +38,7 @@ def check_rows(connection: Connection, previous: str, *, batch: int = 5000) -> I
         row.subject: bytes.fromhex(row.salt) for row in connection.execute(select(identity_salts))
     }
     books: dict[str, TokenBook] = {}
+    named: dict[str, NamedBook] = {}
     query = select(*(events.c[name] for name in COLUMNS)).order_by(events.c.seq)
     expected = 1
     for row in connection.execute(query.execution_options(yield_per=batch)).mappings():
@@ -48,7 +49,12 @@ def check_rows(connection: Connection, previous: str, *, batch: int = 5000) -> I
         expected += 1
         token = books.setdefault(v_number, TokenBook()).token(row["reference"])
         data = json.loads(row["body"])["data"]
-        form = pseudonymous_body(row["type"], row["occurred_at"], row["source"], data, token)
+        seqs = named.setdefault(v_number, NamedBook())
+        seqs.add(row["source"], row["id"], seq)
+        form = pseudonymous_body(
+            row["type"], row["occurred_at"], row["source"], data, token,
+            seqs.named_seq(row["type"], row["source"], data),
+        )  # fmt: skip
         digest = chain_hash(previous, [
             seq, row["type"], subject, row["case_seq"], row["occurred_at"], row["occurred_us"],
             row["local_date"].isoformat(), row["source"], row["category"], token, form,

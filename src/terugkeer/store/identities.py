@@ -69,14 +69,24 @@ class Identities:
         self._start(connection, sorted(histories.keys() - stored.keys()))
 
     def row(
-        self, event: Event, *, case_seq: int, body: str, recorded_at: str, previous: str
+        self,
+        event: Event,
+        *,
+        case_seq: int,
+        body: str,
+        recorded_at: str,
+        previous: str,
+        named_seq: int | None = None,
     ) -> tuple[EventRow, str]:
-        """The stored columns of `event` (table order) and its chain hash."""
+        """The stored columns of `event` (table order) and its chain hash. `named_seq`: for a
+        retraction, the seq of the event it withdraws (its form names it so)."""
         identity = self._known[event.v_number]
         reference = column_text(event.reference)
         token = identity.tokens.token(reference)
         occurred_at, local_day = event.occurred_at.isoformat(), event.local_date.isoformat()
-        form = pseudonymous_body(event.type, occurred_at, event.source, event.data, token)
+        form = pseudonymous_body(
+            event.type, occurred_at, event.source, event.data, token, named_seq
+        )
         committed = commitment(
             identity.salt, event.seq, (event.id, event.v_number, reference, body)
         )

@@ -25,19 +25,27 @@ from terugkeer.domain.history import Case, PersonHistory
 from terugkeer.domain.rules import RulesTable
 from terugkeer.domain.state import CaseState, case_state, extended
 from terugkeer.store.bulk import delete_keys, insert_rows, one_of
-from terugkeer.store.projections import PROJECTIONS, Rows, case_projection, procedure_rows
-from terugkeer.store.tables import location_spells, procedures
+from terugkeer.store.projections import (
+    PROJECTIONS,
+    Rows,
+    case_projection,
+    procedure_rows,
+    withdrawal_rows,
+)
+from terugkeer.store.tables import location_spells, procedures, withdrawals
 
 Row = list[Any]
 
 
 @dataclass(frozen=True, slots=True)
 class Folded:
-    """A case's state after its first `count` events, the last of which had seq `tail`."""
+    """A case's state after its first `count` events, the last of which had seq `tail`, when
+    `withdrawn` of its events had been withdrawn."""
 
     count: int
     tail: int
     state: CaseState
+    withdrawn: int = 0
 
     def of(self, case: Case) -> tuple[CaseState, Sequence[Event] | None]:
         """The state after all of `case`'s events, and the events it was evolved by: evolved
@@ -46,7 +54,11 @@ class Folded:
         others (a late event dated earlier: `tail` has moved, or the new ones are not in
         receipt order) or a decision came."""
         events = case.events
-        if len(events) < self.count or events[self.count - 1].seq != self.tail:
+        if (
+            len(events) < self.count
+            or events[self.count - 1].seq != self.tail
+            or case.withdrawn != self.withdrawn
+        ):
             return case_state(events), None
         state: CaseState | None = self.state
         received = self.tail
@@ -65,6 +77,7 @@ class Written:
 
     by_case: dict[int, Rows] = field(default_factory=dict)
     procedures: list[Row] = field(default_factory=list)
+    withdrawals: list[Row] = field(default_factory=list)
     folded: dict[int, Folded] = field(default_factory=dict)
 
     def project(self, case: Case, rules: RulesTable) -> Rows:
@@ -73,7 +86,7 @@ class Written:
         depend on nothing else, and finding them is a walk over all the case's events."""
         known = self.folded.get(case.key)
         state, added = (case_state(case.events), None) if known is None else known.of(case)
-        self.folded[case.key] = Folded(len(case.events), case.events[-1].seq, state)
+        self.folded[case.key] = Folded(len(case.events), case.events[-1].seq, state, case.withdrawn)
         spells = None
         if (
             added is not None
@@ -148,8 +161,10 @@ class ProjectionCache:
         histories: dict[str, PersonHistory],
         touched: dict[str, set[int]],
         procedures_touched: set[str],
+        withdrawals_touched: set[str],
     ) -> Changes:
-        """What brings the projections of the `touched` cases (per person) up to date."""
+        """What brings the projections of the `touched` cases (per person) up to date; a case
+        no longer in the history (its intake was withdrawn) loses its rows."""
         changes = Changes()
         for v_number, case_keys in touched.items():
             history = histories[v_number]
@@ -165,11 +180,25 @@ class ProjectionCache:
                 for table, rows in new.items():
                     changes.replace(table, old.get(table, []), rows)
                 written.by_case[case.key] = new
+            if v_number in withdrawals_touched:  # only a withdrawn intake takes a case away
+                self._gone(written, case_keys - {case.key for case in history.cases}, changes)
             if v_number in procedures_touched:
                 new_procedures = procedure_rows(history)
                 changes.replace(procedures, written.procedures, new_procedures)
                 written.procedures = new_procedures
+            if v_number in withdrawals_touched:
+                new_withdrawals = withdrawal_rows(history)
+                changes.replace(withdrawals, written.withdrawals, new_withdrawals)
+                written.withdrawals = new_withdrawals
         return changes
+
+    @staticmethod
+    def _gone(written: Written, case_keys: set[int], changes: Changes) -> None:
+        """Cases whose intake was withdrawn: every row they had goes."""
+        for key in case_keys:
+            for table, rows in written.by_case.pop(key, {}).items():
+                changes.replace(table, rows, [])
+            written.folded.pop(key, None)
 
     def _everything(self, history: PersonHistory, changes: Changes) -> Written:
         written = Written()
@@ -179,6 +208,8 @@ class ProjectionCache:
                 changes.add(table, rows)
         written.procedures = procedure_rows(history)
         changes.add(procedures, written.procedures)
+        written.withdrawals = withdrawal_rows(history)
+        changes.add(withdrawals, written.withdrawals)
         changes.rewrite.append(history.v_number)
         return written
 

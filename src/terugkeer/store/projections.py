@@ -23,11 +23,14 @@ from terugkeer.store.tables import (
     dublin_claims,
     location_spells,
     procedures,
+    withdrawals,
     worklist_items,
 )
 
 #: The projection tables, each with a `v_number` column naming whose rows they are.
-PROJECTIONS: tuple[Table, ...] = (cases, dublin_claims, procedures, location_spells, worklist_items)
+PROJECTIONS: tuple[Table, ...] = (
+    cases, dublin_claims, procedures, location_spells, worklist_items, withdrawals,
+)  # fmt: skip
 
 #: A worklist item's details as stored: `json.dumps(details, sort_keys=True)`, by the C encoder
 #: called directly (json.dumps builds an encoder on every call, and items are written for every
@@ -117,6 +120,13 @@ def procedure_rows(history: PersonHistory) -> list[list[Any]]:
     return rows
 
 
+def withdrawal_rows(history: PersonHistory) -> list[list[Any]]:
+    """The `withdrawals` rows of the person: each withdrawn event with its retraction."""
+    return [
+        [w.event.seq, history.v_number, w.case_key, w.retraction.seq] for w in history.withdrawals
+    ]
+
+
 def location_rows(case: Case, state: CaseState | None = None) -> list[list[Any]]:
     """The `location_spells` rows of `case`: each location change until the next one (the
     case's events are in history order: by occurred_at, ties by receipt order), the last until
@@ -159,4 +169,5 @@ def person_rows(history: PersonHistory, rules: RulesTable) -> Rows:
         for table, case_rows in case_projection(case, rules).items():
             rows[table] += case_rows
     rows[procedures] = procedure_rows(history)
+    rows[withdrawals] = withdrawal_rows(history)
     return rows

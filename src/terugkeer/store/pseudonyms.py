@@ -70,10 +70,15 @@ def token(ordinal: int) -> str:
 
 
 def pseudonymous_data(
-    event_type: str, data: Mapping[str, Any], ref_token: str | None
+    event_type: str, data: Mapping[str, Any], ref_token: str | None, named_seq: int | None = None
 ) -> dict[str, Any]:
-    """`data` without what identifies the person. Idempotent: the form of a form is itself."""
+    """`data` without what identifies the person. Idempotent: the form of a form is itself.
+    A retraction names the event it withdrew by seq (`named_seq`) instead of by the sender's
+    id, which retention replaces: the chain links the two for good."""
     out = {k: v for k, v in data.items() if k not in DROPPED.get(event_type, ())}
+    if event_type == EventType.RETRACTED and "event_id" in out:
+        del out["event_id"]
+        out["event_seq"] = named_seq
     birth = out.pop("birth_date", None)
     if isinstance(birth, str):
         out["birth_year"] = int(birth[:4])
@@ -83,12 +88,17 @@ def pseudonymous_data(
 
 
 def pseudonymous_body(
-    event_type: str, occurred_at: str, source: str, data: Mapping[str, Any], ref_token: str | None
+    event_type: str,
+    occurred_at: str,
+    source: str,
+    data: Mapping[str, Any],
+    ref_token: str | None,
+    named_seq: int | None = None,
 ) -> str:
     """The hashed form of a body (its id and V-number are covered by subject and commitment)."""
     return canonical(
         {
-            "data": pseudonymous_data(event_type, data, ref_token),
+            "data": pseudonymous_data(event_type, data, ref_token, named_seq),
             "occurred_at": occurred_at,
             "source": source,
             "type": event_type,
@@ -106,6 +116,26 @@ def commitment(salt: bytes, seq: int, identifying: tuple[str | None, ...]) -> st
         text = "-" if value is None else f"{len(value)}:{value}"
         digest.update(b"|" + text.encode())
     return digest.hexdigest()
+
+
+class NamedBook:
+    """The seqs of one history's events by (source, id), for the events its retractions name
+    (the chain's form names them by seq; store/form_chain.py, retention)."""
+
+    def __init__(self) -> None:
+        self._seqs: dict[tuple[str, str], int] = {}
+
+    def add(self, source: str, event_id: str, seq: int) -> None:
+        self._seqs[source, event_id] = seq
+
+    def named_seq(self, event_type: str, source: str, data: Mapping[str, Any]) -> int | None:
+        if event_type != EventType.RETRACTED:
+            return None
+        named = data.get("event_id")
+        if not isinstance(named, str):  # a retained retraction names its event by seq
+            seq = data.get("event_seq")
+            return seq if isinstance(seq, int) else None
+        return self._seqs.get((source, named))
 
 
 class TokenBook:

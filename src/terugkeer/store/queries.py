@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, tuple_
 
 from terugkeer.domain.events import Event
 from terugkeer.domain.history import PersonHistory
@@ -45,3 +45,16 @@ def all_person_events(connection: Connection) -> Iterator[tuple[str, list[Event]
     rows = connection.execute(query.execution_options(yield_per=5000))
     for v_number, person in groupby(rows, key=lambda row: row.v_number):
         yield v_number, [event_from_body(row.seq, row.body) for row in person]
+
+
+def named_types(
+    connection: Connection, named: list[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], str]:
+    """The type of each stored event named by (source, V-number, id): what retractions name."""
+    if not named:
+        return {}
+    key = tuple_(events.c.source, events.c.v_number, events.c.id)
+    query = select(events.c.source, events.c.v_number, events.c.id, events.c.type).where(
+        key.in_(sorted(set(named)))
+    )
+    return {(r.source, r.v_number, r.id): r.type for r in connection.execute(query)}

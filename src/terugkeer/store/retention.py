@@ -30,7 +30,7 @@ from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import event_from_body
 from terugkeer.store.engine import WRITER
 from terugkeer.store.projections import PROJECTIONS, person_rows
-from terugkeer.store.pseudonyms import Pseudonyms, TokenBook, pseudonymous_data
+from terugkeer.store.pseudonyms import NamedBook, Pseudonyms, TokenBook, pseudonymous_data
 from terugkeer.store.tables import (
     access_log,
     assignments,
@@ -133,11 +133,14 @@ def _pseudonymise_batch(
     for v_number, person in groupby(found, key=lambda row: row.v_number):
         person_rows_ = list(person)
         subject = person_rows_[0].subject
-        book = TokenBook()
+        book, named = TokenBook(), NamedBook()
         retained_events = []
         for row in person_rows_:
             token = book.token(row.reference)
-            body = _retained_body(row.body, pseudonyms.retained_id(row.id), subject, token)
+            line = json.loads(row.body)
+            named.add(line["source"], row.id, row.seq)
+            seq = named.named_seq(line["type"], line["source"], line["data"])
+            body = _retained_body(line, pseudonyms.retained_id(row.id), subject, token, seq)
             changes.append(
                 {"s": row.seq, "id": pseudonyms.retained_id(row.id), "v": subject,
                  "ref": token, "body": body}
@@ -180,9 +183,10 @@ def _pseudonymise_batch(
     return len(changes)
 
 
-def _retained_body(body: str, event_id: str, subject: str, token: str | None) -> str:
-    line = json.loads(body)
-    line["data"] = pseudonymous_data(line["type"], line["data"], token)
+def _retained_body(
+    line: dict[str, Any], event_id: str, subject: str, token: str | None, named_seq: int | None
+) -> str:
+    line["data"] = pseudonymous_data(line["type"], line["data"], token, named_seq)
     line["id"], line["v_number"] = event_id, subject
     return canonical(line)
 

@@ -29,7 +29,7 @@ events = Table(
     "events",
     metadata,
     Column("seq", Key, primary_key=True, autoincrement=False),
-    Column("id", String(100), nullable=False, unique=True),
+    Column("id", String(100), nullable=False),
     Column("type", String(32), nullable=False),
     Column("v_number", String(32), nullable=False),  # after retention: the subject
     Column("case_seq", BigInteger, nullable=False),  # seq of the intake of the event's case
@@ -47,6 +47,9 @@ events = Table(
     # commitment to the row's identifying values. NULL in rows of a scheme-1 store.
     Column("subject", String(32)),
     Column("commitment", String(64)),
+    # The idempotency key (EVENTS.md v1.1): an id is unique per sender, not across senders.
+    # Led by the id: the store looks a batch's ids up before it knows which are known.
+    Index("ux_events_id_source", "id", "source", unique=True),
     # Covering for the counts of a period (inflow by source, confirmations): the rows, with
     # their bodies, are never read for them.
     Index("ix_events_type_day", "type", "local_date", "category", "source"),
@@ -120,6 +123,17 @@ cases = Table(
         "dublin_transfer",
         "destination",
     ),
+)
+
+#: Projection: every withdrawn event (EVENTS.md v1.1, Corrections), with the retraction that
+#: withdrew it. Figures read the events table without these rows (`store/live.py`).
+withdrawals = Table(
+    "withdrawals",
+    metadata,
+    Column("seq", Key, primary_key=True, autoincrement=False),  # of the withdrawn event
+    Column("v_number", String(32), nullable=False),
+    Column("case_seq", BigInteger, nullable=False),  # the case it was withdrawn from
+    Column("retraction_seq", BigInteger, nullable=False),
 )
 
 #: Projection: one row per accepted Dublin claim with its transfer deadline (RULES.md §2).

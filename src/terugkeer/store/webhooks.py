@@ -33,6 +33,8 @@ class Accepted(NamedTuple):  # built per event: a tuple is made in half the time
     event_id: str
     type: str
     v_number: str
+    #: A retraction: the seq of the event it withdrew (delivered where that event was).
+    withdrawn_seq: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +123,48 @@ def enqueue(connection: Connection, accepted: Sequence[Accepted], now_us: int) -
                         "next_attempt_us": now_us,
                     }
                 )
+    rows += _retractions(connection, accepted, {key for key, _, _ in live}, rows, now_us)
     if rows:
         connection.execute(insert(webhook_outbox), rows)
     return len(rows)
+
+
+def _retractions(
+    connection: Connection,
+    accepted: Sequence[Accepted],
+    live: set[int],
+    queued: list[dict[str, object]],
+    now_us: int,
+) -> list[dict[str, object]]:
+    """A retraction goes to every live subscription the event it withdrew was queued for
+    (EVENTS.md, "Delivery"), whatever its types: a subscriber must learn that a fact it holds
+    was withdrawn."""
+    withdrawing = {e.withdrawn_seq: e for e in accepted if e.withdrawn_seq is not None}
+    if not withdrawing:
+        return []
+    received = connection.execute(
+        select(webhook_outbox.c.subscription_id, webhook_outbox.c.event_seq)
+        .where(webhook_outbox.c.event_seq.in_(list(withdrawing)))
+        .distinct()
+    ).all()
+    already = {(row["subscription_id"], row["event_seq"]) for row in queued}
+    rows: list[dict[str, object]] = []
+    for subscription, withdrawn in received:
+        retraction = withdrawing[withdrawn]
+        if subscription not in live or (subscription, retraction.seq) in already:
+            continue
+        rows.append(
+            {
+                "subscription_id": subscription,
+                "event_seq": retraction.seq,
+                "event_id": retraction.event_id,
+                "event_type": retraction.type,
+                "state": PENDING,
+                "attempts": 0,
+                "next_attempt_us": now_us,
+            }
+        )
+    return rows
 
 
 def _due(now_us: int) -> ColumnElement[bool]:

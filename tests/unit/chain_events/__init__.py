@@ -37,6 +37,7 @@ FULL_DATA: dict[str, dict[str, Any]] = {
                  "evidence": "escorted"},
     "absconded": {"last_known_location": "Amsterdam"},
     "exit_without_departure": {"reason": "residence_permit", "detail": "permit granted"},
+    "retracted": {"event_id": "kmar-2023-000811", "reason": "wrong_person"},
 }  # fmt: skip
 
 #: The optional fields of each type (absent from the minimal examples).

@@ -6,6 +6,7 @@ from sqlalchemy import Connection, func, select
 
 from terugkeer.domain.events import EventType
 from terugkeer.reports.period import Period
+from terugkeer.store.live import not_withdrawn
 from terugkeer.store.tables import events
 
 INFLOW_SOURCES = ("IND", "POLITIE", "KMAR")
@@ -15,7 +16,9 @@ def count_events(
     connection: Connection, period: Period, event_type: str, category: str | None = None
 ) -> int:
     query = select(func.count()).where(
-        events.c.type == event_type, events.c.local_date.between(period.start, period.end)
+        events.c.type == event_type,
+        events.c.local_date.between(period.start, period.end),
+        not_withdrawn(),
     )
     if category is not None:
         query = query.where(events.c.category == category)
@@ -29,6 +32,7 @@ def inflow_by_source(connection: Connection, period: Period) -> dict[str, int]:
         .where(
             events.c.type == EventType.INTAKE,
             events.c.local_date.between(period.start, period.end),
+            not_withdrawn(),
         )
         .group_by(events.c.source)
     )

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, select
 from terugkeer.domain.calendar import add_months
 from terugkeer.domain.events import EventType
 from terugkeer.reports.period import Period
+from terugkeer.store.live import not_withdrawn
 from terugkeer.store.tables import events
 
 RESULTS = ("confirmed", "not_national", "refused", "withdrawn")
@@ -111,7 +112,9 @@ def _requests(
     columns = (events.c.seq, events.c.v_number, events.c.reference, events.c.local_date,
                events.c.body)  # fmt: skip
     made_then = select(*columns).where(
-        events.c.type == EventType.DOCUMENT_REQUESTED, events.c.local_date.between(since, until)
+        events.c.type == EventType.DOCUMENT_REQUESTED,
+        events.c.local_date.between(since, until),
+        not_withdrawn(),
     )
     rows = list(connection.execute(made_then))
     # Earlier requests: looked up per person (their index), not by scanning every request.
@@ -121,6 +124,7 @@ def _requests(
             events.c.v_number.in_(people[chunk : chunk + _CHUNK]),
             events.c.type == EventType.DOCUMENT_REQUESTED,
             events.c.local_date < since,
+            not_withdrawn(),
         )
         rows += connection.execute(earlier)
     found: dict[tuple[str, str | None], list[_Request]] = defaultdict(list)
@@ -137,7 +141,7 @@ def _answers(
         select(events.c.seq, events.c.v_number, events.c.reference, events.c.local_date,
                events.c.category)
         .where(events.c.type == EventType.DOCUMENT_ANSWERED,
-               events.c.local_date.between(since, until))
+               events.c.local_date.between(since, until), not_withdrawn())
         .order_by(events.c.seq)
     )  # fmt: skip
     return [(row.seq, row.v_number, row.reference, row.local_date, row.category)

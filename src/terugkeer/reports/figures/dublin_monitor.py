@@ -25,6 +25,7 @@ from sqlalchemy import Connection, func, select
 from terugkeer.domain.calendar import add_months
 from terugkeer.domain.events import EventType
 from terugkeer.reports.period import Period
+from terugkeer.store.live import not_withdrawn
 from terugkeer.store.tables import cases, dublin_claims, events
 
 #: How many months of coming deadlines the monitor shows.
@@ -54,7 +55,9 @@ class DublinMonitor:
 def dublin_monitor(connection: Connection, period: Period, today: date) -> DublinMonitor:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     flows = select(events.c.type, events.c.body).where(
-        events.c.type.in_(list(_COUNTED)), events.c.local_date.between(period.start, period.end)
+        events.c.type.in_(list(_COUNTED)),
+        events.c.local_date.between(period.start, period.end),
+        not_withdrawn(),
     )
     for kind, body in connection.execute(flows):
         counts[json.loads(body)["data"]["member_state"]][_COUNTED[kind]] += 1
