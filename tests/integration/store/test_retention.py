@@ -237,3 +237,50 @@ def test_rows_an_open_transaction_still_sees_are_reported_not_hidden(database_ur
         reader.close()
     assert rewrite_files(engine, attempts=1) == 0
     engine.dispose()
+
+
+def test_retention_keeps_each_retraction_linked_to_the_event_it_withdrew(
+    store: str, tmp_path: Path
+) -> None:
+    """After pseudonymisation the retraction names its event by seq, in the chain's own form:
+    `audit verify` still checks the link and the withdrawal stays where it was."""
+    v_number = "9100000002"
+
+    def event(event_id: str, kind: str, at: str, data: dict[str, Any]) -> str:
+        return json.dumps({"id": event_id, "type": kind, "v_number": v_number,
+                           "occurred_at": at, "source": "DTENV", "data": data})  # fmt: skip
+
+    fed = tmp_path / "withdrawn.jsonl"
+    fed.write_text("\n".join([
+        event("wd-1", "intake", "2023-02-01T10:00:00+01:00",
+              {"nationality": "MAR", "track": "regular"}),
+        event("wd-2", "interview", "2023-02-02T10:00:00+01:00",
+              {"kind": "first", "stance": "cooperating"}),
+        event("wd-3", "interview", "2023-02-02T10:05:00+01:00",
+              {"kind": "first", "stance": "cooperating"}),
+        event("wd-4", "retracted", "2023-02-03T10:00:00+01:00",
+              {"event_id": "wd-3", "reason": "duplicate"}),
+        event("wd-5", "exit_without_departure", "2023-03-01T10:00:00+01:00",
+              {"reason": "residence_permit"}),
+    ]) + "\n", encoding="utf-8")  # fmt: skip
+    assert _cli(store, "import", str(fed)).exit_code == 0
+    before = _figures(store)
+    engine = create_engine(store)
+    with engine.connect() as connection:
+        linked = connection.execute(text("SELECT seq, retraction_seq FROM withdrawals")).all()
+    assert len(linked) == 1
+    done = _cli(store, "retention", "run", "--closed-before", CUT)
+    assert done.exit_code == 0, done.output
+    verified = _cli(store, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert _figures(store) == before
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT seq, retraction_seq FROM withdrawals")).all() \
+            == linked  # fmt: skip
+        body = connection.execute(
+            select(events.c.body).where(events.c.seq == linked[0][1])
+        ).scalar_one()
+    engine.dispose()
+    retained = json.loads(body)
+    assert retained["data"] == {"event_seq": linked[0][0], "reason": "duplicate"}
+    assert v_number not in body and "wd-3" not in body
