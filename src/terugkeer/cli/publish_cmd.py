@@ -88,11 +88,11 @@ def verify(folder: Path, database_url: DatabaseUrl = None) -> None:
     else:
         typer.echo(f"publication {found.month} is reproduced byte for byte as known at "
                    f"{found.as_of}")  # fmt: skip
+    since = f"{found.late_events} events since, {found.withdrawals_since} of them withdrawing one"
     if not found.changed_files:
-        typer.echo(f"and the store gives the same now ({found.late_events} events since)")
+        typer.echo(f"and the store gives the same now ({since})")
     else:
-        typer.echo(f"the store gives other figures now: {found.late_events} events were "
-                   "recorded after it")  # fmt: skip
+        typer.echo(f"the store gives other figures now ({since}):")
         typer.echo("changed files: " + ", ".join(found.changed_files))
         for name, where, column, was, now in found.moved:
             typer.echo(f"  {name} {where} {column}: {was} -> {now}")

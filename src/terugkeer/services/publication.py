@@ -28,7 +28,7 @@ from terugkeer.reports.numbers import format_number
 from terugkeer.reports.publication import MonthlyFigures, Table, month_end, monthly_figures
 from terugkeer.services.errors import ServiceError
 from terugkeer.store.as_of import known_at
-from terugkeer.store.tables import events
+from terugkeer.store.tables import events, withdrawals
 from terugkeer.store.users import utc_text
 
 MANIFEST = "manifest.json"
@@ -157,6 +157,9 @@ class Verified:
     moved: list[tuple[str, str, str, Any, Any]]
     #: Events recorded after the as-of moment (late partner messages among them).
     late_events: int
+    #: Of those, retractions that withdrew an event (EVENTS.md v1.1): the figures now count
+    #: as if the withdrawn events had never been received.
+    withdrawals_since: int = 0
 
     @property
     def matches(self) -> bool:
@@ -189,7 +192,15 @@ def verify(system: System, folder: Path) -> Verified:
         late = connection.execute(
             select(func.count()).where(events.c.recorded_at > as_of)
         ).scalar_one()
-    return Verified(manifest["month"], as_of, sorted(not_reproduced), changed, moved, int(late))
+        withdrawn = connection.execute(
+            select(func.count())
+            .select_from(withdrawals.join(events, events.c.seq == withdrawals.c.retraction_seq))
+            .where(events.c.recorded_at > as_of)
+        ).scalar_one()
+    return Verified(
+        manifest["month"], as_of, sorted(not_reproduced), changed, moved, int(late),
+        int(withdrawn),
+    )  # fmt: skip
 
 
 def _read(path: Path) -> str:

@@ -108,10 +108,33 @@ def test_the_same_store_gives_the_same_bytes_and_verify_names_what_moved(
     moved = runner.invoke(app, ["publish", "verify", str(first), "--database-url", store])
     assert moved.exit_code == 1
     assert "reproduced byte for byte as known at 2024-01-01T12:00:00.000000Z" in moved.stdout
-    assert "5 events were recorded after it" in moved.stdout
+    assert "(5 events since, 0 of them withdrawing one)" in moved.stdout
     assert "vertrek.json 2023 zelfstandig vertrek: 40 -> 40" not in moved.stdout
     assert "vertrek.json 2023 aantoonbaar vertrek (%): 95.0 -> 95.6" in moved.stdout  # 43/45
     assert "kerncijfers-maand.json" in moved.stdout
+
+
+def test_a_publication_made_before_a_retraction_is_reproduced_and_verify_names_what_it_moved(
+    store: str, tmp_path: Path
+) -> None:
+    """As known on (EVENTS.md v1.1): the figures published before a retraction still count the
+    withdrawn events; the store now counts as if they had never been received."""
+    published = tmp_path / "before"
+    _publish(store, published)
+    withdrawn = [line(f"x-{n}", "retracted", _v(100 + n), "2024-01-20T10:00:00+01:00",
+                      {"event_id": f"g-{n}", "reason": "wrong_person"}, source="IOM")
+                 for n in range(3)]  # fmt: skip
+    import_recorded_at(store, withdrawn, LATE)
+    verified = runner.invoke(app, ["publish", "verify", str(published), "--database-url", store])
+    assert verified.exit_code == 1
+    assert "reproduced byte for byte as known at 2024-01-01T12:00:00.000000Z" in verified.stdout
+    assert "(3 events since, 3 of them withdrawing one)" in verified.stdout
+    # 38 -> 35 independent departures: the rate moves from 38/40 to 35/37.
+    assert "vertrek.json 2023 aantoonbaar vertrek (%): 95.0 -> 94.6" in verified.stdout
+    again = tmp_path / "after"
+    _publish(store, again)
+    departures = {row["jaar"]: row for row in _rows(again, "vertrek")}["2023"]
+    assert departures["aantoonbaar vertrek (%)"] == "94,6"
 
 
 def test_a_wrong_month_or_a_foreign_folder_is_a_sentence(store: str, tmp_path: Path) -> None:
