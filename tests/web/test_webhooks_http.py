@@ -89,9 +89,10 @@ def test_a_delivery_failing_twice_across_a_restart_arrives_once_and_verified(
                 assert list(results) == ["HTTP 500", "HTTP 503", "delivered"]
         finally:
             restarted.close()
-    assert receiver.requests == [("coa-2", True)] * 3  # the same id each time, each verified
-    assert list(receiver.processed) == ["coa-2"]  # processed once, though it arrived twice
-    assert receiver.processed["coa-2"] == {**gone, "occurred_at": "2023-02-20T10:00:00+01:00"}
+    # The same webhook-id (sender and id) each time, each verified; processed once.
+    assert receiver.requests == [("COA:coa-2", True)] * 3
+    assert list(receiver.processed) == ["COA:coa-2"]
+    assert receiver.processed["COA:coa-2"] == {**gone, "occurred_at": "2023-02-20T10:00:00+01:00"}
     logged = CliRunner().invoke(app, ["webhooks", "log", "--database-url", database_url])
     assert logged.exit_code == 0, logged.output
     assert logged.stdout.split("\t")[1:7] == ["coa", "coa-2", "absconded", "delivered", "3",
@@ -123,7 +124,7 @@ def test_a_dead_endpoint_holds_up_neither_intake_nor_another_endpoint(database_u
         assert answer["accepted"] == 1, answer
         # ... and the live endpoint gets the next event too.
         receiver.wait_for(2)
-        assert [r[0] for r in receiver.requests] == ["coa-2", "coa-3"]
+        assert [r[0] for r in receiver.requests] == ["COA:coa-2", "COA:coa-3"]
         _until(lambda: [row[1] for row in _outbox(site.system)].count("delivered") == 2)
         waiting = [row for row in _outbox(site.system) if row[1] != "delivered"]
         assert waiting == [("coa-2", "pending", 0), ("coa-3", "pending", 0)]  # still hanging
@@ -156,3 +157,26 @@ def test_the_admin_sees_the_delivery_log_and_lands_on_it(database_url: str) -> N
         assert "coa-2" in row and "in behandeling" in row and V not in page.text
         director = signed_in(site, "anna")
         assert director.get("/webhooks").status_code == 403
+
+
+def test_a_retraction_reaches_every_subscriber_that_received_the_withdrawn_event(
+    database_url: str,
+) -> None:
+    """EVENTS.md v1.1, "Delivery": whatever types the subscription lists."""
+    with receiving() as receiver, running_site(database_url, cookie_secure=False,
+                                               **FAST_RETRY) as site:  # fmt: skip
+        token = add_partner(site.system, "coa", "COA", ["intake", "location_changed"],
+                            reads=["location_changed"])  # fmt: skip
+        _, receiver.secret = subscribe(site.system, "coa", receiver.url, ["location_changed"])
+        intake = _event("coa-1", "intake", 1, {"nationality": "MAR", "track": "asylum"})
+        moved = _event("coa-2", "location_changed", 2, {"kind": "azc"})
+        assert _post(site.url, token, [intake, moved])["accepted"] == 2
+        receiver.wait_for(1)
+        wrong = _event("coa-3", "retracted", 3, {"event_id": "coa-2", "reason": "wrong_person"})
+        # The agreement allows location_changed, so COA may withdraw its own; twice is once.
+        assert _post(site.url, token, [wrong, wrong])["accepted"] == 1
+        receiver.wait_for(2)
+        _until(lambda: [s for _, s, _ in _outbox(site.system)] == ["delivered", "delivered"])
+    assert [r[0] for r in receiver.requests] == ["COA:coa-2", "COA:coa-3"]
+    assert receiver.processed["COA:coa-3"]["data"] == {"event_id": "coa-2",
+                                                      "reason": "wrong_person"}  # fmt: skip

@@ -43,6 +43,8 @@ class Due:
 
     outbox_id: int
     attempt: int
+    #: The delivery's `webhook-id`: the event's sender and id ("KMAR:kmar-2023-1"), unique
+    #: per subscription since two senders may use the same id (EVENTS.md v1.1).
     event_id: str
     url: str
     secret: str
@@ -189,6 +191,7 @@ def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int) ->
             webhook_outbox.c.id,
             webhook_outbox.c.attempts,
             webhook_outbox.c.event_id,
+            events.c.source,
             subscriptions.c.url,
             subscriptions.c.secret,
             events.c.body,
@@ -202,14 +205,15 @@ def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int) ->
     )
     claimed: list[Due] = []
     lease = now_us + lease_us
-    for key, attempts, event_id, url, secret, body in connection.execute(query).all():
+    for key, attempts, event_id, source, url, secret, body in connection.execute(query).all():
         taken = connection.execute(
             update(webhook_outbox)
             .where(webhook_outbox.c.id == key, due)
             .values(lease_until_us=lease)
         )
         if taken.rowcount == 1:
-            claimed.append(Due(key, attempts + 1, event_id, url, secret, body, lease))
+            delivery_id = f"{source}:{event_id}"
+            claimed.append(Due(key, attempts + 1, delivery_id, url, secret, body, lease))
     return claimed
 
 
