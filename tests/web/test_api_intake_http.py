@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from terugkeer.cli.app import app as cli
-from terugkeer.services.partners import add_partner, revoke_partner, rotate_token
+from terugkeer.services.partners import PartnerError, add_partner, revoke_partner, rotate_token
 from terugkeer.store.tables import access_log, events
 from tests.integration.lines import departed, intake, line
 from tests.web.server import Site, running_site
@@ -65,7 +65,7 @@ def test_a_batch_gets_one_result_per_event_in_order_and_a_retry_stores_nothing_t
             _post(api_site, token, batch, timeout=0.001)
     answer = _post(api_site, token, batch)
     assert answer.status_code == 200, answer.text
-    assert answer.headers["API-Version"] == "1.0.0"
+    assert answer.headers["API-Version"] == "1.1.0"
     body = answer.json()
     assert [(r["index"], r["id"]) for r in body["results"]] == [(1, "c-1"), (2, "c-2"), (3, "c-3")]
     assert {r["outcome"] for r in body["results"][:2]} <= {"accepted", "known"}
@@ -135,7 +135,7 @@ def test_wrong_content_type_malformed_and_oversized_bodies(api_site: Site) -> No
     token = add_partner(api_site.system, "politie", "POLITIE", ["intake"])
     plain = _post(api_site, token, "[]", kind="text/plain")
     assert plain.status_code == 415 and plain.json()["status"] == 415
-    assert plain.headers["API-Version"] == "1.0.0"
+    assert plain.headers["API-Version"] == "1.1.0"
     broken = _post(api_site, token, "[{")
     assert broken.status_code == 400 and broken.json()["invalid-params"][0]["name"] == "body"
     assert _post(api_site, token, '{"id": "x"}').status_code == 400  # an object, not an array
@@ -175,3 +175,45 @@ def test_partners_cli_prints_the_token_alone_on_its_last_line(tmp_path: Path) ->
     assert rotated.exit_code == 0 and rotated.stdout.strip().splitlines()[-1] != token
     assert runner.invoke(cli, ["partners", "revoke", "kmar", "--database-url", url]).exit_code == 0
     assert "revoked" in runner.invoke(cli, ["partners", "list", "--database-url", url]).stdout
+
+
+def test_another_partners_id_is_no_conflict_and_a_partner_withdraws_only_what_it_may_send(
+    api_site: Site,
+) -> None:
+    """EVENTS.md v1.1: the idempotency key is (source, id), so one partner can neither block
+    nor probe another's ids; a retraction passes the agreement by the type it withdraws."""
+    system = api_site.system
+    coa = add_partner(system, "coa", "COA", ["intake", "location_changed"])
+    kmar = add_partner(system, "kmar", "KMAR", ["location_changed"])
+    opened = line("same-1", "intake", V, "2023-01-02T10:00:00+01:00",
+                  {"nationality": "MAR", "track": "asylum"}, source="COA")  # fmt: skip
+    assert _post(api_site, coa, _batch(opened)).json()["accepted"] == 1
+    theirs = line("same-1", "location_changed", V, "2023-01-03T10:00:00+01:00",
+                  {"kind": "vbl"}, source="KMAR")  # fmt: skip
+    answer = _post(api_site, kmar, _batch(theirs)).json()
+    assert (answer["accepted"], answer["results"][0]["reason"]) == (1, None)
+    # KMar may send location_changed, so it may withdraw its own; twice is stored once.
+    withdraw = line("k-9", "retracted", V, "2023-01-04T10:00:00+01:00",
+                    {"event_id": "same-1", "reason": "wrong_person"}, source="KMAR")  # fmt: skip
+    twice = _post(api_site, kmar, _batch(withdraw, withdraw)).json()
+    assert [r["outcome"] for r in twice["results"]] == ["accepted", "known"]
+    # COA's intake is not in KMar's agreement: KMar's same-1 was withdrawn, COA's stands.
+    with system.engine.connect() as connection:
+        kept = connection.execute(
+            select(events.c.source, events.c.type).where(events.c.id == "same-1")
+        ).all()
+    assert sorted(kept) == [("COA", "intake"), ("KMAR", "location_changed")]
+    # A partner may withdraw only a type its agreement lists now: once COA's agreement is
+    # narrowed (the source handed to a new account), its earlier location_changed stays.
+    moved = line("c-7", "location_changed", V, "2023-01-05T10:00:00+01:00", {"kind": "azc"},
+                 source="COA")  # fmt: skip
+    assert _post(api_site, coa, _batch(moved)).json()["accepted"] == 1
+    with pytest.raises(PartnerError, match="source COA is held by partner coa: revoke it first"):
+        add_partner(system, "coa-narrow", "COA", ["intake"])
+    revoke_partner(system, "coa")
+    narrowed = add_partner(system, "coa-narrow", "COA", ["intake"])
+    undo = line("c-8", "retracted", V, "2023-01-06T10:00:00+01:00",
+                {"event_id": "c-7", "reason": "entered_in_error"}, source="COA")  # fmt: skip
+    refused = _post(api_site, narrowed, _batch(undo))
+    assert refused.status_code == 403
+    assert "may not send location_changed events" in refused.text

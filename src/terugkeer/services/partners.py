@@ -108,6 +108,18 @@ def _add(system: System, row: rows.PartnerRow) -> str:
     with writing(system.engine) as connection:
         if rows.find_partner(connection, row.name) is not None:
             raise PartnerError(f"a partner named {row.name} exists already")
+        # A source is one sender (EVENTS.md v1.1): its ids, and the events it may withdraw,
+        # are that partner's alone. Revoke the holder first to hand the source over.
+        holder = next(
+            (p for p in rows.all_partners(connection)
+             if row.source is not None and p.source == row.source and p.revoked_at is None),
+            None,
+        )  # fmt: skip
+        if holder is not None:
+            raise PartnerError(
+                f"source {row.source} is held by partner {holder.name}: revoke it first "
+                "(a source is one sender)"
+            )
         rows.add_partner(connection, replace(row, token_hash=_hash(token)))
     return token
 

@@ -12,7 +12,7 @@ from terugkeer.domain.case_facts import CaseState
 from terugkeer.domain.dublin import DublinDeadline
 from terugkeer.services.publication import MONTH_PATTERN
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 
 
 class InvalidParam(BaseModel):
