@@ -23,9 +23,16 @@ OTHER = "1234567891"
 YEAR = Period(date(2023, 1, 1), date(2023, 12, 31))
 
 
-def retract(event_id: str, named: str, source: str = "DTENV", v_number: str = V,
-            reason: str = "entered_in_error", at: str = "2023-06-01T10:00:00+02:00") -> str:  # fmt: skip
-    return line(event_id, "retracted", v_number, at, {"event_id": named, "reason": reason}, source)
+def retract(
+    event_id: str,
+    named: str,
+    source: str = "DTENV",
+    v_number: str = V,
+    reason: str = "entered_in_error",
+    at: str = "2023-06-01T10:00:00+02:00",
+) -> str:
+    data = {"event_id": named, "reason": reason}
+    return line(event_id, "retracted", v_number, at, data, source)
 
 
 def passport(event_id: str, until: str, at: str, source: str = "DTENV") -> str:
@@ -137,7 +144,8 @@ def test_no_retraction_of_a_retraction_nor_twice_and_a_repeat_is_known(
 def test_a_withdrawn_id_stays_taken(engine: Engine, rules: RulesTable) -> None:
     store = EventStore(engine, rules, clock=lambda: NOW)
     run(store, intake("w-1", V, "2023-01-05T10:00:00+01:00"),
-        passport("w-2", "2030-01-01", "2023-03-01T10:00:00+01:00"), retract("w-3", "w-2"))  # fmt: skip
+        passport("w-2", "2030-01-01", "2023-03-01T10:00:00+01:00"),
+        retract("w-3", "w-2"))  # fmt: skip
     same = run(store, passport("w-2", "2030-01-01", "2023-03-01T10:00:00+01:00"))
     assert (same.accepted, same.known) == (0, 1)
     assert errors_of(store, passport("w-2", "2031-01-01", "2023-03-01T10:00:00+01:00")) == [
@@ -160,7 +168,8 @@ def test_dependants_go_first_and_other_senders_are_not_named(
         line("d-4", "procedure_started", V, "2023-02-03T10:00:00+01:00", started, "IND"),
         line("d-5", "procedure_decided", V, "2023-02-04T10:00:00+01:00",
              {"reference": "P-1", "outcome": "rejected"}, "IND"),
-        line("d-6", "procedure_started", V, "2023-02-05T10:00:00+01:00", started, "IND"))  # fmt: skip
+        line("d-6", "procedure_started", V, "2023-02-05T10:00:00+01:00", started,
+             "IND"))  # fmt: skip
     assert errors_of(
         store,
         retract("d-7", "d-2"),
@@ -253,7 +262,8 @@ def test_a_fresh_store_reads_back_withdrawals_as_the_writer_left_them(
     """Histories loaded from the store (another process, a restart) apply the retractions."""
     run(EventStore(engine, rules, clock=lambda: NOW),
         intake("l-1", V, "2023-01-05T10:00:00+01:00"),
-        departed("l-2", V, "2023-03-01T10:00:00+01:00"), retract("l-3", "l-2", source="IOM"))  # fmt: skip
+        departed("l-2", V, "2023-03-01T10:00:00+01:00"),
+        retract("l-3", "l-2", source="IOM"))  # fmt: skip
     fresh = EventStore(engine, rules, clock=lambda: NOW)
     # The case is open again, so a second departure is not "already closed".
     assert not errors_of(fresh, departed("l-4", V, "2023-04-01T10:00:00+02:00"))
