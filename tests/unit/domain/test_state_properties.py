@@ -120,7 +120,9 @@ def case_events(
     offer("intake", START, {"nationality": "MAR", "track": track,
                             "unaccompanied_minor": draw(st.integers(0, 5)) == 0})  # fmt: skip
     latest = START
-    early = READY if draw(st.booleans()) else []  # what makes a case ready; may be undone
+    # What makes a case ready; may be undone. A Dublin claimant needs an accepted claim.
+    ready = [*READY, "dublin_accepted"] if track == "dublin" else READY
+    early = ready if draw(st.booleans()) else []
     kinds = [*early, *draw(st.lists(one(KINDS if dublin else NOT_DUBLIN), max_size=16))]
     for n, kind in enumerate(kinds):
         data = dict(draw(DATA[kind]))

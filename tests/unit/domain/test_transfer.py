@@ -260,3 +260,16 @@ def test_the_other_three_conditions_are_the_same_for_a_transfer(rules: RulesTabl
     assert result.legally_removable.holds
     assert not result.in_detention.holds
     assert not result.ready
+
+
+def test_a_claim_older_than_every_dublin_rule_gives_no_ground(rules: RulesTable) -> None:
+    """No deadline can be computed before Dublin II (the rules table's first regime): the
+    claim is named and the return rule applies."""
+    case = Case("2002-01-02", track="dublin")
+    case.add("dublin_accepted", "2002-02-01", member_state="DEU", implicit=False)
+    result = readiness(case, rules, date(2002, 3, 1))
+    assert result.ground.kind == Ground.RETURN_DECISION
+    assert result.legally_removable.reason == (
+        "Dublin claim to DEU accepted 2002-02-01: no rule of the rules table gives its "
+        "transfer deadline; no return_decision on or before 2002-03-01"
+    )
