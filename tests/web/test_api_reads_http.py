@@ -122,6 +122,36 @@ def test_the_case_file_only_when_the_agreement_lists_it(site: Site) -> None:
     assert ("api.case.read", V) in _log(site, "dji")
 
 
+def test_the_case_file_names_a_dublin_transfer_as_the_ground(site: Site) -> None:
+    """A Dublin transfer is not a return: an accepted claim makes the claimant legally
+    removable without a return decision, and the case file says to which member state."""
+    claimant = "2000000004"
+    ind = add_partner(site.system, "ind", "IND", ["intake", "dublin_claim", "dublin_accepted"],
+                      reads=["case"])  # fmt: skip
+    sent = [json.loads(text) for text in (
+        line("i-1", "intake", claimant, "2023-01-02T10:00:00+01:00",
+             {"nationality": "AFG", "track": "dublin"}, source="IND"),
+        line("i-2", "dublin_claim", claimant, "2023-01-10T10:00:00+01:00",
+             {"member_state": "DEU", "kind": "take_back"}, source="IND"),
+        line("i-3", "dublin_accepted", claimant, "2023-02-01T10:00:00+01:00",
+             {"member_state": "DEU", "implicit": True}, source="IND"),
+    )]  # fmt: skip
+    assert _call(site, ind, "POST", "/events", json=sent).json()["accepted"] == 3
+    answer = _call(site, ind, "GET", f"/persons/{claimant}", params={"on": "2023-03-10"})
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert (found["ground"]["kind"], found["ground"]["member_state"]) == ("dublin_transfer", "DEU")
+    [claim] = found["ground"]["claims"]
+    assert (claim["status"], claim["implicit"], claim["deadline"]) == (
+        "running",
+        True,
+        "2023-08-01",
+    )
+    legally = found["conditions"]["legally_removable"]
+    assert legally["holds"] is True and legally["reason"].startswith("Dublin transfer to DEU")
+    assert found["ready"] is False  # not in detention, no travel document, no location
+
+
 def test_worklist_items_of_a_person_for_an_agreement_listing_the_case_file(site: Site) -> None:
     with_case = _holding(site, "dji", "KMAR", ["location_changed"], reads=["case"])
     answer = _call(site, with_case, "GET", f"/persons/{V}/worklist-items",

@@ -5,7 +5,11 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
+from terugkeer.services.ingest import ingest_lines
+from terugkeer.services.workplace import assign_cases
 from terugkeer.store.tables import access_log
+from terugkeer.store.workplace import open_cases
+from tests.integration.lines import line
 from tests.web.conftest import csrf_of, signed_in
 from tests.web.server import MINE, PASSWORD, THEIRS, Site
 
@@ -81,6 +85,29 @@ def test_director_sees_own_worklist_and_case_not_another_directors(site: Site) -
     log = _log(site)
     assert ("anna", "case.read", MINE) in log
     assert ("anna", "case.read.refused", THEIRS) in log
+
+
+def test_the_case_page_shows_a_dublin_transfer_as_the_ground(site: Site) -> None:
+    """A Dublin transfer is not a return: the accepted claim is the ground, in Dutch, with
+    the transfer's legal source."""
+    claimant = "1000000009"
+    lines = [
+        line("w-d1", "intake", claimant, "2023-01-02T10:00:00+01:00",
+             {"nationality": "AFG", "track": "dublin"}),
+        line("w-d2", "dublin_accepted", claimant, "2023-02-01T10:00:00+01:00",
+             {"member_state": "DEU", "implicit": False}),
+    ]  # fmt: skip
+    assert not ingest_lines(site.system, lines).rejected
+    with site.system.engine.connect() as connection:
+        seq = next(seq for seq, v, _ in open_cases(connection) if v == claimant)
+    assign_cases(site.system, site.users["lead"], site.users["anna"], [(seq, claimant)])
+    page = signed_in(site, "anna").get(f"/cases/{claimant}")
+    assert page.status_code == 200
+    assert 'data-condition="legally_removable" data-holds="yes"' in page.text
+    assert 'data-ground="dublin_transfer"' in page.text
+    assert "Beoordeeld als Dublin-overdracht naar Duitsland" in page.text
+    assert "Dublin-overdracht naar Duitsland: claim aanvaard op 1 februari 2023" in page.text
+    assert "604/2013 (Dublin III), art. 26 and 29" in page.text
 
 
 def test_team_lead_sees_the_team_and_filters_per_director(site: Site) -> None:

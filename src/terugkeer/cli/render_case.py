@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from terugkeer.domain.transfer import Ground
 from terugkeer.services.cases import CaseFile
 
 WORDS = {
@@ -21,6 +22,10 @@ WORDS = {
         "dublin": "Dublin {state}: termijn {deadline}{left} ({regime}; {source})",
         "left": ", nog {days} dagen",
         "suspended": "geschorst door {ref}",
+        "ground": "  grond: {ground}",
+        "dublin_transfer": "Dublin-overdracht naar {state}",
+        "no_claim": "Dublin-overdracht (nog geen aanvaarde claim)",
+        "return_decision": "terugkeerbesluit",
     },
     "en": {
         "title": "Case file {v} on {on}",
@@ -38,6 +43,10 @@ WORDS = {
         "dublin": "Dublin {state}: deadline {deadline}{left} ({regime}; {source})",
         "left": ", {days} days left",
         "suspended": "suspended by {ref}",
+        "ground": "  ground: {ground}",
+        "dublin_transfer": "Dublin transfer to {state}",
+        "no_claim": "Dublin transfer (no accepted claim yet)",
+        "return_decision": "return decision",
     },
 }
 
@@ -48,6 +57,7 @@ def case_file_text(found: CaseFile, lang: str) -> str:
     lines.append(w["ready"].format(answer=w["yes"] if found.ready else w["no"]))
     if found.no_open_case:
         lines.append(f"  {found.no_open_case}")
+    lines.append(w["ground"].format(ground=_ground(found, w)))
     for c in found.readiness.conditions:
         label = c.label_nl if lang == "nl" else c.label_en
         verdict = w["holds"] if c.holds else w["fails"]
@@ -78,3 +88,12 @@ def case_file_text(found: CaseFile, lang: str) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def _ground(found: CaseFile, w: dict[str, str]) -> str:
+    """What legally removable is judged by: a transfer (a Dublin transfer is not a return)."""
+    ground = found.readiness.ground
+    if ground.kind == Ground.RETURN_DECISION:
+        return w["return_decision"]
+    state = ground.member_state
+    return w["dublin_transfer"].format(state=state) if state else w["no_claim"]

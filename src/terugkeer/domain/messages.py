@@ -3,8 +3,9 @@
 `str(message)` is the English sentence that the CLI, the import report and the API print (the
 wording of the contract, unchanged); a page looks the msgid up in its catalogue and formats each
 value in the reader's language: a date as "14 maart 2023", a `Code` (an event type, a location
-kind) by its name in the catalogue, a `FieldPath` by the label of its form field, a nested
-`Message` translated in turn. Messages are marked for extraction by `say(...)` (babel keyword).
+kind) by its name in the catalogue, a `Country` by its name ("Duitsland"), a `FieldPath` by the
+label of its form field, a nested `Message` translated in turn. Messages are marked for
+extraction by `say(...)` (babel keyword).
 """
 
 from __future__ import annotations
@@ -25,6 +26,16 @@ class Code:
 
 
 @dataclass(frozen=True, slots=True)
+class Country:
+    """An ISO 3166-1 alpha-3 code (`DEU`): a page shows the country's name in its language."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True, slots=True)
 class FieldPath:
     """A field of an event as the format names it (`data.destination`, `occurred_at`)."""
 
@@ -40,7 +51,7 @@ class FieldPath:
 
 
 #: What a message can hold; a datetime prints as ISO 8601 in English, as the events write it.
-Value: TypeAlias = "str | int | date | datetime | Code | FieldPath | Message"
+Value: TypeAlias = "str | int | date | datetime | Code | Country | FieldPath | Message"
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,9 @@ class DublinRegime(RuleRow):
     """Transfer deadlines of one Dublin regime (overdrachtstermijn), in calendar months."""
 
     name: str = Field(min_length=1)
+    #: The legal ground of removal by a transfer under this regime (RULES.md §1: not a return),
+    #: shown as the source of "legally removable" while a claim of this regime runs.
+    transfer_source: str = Field(min_length=1)
     base_months: int = Field(gt=0)
     imprisonment_months: int = Field(gt=0)
     absconding_months: int = Field(gt=0)

@@ -20,6 +20,7 @@ from terugkeer.domain.dublin import dublin_deadlines
 from terugkeer.domain.events import Event, EventType
 from terugkeer.domain.rules import NoRuleInForceError, RulesTable
 from terugkeer.domain.state import CaseState, case_state
+from terugkeer.domain.transfer import Ground, removal_ground
 
 
 class ItemKind(StrEnum):
@@ -70,7 +71,7 @@ def work_items(
         *_dublin(case_events, state, rules, practice.dublin_transfer_window_days),
         *_detention(state, rules, practice.detention_review_window_days,
                     practice.detention_maximum_window_days),
-        *_departure_term(state, rules, practice.departure_term_window_days),
+        *_departure_term(case_events, state, rules, practice.departure_term_window_days),
         *_document_requests(state, rules),
         *_flights(state, practice.flight_window_days, practice.flight_source),
         *_interview(case_events, state, practice.interview_interval_days,
@@ -167,11 +168,20 @@ def _detention(
     return items
 
 
-def _departure_term(state: CaseState, rules: RulesTable, window: int) -> list[WorkItem]:
+def _departure_term(
+    events: Sequence[Event], state: CaseState, rules: RulesTable, window: int
+) -> list[WorkItem]:
+    """The end of the departure term, when from then on the return decision is what makes the
+    person removable. Not while a Dublin claim runs on that day, nor on the dublin track while
+    no claim is accepted: the transfer is the ground then, and a return decision gives none
+    (RULES.md §1); the transfer deadline item says what is due instead."""
     decided = state.return_decision_on
     if decided is None:
         return []
     ends = decided + timedelta(days=state.departure_term_days or 0)
+    dublin = state.dublin_stage is not None or state.track == "dublin"
+    if dublin and removal_ground(events, ends, rules).kind == Ground.DUBLIN_TRANSFER:
+        return []
     term = rules.departure_term_on(decided)
     return [
         WorkItem(

@@ -4,7 +4,12 @@
   open case whose removal readiness (domain/removal.py) has the person legally removable
   (return decision in force, departure term over, no suspensive procedure in any of their
   cases), available and holding a valid travel document — identified by it — with no
-  safeguard in the way, and no flight booked after the month;
+  safeguard in the way, and no flight booked after the month. Only a *return* counts: a
+  Dublin claimant whose readiness is judged as a transfer (a running claim, or on the dublin
+  track while no claim is accepted) is left out, since a Dublin transfer to another member
+  state is not a return to a third country (Dublin III art. 26, 29; RULES.md §1) and IRMA
+  counts returns under the Return Directive; once the claims are refused or expired, the
+  return rule applies and the person counts like anyone else;
 - persons effectively returned: cases closed in the month by a demonstrable departure, split
   independent / forced.
 
@@ -24,6 +29,7 @@ from terugkeer.domain.calendar import end_of_day_micros
 from terugkeer.domain.removal import last_instant, removal_readiness
 from terugkeer.domain.rules import RulesTable
 from terugkeer.domain.state import case_state
+from terugkeer.domain.transfer import Ground
 from terugkeer.reports.period import Period
 from terugkeer.reports.publication import month_end
 from terugkeer.store.queries import person_history
@@ -57,7 +63,8 @@ def irma_month(connection: Connection, rules: RulesTable, month: date) -> IrmaMo
         case = opened[-1]
         state = case_state(case.events, at)
         judged = removal_readiness(case.events, end, rules, person_events=history.events())
-        holds = (judged.legally_removable.holds and judged.available.holds
+        returning = judged.ground.kind == Ground.RETURN_DECISION  # a transfer is no return
+        holds = (returning and judged.legally_removable.holds and judged.available.holds
                  and judged.travel_document.holds and not judged.safeguard_notes)  # fmt: skip
         if holds and state.is_open and not any(f.on > end for f in state.flights):
             ready[state.nationality] += 1

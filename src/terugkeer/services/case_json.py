@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from terugkeer.domain.removal import Condition
+from terugkeer.domain.transfer import RemovalGround
 from terugkeer.services.cases import CaseFile, CaseView, DublinView
 
 
@@ -29,6 +30,13 @@ def _condition(condition: Condition) -> dict[str, Any]:
     }
 
 
+def _ground(ground: RemovalGround) -> dict[str, Any]:
+    """What legally removable is judged by: `dublin_transfer` (to `member_state`, the running
+    claim's; null on the dublin track while no claim is accepted) or `return_decision`."""
+    claims = [{k: _plain(v) for k, v in dataclasses.asdict(c).items()} for c in ground.claims]
+    return {"kind": ground.kind.value, "member_state": ground.member_state, "claims": claims}
+
+
 def _case(view: CaseView) -> dict[str, Any]:
     state = {k: _plain(v) for k, v in dataclasses.asdict(view.state).items()}
     return {"case": view.key, **state}
@@ -47,6 +55,7 @@ def case_file_json(found: CaseFile) -> dict[str, Any]:
         "ready": found.ready,
         "reason": found.no_open_case,
         "case": found.judged,
+        "ground": _ground(readiness.ground),
         "conditions": {c.key: _condition(c) for c in readiness.conditions},
         "safeguards": list(readiness.safeguards),
         "cases": [_case(view) for view in found.cases],

@@ -23,7 +23,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from terugkeer.domain.calendar import AMSTERDAM
-from terugkeer.domain.messages import Code, FieldPath, Message
+from terugkeer.domain.messages import Code, Country, FieldPath, Message
 from terugkeer.reports.numbers import format_rate
 
 LANGUAGES = ("nl", "en")
@@ -76,6 +76,8 @@ class Formats:
         if isinstance(value, Code | FieldPath):
             name = value.name if isinstance(value, FieldPath) else value.value
             return str(self._gettext(name))
+        if isinstance(value, Country):
+            return self.country(value.code)
         if isinstance(value, datetime):
             return self.moment(value)
         if isinstance(value, date):

@@ -146,3 +146,62 @@ def test_text_output_is_dutch_by_default_and_english_on_request(
     assert "juridisch uitzetbaar: voldaan" in dutch
     assert "legally removable: holds" in english
     assert "never a decision" not in dutch and "geen besluit" in dutch
+
+
+def _dublin_claimant() -> list[str]:
+    """A Dublin claimant with an accepted claim on Germany and a KMar flight booked there, in
+    detention and with a laissez-passer: no return decision."""
+    return [
+        line("d-1", "intake", V, "2023-01-02T10:00:00+01:00",
+             {"nationality": "AFG", "track": "dublin"}, source="IND"),
+        line("d-2", "location_changed", V, "2023-01-02T11:00:00+01:00", {"kind": "detention"}),
+        line("d-3", "detention_started", V, "2023-01-02T11:00:00+01:00", {"ground": "vw59a"}),
+        line("d-4", "dublin_claim", V, "2023-01-10T10:00:00+01:00",
+             {"member_state": "DEU", "kind": "take_back"}),
+        line("d-5", "dublin_accepted", V, "2023-02-01T10:00:00+01:00",
+             {"member_state": "DEU", "implicit": False}),
+        line("d-6", "travel_document_valid", V, "2023-02-10T10:00:00+01:00",
+             {"kind": "laissez_passer", "valid_until": "2023-12-31"}),
+        line("d-7", "flight_booked", V, "2023-03-01T10:00:00+01:00",
+             {"reference": "F-1", "date": "2023-03-20", "destination": "DEU", "escort": "kmar"},
+             source="KMAR"),
+    ]  # fmt: skip
+
+
+def test_a_dublin_claimant_with_an_accepted_claim_is_legally_removable_by_transfer(
+    tmp_path: Path, database_url: str
+) -> None:
+    _store(tmp_path, database_url, *_dublin_claimant())
+    _, shown, _ = _show(database_url, V, "--on", "2023-03-10")
+    assert shown["ready"] is True
+    assert (shown["ground"]["kind"], shown["ground"]["member_state"]) == ("dublin_transfer", "DEU")
+    assert [(c["member_state"], c["status"], c["deadline"]) for c in shown["ground"]["claims"]] == [
+        ("DEU", "running", "2023-08-01")
+    ]
+    legally = shown["conditions"]["legally_removable"]
+    assert legally["reason"] == (
+        "Dublin transfer to DEU: claim accepted 2023-02-01, transfer deadline 2023-08-01; "
+        "no suspensive procedure pending"
+    )
+    assert "Dublin III" in legally["source"] and "art. 59a" in legally["source"]
+    _, expired, _ = _show(database_url, V, "--on", "2023-08-02")
+    assert expired["ground"]["kind"] == "return_decision"
+    assert expired["conditions"]["legally_removable"]["reason"].startswith(
+        "transfer deadline to DEU passed on 2023-08-01: the Netherlands became responsible"
+    )
+
+
+def test_the_text_output_names_the_ground(tmp_path: Path, database_url: str) -> None:
+    _store(tmp_path, database_url, *_dublin_claimant())
+    base = ["case", "show", V, "--on", "2023-03-10", "--database-url", database_url]
+    assert "grond: Dublin-overdracht naar DEU" in runner.invoke(app, base).stdout
+    english = runner.invoke(app, [*base, "--lang", "en"]).stdout
+    assert "ground: Dublin transfer to DEU" in english
+
+
+def test_a_return_case_names_the_return_decision_as_its_ground(
+    tmp_path: Path, database_url: str
+) -> None:
+    _store(tmp_path, database_url, *_ready_person())
+    _, shown, _ = _show(database_url, V, "--on", "2023-03-10")
+    assert shown["ground"] == {"kind": "return_decision", "member_state": None, "claims": []}

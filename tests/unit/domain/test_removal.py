@@ -19,8 +19,9 @@ def rules() -> RulesTable:
 
 
 def ready_case(*, without: str = "", **intake: object) -> Case:
-    """A case in which all four conditions hold on ON, minus the part named in `without`."""
-    case = Case("2023-01-02", **intake)
+    """A case in which all four conditions hold on ON, minus the part named in `without`. On the
+    asylum track: a Dublin claimant's return decision gives no ground (test_transfer.py)."""
+    case = Case("2023-01-02", **{"track": "asylum", **intake})
     if without != "decision":
         case.add("return_decision", "2023-02-01", departure_term_days=28)
     if without != "document":

@@ -62,7 +62,7 @@ def test_ammr_start_may_not_collide_with_another_row(rules: RulesTable) -> None:
 def _toml(extra: str = "") -> str:
     common = 'source = "test"\nmarker = "V"\n'
     periods = 'request_period = "P3M"\ntake_charge_reply = "P2M"\ntake_back_reply = "P2W"\n'
-    dublin = "base_months = 6\nimprisonment_months = 12\n" + periods
+    dublin = 'transfer_source = "t"\nbase_months = 6\nimprisonment_months = 12\n' + periods
     return (
         f'[[dublin]]\nname = "ammr"\nvalid_from = 2026-06-12\n{common}'
         f"{dublin}absconding_months = 36\n"

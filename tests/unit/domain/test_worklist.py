@@ -116,10 +116,48 @@ def test_a_closed_case_needs_nothing(rules: RulesTable) -> None:
 
 
 def test_items_come_soonest_first(rules: RulesTable) -> None:
-    case = Case("2023-01-02", track="dublin")
+    case = Case("2023-01-02", track="asylum")
     case.add("return_decision", "2023-01-03", departure_term_days=28)
+    case.add("dublin_claim", "2023-01-10", member_state="DEU", kind="take_back")
     dues = [item.due for item in work_items(case.events, rules)]
     assert dues == sorted(dues) and len(dues) >= 3
+
+
+def test_the_end_of_a_departure_term_is_due_only_when_the_return_decision_is_the_ground(
+    rules: RulesTable,
+) -> None:
+    """A Dublin transfer is not a return: while a claim runs, the end of the departure term
+    makes no one removable, and no item asks for it; it does once the claim is refused."""
+    case = Case("2023-01-02", track="dublin")
+    case.add("dublin_claim", "2023-01-10", member_state="DEU", kind="take_back")
+    case.add("dublin_accepted", "2023-01-20", member_state="DEU", implicit=False)
+    case.add("return_decision", "2023-02-01", departure_term_days=28)
+    assert items(case, rules, ItemKind.DEPARTURE_TERM_ENDS) == []
+    assert [i.due for i in items(case, rules, ItemKind.DUBLIN_TRANSFER_DEADLINE)] == [
+        date(2023, 7, 20)
+    ]
+    case.add("dublin_refused", "2023-02-10", member_state="DEU")
+    (item,) = items(case, rules, ItemKind.DEPARTURE_TERM_ENDS)
+    assert item.due == date(2023, 3, 1)
+
+
+def test_the_end_of_a_departure_term_after_the_transfer_deadline_is_due(
+    rules: RulesTable,
+) -> None:
+    case = Case("2023-01-02", track="dublin")
+    case.add("dublin_accepted", "2023-01-20", member_state="DEU", implicit=True)
+    case.add("return_decision", "2023-07-10", departure_term_days=28)
+    (item,) = items(case, rules, ItemKind.DEPARTURE_TERM_ENDS)
+    assert item.due == date(2023, 8, 7)  # the claim expired on 20 July
+
+
+def test_a_dublin_claimant_without_an_accepted_claim_has_no_departure_term_item(
+    rules: RulesTable,
+) -> None:
+    case = Case("2023-01-02", track="dublin")
+    case.add("return_decision", "2023-01-03", departure_term_days=28)
+    assert items(case, rules, ItemKind.DEPARTURE_TERM_ENDS) == []
+    assert items(case, rules, ItemKind.DUBLIN_REQUEST_DEADLINE) != []
 
 
 @pytest.mark.parametrize(

@@ -108,3 +108,21 @@ def test_every_field_of_the_v1_format_has_a_dutch_name() -> None:
     dutch = _catalogue("nl")
     fields = {name for schema in DATA_SCHEMAS.values() for name in get_type_hints(schema)}
     assert sorted(f for f in fields if not dutch.get(f)) == []
+
+
+def test_a_transfer_reason_names_the_member_state_in_dutch() -> None:
+    from datetime import date
+
+    from terugkeer.domain.messages import Country, say
+
+    held = say(
+        "transfer deadline to %(member_state)s passed on %(day)s: the Netherlands became "
+        "responsible", member_state=Country("DEU"), day=date(2023, 8, 1),
+    )  # fmt: skip
+    assert Formats("nl").say(held) == (
+        "overdrachtstermijn voor Duitsland verstreken op 1 augustus 2023: Nederland is "
+        "verantwoordelijk geworden"
+    )
+    assert str(held) == (  # the CLI's and the API's: the code, as the events write it
+        "transfer deadline to DEU passed on 2023-08-01: the Netherlands became responsible"
+    )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from terugkeer.domain.case_facts import CaseState
 from terugkeer.domain.dublin import DublinDeadline
+from terugkeer.domain.transfer import Claim
 from terugkeer.services.publication import MONTH_PATTERN
 
 API_VERSION = "1.1.0"
@@ -61,6 +62,22 @@ DublinOut = _flat("DublinDeadline", DublinDeadline,
                   source=(str, Field(description="the regime's legal source")))  # fmt: skip
 
 
+#: One Dublin claim of the judged case as known at the end of the asked day.
+ClaimOut = _flat("DublinClaim", Claim)
+
+
+class GroundOut(BaseModel):
+    """What "legally removable" is judged by. A Dublin transfer is not a return (Dublin III
+    art. 26, 29; Vw art. 59a): while a claim runs, no return decision is needed."""
+
+    kind: Literal["dublin_transfer", "return_decision"]
+    member_state: str | None = Field(
+        description="the member state of the running claim; None for a return decision, and "
+        "on the dublin track while no claim is accepted"
+    )
+    claims: list[ClaimOut]  # type: ignore[valid-type]
+
+
 class ConditionOut(BaseModel):
     holds: bool
     reason: str | None = Field(description="why it does not hold (English); None when it holds")
@@ -85,6 +102,7 @@ class CaseFileOut(BaseModel):
     ready: bool
     reason: str | None = Field(description="why not ready although no condition says so")
     case: int | None = Field(description="the key of the case readiness was judged on")
+    ground: GroundOut
     conditions: Conditions
     safeguards: list[str]
     cases: list[CaseOut]  # type: ignore[valid-type]
