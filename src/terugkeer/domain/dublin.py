@@ -19,7 +19,8 @@ from terugkeer.domain.rules import DublinRegime, NoRuleInForceError, RulesTable
 
 @dataclass(frozen=True, slots=True)
 class DublinDeadline:
-    accepted_event_id: str
+    #: The receipt seq of the acceptance: unique, where an id is unique per sender only.
+    accepted_seq: int
     member_state: str
     regime: str
     #: Acceptance date, or the date of the last decision on a suspensive procedure after it.
@@ -56,7 +57,7 @@ def _deadline_of(index: int, events: Sequence[Event], rules: RulesTable) -> Dubl
         # A claim older than every row of the rules table: no deadline can be computed, and a
         # valid chain event must never make the import fail.
         return DublinDeadline(
-            accepted.id, member_state, "none", accepted.local_date, None, False, False, False
+            accepted.seq, member_state, "none", accepted.local_date, None, False, False, False
         )
     base, pending = _base_date(accepted.local_date, events[index + 1 :], events, regime)
     deadline, extended = (None, False) if pending else _deadline(base, events, regime)
@@ -69,7 +70,7 @@ def _deadline_of(index: int, events: Sequence[Event], rules: RulesTable) -> Dubl
     )
     closed = bound is not None and any(e.is_closing and e.micros < bound for e in events)
     return DublinDeadline(
-        accepted_event_id=accepted.id,
+        accepted_seq=accepted.seq,
         member_state=member_state,
         regime=regime.name,
         base_date=base,

@@ -101,14 +101,14 @@ def dublin_claims(case_events: Sequence[Event], on: date, rules: RulesTable) -> 
     stands for a claim on its own when the case holds none: the format does not require one)."""
     bound = end_of_day_micros(on)
     known = [e for e in case_events if e.micros < bound]
-    deadlines = {d.accepted_event_id: d for d in dublin_deadlines(known, rules)}
+    deadlines = {d.accepted_seq: d for d in dublin_deadlines(known, rules)}
     claims: list[Claim] = []
     for event in known:
         if event.type == EventType.DUBLIN_CLAIM:
             claims.append(Claim(str(event.data["member_state"]), ClaimStatus.UNANSWERED,
                                 event.local_date))  # fmt: skip
         elif event.type == EventType.DUBLIN_ACCEPTED:
-            _answer(claims, _accepted(event, deadlines[event.id], on))
+            _answer(claims, _accepted(event, deadlines[event.seq], on))
         elif event.type == EventType.DUBLIN_REFUSED:
             _refuse(claims, str(event.data["member_state"]), event.local_date)
     return tuple(claims)

@@ -77,10 +77,9 @@ def dublin_rows(case: Case, rules: RulesTable, state: CaseState) -> list[list[An
     """The `dublin_claims` rows of `case` (`state`: after its events), in table column order."""
     if state.dublin_member_state is None:  # no claim of the case was ever accepted
         return []
-    seq_of = {e.id: e.seq for e in case.events}
     return [
         [
-            seq_of[claim.accepted_event_id],
+            claim.accepted_seq,
             case.key,
             case.intake.v_number,
             claim.member_state,

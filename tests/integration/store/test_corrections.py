@@ -177,8 +177,7 @@ def test_dependants_go_first_and_other_senders_are_not_named(
         retract("d-9", "d-5", source="IND"),
         retract("d-10", "d-1"),
     ) == [
-        'flight_booked "d-2" cannot be withdrawn while later events rely on it: withdraw d-3 '
-        "first",
+        'flight_booked "d-2" cannot be withdrawn while later events rely on it: withdraw d-3 first',
         'procedure_started "d-4" cannot be withdrawn while later events rely on it: withdraw '
         "d-5 first",
         'procedure_decided "d-5" cannot be withdrawn while later events rely on it: withdraw '

@@ -29,8 +29,10 @@ def only(case: Case, rules: RulesTable) -> DublinDeadline:
 
 
 def test_plain_six_months(rules: RulesTable) -> None:
-    result = only(accepted_case(), rules)
-    assert result.accepted_event_id == "e3-dublin_accepted"
+    case = accepted_case()
+    result = only(case, rules)
+    [accepted] = [e for e in case.events if e.type == "dublin_accepted"]
+    assert result.accepted_seq == accepted.seq
     assert (result.member_state, result.regime) == ("ITA", "dublin_iii")
     assert (result.base_date, result.deadline) == (date(2023, 2, 15), date(2023, 8, 15))
     assert not result.extended_for_imprisonment
