@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,14 +35,28 @@ SOURCE = {
 }
 
 
-class Emitter:
-    """Writes one JSON line per event; `day` is the model's clock (days since `origin`)."""
+#: The location kinds a mistyped location is sent with, before it is withdrawn.
+_WRONG_KIND = {"azc": "vbl", "vbl": "azc", "emergency_reception": "azc"}
 
-    def __init__(self, origin: datetime, write: Callable[[str], object], run: str) -> None:
+
+class Emitter:
+    """Writes one JSON line per event; `day` is the model's clock (days since `origin`).
+    `corrected_share`: of the interviews and location changes, how many come with a
+    correction, drawn from a stream of their own (the model's draws stay as they were)."""
+
+    def __init__(
+        self,
+        origin: datetime,
+        write: Callable[[str], object],
+        run: str,
+        corrected_share: float = 0.0,
+    ) -> None:
         self.origin = origin.astimezone(UTC)
         self.write = write
         self.run = run
         self.count = 0
+        self.corrected_share = corrected_share
+        self._corrections = random.Random(f"{run}:corrections")
 
     def at(self, day: float) -> datetime:
         # Whole seconds: partners send seconds, and the output stays byte-stable across runs.
@@ -53,13 +68,44 @@ class Emitter:
     def emit(
         self, day: float, kind: str, v_number: str, data: dict[str, Any], source: str = ""
     ) -> None:
+        sender = source or SOURCE[kind]
+        if (
+            self.corrected_share
+            and kind in ("interview", "location_changed")
+            and self._corrections.random() < self.corrected_share
+        ):
+            self._corrected(day, kind, v_number, data, sender)
+            return
+        self._line(day, kind, v_number, data, sender)
+
+    def _line(self, day: float, kind: str, v_number: str, data: dict[str, Any], source: str) -> str:
         self.count += 1
+        event_id = f"sim-{self.run}-{self.count:08d}"
         line = {
-            "id": f"sim-{self.run}-{self.count:08d}",
+            "id": event_id,
             "type": kind,
             "v_number": v_number,
             "occurred_at": self.at(day).isoformat(),
-            "source": source or SOURCE[kind],
+            "source": source,
             "data": data,
         }
         self.write(compact(line) + "\n")
+        return event_id
+
+    def _corrected(
+        self, day: float, kind: str, v_number: str, data: dict[str, Any], source: str
+    ) -> None:
+        """The fact with a correction by its sender, all at the fact's moment: a duplicate
+        interview withdrawn, or a location first sent with the wrong kind, withdrawn and sent
+        again right."""
+        wrong = _WRONG_KIND.get(str(data.get("kind"))) if kind == "location_changed" else None
+        if wrong is None:
+            self._line(day, kind, v_number, data, source)
+            copy = self._line(day, kind, v_number, data, source)
+            self._line(day, "retracted", v_number, {"event_id": copy, "reason": "duplicate"},
+                       source)  # fmt: skip
+            return
+        mistaken = self._line(day, kind, v_number, {**data, "kind": wrong}, source)
+        self._line(day, "retracted", v_number,
+                   {"event_id": mistaken, "reason": "entered_in_error"}, source)  # fmt: skip
+        self._line(day, kind, v_number, data, source)

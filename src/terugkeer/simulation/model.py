@@ -48,7 +48,10 @@ class World:
         self.detention = simpy.Resource(
             self.env, capacity=int(params.removal.detention_places.value)
         )
-        self.emitter = Emitter(origin, write, run=str(seed))
+        self.emitter = Emitter(
+            origin, write, run=str(seed),
+            corrected_share=params.corrections.corrected_share.value,
+        )  # fmt: skip
         self.rng = random.Random(f"{seed}:world")
         self.v_numbers: set[str] = set()
         self.persons = 0  # arrivals: a family is one

@@ -212,6 +212,16 @@ class Reentry(_Strict):
     after_days_mean: Value  # from leaving the caseload to the new intake
 
 
+class Corrections(_Strict):
+    """Facts a sender withdraws (EVENTS.md v1.1): net of their retractions they change no
+    figure, so the calibrated figures stay where they are."""
+
+    #: Of the interviews and location changes, how many come with a correction: an interview
+    #: sent twice and the copy withdrawn, or a location sent with the wrong kind, withdrawn and
+    #: sent again right.
+    corrected_share: Share
+
+
 class Parameters(_Strict):
     warm_up_years: Annotated[int, Field(ge=0, le=20)]
     inflow: Inflow
@@ -226,3 +236,4 @@ class Parameters(_Strict):
     dublin: Dublin
     support: Support
     reentry: Reentry
+    corrections: Corrections

@@ -129,7 +129,11 @@ def test_a_family_arrives_and_moves_as_one(tmp_path: Path, short: Parameters) ->
     sizes = Counter(len(v_numbers) for v_numbers in members.values())
     assert min(sizes) >= 2 and max(sizes) <= 5 and len(sizes) == 4
     by_person: dict[str, list[tuple[str, str, str]]] = {}
+    # The same facts net of corrections: a member's own mistake is withdrawn (EVENTS.md v1.1).
+    withdrawn = {line["data"]["event_id"] for line in lines if line["type"] == "retracted"}
     for line in lines:
+        if line["type"] == "retracted" or line["id"] in withdrawn:
+            continue
         fact = (line["type"], line["occurred_at"], json.dumps(line["data"], sort_keys=True))
         by_person.setdefault(line["v_number"], []).append(fact)
     for v_numbers in members.values():
@@ -192,3 +196,38 @@ def test_a_warm_up_before_the_rules_table_is_refused_with_the_first_possible_sta
     said = " ".join(done.output.replace("\u2502", " ").split())  # without the box lines
     assert "begins on 2008-01-01, before the rules table has detention rules" in said
     assert "choose --from 2017-01-01 or later" in said
+
+
+def test_corrections_are_emitted_and_move_no_figure(
+    tmp_path: Path, short: Parameters, rules: RulesTable
+) -> None:
+    """A small share of facts come with their sender's correction (EVENTS.md v1.1); net of the
+    retractions the key figures are those of the same world without corrections."""
+    from terugkeer.reports.key_figures import key_figures
+    from terugkeer.reports.period import Period
+
+    none = short.model_copy(update={"corrections": short.corrections.model_copy(
+        update={"corrected_share": short.corrections.corrected_share.model_copy(
+            update={"value": 0.0})})})  # fmt: skip
+    year = Period(date(2023, 1, 1), date(2023, 12, 31))
+    found = []
+    for name, params in (("with", short), ("without", none)):
+        out = tmp_path / f"{name}.jsonl"
+        simulate(params, date(2023, 1, 1), date(2023, 12, 31), seed=5, out=out)
+        engine = make_engine(f"sqlite:///{tmp_path / f'{name}.db'}")
+        ensure_schema(engine)
+        with out.open("rb") as stream:
+            summary = import_lines(stream, EventStore(engine, rules), clock=lambda: NOW)
+        assert summary.rejected == []
+        kinds = Counter(json.loads(line)["type"] for line in out.read_text().splitlines())
+        with engine.connect() as connection:
+            found.append((kinds, key_figures(connection, year)))
+        engine.dispose()
+    (with_kinds, with_figures), (without_kinds, without_figures) = found
+    retracted = with_kinds["retracted"]
+    assert without_kinds["retracted"] == 0
+    assert 0.001 < retracted / sum(with_kinds.values()) < 0.004  # about 0.2% of the events
+    assert with_figures == without_figures
+
+
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
