@@ -43,17 +43,24 @@ class ReachError(ServiceError):
     """A share or rule that cannot be made or ended as asked (the message says why)."""
 
 
+def reach_day(system: System) -> date:
+    """The day reach is judged on: the agency's working day (`work_date`, which the pages and
+    the demo take as today), else today. (The webhook outbox, written by the event store,
+    judges on the store clock's day.)"""
+    return system.settings.work_date or system.today()
+
+
 def ground_for(system: System, partner: Partner, v_number: str) -> str | None:
     """Why the partner may read the person today ("share N", "rule N"); None: it may not."""
     with system.engine.connect() as connection:
-        return rows.ground_of(connection, partner.name, partner.source, v_number, system.today())
+        return rows.ground_of(connection, partner.name, partner.source, v_number, reach_day(system))
 
 
 def reaches(system: System, partner: Partner) -> Callable[[Connection, str], bool]:
     """Whether the partner may read a person, asked inside a caller's transaction (the intake
     asks it in the appending one, after the store judged)."""
     cached: dict[str, bool] = {}
-    today = system.today()
+    today = reach_day(system)
 
     def check(connection: Connection, v_number: str) -> bool:
         if v_number not in cached:
@@ -81,7 +88,7 @@ def share_person(system: System, user: User, v_number: str, partner: str, until:
     access = Access(user.name, channel, "share.start", origin, v_number)
     admit(system, user, Resource.CASE, access, Action.RECORD)
     _chain_partner(system, partner)
-    today = system.today()
+    today = reach_day(system)
     if until < today:
         raise ReachError(f"a share ends today or later, not on {until}")
     if until > today + timedelta(days=MAX_SHARE_DAYS):

@@ -139,3 +139,17 @@ def ground_of(connection: Connection, partner: str, source: str | None, v_number
     mine = live_rules(connection, partner) if rules is None else rules
     facts = open_case_facts(connection, v_number) if mine else []
     return ground(partner, source, today, (), mine, facts)
+
+
+def reported_in_detention(connection: Connection) -> list[str]:
+    """V-numbers of open cases whose latest detention event is a start, whoever reported it:
+    what a case director sees in the chain's reports when deciding on a share (the demo)."""
+    query = (
+        select(cases.c.v_number, events.c.type)
+        .join(events, events.c.case_seq == cases.c.case_seq)
+        .where(cases.c.closed_us.is_(None),
+               events.c.type.in_(["detention_started", "detention_ended"]))
+        .order_by(events.c.occurred_us, events.c.seq)
+    )  # fmt: skip
+    latest = {str(v): str(kind) for v, kind in connection.execute(query)}  # the last one wins
+    return sorted(v for v, kind in latest.items() if kind == "detention_started")

@@ -270,7 +270,7 @@ partners = Table(
     Column("kind", String(16), nullable=False, server_default="partner"),
     Column("source", String(16)),  # the v1 `source` its events must carry; none for analysts
     Column("types", Text, nullable=False),  # event types it may send, comma-separated
-    # what it may read back for the persons it reported on: event types, and `case` (the
+    # what it may read back of the persons in its reach: event types, and `case` (the
     # person's cases, case state and removal readiness); comma-separated
     Column("reads", Text, nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
@@ -314,9 +314,10 @@ reach_rules = Table(
     Column("removed_at", String(32)),
 )
 
-#: A partner's webhook: events of `types` (within its agreement's reads) about the persons its
-#: source reported on are POSTed to `url`, signed with `secret` (shown once; it must be kept
-#: to sign, so it is stored as it is, like every webhook sender's). Admin-configured.
+#: A partner's webhook: events of `types` (within its agreement's reads), its own and others'
+#: about the persons in its reach (store/reach.py), are POSTed to `url`, signed with `secret`
+#: (shown once; it must be kept to sign, so it is stored as it is, like every webhook
+#: sender's). Admin-configured.
 subscriptions = Table(
     "subscriptions",
     metadata,
