@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -13,10 +14,12 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from terugkeer.cli.app import app as cli
+from terugkeer.services.ingest import NOT_ACCEPTED, ingest_lines
 from terugkeer.services.partners import PartnerError, add_partner, revoke_partner, rotate_token
+from terugkeer.services.reach import share_person
 from terugkeer.store.tables import access_log, events
 from tests.integration.lines import departed, intake, line
-from tests.web.server import Site, running_site
+from tests.web.server import MINE, THEIRS, WORK_DATE, Site, running_site
 
 V = "2000000001"
 KMAR_EXIT = line("k-2", "location_changed", V, "2023-02-01T10:00:00+01:00", {"kind": "vbl"},
@@ -217,3 +220,87 @@ def test_another_partners_id_is_no_conflict_and_a_partner_withdraws_only_what_it
     refused = _post(api_site, narrowed, _batch(undo))
     assert refused.status_code == 403
     assert "may not send location_changed events" in refused.text
+
+
+def _rejections(site: Site, actor: str) -> list[tuple[str | None, str]]:
+    with site.system.engine.connect() as connection:
+        query = select(access_log.c.v_number, access_log.c.detail).where(
+            access_log.c.actor == actor, access_log.c.action == "events.post.rejected"
+        )  # fmt: skip
+        return [(v, d or "") for v, d in connection.execute(query.order_by(access_log.c.id))]
+
+
+def test_a_rejection_tells_a_partner_nothing_about_persons_outside_its_reach(
+    api_site: Site,
+) -> None:
+    """The oracle of issue 26: one sentence whether or not the person or the event exists;
+    the real reasons, with the V-numbers, in the access log (for the auditor only)."""
+    token = add_partner(api_site.system, "kmar", "KMAR",
+                        ["flight_cancelled", "detention_started", "location_changed"])  # fmt: skip
+    closed = "2000000009"
+    assert not ingest_lines(api_site.system, [
+        intake("d-1", closed, "2023-01-02T10:00:00+01:00"),
+        departed("d-2", closed, "2023-01-09T10:00:00+01:00"),
+    ]).rejected  # fmt: skip
+    nobody = "2999999999"
+    at = "2023-03-03T10:00:00+01:00"
+    probes = [
+        # An unknown flight reference, for a person in the caseload and for nobody.
+        line("p-1", "flight_cancelled", THEIRS, at, {"reference": "x", "reason": "other"},
+             source="KMAR"),
+        line("p-2", "flight_cancelled", nobody, at, {"reference": "x", "reason": "other"},
+             source="KMAR"),
+        # An event for a person whose case is closed, and for nobody.
+        line("p-3", "detention_started", closed, at, {"ground": "vw59"}, source="KMAR"),
+        line("p-4", "detention_started", nobody, at, {"ground": "vw59"}, source="KMAR"),
+    ]  # fmt: skip
+    answer = _post(api_site, token, _batch(*probes))
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [r["outcome"] for r in results] == ["rejected"] * 4
+    assert {r["reason"] for r in results} == {NOT_ACCEPTED}  # one sentence for all four
+    assert all(v not in answer.text for v in (THEIRS, closed, nobody))
+    logged = _rejections(api_site, "kmar")
+    assert [v for v, _ in logged] == [THEIRS, nobody, closed, nobody]
+    assert len({d.split(": ", 1)[1] for _, d in logged}) >= 2  # the real, differing reasons
+    assert all(NOT_ACCEPTED not in d for _, d in logged)
+    with api_site.system.engine.connect() as connection:
+        query = select(access_log.c.v_number).where(
+            access_log.c.actor == "kmar", access_log.c.action == "events.post.person"
+        )
+        touched = set(connection.execute(query).scalars())
+    assert touched == {THEIRS, nobody, closed}
+
+
+def test_within_its_reach_a_partner_gets_the_real_reason(api_site: Site) -> None:
+    token = add_partner(api_site.system, "kmar", "KMAR", ["flight_cancelled", "location_changed"])
+    until = WORK_DATE + timedelta(days=7)
+    share_person(api_site.system, api_site.users["anna"], MINE, "kmar", until, channel="web",
+                 origin="test")  # fmt: skip
+    cancel = line("p-1", "flight_cancelled", MINE, "2023-03-03T10:00:00+01:00",
+                  {"reference": "x", "reason": "other"}, source="KMAR")  # fmt: skip
+    moved = line("p-2", "location_changed", THEIRS, "2023-03-03T10:00:00+01:00",
+                 {"kind": "azc"}, source="KMAR")  # fmt: skip
+    first = _post(api_site, token, _batch(cancel, moved)).json()["results"]
+    assert first[0]["outcome"] == "rejected" and first[0]["reason"] != NOT_ACCEPTED
+    assert first[1]["outcome"] == "accepted"
+    # Its own earlier message, sent again with other content: the conflict is no oracle.
+    other = line("p-2", "location_changed", THEIRS, "2023-03-03T10:00:00+01:00",
+                 {"kind": "vbl"}, source="KMAR")  # fmt: skip
+    again = _post(api_site, token, _batch(other)).json()["results"][0]
+    assert again["outcome"] == "rejected" and "conflict" in again["reason"]
+    # A line the parser refuses depends on nothing stored: its reason stays.
+    wrong = line("p-3", "location_changed", THEIRS, "2023-03-03T10:00:00+01:00",
+                 {"kind": "castle"}, source="KMAR")  # fmt: skip
+    shaped = _post(api_site, token, _batch(wrong)).json()["results"][0]
+    assert shaped["outcome"] == "rejected" and "data.kind" in shaped["reason"]
+    logged = {d: v for v, d in _rejections(api_site, "kmar")}
+    assert logged[("#1 p-3: " + shaped["reason"])[:120]] == THEIRS
+
+
+def test_a_file_import_by_the_agency_keeps_its_reasons(api_site: Site) -> None:
+    summary = ingest_lines(api_site.system, [
+        line("f-1", "flight_cancelled", THEIRS, "2023-03-03T10:00:00+01:00",
+             {"reference": "x", "reason": "other"})])  # fmt: skip
+    [rejected] = summary.rejected
+    assert rejected.error is not None and rejected.error != NOT_ACCEPTED

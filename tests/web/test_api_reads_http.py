@@ -1,21 +1,38 @@
-"""What tokens read back over real HTTP: every scope rule of the partner agreement, the
-analyst's aggregates-only token, cursor pagination, and the access log of every read."""
+"""What tokens read back over real HTTP: every scope rule of the partner agreement and its
+reach (own events always; case file and other senders' events through a share or a reach
+rule, never through what the partner posted itself), the analyst's aggregates-only token,
+cursor pagination, and the access log of every read."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from terugkeer.domain.reach import CUSTODY, ESCORTED_FLIGHT
 from terugkeer.reports.rounding import publish_count
+from terugkeer.services.ingest import ingest_lines
 from terugkeer.services.partners import add_analyst, add_partner, list_partners, revoke_partner
+from terugkeer.services.reach import ReachError, add_rule, end_share, share_person
+from terugkeer.services.workplace import assign_cases
 from terugkeer.store.tables import access_log
+from terugkeer.store.workplace import open_cases
 from tests.integration.lines import line
-from tests.web.server import Site, caseload, running_site
+from tests.web.server import (
+    CHILD,
+    MINE,
+    THEIRS,
+    UNASSIGNED,
+    WORK_DATE,
+    Site,
+    caseload,
+    running_site,
+)
 
 V = "2000000001"  # COA took them in, KMar reported on them
 OTHER = "2000000002"  # only COA reported on them
@@ -63,19 +80,60 @@ def _call(site: Site, token: str, method: str, path: str, **more: Any) -> httpx.
 
 
 def _log(site: Site, actor: str) -> list[tuple[str, str | None]]:
+    """The actor's reads and refusals (not its writes)."""
+    return [(a, v) for a, v, _ in _rows(site, actor) if not a.startswith("events.post")]
+
+
+def _rows(site: Site, actor: str) -> list[tuple[str, str | None, str | None]]:
     with site.system.engine.connect() as connection:
         query = (
-            select(access_log.c.action, access_log.c.v_number)
-            .where(access_log.c.actor == actor, access_log.c.action != "events.post")
+            select(access_log.c.action, access_log.c.v_number, access_log.c.detail)
+            .where(access_log.c.actor == actor)
             .order_by(access_log.c.id)
         )
-        return [(a, v) for a, v in connection.execute(query)]
+        return [(a, v, d) for a, v, d in connection.execute(query)]
 
 
-def test_a_partner_reads_back_its_listed_types_of_its_own_persons_page_by_page(site: Site) -> None:
+def _share(site: Site, v_number: str, partner: str, days: int = 30) -> int:
+    """anna (a case director) takes the person on and shares them with the partner."""
+    with site.system.engine.connect() as connection:
+        seq_of = {v: seq for seq, v, _ in open_cases(connection)}
+    if v_number not in (MINE, CHILD):
+        assign_cases(site.system, site.users["lead"], site.users["anna"],
+                     [(seq_of[v_number], v_number)])  # fmt: skip
+    until = WORK_DATE + timedelta(days=days)
+    return share_person(site.system, site.users["anna"], v_number, partner, until,
+                        channel="web", origin="test")  # fmt: skip
+
+
+def _details(site: Site, actor: str, action: str) -> list[str | None]:
+    with site.system.engine.connect() as connection:
+        query = select(access_log.c.detail).where(access_log.c.actor == actor,
+                                                  access_log.c.action == action)  # fmt: skip
+        return list(connection.execute(query.order_by(access_log.c.id)).scalars())
+
+
+def test_a_partner_always_reads_back_its_own_events_and_no_others(site: Site) -> None:
     token = _holding(site, "kmar-read", "KMAR", ["location_changed"],
                         reads=["location_changed"])  # fmt: skip
-    # kmar-read has the source KMAR, which reported on V: the agreement is per source.
+    # kmar-read has the source KMAR, which sent k-1 about V; COA's events about V are not its.
+    answer = _call(site, token, "GET", f"/persons/{V}/events")
+    assert answer.status_code == 200, answer.text
+    assert [e["id"] for e in answer.json()["items"]] == ["k-1"]
+    assert _details(site, "kmar-read", "api.events.read") == ["1 events own events only"]
+    # A token whose agreement lists only `case` still reads its own events back.
+    case_only = _holding(site, "kmar-case", "KMAR", ["location_changed"],
+                            reads=["case"])  # fmt: skip
+    own = _call(site, case_only, "GET", f"/persons/{V}/events")
+    assert own.status_code == 200 and [e["id"] for e in own.json()["items"]] == ["k-1"]
+    # ... but not the case file of a person it only reported on.
+    assert _call(site, case_only, "GET", f"/persons/{V}").status_code == 404
+
+
+def test_a_shared_person_is_read_with_other_senders_events_page_by_page(site: Site) -> None:
+    token = _holding(site, "kmar-read", "KMAR", ["location_changed"],
+                        reads=["location_changed", "case"])  # fmt: skip
+    key = _share(site, V, "kmar-read")
     first = _call(site, token, "GET", f"/persons/{V}/events", params={"limit": 2})
     assert first.status_code == 200, first.text
     page = first.json()
@@ -87,7 +145,109 @@ def test_a_partner_reads_back_its_listed_types_of_its_own_persons_page_by_page(s
     assert [e["id"] for e in rest["items"]] == ["k-1"] and rest["next"] is None
     bad = _call(site, token, "GET", f"/persons/{V}/events", params={"cursor": "bm9wZQ"})
     assert bad.status_code == 400 and bad.json()["invalid-params"][0]["name"] == "query.cursor"
+    assert _call(site, token, "GET", f"/persons/{V}").status_code == 200
     assert _log(site, "kmar-read")[:2] == [("api.events.read", V)] * 2
+    assert _details(site, "kmar-read", "api.events.read")[0] == f"2 events via share {key}"
+    assert _details(site, "kmar-read", "api.case.read") == [f"via share {key}"]
+    # The share's start is attributable, in the access log with the V-number.
+    assert (V, f"share {key} with kmar-read until") == next(
+        (v, (d or "")[: len(f"share {key} with kmar-read until")])
+        for a, v, d in _rows(site, "anna")
+        if a == "share.start"
+    )
+    # Ended early, by a case director: from then on, own events only and no case file.
+    end_share(site.system, site.users["anna"], key, channel="web", origin="test")
+    assert [e["id"] for e in _call(site, token, "GET", f"/persons/{V}/events").json()["items"]
+            ] == ["k-1"]  # fmt: skip
+    assert _call(site, token, "GET", f"/persons/{V}").status_code == 404
+    assert ("share.end", V) in [(a, v) for a, v, _ in _rows(site, "anna")]
+
+
+def test_a_share_ends_on_its_day(site: Site) -> None:
+    token = add_partner(site.system, "ind", "IND", ["procedure_started"], reads=["case"])
+    _share(site, THEIRS, "ind", days=3)
+    assert _call(site, token, "GET", f"/persons/{THEIRS}").status_code == 200
+    real = site.system.settings
+    site.system.settings = real.model_copy(update={"work_date": WORK_DATE + timedelta(days=4)})
+    try:
+        assert _call(site, token, "GET", f"/persons/{THEIRS}").status_code == 404
+    finally:
+        site.system.settings = real
+
+
+def test_posting_a_fact_about_a_stranger_does_not_open_their_file(site: Site) -> None:
+    """The attack of issue 26: post one invented fact about a V-number, then read the person.
+    The answer is the 404 of a V-number nobody knows, word for word."""
+    reads = ["case", "location_changed", "detention_started", "intake"]
+    dji = _holding(site, "dji", "DJI", ["detention_started"], reads=reads)
+    invented = json.loads(line("dji-1", "detention_started", THEIRS, "2023-03-01T10:00:00+01:00",
+                               {"ground": "vw59"}, source="DJI"))  # fmt: skip
+    assert _call(site, dji, "POST", "/events", json=[invented]).json()["accepted"] == 1
+    for path in (f"/persons/{THEIRS}", f"/persons/{THEIRS}/worklist-items"):
+        stranger = _call(site, dji, "GET", path)
+        unknown = _call(site, dji, "GET", path.replace(THEIRS, NOBODY))
+        assert stranger.status_code == unknown.status_code == 404
+        assert stranger.json() == {**unknown.json()}  # the same problem, instance and all
+        assert THEIRS not in stranger.text
+    # Its own event it reads back; nothing of anyone else's (THEIRS's DTENV intake).
+    events = _call(site, dji, "GET", f"/persons/{THEIRS}/events").json()["items"]
+    assert [e["id"] for e in events] == ["dji-1"]
+    assert ("api.case.read.refused", THEIRS) in _log(site, "dji")
+
+
+def test_a_custody_rule_lets_dji_read_the_people_the_agency_placed_in_detention(
+    site: Site,
+) -> None:
+    dji = _holding(site, "dji", "DJI", ["detention_ended"],
+                      reads=["case", "detention_started", "location_changed"])  # fmt: skip
+    rule = add_rule(site.system, "dji", CUSTODY, actor="root", origin="test")
+    # MINE is in detention by the agency's own record (w-3, w-4: source DTENV).
+    found = _call(site, dji, "GET", f"/persons/{MINE}")
+    assert found.status_code == 200, found.text
+    assert found.json()["conditions"]["in_detention"]["holds"] is True
+    events = _call(site, dji, "GET", f"/persons/{MINE}/events").json()["items"]
+    assert [e["id"] for e in events] == ["w-3", "w-4"]
+    assert _details(site, "dji", "api.case.read") == [f"via rule {rule}"]
+    # THEIRS is not in detention: not found, as if unknown.
+    assert _call(site, dji, "GET", f"/persons/{THEIRS}").status_code == 404
+    # DJI ends the detention itself: that narrows its reach at once.
+    ended = json.loads(line("dji-2", "detention_ended", MINE, "2023-03-05T10:00:00+01:00",
+                            {"reason": "released_by_court"}, source="DJI"))  # fmt: skip
+    assert _call(site, dji, "POST", "/events", json=[ended]).json()["accepted"] == 1
+    moved = line("w-9", "location_changed", MINE, "2023-03-05T11:00:00+01:00", {"kind": "vbl"})
+    assert not ingest_lines(site.system, [moved]).rejected
+    assert _call(site, dji, "GET", f"/persons/{MINE}").status_code == 404
+    with pytest.raises(ReachError, match="own source"):
+        add_rule(site.system, "dji", CUSTODY, trusted=["DTENV", "DJI"], actor="root",
+                 origin="test")  # fmt: skip
+
+
+def test_an_escorted_flight_rule_lets_kmar_read_the_flights_it_is_to_carry_out(
+    site: Site,
+) -> None:
+    kmar = _holding(site, "kmar-escort", "KMAR", ["flight_booked", "departed"],
+                       reads=["case", "flight_booked"])  # fmt: skip
+    add_rule(site.system, "kmar-escort", ESCORTED_FLIGHT, days=14, actor="root", origin="test")
+    soon = (WORK_DATE + timedelta(days=5)).isoformat()
+    later = (WORK_DATE + timedelta(days=30)).isoformat()
+
+    def flight(event_id: str, v_number: str, day: str, source: str = "DTENV") -> str:
+        return line(event_id, "flight_booked", v_number, "2023-03-01T10:00:00+01:00",
+                    {"reference": event_id, "date": day, "destination": "MAR",
+                     "escort": "kmar"}, source=source)  # fmt: skip
+
+    assert not ingest_lines(site.system, [flight("f-1", THEIRS, soon),
+                                          flight("f-2", UNASSIGNED, later)]).rejected  # fmt: skip
+    assert _call(site, kmar, "GET", f"/persons/{THEIRS}").status_code == 200
+    assert _call(site, kmar, "GET", f"/persons/{UNASSIGNED}").status_code == 404  # too far off
+    # A flight KMar "books" itself is its own assertion: no reach.
+    own = json.loads(flight("k-f", CHILD, soon, source="KMAR"))
+    assert _call(site, kmar, "POST", "/events", json=[own]).json()["accepted"] == 1
+    assert _call(site, kmar, "GET", f"/persons/{CHILD}").status_code == 404
+    cancelled = line("f-3", "flight_cancelled", THEIRS, "2023-03-02T10:00:00+01:00",
+                     {"reference": "f-1", "reason": "medical"})  # fmt: skip
+    assert not ingest_lines(site.system, [cancelled]).rejected
+    assert _call(site, kmar, "GET", f"/persons/{THEIRS}").status_code == 404
 
 
 def test_another_partners_person_is_not_found_like_a_person_nobody_knows(site: Site) -> None:
@@ -109,6 +269,7 @@ def test_the_case_file_only_when_the_agreement_lists_it(site: Site) -> None:
     refused = _call(site, without, "GET", f"/persons/{V}")
     assert refused.status_code == 403 and "case file" in refused.json()["detail"]
     with_case = _holding(site, "dji", "KMAR", ["location_changed"], reads=["case"])
+    _share(site, V, "dji")
     answer = _call(site, with_case, "GET", f"/persons/{V}", params={"on": "2023-02-01"})
     assert answer.status_code == 200, answer.text
     found = answer.json()
@@ -117,43 +278,15 @@ def test_the_case_file_only_when_the_agreement_lists_it(site: Site) -> None:
                                         "travel_document"}  # fmt: skip
     assert found["conditions"]["legally_removable"]["holds"] is False
     assert found["cases"][0]["location"] == "azc" and found["cases"][0]["nationality"] == "MAR"
-    # A partner with only `case` has no event types to read back.
-    assert _call(site, with_case, "GET", f"/persons/{V}/events").status_code == 403
+    # A partner with only `case` reads its own events back, no one else's.
+    own = _call(site, with_case, "GET", f"/persons/{V}/events")
+    assert own.status_code == 200 and [e["id"] for e in own.json()["items"]] == ["k-1"]
     assert ("api.case.read", V) in _log(site, "dji")
-
-
-def test_the_case_file_names_a_dublin_transfer_as_the_ground(site: Site) -> None:
-    """A Dublin transfer is not a return: an accepted claim makes the claimant legally
-    removable without a return decision, and the case file says to which member state."""
-    claimant = "2000000004"
-    ind = add_partner(site.system, "ind", "IND", ["intake", "dublin_claim", "dublin_accepted"],
-                      reads=["case"])  # fmt: skip
-    sent = [json.loads(text) for text in (
-        line("i-1", "intake", claimant, "2023-01-02T10:00:00+01:00",
-             {"nationality": "AFG", "track": "dublin"}, source="IND"),
-        line("i-2", "dublin_claim", claimant, "2023-01-10T10:00:00+01:00",
-             {"member_state": "DEU", "kind": "take_back"}, source="IND"),
-        line("i-3", "dublin_accepted", claimant, "2023-02-01T10:00:00+01:00",
-             {"member_state": "DEU", "implicit": True}, source="IND"),
-    )]  # fmt: skip
-    assert _call(site, ind, "POST", "/events", json=sent).json()["accepted"] == 3
-    answer = _call(site, ind, "GET", f"/persons/{claimant}", params={"on": "2023-03-10"})
-    assert answer.status_code == 200, answer.text
-    found = answer.json()
-    assert (found["ground"]["kind"], found["ground"]["member_state"]) == ("dublin_transfer", "DEU")
-    [claim] = found["ground"]["claims"]
-    assert (claim["status"], claim["implicit"], claim["deadline"]) == (
-        "running",
-        True,
-        "2023-08-01",
-    )
-    legally = found["conditions"]["legally_removable"]
-    assert legally["holds"] is True and legally["reason"].startswith("Dublin transfer to DEU")
-    assert found["ready"] is False  # not in detention, no travel document, no location
 
 
 def test_worklist_items_of_a_person_for_an_agreement_listing_the_case_file(site: Site) -> None:
     with_case = _holding(site, "dji", "KMAR", ["location_changed"], reads=["case"])
+    _share(site, V, "dji")
     answer = _call(site, with_case, "GET", f"/persons/{V}/worklist-items",
                    params={"on": "2023-03-01"})  # fmt: skip
     assert answer.status_code == 200, answer.text

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from terugkeer.services.partners import TYPES, add_analyst, add_partner
+from terugkeer.services.reach import share_person
 from terugkeer.services.users import disable_user
 from terugkeer.store.tables import access_log, events
 from tests.integration.lines import intake
@@ -66,9 +67,11 @@ def _refused(answer: httpx.Response, status: int, template: str) -> str:
 
 def test_a_case_director_reads_their_persons_as_a_partner_token_would(site: Site) -> None:
     anna = signed_in(site, "anna")
-    # The caseload's source, reading back every type and the case file: the same scope of
-    # content as anna's, so the answers must be the same bytes of JSON.
+    # A partner reading back every type and the case file, with whom anna shared MINE: the
+    # same scope of content as anna's, so the answers must be the same bytes of JSON.
     token = add_partner(site.system, "dtenv", "DTENV", ["intake"], reads=[*TYPES, "case"])
+    share_person(site.system, site.users["anna"], MINE, "dtenv", WORK_DATE, channel="web",
+                 origin="test")  # fmt: skip
     for template in PERSON_PATHS:
         path = template.format(v=MINE)
         params = {} if template.endswith("/events") else ON
@@ -83,6 +86,7 @@ def test_a_case_director_reads_their_persons_as_a_partner_token_would(site: Site
     assert items and "anna" not in json.dumps(items)  # the same shape: no case director in it
     assert _get(anna, f"/persons/{CHILD}", **ON).status_code == 200  # her family's child
     assert _log(site, "anna") == [
+        ("web", "share.start", MINE),  # the share above: attributable to anna
         ("api", "api.case.read", MINE),
         ("api", "api.events.read", MINE),
         ("api", "api.worklist.read", MINE),

@@ -16,14 +16,17 @@ from typer.testing import CliRunner
 
 from terugkeer.bootstrap import System, bootstrap
 from terugkeer.cli.app import app
+from terugkeer.domain.calendar import local_date
+from terugkeer.domain.reach import ESCORTED_FLIGHT
 from terugkeer.services.ingest import ingest_lines
 from terugkeer.services.partners import add_partner
+from terugkeer.services.reach import add_rule
 from terugkeer.services.webhooks import subscribe
 from terugkeer.settings import Settings
 from terugkeer.store.tables import webhook_attempts, webhook_outbox
 from tests.integration.lines import line
 from tests.web.conftest import signed_in
-from tests.web.server import PASSWORD, THEIRS, running_site, serving
+from tests.web.server import PASSWORD, THEIRS, UNASSIGNED, running_site, serving
 from tests.web.webhook_receiver import black_hole, receiving
 
 V = "3000000001"
@@ -180,3 +183,51 @@ def test_a_retraction_reaches_every_subscriber_that_received_the_withdrawn_event
     assert [r[0] for r in receiver.requests] == ["COA:coa-2", "COA:coa-3"]
     assert receiver.processed["COA:coa-3"]["data"] == {"event_id": "coa-2",
                                                       "reason": "wrong_person"}  # fmt: skip
+
+
+def test_deliveries_of_other_senders_events_follow_the_reach(database_url: str) -> None:
+    """KMar hears of another sender's event only while the person is in its reach (a flight
+    the agency booked with a KMar escort, due within 14 days); COA reporting on a person does
+    not bring the agency's later events about them to COA (issue 26: the hole of "reported on")."""
+    with running_site(database_url, cookie_secure=False, **FAST_RETRY) as site, receiving() as rx:
+        system = site.system
+        add_partner(system, "kmar", "KMAR", ["departed"],
+                    reads=["flight_booked", "location_changed"])  # fmt: skip
+        add_rule(system, "kmar", ESCORTED_FLIGHT, days=14, actor="root", origin="test")
+        _, rx.secret = subscribe(system, "kmar", rx.url, ["flight_booked", "location_changed"])
+        coa = add_partner(system, "coa", "COA", ["location_changed"], reads=["absconded"])
+        subscribe(system, "coa", rx.url, ["absconded"])
+        # The outbox is written by the event store, by its clock (the site's set-up moment).
+        today = local_date(system.store.clock())
+        soon, far = (
+            (today + timedelta(days=3)).isoformat(),
+            (today + timedelta(days=40)).isoformat(),
+        )
+
+        def flight(event_id: str, v_number: str, day: str) -> str:
+            return line(event_id, "flight_booked", v_number, "2023-03-03T10:00:00+01:00",
+                        {"reference": event_id, "date": day, "destination": "MAR",
+                         "escort": "kmar"})  # fmt: skip
+
+        moved = {"kind": "azc"}
+        before = [
+            line("a-1", "location_changed", THEIRS, "2023-03-02T10:00:00+01:00", moved),
+            flight("a-2", UNASSIGNED, far),  # not due within 14 days: out of reach
+        ]
+        assert not ingest_lines(system, before).rejected
+        # The booking brings THEIRS into reach: it is delivered, and what follows. (Reach is
+        # judged when a batch commits, so an earlier event of the same batch would go too.)
+        assert not ingest_lines(system, [
+            flight("a-3", THEIRS, soon),
+            line("a-4", "location_changed", THEIRS, "2023-03-04T10:00:00+01:00", moved),
+        ]).rejected  # fmt: skip
+        # COA reports on UNASSIGNED (its own event) and then the agency records an absconding.
+        told = json.loads(line("c-1", "location_changed", UNASSIGNED,
+                               "2023-03-05T10:00:00+01:00", moved, source="COA"))  # fmt: skip
+        assert _post(site.url, coa, [told])["accepted"] == 1
+        gone = line("a-5", "absconded", UNASSIGNED, "2023-03-06T10:00:00+01:00")
+        assert not ingest_lines(system, [gone]).rejected
+        assert [e for e, _, _ in _outbox(system)] == ["a-3", "a-4"]
+        rx.wait_for(2)
+    assert sorted(r[0] for r in rx.requests) == ["DTENV:a-3", "DTENV:a-4"]
+    assert all(verified for _, verified in rx.requests)

@@ -21,6 +21,7 @@ from terugkeer.cli.report_cmd import report_app
 from terugkeer.cli.retention_cmd import retention_app
 from terugkeer.cli.scenario_cmd import scenario_app
 from terugkeer.cli.serve_cmd import serve
+from terugkeer.cli.shares_cmd import shares_app
 from terugkeer.cli.simulate_cmd import simulate_command
 from terugkeer.cli.users_cmd import users_app
 from terugkeer.cli.webhooks_cmd import webhooks_app
@@ -47,6 +48,7 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")
 app.add_typer(partners_app, name="partners")
+app.add_typer(shares_app, name="shares")
 app.add_typer(export_app, name="export")
 app.add_typer(publish_app, name="publish")
 app.add_typer(webhooks_app, name="webhooks")

@@ -56,14 +56,21 @@ def demo(
     if not serve:
         return
     from terugkeer.services.demo_accounts import demo_accounts
+    from terugkeer.services.demo_partners import demo_partners
     from terugkeer.web.serve import run_web
 
     system = built.system
     system.settings = system.settings.model_copy(update={"work_date": last})
     typer.echo("demo accounts (one-time passwords, new on every run):")
-    for account in demo_accounts(system):
+    accounts = demo_accounts(system)
+    for account in accounts:
         user = account.user
         team = f", team {user.team}" if user.team else ""
         typer.echo(f"  {user.name:<14} {account.password}  ({user.role.value}{team})")
+    typer.echo("demo chain partners (API tokens, new on every run; their reach: shares, rules):")
+    directors = [a.user for a in accounts if a.user.role.value == "case_director"]
+    for partner in demo_partners(system, directors):
+        typer.echo(f"  {partner.name:<6} {partner.token}  ({partner.rules} reach rules, "
+                   f"{partner.shares} shares)")  # fmt: skip
     typer.echo(f"the workplace: http://127.0.0.1:{port}/login  (stop with Ctrl-C)")
     run_web(system, "127.0.0.1", port)

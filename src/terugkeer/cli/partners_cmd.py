@@ -39,8 +39,9 @@ def add(
         str,
         typer.Option(
             "--reads",
-            help="what it may read back for the persons it reported on: "
-            "event types, and `case` (cases, state, removal readiness)",
+            help="what it may read back of the persons in its reach (shares, reach rules): "
+            "event types, and `case` (cases, state, removal readiness); its own events it "
+            "always reads back",
         ),
     ] = "",
     analyst: Annotated[
@@ -98,3 +99,74 @@ def revoke(name: str, database_url: DatabaseUrl = None) -> None:
     app = system(database_url)
     _or_exit(lambda: revoke_partner(app, name))
     typer.echo(f"revoked {name}")
+
+
+rules_app = typer.Typer(
+    help="A partner's reach rules: which agency-established facts let it read a person.",
+    no_args_is_help=True,
+)
+partners_app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("add")
+def rule_add(
+    name: str,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="custody (detention as the latest place, or a detention not ended) or "
+            "escorted_flight (a KMar-escorted flight due within --days)",
+        ),
+    ],
+    days: Annotated[int, typer.Option("--days", help="escorted_flight: days ahead")] = 0,
+    trust: Annotated[
+        str, typer.Option("--trust", help="sources whose facts count: a,b (never its own)")
+    ] = "DTENV",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """A reach rule for partner NAME, matched by facts of the trusted sources."""
+    import getpass
+    import socket
+
+    from terugkeer.services.reach import add_rule
+
+    app = system(database_url)
+    actor, origin = getpass.getuser(), socket.gethostname()
+    key = _or_exit_rule(lambda: add_rule(app, name, kind, days=days, trusted=_types(trust),
+                                         actor=actor, origin=origin))  # fmt: skip
+    typer.echo(f"reach rule {key} for {name}: {kind}")
+
+
+@rules_app.command("remove")
+def rule_remove(rule_id: int, database_url: DatabaseUrl = None) -> None:
+    """The rule no longer lets its partner read anyone (kept on record, stamped removed)."""
+    import getpass
+    import socket
+
+    from terugkeer.services.reach import remove_rule
+
+    app = system(database_url)
+    _or_exit_rule(lambda: remove_rule(app, rule_id, actor=getpass.getuser(),
+                                      origin=socket.gethostname()))  # fmt: skip
+    typer.echo(f"reach rule {rule_id} removed")
+
+
+@rules_app.command("list")
+def rule_list(database_url: DatabaseUrl = None) -> None:
+    """Rules in force: id, partner, kind, days, trusted sources."""
+    from terugkeer.services.reach import list_rules
+
+    for r in list_rules(system(database_url)):
+        fields = (str(r.id), r.partner, r.kind, str(r.days), ",".join(sorted(r.trusted)))
+        typer.echo("\t".join(fields))
+
+
+def _or_exit_rule(action: Callable[[], object]) -> object:
+    from terugkeer.services.reach import ReachError
+
+    try:
+        return action()
+    except ReachError as error:
+        typer.echo(f"terugkeer: {error}", err=True)
+        raise typer.Exit(1) from None

@@ -1,12 +1,15 @@
 """What the API reads back (issue 10), to a partner's token or a signed-in user's session:
 scoped, every read in the access log (refused ones too).
 
-A chain partner reads, for a person it reported on (an event of its `source` about them is
-stored), the event types its agreement lists and — with `case` in it — the case file. A
-person it never reported on is answered as unknown: a token learns nothing about who else is
-in the store. An analyst token reads aggregates only. Key figures are open to every token in
-the published form (tens, <5 hidden); the exact counts to analysts. The monthly publications
-(`terugkeer publish`, public at /cijfers) are open to every token and every user.
+A chain partner always reads back the events it sent itself. The case file (with `case` in
+its agreement) and the other senders' events of the types its agreement lists only for a
+person in its reach (services/reach.py: a case director's share, an administrator's reach
+rule over facts the agency established) — never because it reported on the person: a fact
+it invents would widen its own reach. A person outside its reach is answered as unknown: a
+token learns nothing about who else is in the store. An analyst token reads aggregates only.
+Key figures are open to every token in the published form (tens, <5 hidden); the exact
+counts to analysts. The monthly publications (`terugkeer publish`, public at /cijfers) are
+open to every token and every user.
 
 A signed-in user reads what the pages show them, by the same permission table and the same
 case scope (`workplace.admit`): a person's case file and events (the case page's timeline)
@@ -32,6 +35,7 @@ from terugkeer.services.errors import ServiceError, UnknownPersonError
 from terugkeer.services.key_figures import key_figures_of, published
 from terugkeer.services.partners import ANALYST, CASE, TYPES, Partner
 from terugkeer.services.publication import MANIFEST, Listed, publication_file, publications
+from terugkeer.services.reach import ground_for
 from terugkeer.services.users import User
 from terugkeer.services.workplace import admit
 from terugkeer.store import partners as rows
@@ -73,41 +77,63 @@ def _log(system: System, reader: Reader, action: str, origin: str,
                system.clock())  # fmt: skip
 
 
+#: One sentence for a person the partner may not read and for one nobody knows: nothing leaks.
+_UNKNOWN = "no events are stored for this V-number"
+
+
 def _reach(system: System, reader: Reader, v_number: str, action: str, origin: str,
-           needs: str) -> None:  # fmt: skip
-    """Refuse (logged) unless the partner's agreement lists `needs` and it reported on the
-    person; a user, unless the role's grant and case scope admit the person."""
+           needs: str) -> str | None:  # fmt: skip
+    """Refuse (logged) unless the reader may read this of the person; the ground it reads on.
+
+    A partner: the agreement must list `needs` (the case file), and the person must be in its
+    reach today (services/reach.py: a share, a reach rule) — for events, its own events about
+    the person are enough (then the ground is None: its own events only). A user: the role's
+    grant and case scope."""
     if isinstance(reader, User):
         access = Access(reader.name, "api", action, origin, v_number)
         admit(system, reader, _USER_NEEDS[action], access)
-        return
+        return "scope"
     refusal: ServiceError | None = None
+    ground = None
     if reader.kind == ANALYST:
         refusal = NotInAgreementError("an analyst token reads aggregates only")
     elif needs == CASE and CASE not in reader.reads:
         refusal = NotInAgreementError("this token's agreement does not list the case file")
-    elif needs != CASE and not reader.reads - {CASE}:
-        refusal = NotInAgreementError("this token's agreement lists no events to read back")
     else:
-        with system.engine.connect() as connection:
-            if reader.source is None or not rows.reported_on(connection, reader.source, v_number):
-                # The same sentence as for a V-number nobody reported: nothing leaks.
-                refusal = UnknownPersonError("no events are stored for this V-number")
+        ground = ground_for(system, reader, v_number)
+        if ground is None:
+            with system.engine.connect() as connection:
+                own = needs != CASE and reader.source is not None and rows.reported_on(
+                    connection, reader.source, v_number)  # fmt: skip
+            if not own:
+                # The same sentence as for a V-number nobody knows: nothing leaks.
+                refusal = UnknownPersonError(_UNKNOWN)
     if refusal is not None:
         _log(system, reader, f"{action}.refused", origin, v_number)
         raise refusal
+    return ground
+
+
+def _via(ground: str | None) -> str:
+    return f"via {ground}" if ground else "own events only"
 
 
 def events_of(system: System, reader: Reader, v_number: str, *, after: int, limit: int,
               origin: str) -> EventsPage:  # fmt: skip
-    """The person's events of the types the partner may read back (a user: all of them, as
-    the case page's timeline), after receipt `after`."""
-    _reach(system, reader, v_number, "api.events.read", origin, needs="events")
-    types = frozenset(TYPES) if isinstance(reader, User) else reader.reads - {CASE}
+    """The person's events a partner may read back: those it sent itself, always; and, while
+    the person is in its reach, the other senders' events of the types its agreement lists.
+    A user: every event (the case page's timeline). After receipt `after`."""
+    ground = _reach(system, reader, v_number, "api.events.read", origin, needs="events")
+    if isinstance(reader, User):
+        types, own = frozenset(TYPES), None
+    else:
+        types = reader.reads - {CASE} if ground is not None else frozenset()
+        own = reader.source
     with writing(system.engine) as connection:
-        found = rows.person_events_page(connection, v_number, types, after, limit + 1)
+        found = rows.person_events_page(connection, v_number, types, after, limit + 1, own)
+        shown = min(len(found), limit)
         record(connection, Access(reader.name, "api", "api.events.read", origin, v_number,
-                                  f"{min(len(found), limit)} events"), system.clock())  # fmt: skip
+                                  f"{shown} events {_via(ground)}"), system.clock())  # fmt: skip
     page = found[:limit]
     more = len(found) > limit
     return EventsPage([json.loads(body) for _, body in page], page[-1][0] if more else None)
@@ -116,8 +142,8 @@ def events_of(system: System, reader: Reader, v_number: str, *, after: int, limi
 def case_file_of(system: System, reader: Reader, v_number: str, *, on: date,
                  origin: str) -> CaseFile:  # fmt: skip
     """The person's case file on `on` (cases, case state, removal readiness, Dublin)."""
-    _reach(system, reader, v_number, "api.case.read", origin, needs=CASE)
-    reading = Access(reader.name, "api", "api.case.read", origin, v_number)
+    ground = _reach(system, reader, v_number, "api.case.read", origin, needs=CASE)
+    reading = Access(reader.name, "api", "api.case.read", origin, v_number, _via(ground))
     return case_file(system, v_number=v_number, on=on, reader=reading)
 
 
@@ -135,11 +161,12 @@ def work_items_of(system: System, reader: Reader, v_number: str, *, on: date,
                   origin: str) -> list[WorkItem]:  # fmt: skip
     """The person's worklist items showing on `on` (deadlines, reviews, flights), for an
     agreement that lists `case`; who the case director is stays out."""
-    _reach(system, reader, v_number, "api.worklist.read", origin, needs=CASE)
+    ground = _reach(system, reader, v_number, "api.worklist.read", origin, needs=CASE)
     with writing(system.engine) as connection:
         found = workplace.items_of(connection, [v_number], on)
+        detail = f"{len(found)} items {_via(ground)}"
         record(connection, Access(reader.name, "api", "api.worklist.read", origin, v_number,
-                                  f"{len(found)} items"), system.clock())  # fmt: skip
+                                  detail), system.clock())  # fmt: skip
     return [WorkItem(i.kind, i.due, i.source, i.details) for i in found]
 
 

@@ -3,27 +3,33 @@ one event store of the system, with the configured maximum size of one event."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import BinaryIO
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from terugkeer.bootstrap import System
 from terugkeer.chain_events import ParsedLine
-from terugkeer.importing.parsing import Line, LineResult, parse_chunk
+from terugkeer.importing.parsing import Line, LineResult, Oversized, parse_chunk
 from terugkeer.importing.service import ImportSummary, Progress, import_lines, split_lines
 from terugkeer.services.errors import ServiceError
-from terugkeer.store.access_log import Access, record
+from terugkeer.store.access_log import Access, record_all
 from terugkeer.store.collector import collector_paused
 from terugkeer.store.engine import writing
 from terugkeer.store.event_store import Appended, Outcome
 from terugkeer.store.queries import named_types
+from terugkeer.store.tables import events
 
 __all__ = [
-    "ImportSummary", "LineResult", "NotPermittedError", "Progress", "ingest_batch",
+    "NOT_ACCEPTED", "ImportSummary", "LineResult", "NotPermittedError", "Progress", "ingest_batch",
     "ingest_lines", "ingest_stream",
 ]  # fmt: skip
+
+#: A V-number as the format writes it (the log keeps only a well-formed one).
+V_NUMBER = re.compile(r"[0-9]{10}")
 
 #: Why a sender may not send an event of (source, type); None when it may.
 Permits = Callable[[str, str], str | None]
@@ -61,35 +67,80 @@ def ingest_stream(
     return ingest_lines(system, lines, progress=progress)
 
 
+#: Whether the sender may read a person (services/reach.py), asked in the appending
+#: transaction; None: the agency's own channel, with full reach.
+Reaches = Callable[[Connection, str], bool]
+
+#: What a partner is told of any rejection the store judged for a person outside its reach:
+#: the same whether or not the person or the event exists (EVENTS.md, Corrections, "Reach").
+#: The real reason is in the access log, for the auditor.
+NOT_ACCEPTED = ("not accepted: this person or event is unknown to you, or outside what you "
+                "may report on")  # fmt: skip
+
+
 def ingest_batch(
-    system: System, lines: Sequence[Line], *, permits: Permits, access: Access
+    system: System,
+    lines: Sequence[Line],
+    *,
+    permits: Permits,
+    access: Access,
+    reaches: Reaches | None = None,
 ) -> list[LineResult]:
     """One batch from a partner (the API): the same parser and store append as a file
     import, one result per event in request order (position from 1; blank lines have none).
     An event outside the sender's permission refuses the whole batch before anything is
-    stored. The call is in the access log with its counts, never the events' contents."""
+    stored. The call is in the access log with its counts, never the events' contents; so is
+    each person it touched (with their counts) and each rejection (with the real reason).
+
+    With `reaches`, a rejection the store judged for a person outside the sender's reach
+    answers NOT_ACCEPTED instead of its reason — unless the sender itself stored an event
+    with that id (a conflict with its own earlier message tells it nothing new)."""
     received_at = system.clock()
     numbered = list(enumerate(lines, start=1))
     with collector_paused():  # as the append does (store/collector.py)
         parsed, results = parse_chunk(numbered, received_at, system.settings.max_event_bytes)
+    unparsed = [_rejection(access, r.line, r.event_id, _v_number(lines[r.line - 1]), r.error)
+                for r in results if r.outcome is Outcome.REJECTED]  # fmt: skip
     refused = _refused(system, parsed, permits)
     if refused:
-        _log(system, access, f"403 refused={len(refused)}")
+        by_number = dict(parsed)
+        logged = [_rejection(access, n, by_number[n].event.id, by_number[n].event.v_number,
+                             f"403 {why}") for n, why in refused]  # fmt: skip
+        _log(system, [replace(access, detail=f"403 refused={len(refused)}"), *logged])
         raise NotPermittedError(refused)
     if not parsed:
-        _log(system, access, _counts(results))
+        _log(system, [replace(access, detail=_counts(results)), *unparsed])
         return results
+    hidden: set[int] = set()  # positions answered NOT_ACCEPTED
 
     def log(connection: Connection, appended: list[Appended]) -> None:
-        """The call's access-log row, committed with its events (one commit, not two)."""
+        """The call's access-log rows, committed with its events (one commit, not two); which
+        rejections the sender is told nothing about, judged in the same transaction."""
         outcomes = [*(r.outcome for r in results), *(done.outcome for done in appended)]
-        record(connection, replace(access, detail=_counts(outcomes)), system.clock())
+        rows = [replace(access, detail=_counts(outcomes)), *unparsed]
+        persons: dict[str, list[Outcome]] = {}
+        for (number, line), done in zip(parsed, appended, strict=True):
+            event = line.event
+            persons.setdefault(event.v_number, []).append(done.outcome)
+            if done.outcome is not Outcome.REJECTED:
+                continue
+            rows.append(_rejection(access, number, event.id, event.v_number, done.error))
+            if (
+                reaches is not None
+                and not _own_id(connection, event.source, event.id)
+                and not (reaches(connection, event.v_number))
+            ):
+                hidden.add(number)
+        rows += [replace(access, action=f"{access.action}.person", v_number=v,
+                         detail=_counts(found)[4:]) for v, found in persons.items()]  # fmt: skip
+        record_all(connection, rows, system.clock())
 
     appended = system.store.append([line for _, line in parsed], also=log)
     results += [
-        LineResult(number, done.event_id, done.outcome, done.error)
+        LineResult(number, done.event_id, done.outcome,
+                   NOT_ACCEPTED if number in hidden else done.error)
         for (number, _), done in zip(parsed, appended, strict=True)
-    ]
+    ]  # fmt: skip
     results.sort(key=lambda r: r.line)
     return results
 
@@ -120,6 +171,34 @@ def _refused(
     return refused
 
 
+def _own_id(connection: Connection, source: str, event_id: str) -> bool:
+    """Whether the sender's own stored event has this id (its conflict is no oracle)."""
+    query = select(events.c.seq).where(events.c.id == event_id, events.c.source == source)
+    return connection.execute(query.limit(1)).first() is not None
+
+
+def _rejection(access: Access, number: int, event_id: str | None, v_number: str | None,
+               reason: str | None) -> Access:  # fmt: skip
+    """An access-log row of one rejected event: the V-number it touched and the real reason
+    (for the auditor; the detail column holds 120 characters)."""
+    detail = f"#{number} {event_id or '-'}: {reason or '-'}"
+    return replace(access, action=f"{access.action}.rejected", v_number=v_number,
+                   detail=detail[:120])  # fmt: skip
+
+
+def _v_number(line: Line) -> str | None:
+    """The V-number of a line that did not parse, if it can be read: the log keeps whom a
+    rejected line was about."""
+    if isinstance(line, Oversized):
+        return None
+    try:
+        found = json.loads(line)
+    except ValueError:
+        return None
+    value = found.get("v_number") if isinstance(found, dict) else None
+    return value if isinstance(value, str) and V_NUMBER.fullmatch(value) else None
+
+
 def _counts(outcomes: Iterable[LineResult | Outcome]) -> str:
     """ "200 accepted=A known=K rejected=R": the access log's detail of an intake call."""
     kinds = [o.outcome if isinstance(o, LineResult) else o for o in outcomes]
@@ -129,6 +208,6 @@ def _counts(outcomes: Iterable[LineResult | Outcome]) -> str:
     )
 
 
-def _log(system: System, access: Access, detail: str) -> None:
+def _log(system: System, accesses: list[Access]) -> None:
     with writing(system.engine) as connection:
-        record(connection, replace(access, detail=detail), system.clock())
+        record_all(connection, accesses, system.clock())

@@ -1,7 +1,8 @@
 """Partner systems' credentials (issue 10): who may send which events, and read which back.
 
 A partner token belongs to a chain partner: it sends events of its own `source` and listed
-types only, and reads back what its agreement lists for the persons it reported on. An
+types only, and reads back its own events and, for the persons in its reach (shares and
+reach rules, services/reach.py), what its agreement lists. An
 analyst token sends nothing and reads aggregates only (key figures). A token is 32 random
 bytes, shown once and stored as its SHA-256 (a copy of the database lets no one call the
 API). `rotate` issues a new token and keeps the old one valid for the configured overlap, so

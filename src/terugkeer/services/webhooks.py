@@ -3,7 +3,8 @@
 The event store queues a delivery in the transaction that appends an event (store/webhooks.py,
 the outbox); a deliverer — a thread of the web server, or `terugkeer webhooks deliver` —
 claims due deliveries and POSTs them. A subscription reaches what the partner could read back:
-event types in its agreement's reads, about persons its source reported on.
+event types in its agreement's reads, of its own events and of other senders' about persons
+in its reach (services/reach.py) when the event is recorded.
 
 Each delivery follows the Standard Webhooks signature scheme (standardwebhooks.com), so a
 partner can verify it with that project's libraries or ten lines of its own:

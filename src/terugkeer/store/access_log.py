@@ -25,6 +25,16 @@ class Access:
     detail: str | None = None  # an API call: its status and counts (no event contents)
 
 
+def record_all(connection: Connection, accesses: list[Access], at: datetime) -> None:
+    """Several rows at one moment, in one statement (an intake call's persons and
+    rejections)."""
+    stamp = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    connection.execute(insert(access_log), [
+        {"at": stamp, "actor": a.actor, "channel": a.channel, "action": a.action,
+         "origin": a.origin, "v_number": a.v_number, "detail": a.detail}
+        for a in accesses])  # fmt: skip
+
+
 def record(connection: Connection, access: Access, at: datetime) -> None:
     connection.execute(
         insert(access_log).values(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, update
 
-from terugkeer.store.tables import events, partners
+from terugkeer.store.live import not_withdrawn
+from terugkeer.store.tables import events, partners, withdrawals
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,22 +61,40 @@ def revoke(connection: Connection, name: str, at: str) -> None:
 
 
 def reported_on(connection: Connection, source: str, v_number: str) -> bool:
-    """Whether an event of `source` about `v_number` is stored: a partner's reach."""
+    """Whether an event of `source` about `v_number` is stored: what a partner may always read
+    back is its own events (its reach beyond them: store/reach.py)."""
     query = select(events.c.seq).where(events.c.v_number == v_number,
                                        events.c.source == source).limit(1)  # fmt: skip
     return connection.execute(query).first() is not None
 
 
 def person_events_page(
-    connection: Connection, v_number: str, types: Collection[str], after: int, limit: int
+    connection: Connection,
+    v_number: str,
+    types: Collection[str],
+    after: int,
+    limit: int,
+    own: str | None = None,
 ) -> list[tuple[int, str]]:
-    """(seq, v1 body) of the person's events of `types` after receipt `after`, in receipt
-    order, at most `limit`."""
+    """(seq, v1 body) of the person's events of `types`, and of every event of the source
+    `own` (a partner's own), after receipt `after`, in receipt order, at most `limit`.
+    Another sender's withdrawn event is left out, as if never received; its retraction is in
+    (a reader that paged past the event learns of the withdrawal)."""
+    withdrawn = (
+        select(withdrawals.c.retraction_seq)
+        .join(events, events.c.seq == withdrawals.c.seq)
+        .where(events.c.type.in_(sorted(types)))
+    )
+    wanted: ColumnElement[bool] = or_(
+        and_(events.c.type.in_(sorted(types)), not_withdrawn()),
+        events.c.seq.in_(withdrawn),
+    )
+    if own is not None:
+        wanted = or_(wanted, events.c.source == own)
     query = (
         select(events.c.seq, events.c.body)
-        .where(events.c.v_number == v_number, events.c.type.in_(sorted(types)),
-               events.c.seq > after)
+        .where(events.c.v_number == v_number, wanted, events.c.seq > after)
         .order_by(events.c.seq)
         .limit(limit)
-    )  # fmt: skip
+    )
     return [(seq, body) for seq, body in connection.execute(query)]

@@ -39,6 +39,7 @@ from terugkeer.store.tables import (
     chain_head,
     events,
     identity_salts,
+    reach_shares,
     retention_runs,
     webhook_outbox,
 )
@@ -53,6 +54,7 @@ TOUCHED_TABLES = (
     "assignments",
     "case_directors",
     "webhook_outbox",
+    "reach_shares",
 )
 
 
@@ -147,7 +149,7 @@ def _pseudonymise_batch(
             )  # fmt: skip
             retained_events.append(event_from_body(row.seq, body))
         histories.append(PersonHistory(subject, retained_events))
-        for table in (access_log, assignments, case_directors):
+        for table in (access_log, assignments, case_directors, reach_shares):
             connection.execute(
                 update(table).where(table.c.v_number == v_number).values(v_number=subject)
             )

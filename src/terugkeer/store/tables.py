@@ -284,7 +284,7 @@ partners = Table(
     Column("kind", String(16), nullable=False, server_default="partner"),
     Column("source", String(16)),  # the v1 `source` its events must carry; none for analysts
     Column("types", Text, nullable=False),  # event types it may send, comma-separated
-    # what it may read back for the persons it reported on: event types, and `case` (the
+    # what it may read back of the persons in its reach: event types, and `case` (the
     # person's cases, case state and removal readiness); comma-separated
     Column("reads", Text, nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
@@ -294,9 +294,44 @@ partners = Table(
     Column("revoked_at", String(32)),  # UTC; no call is accepted from then on
 )
 
-#: A partner's webhook: events of `types` (within its agreement's reads) about the persons its
-#: source reported on are POSTed to `url`, signed with `secret` (shown once; it must be kept
-#: to sign, so it is stored as it is, like every webhook sender's). Admin-configured.
+#: Case directors' shares of a person with a chain partner (issue 26): the partner may read
+#: the person's case file and other senders' events until `until` (inclusive). Append-only: a
+#: start row (with `until`) and, when ended early, an end row naming it in `ends`; each with who
+#: and when. The access log holds both too.
+reach_shares = Table(
+    "reach_shares",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("partner", String(100), nullable=False),
+    Column("v_number", String(32), nullable=False),  # after retention: the subject
+    Column("until", Date),  # a start: its last day; none on an end row
+    Column("ends", BigInteger),  # an end row: the id of the share it ends
+    Column("actor", String(100), nullable=False),
+    Column("at", String(32), nullable=False),  # UTC
+    Index("ix_reach_shares_person", "v_number", "partner"),
+    Index("ix_reach_shares_ends", "ends"),
+)
+
+#: Admin-configured reach rules of a partner (domain/reach.py): which facts of which trusted
+#: sources bring a person into its reach. Removing one stamps it; nothing is deleted.
+reach_rules = Table(
+    "reach_rules",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("partner", String(100), nullable=False, index=True),
+    Column("kind", String(24), nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("trusted", Text, nullable=False),  # sources, comma-separated
+    Column("actor", String(100), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("removed_by", String(100)),
+    Column("removed_at", String(32)),
+)
+
+#: A partner's webhook: events of `types` (within its agreement's reads), its own and others'
+#: about the persons in its reach (store/reach.py), are POSTed to `url`, signed with `secret`
+#: (shown once; it must be kept to sign, so it is stored as it is, like every webhook
+#: sender's). Admin-configured.
 subscriptions = Table(
     "subscriptions",
     metadata,

@@ -9,7 +9,9 @@ from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, update
 
-from terugkeer.store.partners import reported_on
+from terugkeer.domain.calendar import from_micros, local_date
+from terugkeer.store.bulk import one_of
+from terugkeer.store.reach import ground_of, live_rules
 from terugkeer.store.tables import events, partners, subscriptions, webhook_attempts, webhook_outbox
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
@@ -94,26 +96,35 @@ def remove_subscription(connection: Connection, subscription_id: int, at: str) -
 
 
 def enqueue(connection: Connection, accepted: Sequence[Accepted], now_us: int) -> int:
-    """Queue a delivery per live subscription for each accepted event of its types about a
-    person its partner's source reported on (also in this batch); in the caller's
-    transaction. How many were queued."""
+    """Queue a delivery per live subscription for each accepted event of its types that its
+    partner may read: one it sent itself, or one about a person in its reach today (a share or
+    a reach rule, store/reach.py: the same decision as the API's reads); in the caller's
+    transaction, which has already written the batch's events and projections. How many were
+    queued."""
     live = connection.execute(
-        select(subscriptions.c.id, subscriptions.c.types, partners.c.source)
+        select(subscriptions.c.id, subscriptions.c.types, partners.c.name, partners.c.source)
         .join(partners, partners.c.name == subscriptions.c.partner)
         .where(subscriptions.c.removed_at.is_(None), partners.c.revoked_at.is_(None))
     ).all()
     if not live:
         return 0
-    wanted = [(key, frozenset(types.split(",")), source) for key, types, source in live]
+    wanted = [(key, frozenset(types.split(",")), name, source)
+              for key, types, name, source in live if source is not None]  # fmt: skip
+    today = local_date(from_micros(now_us))
+    rules = {name: live_rules(connection, name) for _, _, name, _ in wanted}
+    senders = _sources(
+        connection, [e.seq for e in accepted if any(e.type in types for _, types, _, _ in wanted)]
+    )
     reach: dict[tuple[str, str], bool] = {}
     rows: list[dict[str, object]] = []
     for event in accepted:
-        for key, types, source in wanted:
-            if event.type not in types or source is None:
+        for key, types, name, source in wanted:
+            if event.type not in types:
                 continue
-            if (source, event.v_number) not in reach:
-                reach[source, event.v_number] = reported_on(connection, source, event.v_number)
-            if reach[source, event.v_number]:
+            if senders[event.seq] != source and (name, event.v_number) not in reach:
+                found = ground_of(connection, name, source, event.v_number, today, rules[name])
+                reach[name, event.v_number] = found is not None
+            if senders[event.seq] == source or reach[name, event.v_number]:
                 rows.append(
                     {
                         "subscription_id": key,
@@ -125,7 +136,7 @@ def enqueue(connection: Connection, accepted: Sequence[Accepted], now_us: int) -
                         "next_attempt_us": now_us,
                     }
                 )
-    rows += _retractions(connection, accepted, {key for key, _, _ in live}, rows, now_us)
+    rows += _retractions(connection, accepted, {row[0] for row in live}, rows, now_us)
     if rows:
         connection.execute(insert(webhook_outbox), rows)
     return len(rows)
@@ -167,6 +178,14 @@ def _retractions(
             }
         )
     return rows
+
+
+def _sources(connection: Connection, seqs: list[int]) -> dict[int, str]:
+    """The sender (`source`) of each of these just-appended events, in one query."""
+    if not seqs:
+        return {}
+    query = select(events.c.seq, events.c.source).where(one_of(connection, events.c.seq, "s"))
+    return {int(seq): str(source) for seq, source in connection.execute(query, {"s": seqs})}
 
 
 def _due(now_us: int) -> ColumnElement[bool]:

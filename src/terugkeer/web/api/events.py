@@ -14,6 +14,7 @@ from terugkeer.chain_events.jsonline import JsonLineError, load_array
 from terugkeer.services.cases import Access
 from terugkeer.services.ingest import NotPermittedError, ingest_batch
 from terugkeer.services.partners import Partner
+from terugkeer.services.reach import reaches
 from terugkeer.web.api.auth import origin_of, partner, system_of
 from terugkeer.web.api.models import IntakeResult, InvalidParam
 from terugkeer.web.api.problems import ProblemError, responses
@@ -50,7 +51,9 @@ async def post_events(
 ) -> JSONResponse:
     """A JSON array or JSON Lines of v1 events. One result per event in request order:
     accepted, known (its id was received before with the same content: a retry stores
-    nothing twice) or rejected with the reason `terugkeer import` gives. An event of another
+    nothing twice) or rejected with the reason `terugkeer import` gives — for a person outside
+    the partner's reach, a rejection the store judged is one fixed sentence, the same whether
+    or not the person or event exists (the reason is kept for the auditor). An event of another
     source or of a type the partner may not send refuses the whole request (403)."""
     system = system_of(request)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -61,7 +64,12 @@ async def post_events(
     access = Access(sender.name, "api", "events.post", origin_of(request))
     try:
         results = await run_in_threadpool(
-            ingest_batch, system, lines, permits=sender.may_send, access=access
+            ingest_batch,
+            system,
+            lines,
+            permits=sender.may_send,
+            access=access,
+            reaches=reaches(system, sender),
         )
     except NotPermittedError as refused:
         invalid = [InvalidParam(name=f"events[{n}]", reason=why) for n, why in refused.refused]

@@ -64,8 +64,9 @@ async def person_events(
     cursor: Annotated[str | None, Query(max_length=64, description="from `next`")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventsPage:
-    """Events of the types in the partner's agreement, about a person it reported on, in
-    receipt order; a person it never reported on is not found (404). A signed-in user reads
+    """The partner's own events about the person, and — for a person in its reach (a share,
+    a reach rule) — other senders' events of the types in its agreement, in receipt order; a
+    person outside its reach of whom it sent nothing is not found (404). A signed-in user reads
     every event of a person in their case scope (the case page's timeline); outside it, 403."""
     after = _cursor(cursor)
     try:
@@ -96,8 +97,9 @@ async def person(
     on: Annotated[date | None, Query(description="the day asked about (default: today)")] = None,
 ) -> Any:
     """As `terugkeer case show --format json`, for a partner whose agreement lists `case` and
-    that reported on the person, or a user whose role reads cases and who has the person in
-    their case scope. Readiness informs a person's decision; it decides nothing."""
+    that has the person in its reach (a share, a reach rule), or a user whose role reads
+    cases and who has the person in their case scope. Readiness informs a person's decision;
+    it decides nothing."""
     system = system_of(request)
     try:
         found = await run_in_threadpool(
