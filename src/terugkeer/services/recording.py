@@ -133,6 +133,18 @@ def _line(system: System, v_number: str, event_type: str, occurred_at: str,
         raise RecordRejectedError(error.sentence, field) from None
 
 
+def recorded_line(
+    system: System, v_number: str, event_type: str, *, day: str, at: str,
+    values: Mapping[str, str],
+) -> ParsedLine:  # fmt: skip
+    """The v1 line a form's values make for one person (not yet stored)."""
+    if event_type not in RECORDABLE:
+        raise RecordRejectedError(
+            say("%(type)s is not recorded through the pages", type=Code(event_type)), None
+        )
+    return _line(system, v_number, event_type, _occurred_at(day, at), _data(event_type, values))
+
+
 def record_work(
     system: System,
     user: User,
@@ -146,13 +158,7 @@ def record_work(
 ) -> int:
     """Record one event of `event_type` for each of `v_numbers` (a person, or every member of
     a family) in one transaction: all are stored or none. The caller checked the scope."""
-    if event_type not in RECORDABLE:
-        raise RecordRejectedError(
-            say("%(type)s is not recorded through the pages", type=Code(event_type)), None
-        )
-    occurred_at = _occurred_at(day, at)
-    data = _data(event_type, values)
-    batch = [_line(system, v, event_type, occurred_at, data) for v in v_numbers]
+    batch = [recorded_line(system, v, event_type, day=day, at=at, values=values) for v in v_numbers]
     outcomes = system.store.append(batch, actor=user.name, whole=True)
     refused = [o for o in outcomes if o.outcome is Outcome.REJECTED]
     if refused:

@@ -1,0 +1,83 @@
+"""Corrections by a case director (EVENTS.md v1.1): withdraw an event the agency recorded, or
+withdraw it and record the corrected fact in the same transaction.
+
+What the pages call. The retraction is a v1.1 `retracted` event of source DTENV (the agency's
+own events are the ones a director may withdraw; a partner withdraws its own through the API),
+judged and stored by the same store path as everything else, with the user as its recorder and
+the access-log row in the same transaction: a change is never stored without its author.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from typing import get_args
+
+from sqlalchemy import Connection
+
+from terugkeer.bootstrap import System
+from terugkeer.chain_events import ParsedLine
+from terugkeer.chain_events.parse import EventFormatError, parse_line
+from terugkeer.chain_events.schema import RetractedData
+from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.messages import say
+from terugkeer.services.cases import Access
+from terugkeer.services.recording import RecordRejectedError, recorded_line
+from terugkeer.services.users import User
+from terugkeer.store.access_log import record
+from terugkeer.store.event_store import Appended, Outcome
+
+#: Why an event is withdrawn (the v1.1 `reason`).
+REASONS: tuple[str, ...] = get_args(RetractedData.__annotations__["reason"])
+
+
+def withdraw(
+    system: System, user: User, v_number: str, event_id: str, reason: str, *, origin: str
+) -> None:
+    """Withdraw the agency's event `event_id` of `v_number`; the caller checked the scope.
+    Raises RecordRejectedError (nothing stored) with the store's reason when it cannot go."""
+    _store(system, user, v_number, [_retraction(system, v_number, event_id, reason)], origin)
+
+
+def correct(
+    system: System,
+    user: User,
+    v_number: str,
+    event_id: str,
+    reason: str,
+    event_type: str,
+    *,
+    day: str,
+    at: str,
+    values: Mapping[str, str],
+    origin: str,
+) -> None:
+    """Withdraw `event_id` and record the corrected fact (a form's values, as `record_work`
+    takes them) in one transaction: both are stored or neither."""
+    fact = recorded_line(system, v_number, event_type, day=day, at=at, values=values)
+    _store(system, user, v_number, [_retraction(system, v_number, event_id, reason), fact], origin)
+
+
+def _retraction(system: System, v_number: str, event_id: str, reason: str) -> ParsedLine:
+    now = system.clock().astimezone(AMSTERDAM).isoformat(timespec="seconds")
+    text = json.dumps({
+        "id": f"dtenv-{uuid.uuid4().hex}", "type": "retracted", "v_number": v_number,
+        "occurred_at": now, "source": "DTENV", "data": {"event_id": event_id, "reason": reason},
+    })  # fmt: skip
+    try:
+        return parse_line(text, received_at=system.clock())
+    except EventFormatError as error:
+        raise RecordRejectedError(error.sentence, "reason") from None
+
+
+def _store(system: System, user: User, v_number: str, batch: list[ParsedLine], origin: str) -> None:
+    def log(connection: Connection, _: list[Appended]) -> None:
+        """Only called when the whole batch is stored: the change and its author together."""
+        access = Access(user.name, "web", "case.withdraw", origin, v_number)
+        record(connection, access, system.clock())
+
+    outcomes = system.store.append(batch, actor=user.name, whole=True, also=log)
+    refused = [o for o in outcomes if o.outcome is Outcome.REJECTED]
+    if refused:
+        raise RecordRejectedError(refused[0].why or say("rejected"), None)
