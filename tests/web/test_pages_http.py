@@ -110,6 +110,31 @@ def test_the_case_page_shows_a_dublin_transfer_as_the_ground(site: Site) -> None
     assert "604/2013 (Dublin III), art. 26 and 29" in page.text
 
 
+def test_the_timeline_shows_a_withdrawn_event_with_its_retraction_beside_it(site: Site) -> None:
+    """EVENTS.md v1.1: the history keeps the withdrawn event, marked, with who withdrew it, when
+    and why; readiness no longer counts it (the wrong passport no longer decides)."""
+    from terugkeer.services.corrections import withdraw
+
+    wrong = line("w-p1", "travel_document_valid", MINE, "2023-03-01T10:00:00+01:00",
+                 {"kind": "passport", "valid_until": "2024-12-31"})  # fmt: skip
+    assert not ingest_lines(site.system, [wrong]).rejected
+    client = signed_in(site, "anna")
+    before = client.get(f"/cases/{MINE}")
+    assert 'data-condition="travel_document" data-holds="yes"' in before.text
+    withdraw(site.system, site.users["anna"], MINE, "w-p1", "wrong_person", origin="test")
+    page = client.get(f"/cases/{MINE}")
+    assert 'data-condition="travel_document" data-holds="no"' in page.text
+    row = page.text.split('class="utrecht-table__row withdrawn" data-type="travel_document_valid"')
+    assert len(row) == 2, "the passport is in the timeline, marked withdrawn"
+    marked = row[1].split("</tr>")[0]
+    assert "ingetrokken</span>" in marked and "ingetrokken op" in marked
+    assert "door anna (verkeerde persoon)" in marked
+    retraction = page.text.split('data-type="retracted">')[1].split("</tr>")[0]
+    assert (
+        "trekt geldig reisdocument van 1 mrt 2023 10:00 in; reden: verkeerde persoon" in retraction
+    )
+
+
 def test_team_lead_sees_the_team_and_filters_per_director(site: Site) -> None:
     client = signed_in(site, "lead")
     assert MINE in client.get("/").text

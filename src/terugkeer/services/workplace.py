@@ -9,6 +9,7 @@ from itertools import cycle
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.permissions import Action, Resource, Role, Scope, scope_of
 from terugkeer.services.cases import Access, CaseFile, case_file
 from terugkeer.services.errors import ServiceError
@@ -103,6 +104,10 @@ class TimelineEntry:
     actor: str | None
     data: dict[str, object]
     late: bool  # recorded more than a day after it occurred
+    #: A withdrawn event: the retraction that withdrew it (EVENTS.md v1.1), shown beside it.
+    withdrawn_by: TimelineEntry | None = None
+    #: A retraction: the event it withdrew (type, when it occurred).
+    withdraws: tuple[str, datetime] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,15 +126,22 @@ def case_page(system: System, user: User, v_number: str, on: date, origin: str) 
         receipts = reads.receipts(connection, v_number)
         known = person_events(connection, v_number)
     timeline = []
+    withdrawn = {w.event.seq: w for w in PersonHistory(v_number, known).withdrawals}
+    named = {w.retraction.seq: w.event for w in withdrawn.values()}
+    entries: dict[int, TimelineEntry] = {}
     for event in known:
         recorded_text, actor = receipts[event.seq]
         recorded = datetime.strptime(recorded_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-        timeline.append(
-            TimelineEntry(
-                event.seq, event.type, event.occurred_at, recorded, event.source, actor,
-                dict(event.data), recorded - event.occurred_at > timedelta(days=1),
-            )
+        gone = named.get(event.seq)
+        entries[event.seq] = TimelineEntry(
+            event.seq, event.type, event.occurred_at, recorded, event.source, actor,
+            dict(event.data), recorded - event.occurred_at > timedelta(days=1),
+            withdraws=None if gone is None else (gone.type, gone.occurred_at),
         )  # fmt: skip
+    for seq, entry in entries.items():
+        withdrawal = withdrawn.get(seq)
+        by = None if withdrawal is None else entries[withdrawal.retraction.seq]
+        timeline.append(entry if by is None else replace(entry, withdrawn_by=by))
     with system.engine.connect() as connection:
         assigned = reads.assignments_of(connection, v_number)
     for at_text, director, by in assigned:
