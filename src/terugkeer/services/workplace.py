@@ -140,8 +140,8 @@ def case_page(system: System, user: User, v_number: str, on: date, origin: str) 
         )  # fmt: skip
     for seq, entry in entries.items():
         withdrawal = withdrawn.get(seq)
-        by = None if withdrawal is None else entries[withdrawal.retraction.seq]
-        timeline.append(entry if by is None else replace(entry, withdrawn_by=by))
+        beside = None if withdrawal is None else entries[withdrawal.retraction.seq]
+        timeline.append(entry if beside is None else replace(entry, withdrawn_by=beside))
     with system.engine.connect() as connection:
         assigned = reads.assignments_of(connection, v_number)
     for at_text, director, by in assigned:
