@@ -304,3 +304,28 @@ def test_a_file_import_by_the_agency_keeps_its_reasons(api_site: Site) -> None:
              {"reference": "x", "reason": "other"})])  # fmt: skip
     [rejected] = summary.rejected
     assert rejected.error is not None and rejected.error != NOT_ACCEPTED
+
+
+def test_withdrawing_its_own_event_a_partner_hears_its_own_dependants_outside_its_reach(
+    api_site: Site,
+) -> None:
+    """EVENTS.md v1.1: the rejection names the sender's own dependants, which tell it nothing
+    about the person; only sentences about others' events become the one sentence."""
+    token = add_partner(api_site.system, "kmar", "KMAR", ["flight_booked", "flight_cancelled"])
+    booked = line("kb-1", "flight_booked", THEIRS, "2023-03-03T10:00:00+01:00",
+                  {"reference": "F-1", "date": "2023-04-01", "destination": "MAR",
+                   "escort": "kmar"}, source="KMAR")  # fmt: skip
+    cancelled = line("kb-2", "flight_cancelled", THEIRS, "2023-03-04T10:00:00+01:00",
+                     {"reference": "F-1", "reason": "medical"}, source="KMAR")  # fmt: skip
+    assert _post(api_site, token, _batch(booked, cancelled)).json()["accepted"] == 2
+    early = line("kb-3", "retracted", THEIRS, "2023-03-05T10:00:00+01:00",
+                 {"event_id": "kb-1", "reason": "entered_in_error"}, source="KMAR")  # fmt: skip
+    [result] = _post(api_site, token, _batch(early)).json()["results"]
+    assert result["reason"] == (
+        'flight_booked "kb-1" cannot be withdrawn while later events rely on it: withdraw kb-2 '
+        "first"
+    )
+    unknown = line("kb-4", "retracted", THEIRS, "2023-03-05T10:00:00+01:00",
+                   {"event_id": "nothing", "reason": "other"}, source="KMAR")  # fmt: skip
+    [named] = _post(api_site, token, _batch(unknown)).json()["results"]
+    assert named["reason"].startswith('data.event_id "nothing" names no stored event of source')

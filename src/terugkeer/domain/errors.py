@@ -9,10 +9,13 @@ class EventRejectedError(ValueError):
     """An event that is well-formed but does not fit the person's history. `message` is the
     English sentence of the contract; `sentence` the same, for a page to translate."""
 
-    def __init__(self, sentence: Message) -> None:
+    def __init__(self, sentence: Message, *, sender_only: bool = False) -> None:
         super().__init__(str(sentence))
         self.sentence = sentence
         self.message = str(sentence)
+        #: The sentence depends only on the sender's own stored events (EVENTS.md, "Reach": a
+        #: partner may hear it whoever the person is).
+        self.sender_only = sender_only
 
 
 class NoOpenCaseError(EventRejectedError):

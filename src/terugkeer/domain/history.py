@@ -81,7 +81,7 @@ class PersonHistory:
         A retraction returns the case of the event it withdrew (gone from `cases` when that
         event was its intake)."""
         if event.is_retraction:
-            return self._withdraw(event)
+            return self._withdraw(event, stored=stored)
         case = self._case_for(event)
         self._check_reference(event)
         if not stored:
@@ -107,7 +107,10 @@ class PersonHistory:
         withdrawn = [w.event for w in self.withdrawals]
         return sorted([*self.events(), *withdrawn, *self.retractions], key=lambda e: e.seq)
 
-    def _withdraw(self, retraction: Event) -> Case:
+    def _withdraw(self, retraction: Event, *, stored: bool = False) -> Case:
+        """Judge and apply a retraction. A stored one was judged when received: replayed, it
+        is applied without the dependants and later-case rules, so that a rule changed since
+        never makes a stored history unreadable."""
         target = withdrawal.named(retraction, self.events())
         if target is None:
             again = withdrawal.named(retraction, self.retractions)
@@ -122,10 +125,10 @@ class PersonHistory:
                 raise withdrawal.not_again(retraction, gone.event, gone.retraction)
             raise withdrawal.unknown(retraction)
         case = next(c for c in self.cases if any(e.seq == target.seq for e in c.events))
-        relying = withdrawal.dependants(target, self.events(), case.events)
+        relying = [] if stored else withdrawal.dependants(target, self.events(), case.events)
         if relying:
             raise withdrawal.blocked(retraction, target, relying)
-        if target.is_closing and case is not self.cases[-1]:
+        if not stored and target.is_closing and case is not self.cases[-1]:
             later = self.cases[self.cases.index(case) + 1]
             raise withdrawal.later_case(target, later.intake)
         if target.type == EventType.INTAKE:

@@ -36,10 +36,9 @@ def named(retraction: Event, candidates: Iterable[Event]) -> Event | None:
     pseudonymised history) by seq."""
     wanted_id, wanted_seq = retraction.named_id, retraction.named_seq
     for event in candidates:
-        if wanted_seq is not None:
-            if event.seq == wanted_seq:
-                return event
-        elif event.id == wanted_id and event.source == retraction.source:
+        if event.source != retraction.source:
+            continue
+        if event.seq == wanted_seq if wanted_seq is not None else event.id == wanted_id:
             return event
     return None
 
@@ -48,7 +47,7 @@ def unknown(retraction: Event) -> errors.UnknownEventError:
     return errors.UnknownEventError(say(
         'data.event_id "%(id)s" names no stored event of source %(source)s for v_number %(v)s',
         id=_named_text(retraction), source=Code(retraction.source), v=retraction.v_number,
-    ))  # fmt: skip
+    ), sender_only=True)  # fmt: skip
 
 
 def not_again(retraction: Event, target: Event, by: Event | None) -> errors.AlreadyWithdrawnError:
@@ -57,11 +56,11 @@ def not_again(retraction: Event, target: Event, by: Event | None) -> errors.Alre
         return errors.AlreadyWithdrawnError(say(
             'data.event_id "%(id)s" names a retraction, which cannot be withdrawn',
             id=_named_text(retraction),
-        ))  # fmt: skip
+        ), sender_only=True)  # fmt: skip
     return errors.AlreadyWithdrawnError(say(
         'data.event_id "%(id)s" names an event already withdrawn (by %(by)s)',
         id=_named_text(retraction), by=by.id,
-    ))  # fmt: skip
+    ), sender_only=True)  # fmt: skip
 
 
 def dependants(target: Event, live: Sequence[Event], case_events: Sequence[Event]) -> list[Event]:
@@ -116,7 +115,7 @@ def blocked(retraction: Event, target: Event, relying: Sequence[Event]) -> error
         sentence = say(
             "%(what)s cannot be withdrawn while events of other senders rely on it", what=what
         )
-    return errors.DependantsError(sentence)
+    return errors.DependantsError(sentence, sender_only=not others)
 
 
 def later_case(target: Event, later_intake: Event) -> errors.LaterCaseError:

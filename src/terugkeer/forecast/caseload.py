@@ -52,7 +52,9 @@ class Caseload(BaseModel):
 def recorded_through(connection: Connection, now: datetime | None = None) -> date | None:
     """The latest day with an event that has happened (a flight booked ahead is dated now)."""
     now_us = to_micros(now or datetime.now(UTC))
-    query = select(func.max(events.c.local_date)).where(events.c.occurred_us <= now_us)
+    query = select(func.max(events.c.local_date)).where(
+        events.c.occurred_us <= now_us, events.c.type != EventType.RETRACTED, not_withdrawn()
+    )
     latest = connection.execute(query).scalar_one()
     return date.fromisoformat(latest) if isinstance(latest, str) else latest
 

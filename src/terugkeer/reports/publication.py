@@ -54,7 +54,11 @@ def month_end(month: date) -> date:
 
 
 def monthly_figures(connection: Connection, month: date) -> MonthlyFigures:
-    first = connection.execute(select(func.min(events.c.local_date))).scalar()
+    first = connection.execute(
+        select(func.min(events.c.local_date)).where(
+            not_withdrawn(), events.c.type != EventType.RETRACTED
+        )
+    ).scalar()
     last_day = month_end(month)
     years = range(first.year if first else month.year, month.year + 1)
     periods = [(y, Period(date(y, 1, 1), last_day if y == month.year else date(y, 12, 31)))

@@ -56,7 +56,8 @@ def correct(
     """Withdraw `event_id` and record the corrected fact (a form's values, as `record_work`
     takes them) in one transaction: both are stored or neither."""
     fact = recorded_line(system, v_number, event_type, day=day, at=at, values=values)
-    _store(system, user, v_number, [_retraction(system, v_number, event_id, reason), fact], origin)
+    batch = [_retraction(system, v_number, event_id, reason), fact]
+    _store(system, user, v_number, batch, origin, also=f"case.record.{event_type}")
 
 
 def _retraction(system: System, v_number: str, event_id: str, reason: str) -> ParsedLine:
@@ -71,11 +72,18 @@ def _retraction(system: System, v_number: str, event_id: str, reason: str) -> Pa
         raise RecordRejectedError(error.sentence, "reason") from None
 
 
-def _store(system: System, user: User, v_number: str, batch: list[ParsedLine], origin: str) -> None:
+def _store(
+    system: System,
+    user: User,
+    v_number: str,
+    batch: list[ParsedLine],
+    origin: str,
+    also: str | None = None,
+) -> None:
     def log(connection: Connection, _: list[Appended]) -> None:
         """Only called when the whole batch is stored: the change and its author together."""
-        access = Access(user.name, "web", "case.withdraw", origin, v_number)
-        record(connection, access, system.clock())
+        for action in ("case.withdraw", *([also] if also else [])):
+            record(connection, Access(user.name, "web", action, origin, v_number), system.clock())
 
     outcomes = system.store.append(batch, actor=user.name, whole=True, also=log)
     refused = [o for o in outcomes if o.outcome is Outcome.REJECTED]

@@ -127,6 +127,7 @@ def ingest_batch(
             rows.append(_rejection(access, number, event.id, event.v_number, done.error))
             if (
                 reaches is not None
+                and not done.sender_only  # e.g. its own event to withdraw first: no oracle
                 and not _own_id(connection, event.source, event.id)
                 and not (reaches(connection, event.v_number))
             ):

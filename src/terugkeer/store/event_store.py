@@ -66,6 +66,9 @@ class Appended(NamedTuple):  # built per event: a tuple is made in half the time
     outcome: Outcome
     #: Why it was rejected, for a page to translate; `error` is the same sentence in English.
     why: Message | None = None
+    #: The reason depends only on the sender's own stored events (a partner may hear it even
+    #: about a person outside its reach).
+    sender_only: bool = False
 
     @property
     def error(self) -> str | None:
@@ -255,7 +258,9 @@ class EventStore:
             try:
                 case = history.accept(placed)
             except EventRejectedError as rejection:
-                results.append(Appended(event.id, Outcome.REJECTED, rejection.sentence))
+                results.append(Appended(
+                    event.id, Outcome.REJECTED, rejection.sentence, rejection.sender_only
+                ))  # fmt: skip
                 continue
             seq += 1
             if self._synthetic is None:  # the store's first event decides what it holds

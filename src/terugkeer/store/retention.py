@@ -20,7 +20,18 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from terugkeer.chain_events.jsonline import canonical
 from terugkeer.domain.calendar import to_micros
@@ -42,6 +53,7 @@ from terugkeer.store.tables import (
     reach_shares,
     retention_runs,
     webhook_outbox,
+    withdrawals,
 )
 
 #: Every table that held an original value: rewritten afterwards. The projections all carry
@@ -65,16 +77,28 @@ class Retained:
 
 
 def due(connection: Connection, closed_before: datetime) -> list[str]:
-    """V-numbers whose cases all closed before the instant (pseudonymised ones excluded)."""
+    """V-numbers whose cases all closed before the instant (pseudonymised ones excluded), and
+    those left without any case (every intake withdrawn: often the wrong person's data) whose
+    last event occurred before it."""
+    cutoff = to_micros(closed_before)
     query = (
         select(cases.c.v_number)
         .where(func.length(cases.c.v_number) == 10)
         .group_by(cases.c.v_number)
         .having(func.count() == func.count(cases.c.closed_us))
-        .having(func.max(cases.c.closed_us) < to_micros(closed_before))
-        .order_by(cases.c.v_number)
+        .having(func.max(cases.c.closed_us) < cutoff)
     )
-    return list(connection.execute(query).scalars())
+    caseless = (
+        select(events.c.v_number)
+        .where(
+            events.c.v_number.in_(select(withdrawals.c.v_number)),
+            func.length(events.c.v_number) == 10,
+            ~exists().where(cases.c.v_number == events.c.v_number),
+        )
+        .group_by(events.c.v_number)
+        .having(func.max(events.c.occurred_us) < cutoff)
+    )
+    return sorted({*connection.execute(query).scalars(), *connection.execute(caseless).scalars()})
 
 
 def count_events(connection: Connection, v_numbers: Sequence[str]) -> int:
@@ -153,6 +177,12 @@ def _pseudonymise_batch(
             connection.execute(
                 update(table).where(table.c.v_number == v_number).values(v_number=subject)
             )
+        # A rejection's logged reason may quote the V-number, an id or a reference.
+        connection.execute(
+            update(access_log)
+            .where(access_log.c.v_number == subject, access_log.c.action.like("%.rejected"))
+            .values(detail="reason removed by retention")
+        )
     if changes:
         # The outbox must not keep the original event ids beside the seqs, and a delivery
         # still due would send a retained body under them: it is given up.

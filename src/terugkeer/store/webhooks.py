@@ -155,14 +155,17 @@ def _retractions(
     withdrawing = {e.withdrawn_seq: e for e in accepted if e.withdrawn_seq is not None}
     if not withdrawing:
         return []
-    received = connection.execute(
+    stored = connection.execute(
         select(webhook_outbox.c.subscription_id, webhook_outbox.c.event_seq)
         .where(webhook_outbox.c.event_seq.in_(list(withdrawing)))
         .distinct()
     ).all()
     already = {(row["subscription_id"], row["event_seq"]) for row in queued}
+    # The withdrawn event may be queued in this very transaction (one request, or batches
+    # group-committed together): its rows are not in the table yet.
+    received = {*stored, *((s, e) for s, e in already if e in withdrawing)}
     rows: list[dict[str, object]] = []
-    for subscription, withdrawn in received:
+    for subscription, withdrawn in sorted(received):
         retraction = withdrawing[withdrawn]
         if subscription not in live or (subscription, retraction.seq) in already:
             continue

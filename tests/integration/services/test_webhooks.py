@@ -114,6 +114,20 @@ def test_queued_with_the_event_only_for_the_partners_own_persons_and_live_subscr
     assert _queued(system) == ["c-2"]  # nothing for a removed subscription
 
 
+def test_a_retraction_in_the_same_batch_as_its_event_is_delivered_too(system: System) -> None:
+    """EVENTS.md v1.1 allows a request to carry an event and its retraction: the subscriber
+    that gets the event gets the retraction, though both are queued in one transaction."""
+    subscribe(system, "coa", "https://coa.example/hooks", ["absconded"])
+    assert not ingest_lines(system, [
+        line("s-1", "intake", "4000000009", "2023-01-02T10:00:00+01:00",
+             {"nationality": "MAR", "track": "asylum"}, source="COA"),
+        line("s-2", "absconded", "4000000009", "2023-02-02T10:00:00+01:00", source="COA"),
+        line("s-3", "retracted", "4000000009", "2023-02-03T10:00:00+01:00",
+             {"event_id": "s-2", "reason": "wrong_person"}, source="COA"),
+    ]).rejected  # fmt: skip
+    assert _queued(system) == ["s-2", "s-3"]
+
+
 def test_the_signature_is_what_a_standard_webhooks_library_verifies() -> None:
     secret = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # base64 of 24 bytes
     body = json.dumps({"id": "e-1", "type": "absconded"}).encode()

@@ -264,19 +264,44 @@ def test_retention_keeps_each_retraction_linked_to_the_event_it_withdrew(
               {"reason": "residence_permit"}),
     ]) + "\n", encoding="utf-8")  # fmt: skip
     assert _cli(store, "import", str(fed)).exit_code == 0
-    before = _figures(store)
+    # Someone's intake sent for the wrong V-number and withdrawn: no case is left, and the
+    # person is still retained; so is the reason a rejection about them logged.
+    wrong = "9100000003"
+    mistaken = tmp_path / "wrong.jsonl"
+    mistaken.write_text("\n".join(json.dumps(e) for e in [
+        {"id": "wp-1", "type": "intake", "v_number": wrong, "occurred_at":
+         "2023-02-01T10:00:00+01:00", "source": "DTENV",
+         "data": {"nationality": "MAR", "track": "regular", "birth_date": "1991-07-13"}},
+        {"id": "wp-2", "type": "retracted", "v_number": wrong, "occurred_at":
+         "2023-02-01T11:00:00+01:00", "source": "DTENV",
+         "data": {"event_id": "wp-1", "reason": "wrong_person"}},
+    ]) + "\n", encoding="utf-8")  # fmt: skip
+    assert _cli(store, "import", str(mistaken)).exit_code == 0
     engine = create_engine(store)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO access_log (at, actor, channel, action, origin, v_number, detail) "
+            f"VALUES ('2023-03-01T00:00:00.000000Z', 'kmar', 'api', 'events.post.rejected', "
+            f"'test', '{v_number}', '#1 k-1: no flight_booked for v_number {v_number}')"
+        ))  # fmt: skip
+    before = _figures(store)
     with engine.connect() as connection:
-        linked = connection.execute(text("SELECT seq, retraction_seq FROM withdrawals")).all()
-    assert len(linked) == 1
+        linked = connection.execute(
+            text("SELECT seq, retraction_seq FROM withdrawals ORDER BY seq")
+        ).all()
+    assert len(linked) == 2
     done = _cli(store, "retention", "run", "--closed-before", CUT)
     assert done.exit_code == 0, done.output
     verified = _cli(store, "audit", "verify")
     assert verified.exit_code == 0, verified.output
     assert _figures(store) == before
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT seq, retraction_seq FROM withdrawals")).all() \
-            == linked  # fmt: skip
+        assert (
+            connection.execute(
+                text("SELECT seq, retraction_seq FROM withdrawals ORDER BY seq")
+            ).all()
+            == linked
+        )
         body = connection.execute(
             select(events.c.body).where(events.c.seq == linked[0][1])
         ).scalar_one()
@@ -284,3 +309,5 @@ def test_retention_keeps_each_retraction_linked_to_the_event_it_withdrew(
     retained = json.loads(body)
     assert retained["data"] == {"event_seq": linked[0][0], "reason": "duplicate"}
     assert v_number not in body and "wd-3" not in body
+    raw = _database_bytes(store)
+    assert v_number.encode() not in raw and wrong.encode() not in raw and b"1991-07-13" not in raw
