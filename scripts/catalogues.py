@@ -58,7 +58,7 @@ VALUES = (
 #: English names of those values (the Dutch ones are in the nl catalogue).
 ENGLISH = {
     "case_director": "case director",
-    "retracted": "withdrawn",
+    "retracted": "retraction",
     "event_id": "event",
     "entered_in_error": "entered in error",
     "wrong_person": "wrong person",
