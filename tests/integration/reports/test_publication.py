@@ -137,6 +137,19 @@ def test_a_publication_made_before_a_retraction_is_reproduced_and_verify_names_w
     assert departures["aantoonbaar vertrek (%)"] == "94,6"
 
 
+def test_a_withdrawn_event_adds_no_year_to_the_tables(store: str, tmp_path: Path) -> None:
+    """An intake dated years too early, withdrawn and sent again: the tables start where the
+    events that count start, as if the wrong one had never been received."""
+    wrong = [intake("old-1", _v(900), "2019-02-01T10:00:00+01:00"),
+             line("old-2", "retracted", _v(900), "2024-01-20T10:00:00+01:00",
+                  {"event_id": "old-1", "reason": "entered_in_error"}),
+             intake("old-3", _v(900), "2023-02-01T10:00:00+01:00")]  # fmt: skip
+    import_recorded_at(store, wrong, LATE)
+    out = tmp_path / "pub"
+    _publish(store, out)
+    assert [row["jaar"] for row in _rows(out, "instroom")] == ["2022", "2023"]
+
+
 def test_a_wrong_month_or_a_foreign_folder_is_a_sentence(store: str, tmp_path: Path) -> None:
     bad = runner.invoke(app, ["publish", "--month", "2023-13", "--out", str(tmp_path / "x"),
                               "--database-url", store])  # fmt: skip
