@@ -102,11 +102,6 @@ class PersonHistory:
         """Every event not withdrawn, case by case in history order (no retractions)."""
         return [e for case in self.cases for e in case.events]
 
-    def stored(self) -> list[Event]:
-        """Every accepted event, withdrawn ones and retractions included, in receipt order."""
-        withdrawn = [w.event for w in self.withdrawals]
-        return sorted([*self.events(), *withdrawn, *self.retractions], key=lambda e: e.seq)
-
     def _withdraw(self, retraction: Event, *, stored: bool = False) -> Case:
         """Judge and apply a retraction. A stored one was judged when received: replayed, it
         is applied without the dependants and later-case rules, so that a rule changed since
