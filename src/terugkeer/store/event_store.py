@@ -286,7 +286,7 @@ class EventStore:
                 row += [chain, None, None]
             rows.append(row)
             accepted.append(Accepted(
-                seq, event.id, event.type, event.v_number,
+                seq, event.id, event.type, event.v_number, event.source,
                 None if withdrawn is None else withdrawn.seq,
             ))  # fmt: skip
             stored[key] = body

@@ -10,7 +10,6 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, update
 
 from terugkeer.domain.calendar import from_micros, local_date
-from terugkeer.store.bulk import one_of
 from terugkeer.store.reach import ground_of, live_rules
 from terugkeer.store.tables import events, partners, subscriptions, webhook_attempts, webhook_outbox
 
@@ -35,6 +34,7 @@ class Accepted(NamedTuple):  # built per event: a tuple is made in half the time
     event_id: str
     type: str
     v_number: str
+    source: str  # its sender: a partner's own events reach it whoever the person is
     #: A retraction: the seq of the event it withdrew (delivered where that event was).
     withdrawn_seq: int | None = None
 
@@ -112,19 +112,16 @@ def enqueue(connection: Connection, accepted: Sequence[Accepted], now_us: int) -
               for key, types, name, source in live if source is not None]  # fmt: skip
     today = local_date(from_micros(now_us))
     rules = {name: live_rules(connection, name) for _, _, name, _ in wanted}
-    senders = _sources(
-        connection, [e.seq for e in accepted if any(e.type in types for _, types, _, _ in wanted)]
-    )
     reach: dict[tuple[str, str], bool] = {}
     rows: list[dict[str, object]] = []
     for event in accepted:
         for key, types, name, source in wanted:
             if event.type not in types:
                 continue
-            if senders[event.seq] != source and (name, event.v_number) not in reach:
+            if event.source != source and (name, event.v_number) not in reach:
                 found = ground_of(connection, name, source, event.v_number, today, rules[name])
                 reach[name, event.v_number] = found is not None
-            if senders[event.seq] == source or reach[name, event.v_number]:
+            if event.source == source or reach[name, event.v_number]:
                 rows.append(
                     {
                         "subscription_id": key,
@@ -181,14 +178,6 @@ def _retractions(
             }
         )
     return rows
-
-
-def _sources(connection: Connection, seqs: list[int]) -> dict[int, str]:
-    """The sender (`source`) of each of these just-appended events, in one query."""
-    if not seqs:
-        return {}
-    query = select(events.c.seq, events.c.source).where(one_of(connection, events.c.seq, "s"))
-    return {int(seq): str(source) for seq, source in connection.execute(query, {"s": seqs})}
 
 
 def _due(now_us: int) -> ColumnElement[bool]:
