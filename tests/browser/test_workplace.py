@@ -78,20 +78,20 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     assert "toewijzing" in page.locator('[data-type="assignment"]').inner_text()
     assert_accessible(page)
 
-    page.get_by_role("link", name="vertrekgesprek").click()
+    page.get_by_role("link", name="vertrekgesprek", exact=True).click()
     assert_accessible(page)
     page.get_by_label("soort").select_option("first")
     page.get_by_label("houding").select_option("cooperating")
     page.get_by_role("button", name="Vastleggen").click()
     page.wait_for_url(f"{site.url}/cases/{MINE}")
-    page.get_by_role("link", name="geldig reisdocument").click()
+    page.get_by_role("link", name="geldig reisdocument", exact=True).click()
     page.get_by_label("soort").select_option("passport")
     page.get_by_label("geldig tot en met").fill("2023-02-01")  # expired: refused by the rule?
     page.get_by_role("button", name="Vastleggen").click()
     page.wait_for_url(f"{site.url}/cases/{MINE}")
     travel = page.locator('[data-condition="travel_document"]')
     assert travel.get_attribute("data-holds") == "no"  # valid until before today: not met
-    page.get_by_role("link", name="geldig reisdocument").click()
+    page.get_by_role("link", name="geldig reisdocument", exact=True).click()
     page.get_by_label("soort").select_option("passport")
     page.get_by_label("geldig tot en met").fill("2024-06-30")
     page.get_by_role("button", name="Vastleggen").click()
@@ -107,7 +107,7 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     assert page.locator("#members tbody tr").count() == 2
     assert_accessible(page)
     _shot(page, "family")
-    page.get_by_role("link", name="vertrekgesprek").click()
+    page.get_by_role("link", name="vertrekgesprek", exact=True).click()
     page.get_by_label("soort").select_option("follow_up")
     page.get_by_label("houding").select_option("not_cooperating")
     page.get_by_role("button", name="Vastleggen").click()
@@ -116,6 +116,22 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
         page.goto(f"{site.url}/cases/{member}")
         newest = page.locator("#timeline-table tbody tr").first.inner_text()
         assert "vertrekgesprek" in newest and "vervolg" in newest and "anna" in newest
+
+    # The passport was the wrong person's: withdrawn from the timeline, readiness goes back.
+    page.goto(f"{site.url}/cases/{MINE}")
+    passport = page.locator('#timeline-table tr[data-type="travel_document_valid"]').first
+    passport.get_by_role("link", name="Intrekken").click()
+    assert page.get_by_role("heading", name="Intrekken: geldig reisdocument").is_visible()
+    assert_accessible(page)
+    page.get_by_label("reden").select_option("wrong_person")
+    page.get_by_role("button", name="Intrekken").click()
+    page.wait_for_url(f"{site.url}/cases/{MINE}#timeline")
+    assert page.locator('[data-condition="travel_document"]').get_attribute("data-holds") == "no"
+    withdrawn = page.locator('#timeline-table tr.withdrawn[data-type="travel_document_valid"]')
+    assert (
+        "ingetrokken op" in withdrawn.inner_text() and "verkeerde persoon" in withdrawn.inner_text()
+    )
+    assert_accessible(page)
 
     page.goto(f"{site.url}/cases/{MINE}/record/flight_booked")
     page.get_by_label("kenmerk").fill("f-1")

@@ -50,6 +50,7 @@ def _path(route: APIRoute, name: str = "anna") -> str:
     v_number = CASE_OF.get(name, MINE)
     path = route.path.replace("{v_number}", v_number).replace("{language}", "en")
     path = path.replace("{month}", "2023-01").replace("{name}", "manifest.json")
+    path = path.replace("{seq}", "1")  # the case's intake: a team lead may withdraw it
     return path.replace("{event_type}", "interview").replace("{family}", FAMILY)
 
 
@@ -71,7 +72,11 @@ def test_every_get_route_as_every_role(site: Site, name: str, role: Role) -> Non
         assert isinstance(declared, tuple)
         allowed = scope_of(role, *declared) is not None
         assert (response.status_code != 403) == allowed, (route.path, role, response.status_code)
-        if allowed:
+        if allowed and "{seq}" in route.path:
+            # Granted, then judged per entry: the agency's own entries, by the director who
+            # recorded them or a team lead (tests/web/test_withdraw_http.py).
+            assert response.status_code in (200, 404), (route.path, role)
+        elif allowed:
             assert response.status_code == 200, (route.path, role)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import get_args
 
 from sqlalchemy import Connection
@@ -21,15 +23,59 @@ from terugkeer.chain_events import ParsedLine
 from terugkeer.chain_events.parse import EventFormatError, parse_line
 from terugkeer.chain_events.schema import RetractedData
 from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.messages import say
+from terugkeer.domain.permissions import Role
 from terugkeer.services.cases import Access
+from terugkeer.services.errors import ServiceError
 from terugkeer.services.recording import RecordRejectedError, recorded_line
 from terugkeer.services.users import User
 from terugkeer.store.access_log import record
 from terugkeer.store.event_store import Appended, Outcome
+from terugkeer.store.queries import person_events
+from terugkeer.store.workplace import receipts
 
 #: Why an event is withdrawn (the v1.1 `reason`).
 REASONS: tuple[str, ...] = get_args(RetractedData.__annotations__["reason"])
+
+
+class NotWithdrawableError(ServiceError):
+    """That entry is not one this user may withdraw (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry of the timeline a user may withdraw."""
+
+    seq: int
+    event_id: str
+    type: str
+    occurred_at: datetime
+    data: dict[str, object]
+
+
+def may_withdraw(user: User, source: str, actor: str | None) -> bool:
+    """The agency's own entries (DTENV), by the director who recorded them or a team lead of
+    the case's team (the caller checked the scope): a partner withdraws its own facts, and a
+    colleague's entry is their own or their team lead's to correct."""
+    return source == "DTENV" and (actor == user.name or user.role is Role.TEAM_LEAD)
+
+
+def withdrawable_entry(system: System, user: User, v_number: str, seq: int) -> Entry:
+    """Entry `seq` of `v_number`, when `user` may withdraw it now; else NotWithdrawableError."""
+    with system.engine.connect() as connection:
+        known = person_events(connection, v_number)
+        actor = receipts(connection, v_number).get(seq, ("", None))[1]
+    event = next((e for e in known if e.seq == seq), None)
+    if event is None or event.type == "retracted":
+        raise NotWithdrawableError("no such entry on this case's timeline")
+    if any(w.event.seq == seq for w in PersonHistory(v_number, known).withdrawals):
+        raise NotWithdrawableError("this entry was withdrawn already")
+    if not may_withdraw(user, event.source, actor):
+        raise NotWithdrawableError(
+            "only the agency's own entries, by the director who recorded them or a team lead"
+        )
+    return Entry(event.seq, event.id, event.type, event.occurred_at, dict(event.data))
 
 
 def withdraw(

@@ -12,6 +12,7 @@ from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.permissions import Action, Resource, Role, Scope, scope_of
 from terugkeer.services.cases import Access, CaseFile, case_file
+from terugkeer.services.corrections import may_withdraw
 from terugkeer.services.errors import ServiceError
 from terugkeer.services.users import User
 from terugkeer.store import workplace as reads
@@ -108,6 +109,8 @@ class TimelineEntry:
     withdrawn_by: TimelineEntry | None = None
     #: A retraction: the event it withdrew (type, when it occurred).
     withdraws: tuple[str, datetime] | None = None
+    #: Whether the reader may withdraw it (services/corrections.may_withdraw).
+    may_withdraw: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,10 @@ def case_page(system: System, user: User, v_number: str, on: date, origin: str) 
             event.seq, event.type, event.occurred_at, recorded, event.source, actor,
             dict(event.data), recorded - event.occurred_at > timedelta(days=1),
             withdraws=None if gone is None else (gone.type, gone.occurred_at),
+            may_withdraw=(
+                event.type != "retracted" and event.seq not in withdrawn
+                and may_withdraw(user, event.source, actor)
+            ),
         )  # fmt: skip
     for seq, entry in entries.items():
         withdrawal = withdrawn.get(seq)

@@ -28,6 +28,7 @@ from terugkeer.web import (
     routes_figures,
     routes_record,
     routes_webhooks,
+    routes_withdraw,
 )
 from terugkeer.web.api.app import create_api
 from terugkeer.web.api.models import API_VERSION
@@ -86,6 +87,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_cases.router)
     app.include_router(routes_audit.router)
     app.include_router(routes_record.router)
+    app.include_router(routes_withdraw.router)
     app.include_router(routes_family.router)
     app.include_router(routes_assign.router)
     app.include_router(routes_webhooks.router)
