@@ -36,9 +36,8 @@ def named(retraction: Event, candidates: Iterable[Event]) -> Event | None:
     pseudonymised history) by seq."""
     wanted_id, wanted_seq = retraction.named_id, retraction.named_seq
     for event in candidates:
-        if event.source != retraction.source:
-            continue
-        if event.seq == wanted_seq if wanted_seq is not None else event.id == wanted_id:
+        same = event.seq == wanted_seq if wanted_seq is not None else event.id == wanted_id
+        if same and event.source == retraction.source:
             return event
     return None
 
