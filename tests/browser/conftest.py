@@ -44,3 +44,25 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
 def assert_accessible(page: Page) -> None:
     violations = serious_violations(page)
     assert violations == [], f"{page.url}: {json.dumps(violations, indent=1)}"
+
+
+#: Issue 27: "axe with no violation of any impact", WCAG 2.2 AA (24×24 targets) and axe's
+#: best practices (unique landmarks, one main, ...) included.
+EVERY_RULE = [*WCAG, "wcag22aa", "best-practice"]
+
+
+def all_violations(page: Page) -> list[dict[str, Any]]:
+    """Every axe-core violation on the page, of any impact, under EVERY_RULE."""
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))",
+        EVERY_RULE,
+    )
+    return found
+
+
+def assert_no_violations(page: Page) -> None:
+    violations = all_violations(page)
+    assert violations == [], f"{page.url}: {json.dumps(violations, indent=1)}"
