@@ -3,20 +3,30 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install system bench clean
+PORT ?= 8000
 
-$(BIN)/terugkeer: pyproject.toml
+.PHONY: demo test lint install runtime system bench clean
+
+# What the product needs to run (`make demo`): no test tools, no process mining.
+$(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# Everything the tests need besides (`make test`).
+$(VENV)/.dev: $(VENV)/.runtime
 	$(BIN)/pip install --quiet -e ".[dev,mining]"
 	touch $@
 
-install: $(BIN)/terugkeer
+runtime: $(VENV)/.runtime
+
+install: $(VENV)/.dev
 
 system:  ## Debian packages the tests need (PostgreSQL); needs root, skipped when present
 	scripts/system-packages.sh
 
-demo: install
-	$(BIN)/terugkeer demo
+demo: runtime  ## the product on http://127.0.0.1:$(PORT) (make demo PORT=8080)
+	$(BIN)/terugkeer demo --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -1,4 +1,5 @@
-"""`terugkeer demo`: one simulated year in an embedded store, and its key figures.
+"""`terugkeer demo`: a simulated history up to today in an embedded store, its key figures,
+the demo organisation's accounts and the workplace.
 
 The caseload comes from the return-process simulator (`terugkeer simulate`): it contains no
 real person, and travels the same path as a partner feed (a JSONL file, then `import`).
@@ -6,9 +7,11 @@ real person, and travels the same path as a partner feed (a JSONL file, then `im
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -16,10 +19,9 @@ from terugkeer.cli.options import DEFAULT_DATA_DIR
 
 
 def demo(
-    folder: Annotated[Path, typer.Option("--dir", help="where the sample and store go")] = (
+    folder: Annotated[Path, typer.Option("--dir", help="where the store goes")] = (
         DEFAULT_DATA_DIR
     ),
-    year: Annotated[int, typer.Option("--year", min=2019, max=2025)] = 2023,
     seed: Annotated[int, typer.Option("--seed")] = 1,
     lang: Annotated[str, typer.Option("--lang", help="nl or en")] = "nl",
     serve: Annotated[
@@ -27,9 +29,10 @@ def demo(
     ] = True,
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
 ) -> None:
-    """Simulate a year (with its warm-up) into var/demo.db, or reuse it when its inputs are
-    unchanged, print its key figures, create demo accounts for every role and serve the
-    workplace on http://127.0.0.1:PORT (the pages take the year's last day as today)."""
+    """Simulate the return process up to today (two full years after the warm-up, and this
+    year so far) into var/demo.db, or reuse it when it was built today from the same inputs,
+    print last year's key figures, create the demo organisation's accounts and serve the
+    workplace on http://127.0.0.1:PORT. A second demo while one runs changes nothing."""
     # Imported here, not at the top: the services bring SQLAlchemy, simpy, pydantic and rich
     # (`--help` must start fast).
     from rich.console import Console
@@ -38,39 +41,93 @@ def demo(
     from terugkeer.services.demo import demo_store
     from terugkeer.services.key_figures import Period, key_figures_of
 
-    built = demo_store(
-        folder, year=year, seed=seed, progress=lambda text: typer.echo(text, err=True)
-    )
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = _only_demo(folder, port if serve else None)
+    if serve:
+        _port_free(port)
+
+    def say(text: str) -> None:
+        typer.echo(text, err=True)
+
+    today = date.today()
+    built = demo_store(folder, until=today, seed=seed, progress=say)
     state = "reused" if built.reused else "built"
-    typer.echo(f"demo store {state}: {built.store_file} ({built.lines:,} events, no real person)")
-    figures = key_figures_of(built.system, Period(first, last))
+    typer.echo(f"demo store {state}: {built.store_file} ({built.lines:,} events up to "
+               f"{built.until}, no real person)")  # fmt: skip
+    last_year = today.year - 1
+    figures = key_figures_of(built.system, Period(date(last_year, 1, 1), date(last_year, 12, 31)))
     console = Console()
     for table in key_figures_tables(figures, "en" if lang == "en" else "nl"):
         console.print(table)
     url = f"sqlite:///{built.store_file}"
     typer.echo(
-        f"try: terugkeer report key-figures --from {first} --to {last} --database-url {url}; "
-        f"terugkeer forecast --months 12 --database-url {url}"
+        f"try: terugkeer report key-figures --from {last_year}-01-01 --to {last_year}-12-31 "
+        f"--database-url {url}; terugkeer forecast --months 12 --database-url {url}"
     )
     if not serve:
+        lock.close()
         return
-    from terugkeer.services.demo_accounts import demo_accounts
+    from terugkeer.services.demo_accounts import demo_organisation
     from terugkeer.services.demo_partners import demo_partners
     from terugkeer.web.serve import run_web
 
     system = built.system
-    system.settings = system.settings.model_copy(update={"work_date": last})
-    typer.echo("demo accounts (one-time passwords, new on every run):")
-    accounts = demo_accounts(system)
-    for account in accounts:
+    organisation = demo_organisation(system, today, say)
+    typer.echo("demo accounts (passwords new on every run; more case directors of each team "
+               "get one from beheerder on the users page):")  # fmt: skip
+    for account in organisation.printed:
         user = account.user
         team = f", team {user.team}" if user.team else ""
         typer.echo(f"  {user.name:<14} {account.password}  ({user.role.value}{team})")
-    typer.echo("demo chain partners (API tokens, new on every run; their reach: shares, rules):")
-    directors = [a.user for a in accounts if a.user.role.value == "case_director"]
-    for partner in demo_partners(system, directors):
+    typer.echo(
+        "demo chain partners (API tokens, new on every run; their reach: shares, "
+        "rules; their event ids start 'sim-': the store holds simulated events only):"
+    )
+    for partner in demo_partners(system, organisation.directors):
         typer.echo(f"  {partner.name:<6} {partner.token}  ({partner.rules} reach rules, "
                    f"{partner.shares} shares)")  # fmt: skip
     typer.echo(f"the workplace: http://127.0.0.1:{port}/login  (stop with Ctrl-C)")
-    run_web(system, "127.0.0.1", port)
+    try:
+        run_web(system, "127.0.0.1", port)
+    finally:
+        lock.close()
+
+
+def _only_demo(folder: Path, port: int | None) -> TextIO:
+    """Hold the folder's demo lock for as long as this process runs; a second demo on the same
+    folder says what is running and stops before it changes anything (passwords included)."""
+    import fcntl
+
+    path = folder / "demo.lock"
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        running = handle.read().strip() or "another process"
+        handle.close()
+        typer.echo(
+            f"a demo is already running on {folder} ({running}); this one changed "
+            "nothing. Use that one, or stop it (Ctrl-C) and start again.",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    handle.seek(0)
+    handle.truncate()
+    where = f", http://127.0.0.1:{port}/login" if port else ""
+    handle.write(f"process {os.getpid()}{where}")
+    handle.flush()
+    return handle
+
+
+def _port_free(port: int) -> None:
+    """Refuse at once when another program holds the port, before any work."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            typer.echo(f"port {port} on 127.0.0.1 is in use by another program: choose another "
+                       f"one, e.g. make demo PORT={port + 80} (or terugkeer demo --port "
+                       f"{port + 80})", err=True)  # fmt: skip
+            raise typer.Exit(1) from None

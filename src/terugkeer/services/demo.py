@@ -1,10 +1,15 @@
-"""The demo store: one simulated year (no real person) in an embedded SQLite store, built once
-and reused while its inputs are unchanged.
+"""The demo store: a simulated history up to today (no real person) in an embedded SQLite
+store, built once a day and reused while its inputs are unchanged.
 
-Only the people who can count in the year are imported (`persons_of_the_year`): their whole
-history is kept, while people whose cases all closed during the warm-up are left out — they
-cannot appear in any figure, case list or forecast of the year, and were three quarters of the
-lines.
+It holds two full years after the simulator's warm-up and this year so far, so that every
+comparison with a previous year compares like with like. Only the people who can count from
+the first of those years on are imported (`persons_of_the_year`): their whole history is kept,
+while people whose cases all closed during the warm-up are left out — they cannot appear in
+any figure, case list or forecast of the years shown.
+
+Each event is imported when the simulation says it reached the agency (its sender's usual
+delay, simulation/arrival.py), in arrival order on a simulated clock: "recorded" on a
+timeline is a plausible moment, "late" means late, and `recorded_at` never runs backwards.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -21,52 +26,108 @@ from terugkeer import __version__
 from terugkeer.bootstrap import System, bootstrap, rules_of
 from terugkeer.services.ingest import ingest_lines
 from terugkeer.settings import Settings
+from terugkeer.simulation.arrival import in_arrival_order
 from terugkeer.simulation.loader import load_parameters
+from terugkeer.simulation.params import Parameters
 from terugkeer.simulation.replications import persons_of_the_year
 from terugkeer.simulation.runner import simulate
 from terugkeer.store.schema import head_revision
 
 Progress = Callable[[str], None]
 
+#: Full calendar years before this one: "this year against last year" and "last year against
+#: the year before" both compare two years the store holds whole.
+FULL_YEARS = 2
+
 
 @dataclass(frozen=True, slots=True)
 class DemoStore:
     system: System
     store_file: Path
-    sample: Path
     lines: int
+    first: date  # the first day of the first full year (the warm-up ends the day before)
+    until: date  # the last simulated day: the day it was built
     reused: bool
 
 
-def demo_store(folder: Path, *, year: int, seed: int, progress: Progress) -> DemoStore:
-    """The demo store for `year` and `seed` in `folder`: reused when it was built from the
-    same inputs (simulator code and parameters, rules, schema), else built anew."""
+def demo_store(
+    folder: Path,
+    *,
+    until: date,
+    seed: int,
+    progress: Progress,
+    now: datetime | None = None,
+    params: Parameters | None = None,
+) -> DemoStore:
+    """The demo store up to `until` (today) for `seed` in `folder`: reused when it was built
+    from the same inputs on the same day, else built anew. `now`: the moment it is built
+    (what had not arrived by then is not in it); `params`: the simulator's (default: its
+    calibrated parameters; tests use a smaller inflow)."""
     folder.mkdir(parents=True, exist_ok=True)
-    sample, store_file, stamp = (
-        folder / f"simulated-{year}.jsonl", folder / "demo.db", folder / "demo.json",
-    )  # fmt: skip
-    wanted = {"year": year, "seed": seed, "inputs": inputs_digest()}
+    store_file, stamp = folder / "demo.db", folder / "demo.json"
+    parameters = params or load_parameters()
+    first = date(until.year - FULL_YEARS, 1, 1)
+    wanted = {
+        "until": until.isoformat(), "seed": seed, "inputs": inputs_digest(),
+        "params": hashlib.sha256(parameters.model_dump_json().encode()).hexdigest(),
+    }  # fmt: skip
     url = f"sqlite:///{store_file}"
     found = _read(stamp)
     lines = found.get("lines")
     if store_file.exists() and found.get("built") == wanted and isinstance(lines, int):
         system = bootstrap(Settings(database_url=url), migrate=False)
-        return DemoStore(system, store_file, sample, lines, reused=True)
-    for stale in [stamp, *folder.glob("demo.db*")]:
+        return DemoStore(system, store_file, lines, first, until, reused=True)
+    for stale in [stamp, *folder.glob("demo.db*"), *folder.glob("simulated-*.jsonl")]:
         stale.unlink(missing_ok=True)
-    first = date(year, 1, 1)
-    progress(f"simulating {year} with its warm-up (seed {seed}) ...")
-    whole = folder / f"simulated-{year}-with-warm-up.jsonl"
     settings = Settings(database_url=url)
-    simulate(load_parameters(), first, date(year, 12, 31), seed, whole, rules=rules_of(settings))
-    persons_of_the_year(whole, sample, first)
+    whole, kept, arrived = (folder / f"{name}.jsonl" for name in ("simulated", "kept", "arrived"))
+    origin = first.year - parameters.warm_up_years
+    progress(f"simulating {origin} to {until} (warm-up until {first.year}, seed {seed}) ...")
+    simulate(parameters, first, until, seed, whole, _percent(progress, "simulated"),
+             rules=rules_of(settings))  # fmt: skip
+    progress("keeping the people who count from the first full year on ...")
+    persons_of_the_year(whole, kept, first)
     whole.unlink()
+    progress("ordering the events as they reached the agency (each sender's usual delay) ...")
+    moment = now or datetime.now(UTC)
+    arrivals = in_arrival_order(kept, arrived, parameters.reporting, seed, now=moment)
+    kept.unlink()
     system = bootstrap(settings)
-    progress("importing the people of the year with their whole history ...")
-    with sample.open("rb") as stream:
-        summary = ingest_lines(system, stream)
+    system.store.arrivals = arrivals
+    total = len(arrivals)
+    progress(f"importing {total:,} events in arrival order ...")
+    said = [0]
+
+    def imported(done: int) -> None:
+        tenth = 10 * done // max(total, 1)
+        if tenth > said[0]:
+            said[0] = tenth
+            progress(f"  {done:,} of {total:,} events imported")
+
+    try:
+        with arrived.open("rb") as stream:
+            summary = ingest_lines(system, stream, progress=imported)
+    finally:
+        system.store.arrivals = None
+    arrived.unlink()
+    if summary.rejected:  # the model writes only valid lines; a rejection is a bug to see
+        raise RuntimeError(f"{len(summary.rejected)} simulated events were rejected, the first: "
+                           f"{summary.rejected[0].error}")  # fmt: skip
     stamp.write_text(json.dumps({"built": wanted, "lines": summary.lines}), encoding="utf-8")
-    return DemoStore(system, store_file, sample, summary.lines, reused=False)
+    return DemoStore(system, store_file, summary.lines, first, until, reused=False)
+
+
+def _percent(progress: Progress, what: str) -> Callable[[float, float], None]:
+    """A simulator progress callback (days done, days in all) that says every tenth."""
+    said = [-1]
+
+    def report(done: float, total: float) -> None:
+        tenth = int(10 * done / total) if total else 10
+        if tenth > said[0]:
+            said[0] = tenth
+            progress(f"  {10 * tenth}% {what}")
+
+    return report
 
 
 def _read(stamp: Path) -> dict[str, object]:

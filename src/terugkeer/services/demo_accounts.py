@@ -1,29 +1,46 @@
-"""Demo accounts for every role, with fresh one-time passwords on every `terugkeer demo`, and
-the demo's open cases spread over its case directors (one team)."""
+"""The demo's organisation: teams like the agency's, each with a team lead and several case
+directors whose open cases number in the tens, plus an analyst, an auditor and an admin.
+
+Accounts that `terugkeer demo` prints get a fresh password on every run. The other case
+directors exist so that the caseload is spread as in the agency, and have no password at all
+(an admin sets one on the users page when someone wants to sign in as them): hashing a
+password for each of some three hundred accounts would cost a minute of argon2 for nothing.
+"""
 
 from __future__ import annotations
 
+import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy import func, select
+from datetime import date, datetime, time
 
 from terugkeer.bootstrap import System
+from terugkeer.domain.calendar import AMSTERDAM, to_micros
 from terugkeer.domain.permissions import Role
 from terugkeer.services.users import User, add_user, find_user, set_password
-from terugkeer.services.workplace import spread_open_cases
-from terugkeer.store.tables import case_directors
+from terugkeer.services.workplace import assign_cases
+from terugkeer.store import users as rows
+from terugkeer.store import workplace as reads
+from terugkeer.store.engine import writing
+from terugkeer.store.users import utc_text
 
-TEAM = "Noord"
-#: name, role, team
-ACCOUNTS = (
-    ("regievoerder1", Role.CASE_DIRECTOR, TEAM),
-    ("regievoerder2", Role.CASE_DIRECTOR, TEAM),
-    ("teamleider", Role.TEAM_LEAD, TEAM),
-    ("analist", Role.ANALYST, None),
-    ("auditor", Role.AUDITOR, None),
-    ("beheerder", Role.ADMIN, None),
+#: The agency works from regional teams (PROCESS.md); the demo has six.
+TEAMS = ("Noord", "Oost", "Zuid", "West", "Midden", "Schiphol")
+#: About how many open cases a case director has.
+CASES_PER_DIRECTOR = 40
+#: Cases opened in the last days before today wait for a team lead on "Nieuwe zaken".
+NEW_CASE_DAYS = 3
+#: What no password verifies against (argon2 refuses it as a hash): signing in needs an admin
+#: to set a password first.
+NO_PASSWORD = "!"
+STAFF = (
+    ("analist", Role.ANALYST),
+    ("auditor", Role.AUDITOR),
+    ("beheerder", Role.ADMIN),
 )
+
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +49,84 @@ class DemoAccount:
     password: str
 
 
-def demo_accounts(system: System) -> list[DemoAccount]:
-    made = []
-    for name, role, team in ACCOUNTS:
-        password = secrets.token_urlsafe(12)
-        user = find_user(system, name)
-        if user is None:
-            user = add_user(system, name, role, team, password)
-        else:
-            set_password(system, name, password)
-        made.append(DemoAccount(user, password))
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    printed: list[DemoAccount]  # one director per team, the team leads, analyst, auditor, admin
+    directors: list[User]  # every case director
+
+
+def director_name(team: str, number: int) -> str:
+    return f"rv-{team.lower()}-{number:02d}"
+
+
+def lead_name(team: str) -> str:
+    return f"tl-{team.lower()}"
+
+
+def demo_organisation(system: System, today: date, progress: Progress) -> Organisation:
+    """The teams and their accounts (made once per store), the open cases spread over the
+    directors the first time, and fresh passwords for the printed accounts."""
     with system.engine.connect() as connection:
-        assigned = connection.execute(select(func.count()).select_from(case_directors)).scalar()
+        open_cases = reads.open_cases(connection)
+    per_team = max(2, math.ceil(len(open_cases) / CASES_PER_DIRECTOR / len(TEAMS)))
+    directors = _directors(system, per_team, progress)
+    printed = [_printed(system, director_name(team, 1), Role.CASE_DIRECTOR, team) for team in TEAMS]
+    printed += [_printed(system, lead_name(team), Role.TEAM_LEAD, team) for team in TEAMS]
+    printed += [_printed(system, name, role, None) for name, role in STAFF]
+    with system.engine.connect() as connection:
+        assigned = connection.execute(reads.assigned_count()).scalar()
     if not assigned:
-        lead = next(a.user for a in made if a.user.role is Role.TEAM_LEAD)
-        directors = [a.user for a in made if a.user.role is Role.CASE_DIRECTOR]
-        spread_open_cases(system, lead, directors)
-    return made
+        progress(f"spreading {len(open_cases):,} open cases over {len(directors)} case "
+                 f"directors in {len(TEAMS)} teams ...")  # fmt: skip
+        admin = next(a.user for a in printed if a.user.role is Role.ADMIN)
+        _spread(system, admin, directors, open_cases, today)
+    return Organisation(printed, directors)
+
+
+def _directors(system: System, per_team: int, progress: Progress) -> list[User]:
+    wanted = [(director_name(team, n), team) for team in TEAMS for n in range(1, per_team + 1)]
+    with system.engine.connect() as connection:
+        known = {row.name for row in rows.all_users(connection)}
+    missing = [(name, team) for name, team in wanted if name not in known]
+    if missing:
+        progress(f"creating {len(missing)} case director accounts in {len(TEAMS)} teams ...")
+        at = utc_text(system.clock())
+        with writing(system.engine) as connection:
+            for name, team in missing:
+                rows.add_user(connection, name, Role.CASE_DIRECTOR.value, team, NO_PASSWORD, at)
+    return [User(name, Role.CASE_DIRECTOR, team) for name, team in wanted]
+
+
+def _printed(system: System, name: str, role: Role, team: str | None) -> DemoAccount:
+    password = secrets.token_urlsafe(12)
+    user = find_user(system, name)
+    if user is None:
+        user = add_user(system, name, role, team, password)
+    else:
+        set_password(system, name, password)
+    return DemoAccount(user, password)
+
+
+def _spread(
+    system: System,
+    by: User,
+    directors: list[User],
+    open_cases: list[tuple[int, str, str | None]],
+    today: date,
+) -> None:
+    """Every open case but the newest to a director in turn, a family to one director. The
+    cases of the last NEW_CASE_DAYS wait for a team lead ("Nieuwe zaken")."""
+    since = to_micros(datetime.combine(today, time.min, AMSTERDAM)) - NEW_CASE_DAYS * 86_400_000_000
+    with system.engine.connect() as connection:
+        newest = reads.opened_since(connection, since)
+    batches: dict[str, list[tuple[int, str]]] = {d.name: [] for d in directors}
+    turn, previous = -1, None
+    for case_seq, v_number, family in open_cases:
+        if case_seq in newest:
+            continue
+        if family is None or family != previous:  # a family stays with one director
+            turn = (turn + 1) % len(directors)
+        previous = family
+        batches[directors[turn].name].append((case_seq, v_number))
+    for director in directors:
+        assign_cases(system, by, director, batches[director.name])

@@ -222,6 +222,18 @@ class Corrections(_Strict):
     corrected_share: Share
 
 
+class Reporting(_Strict):
+    """How long after an event its sender's message reaches the agency. The model itself
+    works in the time events occur; the demo records each simulated event when it arrives
+    (simulation/arrival.py), so "late" on a timeline means late and "as known on" a day
+    misses what had not arrived yet."""
+
+    median_hours: dict[str, Value]  # per sender; "other" for any sender not named
+    spread: Value  # of the log-normal delay within a day (sigma)
+    late_share: Share  # messages that arrive more than a day after the event
+    late_days_mean: Value  # how much later than a day, on average (exponential)
+
+
 class Parameters(_Strict):
     warm_up_years: Annotated[int, Field(ge=0, le=20)]
     inflow: Inflow
@@ -237,3 +249,4 @@ class Parameters(_Strict):
     support: Support
     reentry: Reentry
     corrections: Corrections
+    reporting: Reporting

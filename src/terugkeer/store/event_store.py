@@ -9,7 +9,7 @@ projections of the persons touched are rebuilt — all committed together or not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import NamedTuple
@@ -79,6 +79,8 @@ class Appended(NamedTuple):  # built per event: a tuple is made in half the time
 Also = Callable[[Connection, list[Appended]], None]
 
 
+_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
+
 #: Events in memory from which a pause of the collector freezes them (store/collector.py).
 _LARGE_CACHE = 20_000
 
@@ -102,6 +104,9 @@ class EventStore:
         self._identities = Identities(self.pseudonyms)
         self.rules = rules
         self.clock = clock  # for recorded_at, read once the writer lock is held
+        #: A simulated import's clock (simulation/arrival.py): an event whose id is here is
+        #: recorded when it arrived, never before the event stored ahead of it.
+        self.arrivals: Mapping[str, datetime] | None = None
         self._histories: dict[str, PersonHistory] = {}
         self._projected = ProjectionCache(rules)  # the projection rows written per person
         self._cached_seq = -1  # the chain head the cache reflects; -1 = cache unusable
@@ -220,7 +225,8 @@ class EventStore:
             self._check_key(connection, head.key_check)
         # Under the lock, so recorded_at never runs backwards against seq between writers.
         now = self.clock().astimezone(UTC)
-        recorded_at = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        recorded_at = now_text = now.strftime(_STAMP)
+        latest = self._latest_stamp(connection, seq) if self.arrivals is not None else ""
         # Another writer appended, or retention rewrote histories, since our last batch?
         retained = connection.execute(
             select(func.count(), func.coalesce(func.sum(retention_runs.c.events), 0))
@@ -263,6 +269,10 @@ class EventStore:
                 ))  # fmt: skip
                 continue
             seq += 1
+            if self.arrivals is not None:
+                arrived = self.arrivals.get(event.id)
+                stamp = now_text if arrived is None else arrived.astimezone(UTC).strftime(_STAMP)
+                latest = recorded_at = max(stamp, latest)  # one format: text order is time order
             if self._synthetic is None:  # the store's first event decides what it holds
                 self._synthetic = is_synthetic(event.id)
             withdrawn = None
@@ -316,6 +326,11 @@ class EventStore:
             self._cached_count += len(rows)
             self.stopwatch.lap(WRITE_EVENTS)
         return results, seq
+
+    @staticmethod
+    def _latest_stamp(connection: Connection, seq: int) -> str:
+        found = connection.execute(select(events.c.recorded_at).where(events.c.seq == seq))
+        return found.scalar() or ""
 
     def _check_key(self, connection: Connection, stored: str | None) -> None:
         check = self.pseudonyms.key_check

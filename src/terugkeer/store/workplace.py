@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from terugkeer.store.tables import (
     access_log,
@@ -191,3 +191,16 @@ def open_cases_of(connection: Connection, v_number: str) -> list[tuple[int, str]
         cases.c.v_number == v_number, cases.c.closed_us.is_(None)
     )
     return [(row.case_seq, row.v_number) for row in connection.execute(query)]
+
+
+def assigned_count() -> Select[Any]:
+    """How many cases have a case director (the demo spreads its caseload once)."""
+    return select(func.count()).select_from(case_directors)
+
+
+def opened_since(connection: Connection, since_us: int) -> set[int]:
+    """The case seqs of the open cases opened at or after `since_us`."""
+    query = select(cases.c.case_seq).where(
+        cases.c.closed_us.is_(None), cases.c.opened_us >= since_us
+    )
+    return set(connection.execute(query).scalars())

@@ -3,11 +3,11 @@ detention recorded by their case directors (issue 26: daily use can be seen work
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from terugkeer.bootstrap import bootstrap
-from terugkeer.domain.permissions import Role
-from terugkeer.services.demo_accounts import demo_accounts
+from terugkeer.services.demo_accounts import demo_organisation
 from terugkeer.services.demo_partners import demo_partners
 from terugkeer.services.ingest import ingest_lines
 from terugkeer.services.partners import partner_of
@@ -20,7 +20,7 @@ def test_the_demo_records_partners_rules_and_shares_once(tmp_path: Path) -> None
     system = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}"))
     try:
         assert not ingest_lines(system, caseload()).rejected
-        directors = [a.user for a in demo_accounts(system) if a.user.role is Role.CASE_DIRECTOR]
+        directors = demo_organisation(system, date.today(), lambda _: None).directors
         first = {p.name: p for p in demo_partners(system, directors)}
         assert (first["dji"].rules, first["kmar"].rules) == (1, 1)
         assert first["dji"].shares == 1  # MINE, the one person in detention
