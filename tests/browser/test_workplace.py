@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from terugkeer.services.partners import add_partner
 from terugkeer.services.publication import publish
 from terugkeer.services.webhooks import subscribe
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, assert_no_violations
 from tests.integration.lines import line
 from tests.web.server import CHILD, FAMILY, MINE, PASSWORD, THEIRS, UNASSIGNED, Site, running_site
 
@@ -258,4 +258,8 @@ def test_an_analyst_reads_the_dashboard(secure_site: Site, context: BrowserConte
     page.get_by_role("link", name="Vorige maand").click()
     page.wait_for_url(re.compile(r"from=2023-02-01&to=2023-02-28"))
     assert "1 februari 2023" in page.locator("#key-figures").inner_text()
-    assert_accessible(page)
+    assert_no_violations(page)
+    page.get_by_role("link", name="English").click()  # the chosen period stays
+    page.wait_for_url(re.compile(r"/dashboard\?from=2023-02-01&to=2023-02-28$"))
+    assert "1 February 2023" in page.locator("#key-figures").inner_text()
+    assert_no_violations(page)

@@ -86,7 +86,11 @@ class ClosedProcedures(_Frozen, Generic[Count]):
 
 class Dublin(_Frozen, Generic[Count]):
     transferred: Annotated[Count, labelled("Dublinoverdrachten", "Dublin transfers")]
-    member_states: Annotated[int, labelled("naar lidstaten", "to member states", indent=1)]
+    #: How many different member states they went to (not how many people): "to 23 member
+    #: states" beside 1,464 transfers read as a contradiction.
+    member_states: Annotated[
+        int, labelled("aantal lidstaten van bestemming", "member states of destination", indent=1)
+    ]
     expired: Annotated[Count, labelled("Verlopen overdrachtstermijnen", "Dublin deadlines expired")]
 
 

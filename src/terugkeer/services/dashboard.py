@@ -41,9 +41,8 @@ class Dashboard:
 
 
 def default_period(today: date) -> Period:
-    """The year so far up to yesterday (on 1 January: the whole of last year)."""
-    yesterday = today - timedelta(days=1)
-    return Period(yesterday.replace(month=1, day=1), yesterday)
+    """The year so far, today included (today's figures grow until the day ends)."""
+    return Period(today.replace(month=1, day=1), today)
 
 
 def compared_periods(period: Period) -> Comparison:

@@ -67,14 +67,13 @@ def _day(text: str, default: date, name: str, errors: dict[str, str], message: s
 
 def _presets(today: date, _: Any) -> list[tuple[str, str, str]]:
     """Common periods as links: (label, from, to)."""
-    yesterday = today - timedelta(days=1)
     this_month = today.replace(day=1)
     last_month = add_months(this_month, -1)
     quarter = this_month.replace(month=(this_month.month - 1) // 3 * 3 + 1)
     last_quarter = add_months(quarter, -3)
     year = today.year - 1
     periods = [
-        (_("This year so far"), default_period(today).start, yesterday),
+        (_("This year so far"), default_period(today).start, today),
         (_("Last month"), last_month, this_month - timedelta(days=1)),
         (_("Last quarter"), last_quarter, quarter - timedelta(days=1)),
         (_("Last year"), date(year, 1, 1), date(year, 12, 31)),

@@ -36,5 +36,5 @@ def test_compared_periods(
 
 
 def test_the_default_is_the_year_so_far() -> None:
-    assert default_period(date(2023, 3, 10)) == Period(date(2023, 1, 1), date(2023, 3, 9))
-    assert default_period(date(2024, 1, 1)) == Period(date(2023, 1, 1), date(2023, 12, 31))
+    assert default_period(date(2023, 3, 10)) == Period(date(2023, 1, 1), date(2023, 3, 10))
+    assert default_period(date(2024, 1, 1)) == Period(date(2024, 1, 1), date(2024, 1, 1))
