@@ -13,34 +13,17 @@ import pytest
 from sqlalchemy import select
 
 from terugkeer.domain.permissions import Role
-from terugkeer.services.demo import DemoStore, demo_store
+from terugkeer.services.demo import DemoStore
 from terugkeer.services.demo_accounts import TEAMS, demo_organisation
-from terugkeer.simulation.loader import load_parameters
-from terugkeer.simulation.params import Parameters, Value
 from terugkeer.store.tables import case_directors, cases, events
+from tests.demo import small_demo
 
 UNTIL = date(2026, 3, 15)
 NOW = datetime(2026, 3, 15, 17, 0, tzinfo=UTC)
 
 
-def small(scale: float) -> Parameters:
-    """The calibrated parameters at `scale` of the inflow, with a one-year warm-up."""
-    params = load_parameters()
-    inflow = params.inflow
-
-    def scaled(value: Value) -> Value:
-        return Value(value=value.value * scale, source=value.source)
-
-    smaller = inflow.model_copy(update={
-        "per_year": scaled(inflow.per_year),
-        "history_per_year": {y: scaled(v) for y, v in inflow.history_per_year.items()},
-    })  # fmt: skip
-    return params.model_copy(update={"inflow": smaller, "warm_up_years": 1})
-
-
 def build(folder: Path) -> DemoStore:
-    return demo_store(folder, until=UNTIL, seed=3, progress=lambda _: None, now=NOW,
-                      params=small(0.02))  # fmt: skip
+    return small_demo(folder, until=UNTIL, now=NOW)
 
 
 @pytest.fixture(scope="module")
