@@ -76,7 +76,8 @@ def _ground(value: object) -> Message | str:
 def _intake(source: Code, data: Data) -> tuple[Message, ...]:
     main = say(
         "%(source)s opened the case: %(track)s track, nationality %(nationality)s",
-        source=source, track=Code(str(data["track"])), nationality=Country(str(data["nationality"])),
+        source=source, track=Code(str(data["track"])),
+        nationality=Country(str(data["nationality"])),
     )  # fmt: skip
     more = []
     if data.get("unaccompanied_minor") is True:

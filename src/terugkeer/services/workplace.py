@@ -13,9 +13,9 @@ from terugkeer.domain.case_facts import CaseState, Flight
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.messages import Message
 from terugkeer.domain.narrative import assignment, describe, late_by
+from terugkeer.domain.permissions import Action, Resource, Role, Scope, scope_of
 from terugkeer.domain.readiness_gaps import Gap, gaps
 from terugkeer.domain.worklist import work_items
-from terugkeer.domain.permissions import Action, Resource, Role, Scope, scope_of
 from terugkeer.services.cases import Access, CaseFile, case_file
 from terugkeer.services.corrections import may_withdraw
 from terugkeer.services.errors import ServiceError
