@@ -52,6 +52,8 @@ VALUES = (
     "departure_term_days", "entry_ban_years", "implicit", "location",
     # corrections (v1.1)
     "retracted", "event_id", "entered_in_error", "wrong_person", "duplicate",
+    # the senders of events, as the timeline's sentences name them (domain/narrative.py)
+    "IND", "COA", "DJI", "KMAR", "POLITIE", "IOM", "DTENV", "NGO", "GEMEENTE",
 )  # fmt: skip
 
 
@@ -111,6 +113,10 @@ ENGLISH = {
     "departure_term_days": "departure term (days)",
     "entry_ban_years": "entry ban (years)",
     "implicit": "implicit (no reply in time)",
+    "KMAR": "KMar",
+    "POLITIE": "Police",
+    "DTENV": "DTenV",
+    "GEMEENTE": "the municipality",
 }
 
 

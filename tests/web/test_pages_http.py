@@ -107,7 +107,7 @@ def test_the_case_page_shows_a_dublin_transfer_as_the_ground(site: Site) -> None
     assert 'data-ground="dublin_transfer"' in page.text
     assert "Beoordeeld als Dublin-overdracht naar Duitsland" in page.text
     assert "Dublin-overdracht naar Duitsland: claim aanvaard op 1 februari 2023" in page.text
-    assert "604/2013 (Dublin III), art. 26 and 29" in page.text
+    assert "Verordening (EU) 604/2013 (Dublin III), art. 26 en 29" in page.text  # Dutch
 
 
 def test_the_timeline_shows_a_withdrawn_event_with_its_retraction_beside_it(site: Site) -> None:

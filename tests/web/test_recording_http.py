@@ -87,7 +87,7 @@ def test_team_lead_reassigns_and_the_timeline_shows_it(site: Site) -> None:
     assert answer.status_code == 303
     assert signed_in(site, "anna").get(f"/cases/{MINE}").status_code == 403
     page = signed_in(site, "cleo").get(f"/cases/{MINE}").text
-    assert "toewijzing" in page and "regievoerder: cleo" in page and "lead" in page
+    assert "toewijzing" in page and "lead wees de zaak toe aan regievoerder cleo" in page
     assert (
         lead.post(
             f"/cases/{MINE}/assign", data={"csrf_token": token, "director": "bram"}

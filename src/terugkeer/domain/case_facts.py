@@ -101,6 +101,26 @@ class CaseState:
         return local_date(self.closed_at) if self.closed_at else None
 
     @property
+    def whereabouts(self) -> str | None:
+        """Where the person is now, as a page shows it: in detention while a detention runs
+        that began on or after the latest location_changed (a detention_started says where the
+        person is, though no location_changed may follow it), else that latest kind. A person
+        detained since 3 December is not shown at the azc they left then. (`location` stays the
+        latest location_changed: RULES.md §1 and the key figures are defined by it.)"""
+        return "detention" if self._detention_is_latest else self.location
+
+    @property
+    def whereabouts_since(self) -> date | None:
+        """The day from which `whereabouts` holds."""
+        return self.detained_since if self._detention_is_latest else self.location_since
+
+    @property
+    def _detention_is_latest(self) -> bool:
+        if not self.in_detention or self.detained_since is None:
+            return False
+        return self.location_since is None or self.location_since <= self.detained_since
+
+    @property
     def available(self) -> bool:
         """Whereabouts known (beschikbaar): a location is recorded and it is not `unknown`."""
         return self.location is not None and self.location != "unknown"

@@ -36,6 +36,16 @@ class Country:
 
 
 @dataclass(frozen=True, slots=True)
+class Amount:
+    """An amount of euros: a page writes it as its language does ("€ 1.500,00")."""
+
+    euros: float
+
+    def __str__(self) -> str:
+        return f"EUR {self.euros:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
 class FieldPath:
     """A field of an event as the format names it (`data.destination`, `occurred_at`)."""
 
@@ -51,7 +61,7 @@ class FieldPath:
 
 
 #: What a message can hold; a datetime prints as ISO 8601 in English, as the events write it.
-Value: TypeAlias = "str | int | date | datetime | Code | Country | FieldPath | Message"
+Value: TypeAlias = "str | int | date | datetime | Amount | Code | Country | FieldPath | Message"
 
 
 @dataclass(frozen=True, slots=True)

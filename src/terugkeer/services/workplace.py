@@ -3,14 +3,19 @@ see (every view logged, refusals too), assignments, and the access log for the a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import cycle
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.case_facts import CaseState, Flight
 from terugkeer.domain.history import PersonHistory
+from terugkeer.domain.messages import Message
+from terugkeer.domain.narrative import assignment, describe, late_by
 from terugkeer.domain.permissions import Action, Resource, Role, Scope, scope_of
+from terugkeer.domain.readiness_gaps import Gap, gaps
+from terugkeer.domain.worklist import work_items
 from terugkeer.services.cases import Access, CaseFile, case_file
 from terugkeer.services.corrections import may_withdraw
 from terugkeer.services.errors import ServiceError
@@ -112,11 +117,43 @@ class TimelineEntry:
     #: Whether the reader may withdraw it (services/corrections.may_withdraw).
     may_withdraw: bool = False
 
+    @property
+    def sentences(self) -> tuple[Message, ...]:
+        """What happened, as sentences in the reader's language (domain/narrative.py)."""
+        if self.type == "assignment":
+            return (assignment(self.actor, str(self.data.get("director", ""))),)
+        return describe(self.type, self.source, self.data)
+
+    @property
+    def late_by(self) -> Message | None:
+        """How late it was recorded ("recorded 3 days after it happened"), when late."""
+        return late_by(self.occurred_at, self.recorded_at) if self.late else None
+
 
 @dataclass(frozen=True, slots=True)
 class CasePage:
     file: CaseFile
     timeline: list[TimelineEntry]  # newest first
+    #: Why the case is on the reader's list: its worklist items showing on the page's day.
+    items: list[ItemRow] = field(default_factory=list)
+    #: The case director now (the latest assignment of an assigned case), None: unassigned.
+    director: str | None = None
+    #: What is missing for removal readiness and what open work addresses it.
+    gaps: tuple[Gap, ...] = ()
+    #: The country each document request was made to, by its reference.
+    request_countries: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def state(self) -> CaseState | None:
+        """The state of the latest case on the page's day (the one readiness is judged on)."""
+        return self.file.cases[-1].state if self.file.cases else None
+
+    @property
+    def next_flight(self) -> Flight | None:
+        """The first booked flight on or after the page's day."""
+        state = self.state
+        coming = [f for f in state.flights if f.on >= self.file.on] if state else []
+        return min(coming, key=lambda f: f.on, default=None)
 
 
 def case_page(system: System, user: User, v_number: str, on: date, origin: str) -> CasePage:
@@ -157,7 +194,22 @@ def case_page(system: System, user: User, v_number: str, on: date, origin: str) 
             TimelineEntry(0, "assignment", at, at, "DTENV", by, {"director": director}, False)
         )
     timeline.sort(key=lambda e: (e.occurred_at, e.seq), reverse=True)
-    return CasePage(found, timeline)
+    with system.engine.connect() as connection:
+        items = reads.items_of(connection, [v_number], on)
+        assigned_now = {director for director, _ in reads.directors_of(connection, v_number)}
+    current = next((d for _, d, _ in reversed(assigned) if d in assigned_now), None)
+    countries = {
+        str(e.data["reference"]): str(e.data["country"])
+        for e in known if e.type == "document_requested"
+    }  # fmt: skip
+    page = CasePage(found, timeline, items, current, (), countries)
+    if not found.ready:
+        history = PersonHistory(v_number, known)
+        judged = next((c for c in history.cases if c.key == found.judged), None)
+        state = page.state
+        open_items = work_items(judged.events, system.rules) if judged else []
+        page = replace(page, gaps=gaps(found.readiness, state, open_items, countries))
+    return page
 
 
 def assign_cases(system: System, by: User, director: User, cases: list[tuple[int, str]]) -> None:

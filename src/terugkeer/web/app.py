@@ -25,6 +25,7 @@ from terugkeer.web import (
     routes_cases,
     routes_dashboard,
     routes_family,
+    routes_favicon,
     routes_figures,
     routes_record,
     routes_webhooks,
@@ -93,6 +94,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_webhooks.router)
     app.include_router(routes_figures.router)
     app.include_router(routes_dashboard.router)
+    app.include_router(routes_favicon.router)
 
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:

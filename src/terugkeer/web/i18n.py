@@ -19,12 +19,13 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
 from terugkeer.domain.calendar import AMSTERDAM
-from terugkeer.domain.messages import Code, Country, FieldPath, Message
+from terugkeer.domain.messages import Amount, Code, Country, FieldPath, Message
 from terugkeer.reports.numbers import format_rate
+from terugkeer.web.rule_sources import Cited, cited
 
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
@@ -78,6 +79,8 @@ class Formats:
             return str(self._gettext(name))
         if isinstance(value, Country):
             return self.country(value.code)
+        if isinstance(value, Amount):
+            return self.euros(value.euros)
         if isinstance(value, datetime):
             return self.moment(value)
         if isinstance(value, date):
@@ -100,6 +103,13 @@ class Formats:
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self._locale)
+
+    def cite(self, source: str) -> Cited:
+        """A legal source of the rules table in this language (web/rule_sources.py)."""
+        return cited(source, self.language)
+
+    def euros(self, value: float) -> str:
+        return format_currency(value, "EUR", locale=self._locale)
 
     def rate(self, value: float | None) -> str:
         """A share as a percentage with one decimal ("40,5%"); "—" for none."""

@@ -120,3 +120,32 @@ def test_a_reference_started_again_after_its_decision_is_pending_again() -> None
     )  # fmt: skip
     case.add("procedure_decided", "2023-04-01", reference="A", outcome="rejected")
     assert case_state(case.events, at("2023-04-02")).pending_procedures == ()
+
+
+def test_a_person_detained_since_3_december_is_not_shown_at_the_azc() -> None:
+    """The azc was the latest location_changed; the detention that began after it is where the
+    person is now (issue 27). `location` stays what RULES.md defines: the latest change."""
+    case = Case("2023-01-02", track="asylum")
+    case.add("location_changed", "2023-06-01", kind="azc")
+    case.add("detention_started", "2023-12-03", ground="vw59")
+    state = case_state(case.events, at("2023-12-10"))
+    assert (state.whereabouts, state.whereabouts_since) == ("detention", date(2023, 12, 3))
+    assert state.location == "azc"
+
+
+def test_a_move_after_the_detention_began_or_a_release_shows_the_recorded_location() -> None:
+    case = Case("2023-01-02", track="asylum")
+    case.add("location_changed", "2023-06-01", kind="azc")
+    case.add("detention_started", "2023-12-03", ground="vw59")
+    case.add("location_changed", "2023-12-05", kind="prison")
+    moved = case_state(case.events, at("2023-12-10"))
+    assert (moved.whereabouts, moved.whereabouts_since) == ("prison", date(2023, 12, 5))
+    case.add("detention_ended", "2023-12-20", reason="released_by_court")
+    released = case_state(case.events, at("2023-12-21"))
+    assert (released.whereabouts, released.whereabouts_since) == ("prison", date(2023, 12, 5))
+
+
+def test_detention_without_any_location_change_is_the_whereabouts() -> None:
+    case = Case("2023-01-02", track="asylum")
+    case.add("detention_started", "2023-12-03", ground="vw59")
+    assert case_state(case.events, at("2023-12-04")).whereabouts == "detention"
