@@ -65,7 +65,7 @@ def _day(value: object) -> date | str:
         return str(value)
 
 
-def _ground(value: object) -> Message | str:
+def detention_ground(value: object) -> Message | str:
     """A detention ground as the law names it: `vw59a` is article 59a of the Aliens Act."""
     found = re.fullmatch(r"vw\s*(\d+[a-z]?)", str(value).strip().lower())
     if found:
@@ -164,7 +164,7 @@ def _travel_document_valid(source: Code, data: Data) -> tuple[Message, ...]:
 
 def _detention_started(source: Code, data: Data) -> tuple[Message, ...]:
     main = say("%(source)s: placed in detention (ground: %(ground)s)", source=source,
-               ground=_ground(data["ground"]))  # fmt: skip
+               ground=detention_ground(data["ground"]))  # fmt: skip
     if data.get("location"):
         return (main, say("at %(location)s", location=str(data["location"])))
     return (main,)

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from terugkeer.domain.calendar import end_of_day_micros, to_micros
 from terugkeer.domain.events import Event
 from terugkeer.domain.messages import Code, Country, Message, say
+from terugkeer.domain.narrative import detention_ground
 from terugkeer.domain.procedures import procedures
 from terugkeer.domain.rules import NoRuleInForceError, RemovalReadinessRule, RulesTable
 from terugkeer.domain.state import CaseState, case_state, initial
@@ -280,7 +281,7 @@ def _in_detention(state: CaseState | None, on: date, sources: RemovalReadinessRu
         holds = True
         reason = say(
             "in detention since %(day)s (ground %(ground)s)", day=state.detained_since or on,
-            ground=str(state.detention_ground),
+            ground=detention_ground(state.detention_ground),
         )  # fmt: skip
     elif state is not None and state.released_on is not None:
         holds = False

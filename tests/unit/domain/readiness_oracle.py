@@ -4,6 +4,7 @@ the oracle that readiness read from the state must equal (test_state_properties.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -106,7 +107,10 @@ def _in_detention(known: Sequence[Event], on: date, sources: RemovalReadinessRul
         reason = f"detention ended {latest.local_date} ({latest.data.get('reason')})"
     else:
         holds = True
-        reason = f"in detention since {latest.local_date} (ground {latest.data.get('ground')})"
+        ground = str(latest.data.get("ground"))
+        law = re.fullmatch(r"vw(\d+[a-z]?)", ground)  # as the law names it: art. 59a ...
+        named = f"art. {law.group(1)} Aliens Act 2000" if law else ground
+        reason = f"in detention since {latest.local_date} (ground {named})"
     return Condition(
         "in_detention",
         "in detention",
