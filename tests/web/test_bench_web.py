@@ -18,7 +18,7 @@ def test_the_web_bench_times_every_page_on_the_store_it_describes(
 ) -> None:
     lines = tmp_path / "people.jsonl"
     lines.write_text("".join(f"{line}\n" for line in synthetic_lines(3_000)), encoding="utf-8")
-    store = web_bench_store(lines, database_url, directors=6, team_size=3, progress=print)
+    store = web_bench_store(lines, database_url, directors=6, teams=2, progress=print)
     try:
         with store.system.engine.connect() as connection:
             open_cases = connection.execute(

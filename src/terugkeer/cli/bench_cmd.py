@@ -169,8 +169,16 @@ def bench_web_command(
         100_000
     ),
     requests: Annotated[int, typer.Option("--requests", min=20, help="per page")] = 200,
-    directors: Annotated[int, typer.Option("--directors", min=1)] = 650,
-    team_size: Annotated[int, typer.Option("--team-size", min=1)] = 10,
+    directors: Annotated[
+        int | None,
+        typer.Option(
+            "--directors",
+            min=1,
+            help="default: one per 40 open cases, as the demo",
+            show_default=False,
+        ),
+    ] = None,
+    teams: Annotated[int, typer.Option("--teams", min=1)] = 6,
     seed: Annotated[int, typer.Option("--seed", help="of the simulation")] = 1,
     postgres_url: Annotated[
         str | None,
@@ -214,9 +222,7 @@ def bench_web_command(
         raise typer.BadParameter(str(error)) from None
 
     def build(url: str) -> WebBenchStore:
-        return web_bench_store(
-            lines, url, directors=directors, team_size=team_size, progress=progress
-        )
+        return web_bench_store(lines, url, directors=directors, teams=teams, progress=progress)
 
     results = []
     sqlite = build(f"sqlite:///{lines.with_suffix('.db')}")

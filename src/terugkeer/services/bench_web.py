@@ -1,6 +1,7 @@
 """The store `terugkeer bench web` measures the pages on: the last N people of a simulated
 caseload (2023 with its warm-up, so years of closed history and the open caseload of the end
-of 2023), their open cases spread over the agency's ~650 case directors in teams.
+of 2023), their open cases spread over case directors in teams as in the demo's organisation
+(about forty open cases each, six teams).
 
 Synthetic people only (`sim-` ids), never the configured store. The SQLite file is kept and
 reused while its inputs are the same; a PostgreSQL store is a database of its own, dropped by
@@ -10,6 +11,7 @@ the caller when done.
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import string
 from collections.abc import Callable
@@ -23,6 +25,7 @@ from sqlalchemy.engine import make_url
 from terugkeer.bootstrap import System, bootstrap, rules_of
 from terugkeer.domain.permissions import Role
 from terugkeer.services.demo import inputs_digest
+from terugkeer.services.demo_accounts import CASES_PER_DIRECTOR, directors_without_password
 from terugkeer.services.ingest import ingest_lines
 from terugkeer.services.users import User, add_user
 from terugkeer.services.workplace import spread_open_cases
@@ -93,12 +96,14 @@ def web_bench_store(
     lines: Path,
     database_url: str,
     *,
-    directors: int,
-    team_size: int,
+    directors: int | None,
+    teams: int,
     progress: Callable[[str], None],
 ) -> WebBenchStore:
     """Import `lines` into the empty store at `database_url` (or reuse it when it already
-    holds them), create the directors and spread the open cases over them."""
+    holds them), create the directors in `teams` teams and spread the open cases over them.
+    `directors`: None for as many as the demo's organisation has for that caseload (one per
+    CASES_PER_DIRECTOR open cases)."""
     settings = Settings(database_url=database_url, work_date=WORK_DATE, cookie_secure=False)
     system = bootstrap(settings)
     with system.engine.connect() as connection:
@@ -108,6 +113,13 @@ def web_bench_store(
         progress(f"importing {lines.name} into {system.engine.dialect.name}")
         with lines.open("rb") as stream:
             ingest_lines(system, stream)
+    if directors is None:
+        with system.engine.connect() as connection:
+            open_now = connection.execute(
+                select(func.count()).select_from(cases).where(cases.c.closed_us.is_(None))
+            ).scalar_one()
+        directors = max(teams, math.ceil(open_now / CASES_PER_DIRECTOR))
+    team_size = math.ceil(directors / teams)
     names = [f"regievoerder{n:03d}" for n in range(1, directors + 1)]
     lead = _user(system, "teamleider001", Role.TEAM_LEAD, "team001", password)
     first = _user(system, names[0], Role.CASE_DIRECTOR, "team001", password)
@@ -115,10 +127,8 @@ def web_bench_store(
         assigned = connection.execute(select(func.count()).select_from(case_directors)).scalar()
     if not assigned:
         progress(f"creating {directors} case directors and spreading the open cases")
-        staff = [first] + [
-            _user(system, name, Role.CASE_DIRECTOR, f"team{1 + n // team_size:03d}", password)
-            for n, name in enumerate(names[1:], start=1)
-        ]
+        others = [(name, f"team{1 + n // team_size:03d}") for n, name in enumerate(names)][1:]
+        staff = [first, *directors_without_password(system, others, lambda _: None)]
         spread_open_cases(system, lead, staff)
     with system.engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(cases)).scalar_one()

@@ -85,11 +85,20 @@ def demo_organisation(system: System, today: date, progress: Progress) -> Organi
 
 def _directors(system: System, per_team: int, progress: Progress) -> list[User]:
     wanted = [(director_name(team, n), team) for team in TEAMS for n in range(1, per_team + 1)]
+    return directors_without_password(system, wanted, progress)
+
+
+def directors_without_password(
+    system: System, wanted: list[tuple[str, str]], progress: Progress
+) -> list[User]:
+    """Case directors (name, team) that do not exist yet are made without a password (no
+    argon2 hash to compute: an admin sets one when someone is to sign in as them)."""
     with system.engine.connect() as connection:
         known = {row.name for row in rows.all_users(connection)}
     missing = [(name, team) for name, team in wanted if name not in known]
     if missing:
-        progress(f"creating {len(missing)} case director accounts in {len(TEAMS)} teams ...")
+        teams = len({team for _, team in missing})
+        progress(f"creating {len(missing)} case director accounts in {teams} teams ...")
         at = utc_text(system.clock())
         with writing(system.engine) as connection:
             for name, team in missing:
