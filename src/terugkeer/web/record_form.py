@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from terugkeer.services.recording import (
     Form,
@@ -22,6 +22,19 @@ from terugkeer.services.recording import (
 from terugkeer.services.references import Reference
 from terugkeer.services.typed import shown_day
 from terugkeer.web.context import language_of, render
+
+
+def shown_key(request: Request) -> str | None:
+    """The submission key of a form page, from its URL: the key is part of the page's address,
+    so that going back to the form (which the browser fetches again: pages are never cached)
+    brings the same key, and submitting it again is known as a repeat."""
+    sent = request.query_params.get("submission")
+    return sent if sent is not None and submission_key(sent) == sent else None
+
+
+def with_new_key(request: Request) -> RedirectResponse:
+    """The form page again, at an address with a new submission key."""
+    return RedirectResponse(f"{request.url.path}?submission={new_key()}", status_code=303)
 
 
 def fresh_values(today: date) -> dict[str, str]:
@@ -43,6 +56,7 @@ def form_page(
     values: dict[str, str] | None = None,
     problem: RecordRejectedError | UnconfirmedError | None = None,
     references: tuple[Reference, ...] = (),
+    key: str | None = None,
     **more: Any,
 ) -> HTMLResponse:
     """The form of `event_type`: new (values given) or again after `problem` (status 422)."""
@@ -52,7 +66,7 @@ def form_page(
         "event_type": event_type,
         "fields": form_fields(event_type),
         "values": dict(form.values) if form else (values or {}),
-        "submission": form.key if form else new_key(),
+        "submission": form.key if form else (key or new_key()),
         "errors": rejected.errors if rejected else {},
         "error": rejected if rejected and not rejected.errors else None,
         "unconfirmed": unconfirmed,

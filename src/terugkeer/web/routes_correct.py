@@ -25,7 +25,7 @@ from terugkeer.services.typed import shown_day
 from terugkeer.web.context import language_of, origin_of, system_of, work_date
 from terugkeer.web.i18n import Formats
 from terugkeer.web.permissions import Granted
-from terugkeer.web.record_form import form_page, posted
+from terugkeer.web.record_form import form_page, posted, shown_key, with_new_key
 from terugkeer.web.routes_auth import checked
 from terugkeer.web.routes_withdraw import RECORD, entry_or_repeat, scoped
 
@@ -53,13 +53,13 @@ def _values(entry: Entry, language: str) -> dict[str, str]:
 
 def _page(
     request: Request, v_number: str, entry: Entry, form: Form | None = None,
-    problem: RecordRejectedError | UnconfirmedError | None = None,
+    problem: RecordRejectedError | UnconfirmedError | None = None, key: str | None = None,
 ) -> HTMLResponse:  # fmt: skip
     picks = references(case_now(system_of(request), v_number), entry.type)
     return form_page(
         request, entry.type, form, values=_values(entry, language_of(request)), problem=problem,
         references=picks, v_number=v_number, correcting=entry, reasons=REASONS,
-        action=f"/cases/{v_number}/correct/{entry.seq}",
+        action=f"/cases/{v_number}/correct/{entry.seq}", key=key,
     )  # fmt: skip
 
 
@@ -72,13 +72,18 @@ def _correctable(request: Request, granted: Granted, v_number: str, seq: int,
     return entry
 
 
-@router.get("/cases/{v_number}/correct/{seq}", response_class=HTMLResponse)
+@router.get("/cases/{v_number}/correct/{seq}", response_model=None)
 def correct_form(
     request: Request, v_number: str, seq: int, granted: Annotated[Granted, Depends(RECORD)]
-) -> HTMLResponse:
-    entry = _correctable(request, granted, v_number, seq)
-    assert isinstance(entry, Entry)  # no repeat asked: an entry or 404
-    return _page(request, v_number, entry)
+) -> Response:
+    key = shown_key(request)
+    repeat = None if key is None else own_id(system_of(request), key)
+    entry = _correctable(request, granted, v_number, seq, repeat)
+    if isinstance(entry, str):  # back to a correction that was stored: its result
+        return RedirectResponse(entry, status_code=303)
+    if key is None:
+        return with_new_key(request)
+    return _page(request, v_number, entry, key=key)
 
 
 @router.post("/cases/{v_number}/correct/{seq}")

@@ -24,7 +24,7 @@ from terugkeer.services.workplace import (
 )
 from terugkeer.web.context import origin_of, render, system_of, work_date
 from terugkeer.web.permissions import Forbidden, Granted, permit
-from terugkeer.web.record_form import form_page, fresh_values, posted
+from terugkeer.web.record_form import form_page, fresh_values, posted, shown_key, with_new_key
 from terugkeer.web.routes_auth import checked
 
 router = APIRouter()
@@ -65,24 +65,27 @@ def _members(request: Request, granted: Granted, family: str, event_type: str) -
 
 def _form(
     request: Request, family: str, event_type: str, form: Form | None,
-    problem: RecordRejectedError | UnconfirmedError | None = None,
+    problem: RecordRejectedError | UnconfirmedError | None = None, key: str | None = None,
 ) -> HTMLResponse:  # fmt: skip
     return form_page(
         request, event_type, form, values=fresh_values(work_date(request)), problem=problem,
+        key=key,
         action=f"/families/{family}/record/{event_type}", back=f"/families/{family}",
         family=family, v_number="",
     )  # fmt: skip
 
 
-@router.get("/families/{family}/record/{event_type}", response_class=HTMLResponse)
+@router.get("/families/{family}/record/{event_type}", response_model=None)
 def family_form(
     request: Request,
     family: str,
     event_type: str,
     granted: Annotated[Granted, Depends(permit(Resource.FAMILY, Action.RECORD))],
-) -> HTMLResponse:
+) -> Response:
     _members(request, granted, family, event_type)
-    return _form(request, family, event_type, None)
+    if (key := shown_key(request)) is None:
+        return with_new_key(request)
+    return _form(request, family, event_type, None, key=key)
 
 
 @router.post("/families/{family}/record/{event_type}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from terugkeer.domain.permissions import Action, Resource
 from terugkeer.services.recording import (
@@ -19,7 +19,14 @@ from terugkeer.services.references import case_now, references
 from terugkeer.services.workplace import in_scope, log_view
 from terugkeer.web.context import origin_of, system_of, work_date
 from terugkeer.web.permissions import Forbidden, Granted, permit
-from terugkeer.web.record_form import form_page, fresh_values, posted, shown_at
+from terugkeer.web.record_form import (
+    form_page,
+    fresh_values,
+    posted,
+    shown_at,
+    shown_key,
+    with_new_key,
+)
 from terugkeer.web.routes_auth import checked
 
 router = APIRouter()
@@ -35,17 +42,19 @@ def _allowed(request: Request, granted: Granted, v_number: str, event_type: str)
         raise Forbidden
 
 
-@router.get("/cases/{v_number}/record/{event_type}", response_class=HTMLResponse)
+@router.get("/cases/{v_number}/record/{event_type}", response_model=None)
 def record_form(
     request: Request,
     v_number: str,
     event_type: str,
     granted: Annotated[Granted, Depends(RECORD)],
-) -> HTMLResponse:
+) -> Response:
     _allowed(request, granted, v_number, event_type)
+    if (key := shown_key(request)) is None:
+        return with_new_key(request)
     picks = references(case_now(system_of(request), v_number), event_type)
     return form_page(request, event_type, None, values=fresh_values(work_date(request)),
-                     references=picks, v_number=v_number)  # fmt: skip
+                     references=picks, v_number=v_number, key=key)  # fmt: skip
 
 
 @router.post("/cases/{v_number}/record/{event_type}")

@@ -17,16 +17,11 @@ from terugkeer.services.corrections import (
     withdraw,
     withdrawable_entry,
 )
-from terugkeer.services.recording import (
-    RecordRejectedError,
-    earlier,
-    new_key,
-    own_id,
-    submission_key,
-)
+from terugkeer.services.recording import RecordRejectedError, earlier, own_id, submission_key
 from terugkeer.services.workplace import in_scope, log_view
 from terugkeer.web.context import origin_of, render, system_of
 from terugkeer.web.permissions import Forbidden, Granted, permit
+from terugkeer.web.record_form import shown_key, with_new_key
 from terugkeer.web.routes_auth import checked
 
 router = APIRouter()
@@ -67,14 +62,19 @@ def _page(
     return render(request, "withdraw.html", context, status_code=status)
 
 
-@router.get("/cases/{v_number}/withdraw/{seq}", response_class=HTMLResponse)
+@router.get("/cases/{v_number}/withdraw/{seq}", response_model=None)
 def withdraw_form(
     request: Request, v_number: str, seq: int, granted: Annotated[Granted, Depends(RECORD)]
-) -> HTMLResponse:
+) -> Response:
     scoped(request, granted, v_number, "withdraw")
-    entry = entry_or_repeat(request, granted, v_number, seq)
-    assert isinstance(entry, Entry)  # no repeat asked: an entry or 404
-    return _page(request, v_number, entry, "", None, new_key())
+    key = shown_key(request)
+    repeat = None if key is None else own_id(system_of(request), f"{key}-r")
+    entry = entry_or_repeat(request, granted, v_number, seq, repeat)
+    if isinstance(entry, str):  # back to a withdrawal that was stored: the timeline
+        return RedirectResponse(f"/cases/{v_number}#timeline", status_code=303)
+    if key is None:
+        return with_new_key(request)
+    return _page(request, v_number, entry, "", None, key)
 
 
 @router.post("/cases/{v_number}/withdraw/{seq}")
