@@ -83,19 +83,22 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     page.get_by_label("soort").select_option("first")
     page.get_by_label("houding").select_option("cooperating")
     page.get_by_role("button", name="Vastleggen").click()
-    page.wait_for_url(f"{site.url}/cases/{MINE}")
+    page.wait_for_url(re.compile(rf"/cases/{MINE}\?recorded="))
     page.get_by_role("link", name="geldig reisdocument", exact=True).click()
     page.get_by_label("soort").select_option("passport")
     page.get_by_label("geldig tot en met").fill("2023-02-01")  # expired: refused by the rule?
     page.get_by_role("button", name="Vastleggen").click()
-    page.wait_for_url(f"{site.url}/cases/{MINE}")
+    assert "verlopen" in page.locator("#record-doubt").inner_text()  # asked first, and why
+    page.get_by_label("Ik heb dit gecontroleerd: leg het zo vast").check()
+    page.get_by_role("button", name="Vastleggen").click()
+    page.wait_for_url(re.compile(rf"/cases/{MINE}\?recorded="))
     travel = page.locator('[data-condition="travel_document"]')
     assert travel.get_attribute("data-holds") == "no"  # valid until before today: not met
     page.get_by_role("link", name="geldig reisdocument", exact=True).click()
     page.get_by_label("soort").select_option("passport")
     page.get_by_label("geldig tot en met").fill("2024-06-30")
     page.get_by_role("button", name="Vastleggen").click()
-    page.wait_for_url(f"{site.url}/cases/{MINE}")
+    page.wait_for_url(re.compile(rf"/cases/{MINE}\?recorded="))
     assert travel.get_attribute("data-holds") == "yes"
     newest = page.locator("#timeline-table tbody tr").first.inner_text()
     assert "geldig reisdocument" in newest and "anna" in newest
@@ -111,7 +114,7 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     page.get_by_label("soort").select_option("follow_up")
     page.get_by_label("houding").select_option("not_cooperating")
     page.get_by_role("button", name="Vastleggen").click()
-    page.wait_for_url(f"{site.url}/families/{FAMILY}")
+    page.wait_for_url(f"{site.url}/families/{FAMILY}?recorded=interview")
     for member in (MINE, CHILD):
         page.goto(f"{site.url}/cases/{member}")
         newest = page.locator("#timeline-table tbody tr").first.inner_text()

@@ -71,12 +71,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_site(database_url: str, *, cookie_secure: bool, **more: Any) -> Iterator[Site]:
+def running_site(
+    database_url: str, *, cookie_secure: bool, lines: list[str] | None = None, **more: Any
+) -> Iterator[Site]:
+    """`lines`: the store's events instead of `caseload()` (a synthetic store, say)."""
     settings = Settings(database_url=database_url, work_date=WORK_DATE,
                         cookie_secure=cookie_secure, **more)  # fmt: skip
     system = bootstrap(settings)
     system.clock = lambda: datetime(2023, 3, 10, 9, 0, tzinfo=UTC)
-    summary = ingest_lines(system, caseload())
+    summary = ingest_lines(system, caseload() if lines is None else lines)
     assert not summary.rejected, summary.rejected
     users = {name: add_user(system, name, role, team, PASSWORD) for name, role, team in USERS}
     with system.engine.connect() as connection:

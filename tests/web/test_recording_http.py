@@ -25,7 +25,7 @@ def test_an_interview_is_stored_with_its_recorder_and_clears_the_worklist_item(s
     before = _count(site)
     due = signed_in(site, "anna").get("/").text.count("Geen vertrekgesprek sinds")
     client, answer = _post(site, "anna", MINE, "interview", kind="first", stance="cooperating")
-    assert answer.status_code == 303 and answer.headers["location"] == f"/cases/{MINE}"
+    assert answer.status_code == 303 and answer.headers["location"] == f"/cases/{MINE}?recorded=9"
     assert _count(site) == before + 1
     with site.system.engine.connect() as connection:
         row = connection.execute(

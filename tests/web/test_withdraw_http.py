@@ -30,7 +30,7 @@ def test_the_director_withdraws_their_own_entry_with_a_reason(site: Site) -> Non
     case = client.get(f"/cases/{MINE}").text
     assert f'href="/cases/{MINE}/withdraw/{seq}"' in case
     assert 'href="/cases/{MINE}/withdraw/1"' not in case  # the import's intake is not hers
-    form_page = client.get(f"/cases/{MINE}/withdraw/{seq}")
+    form_page = client.get(f"/cases/{MINE}/withdraw/{seq}", follow_redirects=True)
     assert form_page.status_code == 200
     assert re.search(r'<option value="">kies een reden</option>', form_page.text)
     assert " selected" not in form_page.text  # no reason chosen for her
@@ -64,7 +64,7 @@ def test_a_team_lead_may_withdraw_a_directors_entry_and_others_may_not(site: Sit
     assert signed_in(site, "bram").get(f"/cases/{MINE}/withdraw/{seq}").status_code == 403
     assert signed_in(site, "ana").get(f"/cases/{MINE}/withdraw/{seq}").status_code == 403
     lead = signed_in(site, "lead")
-    form_page = lead.get(f"/cases/{MINE}/withdraw/{seq}")
+    form_page = lead.get(f"/cases/{MINE}/withdraw/{seq}", follow_redirects=True)
     assert form_page.status_code == 200
     form = {"csrf_token": csrf_of(form_page.text), "reason": "entered_in_error"}
     done = lead.post(f"/cases/{MINE}/withdraw/{seq}", data=form)

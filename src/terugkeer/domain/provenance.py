@@ -26,6 +26,13 @@ def is_synthetic(event_id: str) -> bool:
     return event_id.startswith(SYNTHETIC_ID_PREFIXES)
 
 
+def own_event_id(key: str, synthetic: bool) -> str:
+    """The id of an event the agency records itself (a page's form, a retraction), made from a
+    submission key: synthetic in a store of synthetic events (the demo: what is recorded there
+    is demo data like the rest), the agency's own prefix otherwise."""
+    return f"sim-dtenv-{key}" if synthetic else f"dtenv-{key}"
+
+
 def synthetic_v_number(rng: random.Random) -> str:
     return f"{SYNTHETIC_V_NUMBER_PREFIX}{rng.randrange(10**7):07d}"
 

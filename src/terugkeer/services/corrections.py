@@ -10,13 +10,9 @@ the access-log row in the same transaction: a change is never stored without its
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import get_args
-
-from sqlalchemy import Connection
 
 from terugkeer.bootstrap import System
 from terugkeer.chain_events import ParsedLine
@@ -24,14 +20,23 @@ from terugkeer.chain_events.parse import EventFormatError, parse_line
 from terugkeer.chain_events.schema import RetractedData
 from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.history import PersonHistory
-from terugkeer.domain.messages import say
+from terugkeer.domain.messages import FieldPath, Message, say
 from terugkeer.domain.permissions import Role
-from terugkeer.services.cases import Access
 from terugkeer.services.errors import ServiceError
-from terugkeer.services.recording import RecordRejectedError, recorded_line
+from terugkeer.services.plausibility import doubts, fingerprint
+from terugkeer.services.recording import (
+    Form,
+    Recorded,
+    RecordRejectedError,
+    UnconfirmedError,
+    earlier,
+    new_key,
+    own_id,
+    recorded_lines,
+    store_batch,
+)
+from terugkeer.services.references import case_now
 from terugkeer.services.users import User
-from terugkeer.store.access_log import record
-from terugkeer.store.event_store import Appended, Outcome
 from terugkeer.store.queries import person_events
 from terugkeer.store.workplace import receipts
 
@@ -79,11 +84,19 @@ def withdrawable_entry(system: System, user: User, v_number: str, seq: int) -> E
 
 
 def withdraw(
-    system: System, user: User, v_number: str, event_id: str, reason: str, *, origin: str
-) -> None:
+    system: System, user: User, v_number: str, event_id: str, reason: str, *, origin: str,
+    key: str | None = None,
+) -> Recorded:  # fmt: skip
     """Withdraw the agency's event `event_id` of `v_number`; the caller checked the scope.
-    Raises RecordRejectedError (nothing stored) with the store's reason when it cannot go."""
-    _store(system, user, v_number, [_retraction(system, v_number, event_id, reason)], origin)
+    `key`: the form's submission key (a repeat finds the first withdrawal). Raises
+    RecordRejectedError (nothing stored) with the store's reason when it cannot go."""
+    if reason not in REASONS:
+        raise RecordRejectedError(say("choose %(field)s", field=FieldPath("data.reason")), "reason")
+    retraction = own_id(system, f"{key or new_key()}-r")
+    if (before := earlier(system, retraction)) is not None:
+        return Recorded(*before, again="same")
+    batch = [_retraction(system, retraction, v_number, event_id, reason)]
+    return store_batch(system, user, batch, ["case.withdraw"], origin)
 
 
 def correct(
@@ -93,45 +106,50 @@ def correct(
     event_id: str,
     reason: str,
     event_type: str,
+    form: Form,
     *,
-    day: str,
-    at: str,
-    values: Mapping[str, str],
+    today: date,
     origin: str,
-) -> None:
+) -> Recorded:
     """Withdraw `event_id` and record the corrected fact (a form's values, as `record_work`
-    takes them) in one transaction: both are stored or neither."""
-    fact = recorded_line(system, v_number, event_type, day=day, at=at, values=values)
-    batch = [_retraction(system, v_number, event_id, reason), fact]
-    _store(system, user, v_number, batch, origin, also=f"case.record.{event_type}")
+    takes them) in one transaction: both are stored or neither. A repeat of the form (same
+    key) stores nothing and names the first correction's fact. Raises RecordRejectedError
+    (why, per field: "reason" among them), or UnconfirmedError for an unlikely fact."""
+    if (before := earlier(system, own_id(system, form.key))) is not None:  # a repeat
+        try:
+            [fact] = recorded_lines(system, [v_number], event_type, form)
+        except RecordRejectedError:
+            return Recorded(*before, again="changed")
+        return store_batch(system, user, [fact], [], origin)  # the store says: same or not
+    errors: dict[str, Message] = {}
+    if reason not in REASONS:
+        errors["reason"] = say("choose %(field)s", field=FieldPath("data.reason"))
+    try:
+        [fact] = recorded_lines(system, [v_number], event_type, form)
+    except RecordRejectedError as error:
+        if not error.errors:
+            raise
+        errors.update(error.errors)
+    if errors:
+        first = next(iter(errors))
+        raise RecordRejectedError(errors[first], first, errors)
+    found = doubts(case_now(system, v_number), event_type, fact.event.data, today)
+    if found and form.confirmed != fingerprint(found):
+        raise UnconfirmedError(found)
+    retraction = _retraction(system, own_id(system, f"{form.key}-r"), v_number, event_id, reason)
+    actions = ["case.withdraw", f"case.record.{event_type}"]
+    return store_batch(system, user, [retraction, fact], actions, origin, shown=1)
 
 
-def _retraction(system: System, v_number: str, event_id: str, reason: str) -> ParsedLine:
+def _retraction(
+    system: System, retraction_id: str, v_number: str, event_id: str, reason: str
+) -> ParsedLine:
     now = system.clock().astimezone(AMSTERDAM).isoformat(timespec="seconds")
     text = json.dumps({
-        "id": f"dtenv-{uuid.uuid4().hex}", "type": "retracted", "v_number": v_number,
+        "id": retraction_id, "type": "retracted", "v_number": v_number,
         "occurred_at": now, "source": "DTENV", "data": {"event_id": event_id, "reason": reason},
     })  # fmt: skip
     try:
         return parse_line(text, received_at=system.clock())
     except EventFormatError as error:
         raise RecordRejectedError(error.sentence, "reason") from None
-
-
-def _store(
-    system: System,
-    user: User,
-    v_number: str,
-    batch: list[ParsedLine],
-    origin: str,
-    also: str | None = None,
-) -> None:
-    def log(connection: Connection, _: list[Appended]) -> None:
-        """Only called when the whole batch is stored: the change and its author together."""
-        for action in ("case.withdraw", *([also] if also else [])):
-            record(connection, Access(user.name, "web", action, origin, v_number), system.clock())
-
-    outcomes = system.store.append(batch, actor=user.name, whole=True, also=log)
-    refused = [o for o in outcomes if o.outcome is Outcome.REJECTED]
-    if refused:
-        raise RecordRejectedError(refused[0].why or say("rejected"), None)

@@ -141,6 +141,19 @@ class EventStore:
                 return self._append_locked(batch, actor, whole, also)
         return self._group.run(batch, also, self._append_group)
 
+    def holds_synthetic(self) -> bool:
+        """Whether the store holds synthetic events (its first event says; a store never mixes
+        them with real ones). An empty store holds real ones until its first event says not."""
+        if self._synthetic is None:
+            with self.engine.connect() as connection:
+                first = connection.execute(
+                    select(events.c.id).where(events.c.seq == 1)
+                ).scalar_one_or_none()
+            if first is None:
+                return False
+            self._synthetic = is_synthetic(first)
+        return self._synthetic
+
     def _append_group(self, group: list[Waiting[ParsedLine, Also | None, Appended]]) -> None:
         """The batches of `group` in one transaction, in their order (store/group_commit.py)."""
         if len(group) == 1:

@@ -23,6 +23,7 @@ from terugkeer.web import (
     routes_audit,
     routes_auth,
     routes_cases,
+    routes_correct,
     routes_dashboard,
     routes_family,
     routes_favicon,
@@ -89,6 +90,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_audit.router)
     app.include_router(routes_record.router)
     app.include_router(routes_withdraw.router)
+    app.include_router(routes_correct.router)
     app.include_router(routes_family.router)
     app.include_router(routes_assign.router)
     app.include_router(routes_webhooks.router)

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from terugkeer.domain.permissions import Action, Resource
 from terugkeer.services.recording import (
     FOR_FAMILIES,
+    Form,
     RecordRejectedError,
-    form_fields,
+    UnconfirmedError,
     record_work,
 )
 from terugkeer.services.workplace import (
@@ -23,6 +24,7 @@ from terugkeer.services.workplace import (
 )
 from terugkeer.web.context import origin_of, render, system_of, work_date
 from terugkeer.web.permissions import Forbidden, Granted, permit
+from terugkeer.web.record_form import form_page, fresh_values, posted, shown_key, with_new_key
 from terugkeer.web.routes_auth import checked
 
 router = APIRouter()
@@ -62,27 +64,28 @@ def _members(request: Request, granted: Granted, family: str, event_type: str) -
 
 
 def _form(
-    request: Request, family: str, event_type: str, values: dict[str, str],
-    error: RecordRejectedError | None, status: int = 200,
+    request: Request, family: str, event_type: str, form: Form | None,
+    problem: RecordRejectedError | UnconfirmedError | None = None, key: str | None = None,
 ) -> HTMLResponse:  # fmt: skip
-    context = {
-        "event_type": event_type, "fields": form_fields(event_type), "values": values,
-        "error": error, "action": f"/families/{family}/record/{event_type}",
-        "back": f"/families/{family}", "family": family, "v_number": "",
-    }  # fmt: skip
-    return render(request, "record.html", context, status_code=status)
+    return form_page(
+        request, event_type, form, values=fresh_values(work_date(request)), problem=problem,
+        key=key,
+        action=f"/families/{family}/record/{event_type}", back=f"/families/{family}",
+        family=family, v_number="",
+    )  # fmt: skip
 
 
-@router.get("/families/{family}/record/{event_type}", response_class=HTMLResponse)
+@router.get("/families/{family}/record/{event_type}", response_model=None)
 def family_form(
     request: Request,
     family: str,
     event_type: str,
     granted: Annotated[Granted, Depends(permit(Resource.FAMILY, Action.RECORD))],
-) -> HTMLResponse:
+) -> Response:
     _members(request, granted, family, event_type)
-    today = work_date(request).isoformat()
-    return _form(request, family, event_type, {"day": today, "at": "12:00"}, None)
+    if (key := shown_key(request)) is None:
+        return with_new_key(request)
+    return _form(request, family, event_type, None, key=key)
 
 
 @router.post("/families/{family}/record/{event_type}")
@@ -94,14 +97,13 @@ async def family_post(
 ) -> Response:
     await checked(request)
     members = _members(request, granted, family, event_type)
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    form = await posted(request)
     try:
-        record_work(
-            system_of(request), granted.session.user, members, event_type,
-            day=values.get("day", ""), at=values.get("at", ""), values=values,
-            origin=origin_of(request),
+        recorded = record_work(
+            system_of(request), granted.session.user, members, event_type, form,
+            today=work_date(request), origin=origin_of(request),
         )  # fmt: skip
-    except RecordRejectedError as error:
-        return _form(request, family, event_type, values, error, status=422)
-    return RedirectResponse(f"/families/{family}", status_code=303)
+    except (RecordRejectedError, UnconfirmedError) as problem:
+        return _form(request, family, event_type, form, problem)
+    again = f"&again={recorded.again}" if recorded.again else ""
+    return RedirectResponse(f"/families/{family}?recorded={event_type}{again}", status_code=303)

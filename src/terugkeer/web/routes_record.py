@@ -1,17 +1,32 @@
-"""Recording work on a case: one form per event type a case director reports."""
+"""Recording work on a case: one form per event type a case director reports. A submission
+is stored at most once; the case page then says what was recorded and marks it."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from terugkeer.domain.permissions import Action, Resource
-from terugkeer.services.recording import RECORDABLE, RecordRejectedError, form_fields, record_work
+from terugkeer.services.recording import (
+    RECORDABLE,
+    RecordRejectedError,
+    UnconfirmedError,
+    record_work,
+)
+from terugkeer.services.references import case_now, references
 from terugkeer.services.workplace import in_scope, log_view
-from terugkeer.web.context import origin_of, render, system_of, work_date
+from terugkeer.web.context import origin_of, system_of, work_date
 from terugkeer.web.permissions import Forbidden, Granted, permit
+from terugkeer.web.record_form import (
+    form_page,
+    fresh_values,
+    posted,
+    shown_at,
+    shown_key,
+    with_new_key,
+)
 from terugkeer.web.routes_auth import checked
 
 router = APIRouter()
@@ -27,27 +42,19 @@ def _allowed(request: Request, granted: Granted, v_number: str, event_type: str)
         raise Forbidden
 
 
-def _form(
-    request: Request, v_number: str, event_type: str, values: dict[str, str],
-    error: RecordRejectedError | None, status: int = 200,
-) -> HTMLResponse:  # fmt: skip
-    context = {
-        "v_number": v_number, "event_type": event_type, "fields": form_fields(event_type),
-        "values": values, "error": error,
-    }  # fmt: skip
-    return render(request, "record.html", context, status_code=status)
-
-
-@router.get("/cases/{v_number}/record/{event_type}", response_class=HTMLResponse)
+@router.get("/cases/{v_number}/record/{event_type}", response_model=None)
 def record_form(
     request: Request,
     v_number: str,
     event_type: str,
     granted: Annotated[Granted, Depends(RECORD)],
-) -> HTMLResponse:
+) -> Response:
     _allowed(request, granted, v_number, event_type)
-    today = work_date(request).isoformat()
-    return _form(request, v_number, event_type, {"day": today, "at": "12:00"}, None)
+    if (key := shown_key(request)) is None:
+        return with_new_key(request)
+    picks = references(case_now(system_of(request), v_number), event_type)
+    return form_page(request, event_type, None, values=fresh_values(work_date(request)),
+                     references=picks, v_number=v_number, key=key)  # fmt: skip
 
 
 @router.post("/cases/{v_number}/record/{event_type}")
@@ -59,14 +66,13 @@ async def record_post(
 ) -> Response:
     await checked(request)
     _allowed(request, granted, v_number, event_type)
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    form = await posted(request)
     system = system_of(request)
     try:
-        record_work(
-            system, granted.session.user, [v_number], event_type, day=values.get("day", ""),
-            at=values.get("at", ""), values=values, origin=origin_of(request),
-        )  # fmt: skip
-    except RecordRejectedError as error:
-        return _form(request, v_number, event_type, values, error, status=422)
-    return RedirectResponse(f"/cases/{v_number}", status_code=303)
+        recorded = record_work(system, granted.session.user, [v_number], event_type, form,
+                               today=work_date(request), origin=origin_of(request))  # fmt: skip
+    except (RecordRejectedError, UnconfirmedError) as problem:
+        picks = references(case_now(system, v_number), event_type)
+        return form_page(request, event_type, form, problem=problem, references=picks,
+                         v_number=v_number)  # fmt: skip
+    return RedirectResponse(shown_at(recorded, f"/cases/{recorded.v_number}"), status_code=303)

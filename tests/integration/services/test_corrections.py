@@ -4,7 +4,8 @@ plus the corrected fact in one transaction), with the user as recorder and their
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from terugkeer.bootstrap import System, bootstrap
 from terugkeer.domain.permissions import Role
 from terugkeer.services.corrections import REASONS, correct, withdraw
 from terugkeer.services.ingest import ingest_lines
-from terugkeer.services.recording import RecordRejectedError, record_work
+from terugkeer.services.recording import Form, RecordRejectedError, record_work
 from terugkeer.services.users import User
 from terugkeer.settings import Settings
 from terugkeer.store.tables import access_log, events, location_spells, recorded_by, withdrawals
@@ -21,6 +22,7 @@ from tests.integration.lines import intake, line
 
 V = "5000000001"
 ANNA = User("anna", Role.CASE_DIRECTOR, "Noord")
+TODAY = date(2024, 1, 10)
 
 
 @pytest.fixture
@@ -33,8 +35,8 @@ def system(database_url: str) -> Iterator[System]:
 
 
 def _recorded(system: System, event_type: str) -> str:
-    record_work(system, ANNA, [V], event_type, day="2024-01-02", at="10:00",
-                values={"kind": "vbl"}, origin="test")  # fmt: skip
+    form = Form({"day": "2024-01-02", "at": "10:00", "kind": "vbl"})
+    record_work(system, ANNA, [V], event_type, form, today=TODAY, origin="test")
     with system.engine.connect() as connection:
         return str(connection.execute(
             select(events.c.id).where(events.c.type == event_type).order_by(events.c.seq.desc())
@@ -67,12 +69,17 @@ def test_correct_is_both_or_neither(system: System) -> None:
     wrong = _recorded(system, "location_changed")
     with pytest.raises(RecordRejectedError) as refused:  # a corrected fact that is not valid
         correct(system, ANNA, V, wrong, "entered_in_error", "location_changed",
-                day="2024-01-02", at="10:00", values={"kind": "castle"}, origin="test")  # fmt: skip
+                Form({"day": "2024-01-02", "at": "10:00", "kind": "castle"}), today=TODAY,
+                origin="test")  # fmt: skip
     assert refused.value.field == "kind"
     with system.engine.connect() as connection:
         assert connection.execute(select(withdrawals.c.seq)).all() == []  # nothing withdrawn
-    correct(system, ANNA, V, wrong, "entered_in_error", "location_changed",
-            day="2024-01-02", at="10:00", values={"kind": "azc"}, origin="test")  # fmt: skip
+    form = Form({"day": "02-01-2024", "at": "10:00", "kind": "azc"})
+    first = correct(system, ANNA, V, wrong, "entered_in_error", "location_changed", form,
+                    today=TODAY, origin="test")  # fmt: skip
+    again = correct(system, ANNA, V, wrong, "entered_in_error", "location_changed", form,
+                    today=TODAY, origin="test")  # fmt: skip
+    assert again == replace(first, again="same")  # the same form twice: stored once
     with system.engine.connect() as connection:
         kinds = connection.execute(select(location_spells.c.kind)).scalars().all()
         assert len(connection.execute(select(withdrawals.c.seq)).all()) == 1
