@@ -95,13 +95,13 @@ def test_a_reply_deadline_passed_in_silence_says_acceptance_applies_and_who_reco
 ) -> None:
     anna = signed_in(desk, "anna")
     assert (
-        "Duitsland heeft niet op tijd op de Dublin-claim geantwoord: de claim geldt nu als "
-        "aanvaard door stilzwijgen (Dublin III art. 22(7)). De Dublin-eenheid van de IND legt "
-        "de aanvaarding vast." in anna.get("/").text
+        "Duitsland antwoordde niet op tijd op de claim: die geldt nu als aanvaard door "
+        "stilzwijgen (Dublin III art. 22(7)). De Dublin-eenheid van de IND legt dat vast."
+        in anna.get("/").text
     )
     english = anna.get("/", headers={"accept-language": "en"}).text
     assert "acceptance by silence now applies (Dublin III art. 22(7))" in english
-    assert "The IND's Dublin unit records the acceptance." in english
+    assert "The IND's Dublin unit records it." in english
 
 
 def test_the_counts_link_to_the_filtered_list(desk: Site) -> None:
@@ -160,7 +160,7 @@ def test_pages_of_25_together_hold_every_item_once(desk: Site) -> None:
     [
         ({"kind": "urgent"}, "Kies een soort uit de lijst."),
         ({"group": "soon"}, "Kies te laat, vandaag, komende 7 dagen of later."),
-        ({"sort": "name"}, "Kies eerst de vroegste of eerst de laatste termijn."),
+        ({"sort": "name"}, "Kies vroegst eerst of laatst eerst."),
         ({"page": "0"}, "Een pagina is een heel getal vanaf 1."),
         ({"page": "two"}, "Een pagina is een heel getal vanaf 1."),
         ({"page": "99999999999999999999"}, "Een pagina is een heel getal vanaf 1."),
