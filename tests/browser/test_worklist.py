@@ -1,4 +1,4 @@
-"""The worklist in a real browser at 1366×768, as a case director starts the day: the legal
+"""The worklist in a real browser at 1366 by 768, as a case director starts the day: the legal
 deadlines first, at least eight items without scrolling, a filter, a second page, and going
 to a V-number from the header; axe-core on every state (any impact, WCAG 2.2 AA, best
 practices).
