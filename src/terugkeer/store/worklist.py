@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, or_, select
 
 from terugkeer.domain.worklist import PRACTICE_KINDS, WEEK_DAYS, Urgency
 from terugkeer.store.tables import case_directors, worklist_items
@@ -88,16 +88,21 @@ def page(
     `latest_first`), a case's items together."""
     practice = case((worklist_items.c.kind.in_(sorted(PRACTICE_KINDS)), 1), else_=0)
     due = worklist_items.c.due.desc() if latest_first else worklist_items.c.due
-    query = _showing(scope, select(worklist_items, case_directors.c.director))
+    order = (practice, due, worklist_items.c.case_seq, worklist_items.c.position)
+    # The page's keys first, chosen from ix_worklist_items_showing alone (it holds every
+    # column the filter and the order read); then only those rows are read whole.
+    keys = _showing(scope, select(worklist_items.c.case_seq, worklist_items.c.position))
     if kinds is not None:
-        query = query.where(worklist_items.c.kind.in_(kinds))
+        keys = keys.where(worklist_items.c.kind.in_(kinds))
     if group is not None:
-        query = query.where(_in_urgency(group, scope.on))
-    query = (
-        query.order_by(practice, due, worklist_items.c.case_seq, worklist_items.c.position)
-        .offset(offset)
-        .limit(limit)
-    )
+        keys = keys.where(_in_urgency(group, scope.on))
+    chosen = keys.order_by(*order).offset(offset).limit(limit).subquery("chosen")
+    rows = worklist_items.join(
+        chosen,
+        and_(chosen.c.case_seq == worklist_items.c.case_seq,
+             chosen.c.position == worklist_items.c.position),
+    ).join(case_directors, case_directors.c.case_seq == worklist_items.c.case_seq)  # fmt: skip
+    query = select(worklist_items, case_directors.c.director).select_from(rows).order_by(*order)
     return [
         ItemRow(r.case_seq, r.v_number, r.kind, r.due, r.source, json.loads(r.details), r.director)
         for r in connection.execute(query)
