@@ -140,7 +140,9 @@ def test_team_lead_sees_the_team_and_filters_per_director(site: Site) -> None:
     assert MINE in client.get("/").text
     assert client.get(f"/cases/{MINE}").status_code == 200
     assert client.get(f"/cases/{THEIRS}").status_code == 403  # bram is in another team
-    assert MINE not in client.get("/", params={"director": "someone-else"}).text
+    assert MINE in client.get("/", params={"director": "anna"}).text
+    someone = client.get("/", params={"director": "someone-else"})  # not of the team: said
+    assert someone.status_code == 400 and MINE not in someone.text
 
 
 def test_signed_out_user_is_sent_to_login(site: Site) -> None:

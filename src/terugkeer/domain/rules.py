@@ -46,6 +46,10 @@ class DublinRegime(RuleRow):
     request_period: str = Field(pattern=PERIOD_PATTERN)
     take_charge_reply: str = Field(pattern=PERIOD_PATTERN)
     take_back_reply: str = Field(pattern=PERIOD_PATTERN)
+    #: The article that makes a reply deadline passed in silence an acceptance (a short
+    #: citation, shown on the worklist); empty where it is not known.
+    take_charge_silence: str = ""
+    take_back_silence: str = ""
 
     @model_validator(mode="after")
     def _extensions_are_longer(self) -> DublinRegime:

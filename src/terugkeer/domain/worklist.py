@@ -36,6 +36,43 @@ class ItemKind(StrEnum):
     FLIGHT_UPCOMING = "flight_upcoming"
     WHEREABOUTS_UNKNOWN = "whereabouts_unknown"
 
+    @property
+    def is_legal(self) -> bool:
+        """A deadline set by law (or one that decides whether a legal deadline is kept), which
+        comes before the agency's own cadence on the worklist: a missed detention review or
+        Dublin deadline cannot be made up for, a late interview can."""
+        return self not in PRACTICE_KINDS
+
+
+#: The agency's working practice: an interview every six weeks, and deciding on a document
+#: request unanswered for 12 months. Everything else is legal, whereabouts_unknown included:
+#: it has no deadline of its own, but the decision it asks for (has the person absconded?)
+#: moves legal ones. A Dublin transfer deadline becomes 18 months only when the responsible
+#: state is told of the absconding before the 6 months run out (Dublin III art. 29(2)), and a
+#: person whose whereabouts are unknown is not available for removal, so a flight or detention
+#: plan built on it fails. Left among hundreds of interview reminders, it would be found late.
+PRACTICE_KINDS = frozenset({ItemKind.NO_INTERVIEW, ItemKind.DOCUMENT_REQUEST_UNANSWERED})
+
+#: "This week" on the worklist: due after today and within this many days.
+WEEK_DAYS = 7
+
+
+class Urgency(StrEnum):
+    """How soon an item is due, seen from one day: the worklist's groups, in their order."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    WEEK = "week"  # the next WEEK_DAYS days
+    LATER = "later"
+
+
+def urgency(due: date, on: date) -> Urgency:
+    if due < on:
+        return Urgency.OVERDUE
+    if due == on:
+        return Urgency.TODAY
+    return Urgency.WEEK if due <= on + timedelta(days=WEEK_DAYS) else Urgency.LATER
+
 
 class WorkItem(NamedTuple):
     """A tuple, not a frozen dataclass: the projections build every item of every touched
@@ -118,10 +155,14 @@ def _dublin(
             else (regime.take_back_reply)
         )
         due = add_period(claim.local_date, reply)
+        kind = str(claim.data["kind"])
+        # Once `due` passes unanswered, silence counts as acceptance: the item then names the
+        # article that says so (RULES.md §2).
+        silence = regime.take_charge_silence if kind == "take_charge" else regime.take_back_silence
         items.append(
             WorkItem(
                 ItemKind.DUBLIN_REPLY_DEADLINE, due, claim.local_date, None, regime.source,
-                {"member_state": member_state, "kind": str(claim.data["kind"])},
+                {"member_state": member_state, "kind": kind, "silence": silence},
             )
         )  # fmt: skip
     return items if claims else _dublin_request(events, state, rules, items)

@@ -1,4 +1,4 @@
-"""The case director's workplace: the worklist in the user's scope, a case file the user may
+"""The case director's workplace (the worklist: services/worklist.py): a case file the user may
 see (every view logged, refusals too), assignments, and the access log for the auditor."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from terugkeer.store.queries import person_events
 from terugkeer.store.users import all_users, assign, utc_text
 from terugkeer.store.users import find_user as user_row
 
-__all__ = ["ItemRow", "NotGrantedError", "NotYoursError", "TimelineEntry", "Worklist"]
+__all__ = ["ItemRow", "NotGrantedError", "NotYoursError", "TimelineEntry"]
 ItemRow = reads.ItemRow
 
 
@@ -37,29 +37,6 @@ class NotYoursError(ServiceError):
 
 class NotGrantedError(NotYoursError):
     """The user's role has no grant for the resource at all (GRANTS, docs/permissions.md)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Worklist:
-    on: date
-    items: list[ItemRow]
-    total: int
-
-
-def worklist_of(
-    system: System, user: User, on: date, *, director: str | None = None, limit: int = 200
-) -> Worklist:
-    scope = scope_of(user.role, Resource.WORKLIST, Action.READ)
-    if scope is None:
-        raise NotYoursError("this role has no worklist")
-    with system.engine.connect() as connection:
-        if scope is Scope.OWN:
-            found, total = reads.worklist(connection, director=user.name, team=None, on=on,
-                                          limit=limit)  # fmt: skip
-        else:  # a team lead: the team's, or one director's of the team
-            found, total = reads.worklist(connection, director=director, team=user.team, on=on,
-                                          limit=limit)  # fmt: skip
-    return Worklist(on, found, total)
 
 
 def in_scope(

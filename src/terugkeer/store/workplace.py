@@ -1,5 +1,6 @@
-"""Reads for the pages: worklist items in a scope, who directs a person's cases, a person's
-timeline with receipt times and recorders, and the access log."""
+"""Reads for the pages: the worklist items of people (the worklist itself: store/worklist.py),
+who directs a person's cases, a person's timeline with receipt times and recorders, and the
+access log."""
 
 from __future__ import annotations
 
@@ -30,37 +31,6 @@ class ItemRow:
     source: str
     details: dict[str, str]
     director: str
-
-
-def worklist(
-    connection: Connection, *, director: str | None, team: str | None, on: date, limit: int
-) -> tuple[list[ItemRow], int]:
-    """Items showing on `on` for the cases of `director` (or of `team`), soonest first, and
-    how many there are in all."""
-    where = [
-        worklist_items.c.shows_from <= on,
-        or_(worklist_items.c.shows_until.is_(None), worklist_items.c.shows_until >= on),
-    ]
-    if director is not None:
-        where.append(case_directors.c.director == director)
-    if team is not None:
-        where.append(case_directors.c.team == team)
-    joined = worklist_items.join(
-        case_directors, case_directors.c.case_seq == worklist_items.c.case_seq
-    )
-    total = connection.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
-    query = (
-        select(worklist_items, case_directors.c.director)
-        .select_from(joined)
-        .where(*where)
-        .order_by(worklist_items.c.due, worklist_items.c.case_seq, worklist_items.c.position)
-        .limit(limit)
-    )
-    found = [
-        ItemRow(r.case_seq, r.v_number, r.kind, r.due, r.source, json.loads(r.details), r.director)
-        for r in connection.execute(query)
-    ]
-    return found, total
 
 
 def directors_of(connection: Connection, v_number: str) -> list[tuple[str, str | None]]:

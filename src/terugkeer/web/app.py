@@ -31,6 +31,7 @@ from terugkeer.web import (
     routes_record,
     routes_webhooks,
     routes_withdraw,
+    routes_worklist,
 )
 from terugkeer.web.api.app import create_api
 from terugkeer.web.api.models import API_VERSION
@@ -86,6 +87,7 @@ def create_app(system: System) -> FastAPI:
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.mount("/api/v1", create_api(system))
     app.include_router(routes_auth.router)
+    app.include_router(routes_worklist.router)
     app.include_router(routes_cases.router)
     app.include_router(routes_audit.router)
     app.include_router(routes_record.router)

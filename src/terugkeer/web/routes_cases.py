@@ -1,4 +1,4 @@
-"""The worklist and the case page."""
+"""The case page (the worklist: routes_worklist.py)."""
 
 from __future__ import annotations
 
@@ -7,35 +7,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from terugkeer.domain.permissions import Action, Resource, Role, Scope
+from terugkeer.domain.permissions import Action, Resource, Role
 from terugkeer.services.errors import ServiceError, UnknownPersonError
 from terugkeer.services.recording import RECORDABLE
 from terugkeer.services.workplace import (
     NotYoursError,
     assign_person,
     case_page,
-    log_view,
     team_directors,
-    worklist_of,
 )
 from terugkeer.web.context import origin_of, render, system_of, work_date
 from terugkeer.web.permissions import Forbidden, Granted, permit
 from terugkeer.web.routes_auth import checked
 
 router = APIRouter()
-
-
-@router.get("/", response_class=HTMLResponse)
-def worklist(
-    request: Request,
-    granted: Annotated[Granted, Depends(permit(Resource.WORKLIST, Action.READ))],
-    director: str | None = None,
-) -> HTMLResponse:
-    system, user = system_of(request), granted.session.user
-    wanted = (director or None) if granted.scope is Scope.TEAM else None
-    found = worklist_of(system, user, work_date(request), director=wanted)
-    log_view(system, user, "worklist.read", origin_of(request))
-    return render(request, "worklist.html", {"worklist": found, "director": wanted or ""})
 
 
 @router.get("/cases/{v_number}", response_class=HTMLResponse)

@@ -8,7 +8,7 @@ import pytest
 
 from terugkeer.domain.calendar import add_period
 from terugkeer.domain.rules import RulesTable
-from terugkeer.domain.worklist import ItemKind, WorkItem, work_items
+from terugkeer.domain.worklist import ItemKind, Urgency, WorkItem, urgency, work_items
 from terugkeer.rules import load_rules
 from tests.unit.domain.builders import Case
 
@@ -166,3 +166,33 @@ def test_a_dublin_claimant_without_an_accepted_claim_has_no_departure_term_item(
 )
 def test_add_period(period: str, expected: date) -> None:
     assert add_period(date(2022, 12, 31), period) == expected
+
+
+def test_legal_deadlines_and_practice_items() -> None:
+    """The interview cadence and the 12-month document requests are the agency's practice;
+    everything else is a legal deadline, whereabouts_unknown included (it moves Dublin's)."""
+    practice = {kind for kind in ItemKind if not kind.is_legal}
+    assert practice == {ItemKind.NO_INTERVIEW, ItemKind.DOCUMENT_REQUEST_UNANSWERED}
+    assert ItemKind.WHEREABOUTS_UNKNOWN.is_legal and ItemKind.DETENTION_REVIEW.is_legal
+
+
+def test_urgency_groups_by_the_day_seen_from() -> None:
+    on = date(2023, 3, 10)
+    assert urgency(date(2023, 3, 9), on) is Urgency.OVERDUE
+    assert urgency(on, on) is Urgency.TODAY
+    assert urgency(date(2023, 3, 11), on) is Urgency.WEEK
+    assert urgency(date(2023, 3, 17), on) is Urgency.WEEK  # the next seven days
+    assert urgency(date(2023, 3, 18), on) is Urgency.LATER
+
+
+def test_a_reply_deadline_names_the_article_that_makes_silence_an_acceptance(
+    rules: RulesTable,
+) -> None:
+    case = Case("2023-01-02")
+    case.add("dublin_claim", "2023-01-10", member_state="BEL", kind="take_charge")
+    case.add("dublin_claim", "2023-01-11", member_state="DEU", kind="take_back")
+    found = {
+        i.details["member_state"]: i for i in items(case, rules, ItemKind.DUBLIN_REPLY_DEADLINE)
+    }
+    assert found["BEL"].details["silence"] == "Dublin III art. 22(7)"
+    assert found["DEU"].details["silence"] == "Dublin III art. 25(2)"
