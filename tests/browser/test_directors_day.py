@@ -7,10 +7,12 @@ language, sign out. axe finds no violation of any impact on any state reached.""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from babel.dates import format_date
@@ -26,6 +28,7 @@ from tests.browser.conftest import assert_no_violations
 from tests.demo import small_demo
 from tests.web.server import serving
 
+SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 UNTIL = date(2026, 3, 13)  # a Friday; the pages take it as today
 NOW = datetime(2026, 3, 13, 17, 0, tzinfo=UTC)
 
@@ -159,6 +162,7 @@ def test_a_case_directors_day_on_the_demo_store(
     assert all(ItemKind(k).is_legal for k in kinds[:legal_count])  # legal first
     assert first.locator("td.due").inner_text() == _day_nl(legal[0][0])
     assert_no_violations(page)
+    _shot(page, "worklist")
 
     # Open it (a case with a legal deadline whose travel document is missing, if any).
     candidates = [v for _, _, v in legal]
@@ -173,6 +177,7 @@ def test_a_case_directors_day_on_the_demo_store(
     page.wait_for_url(f"{demo.url}/cases/{v_number}")
     assert page.locator("#case-summary").is_visible()
     assert_no_violations(page)
+    _shot(page, "case")
     interviews_before = _interviews_figure(lead)
     due_for_interview = _on_worklist(page, demo, "no_interview", v_number)
 
@@ -218,6 +223,7 @@ def test_a_case_directors_day_on_the_demo_store(
     family = _family_of(system, director.user.name)
     page.goto(f"{demo.url}/families/{family}")
     assert_no_violations(page)
+    _shot(page, "family")
     members = [
         (page.locator("[data-member]").nth(i).get_attribute("data-member") or "")
         for i in range(page.locator("[data-member]").count())
@@ -244,6 +250,14 @@ def test_a_case_directors_day_on_the_demo_store(
     page.goto(demo.url + "/")
     page.wait_for_url(re.compile(r"/login"))  # signed out: the worklist asks to sign in
     leads.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    """The first screen at 1366 by 768, as a user sees it (TERUGKEER_SCREENSHOTS=docs/screenshots
+    refreshes the README's)."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
 def _sign_in(page: Page, demo: Demo, account: DemoAccount) -> None:

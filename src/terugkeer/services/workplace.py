@@ -15,7 +15,7 @@ from terugkeer.domain.messages import Message
 from terugkeer.domain.narrative import assignment, describe, late_by
 from terugkeer.domain.permissions import Action, Resource, Role, Scope, scope_of
 from terugkeer.domain.readiness_gaps import Gap, gaps
-from terugkeer.domain.worklist import work_items
+from terugkeer.domain.worklist import ItemKind, work_items
 from terugkeer.services.cases import Access, CaseFile, case_file
 from terugkeer.services.corrections import may_withdraw
 from terugkeer.services.errors import ServiceError
@@ -172,7 +172,7 @@ def case_page(system: System, user: User, v_number: str, on: date, origin: str) 
         )
     timeline.sort(key=lambda e: (e.occurred_at, e.seq), reverse=True)
     with system.engine.connect() as connection:
-        items = reads.items_of(connection, [v_number], on)
+        items = legal_first(reads.items_of(connection, [v_number], on))
         assigned_now = {director for director, _ in reads.directors_of(connection, v_number)}
     current = next((d for _, d, _ in reversed(assigned) if d in assigned_now), None)
     countries = {
@@ -269,8 +269,13 @@ def family_page(system: System, user: User, family: str, on: date, origin: str) 
         for v in members
     ]  # fmt: skip
     with system.engine.connect() as connection:
-        items = reads.items_of(connection, members, on)
+        items = legal_first(reads.items_of(connection, members, on))
     return FamilyPage(family, files, items)
+
+
+def legal_first(items: list[ItemRow]) -> list[ItemRow]:
+    """Legal deadlines before practice items, each soonest first, as on the worklist."""
+    return sorted(items, key=lambda item: (not ItemKind(item.kind).is_legal, item.due))
 
 
 class UnknownFamilyError(ServiceError):
