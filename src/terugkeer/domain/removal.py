@@ -271,8 +271,15 @@ def _available(state: CaseState | None, on: date, sources: RemovalReadinessRule)
             "at %(location)s since %(day)s", location=Code(state.location),
             day=state.location_since or on,
         )  # fmt: skip
+    reasons: tuple[Message, ...] = (reason,)
+    # The rule reads the latest location (RULES.md); a detention since then is where the person
+    # is now, and the page must not leave "at the azc" standing alone beside it.
+    since = state.detained_since if state is not None and state.in_detention else None
+    if since is not None and (state is None or state.location_since is None
+                              or since >= state.location_since):  # fmt: skip
+        reasons += (say("in detention since %(day)s", day=since),)
     return Condition(
-        "available", "available", "beschikbaar", holds, (reason,), sources.available_source
+        "available", "available", "beschikbaar", holds, reasons, sources.available_source
     )
 
 

@@ -93,8 +93,16 @@ def _available(known: Sequence[Event], on: date, sources: RemovalReadinessRule) 
         holds, reason = False, f"location unknown since {latest.local_date}"
     else:
         holds, reason = True, f"at {latest.data.get('kind')} since {latest.local_date}"
+    reasons = (Message(reason),)
+    custody = _latest(known, EventType.DETENTION_STARTED, EventType.DETENTION_ENDED)
+    if (
+        custody is not None
+        and custody.type == EventType.DETENTION_STARTED
+        and (latest is None or custody.local_date >= latest.local_date)
+    ):
+        reasons += (Message(f"in detention since {custody.local_date}"),)
     return Condition(
-        "available", "available", "beschikbaar", holds, (Message(reason),), sources.available_source
+        "available", "available", "beschikbaar", holds, reasons, sources.available_source
     )
 
 

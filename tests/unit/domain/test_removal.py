@@ -56,7 +56,11 @@ def test_conditions_carry_dutch_labels(rules: RulesTable) -> None:
     ("without", "key", "reason"),
     [
         ("decision", "legally_removable", "no return_decision on or before 2023-03-10"),
-        ("location", "available", "no location_changed on or before 2023-03-10"),
+        (
+            "location",
+            "available",
+            "no location_changed on or before 2023-03-10; in detention since 2023-03-02",
+        ),
         ("detention", "in_detention", "no detention_started on or before 2023-03-10"),
         ("document", "travel_document", "no travel_document_valid on or before 2023-03-10"),
     ],
