@@ -46,7 +46,7 @@ def assert_accessible(page: Page) -> None:
     assert violations == [], f"{page.url}: {json.dumps(violations, indent=1)}"
 
 
-#: Issue 27: "axe with no violation of any impact", WCAG 2.2 AA (24×24 targets) and axe's
+#: Issue 27: "axe with no violation of any impact", WCAG 2.2 AA (24x24 targets) and axe's
 #: best practices (unique landmarks, one main, ...) included.
 EVERY_RULE = [*WCAG, "wcag22aa", "best-practice"]
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -240,6 +241,9 @@ users = Table(
     Column("failed_logins", Integer, nullable=False),  # since the last successful login
     Column("locked_until", String(32)),  # UTC; no login before then
     Column("created_at", String(32), nullable=False),
+    #: A one-time password (set by `users add`, an admin or the demo): nothing but choosing a
+    #: new one until it is done (migration 0010).
+    Column("must_change_password", Boolean, nullable=False, server_default=false()),
 )
 
 #: Signed-in sessions. The cookie holds a random token; only its SHA-256 is stored, so a copy of

@@ -27,6 +27,7 @@ from terugkeer.web import (
     routes_family,
     routes_figures,
     routes_record,
+    routes_users,
     routes_webhooks,
     routes_withdraw,
 )
@@ -35,7 +36,7 @@ from terugkeer.web.api.models import API_VERSION
 from terugkeer.web.api.problems import http_problem
 from terugkeer.web.context import render
 from terugkeer.web.i18n import LANGUAGES, translations
-from terugkeer.web.permissions import Forbidden, NotSignedIn
+from terugkeer.web.permissions import Forbidden, NotSignedIn, PasswordChangeRequired
 from terugkeer.web.security import SecurityHeaders
 
 
@@ -90,6 +91,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_withdraw.router)
     app.include_router(routes_family.router)
     app.include_router(routes_assign.router)
+    app.include_router(routes_users.router)
     app.include_router(routes_webhooks.router)
     app.include_router(routes_figures.router)
     app.include_router(routes_dashboard.router)
@@ -97,6 +99,10 @@ def create_app(system: System) -> FastAPI:
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:
         return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def change_password_first(request: Request, _: PasswordChangeRequired) -> Response:
+        return RedirectResponse("/password", status_code=303)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, _: Forbidden) -> HTMLResponse:
