@@ -162,7 +162,7 @@ def test_a_case_directors_day(secure_site: Site, context: BrowserContext) -> Non
     _log_in(page, site, "audi")
     page.goto(f"{site.url}/audit?user=anna&case={THEIRS}")
     rows = page.locator("#access-log tbody").inner_text()
-    assert "case.read.refused" in rows and THEIRS in rows
+    assert "zaak geopend (geweigerd)" in rows and THEIRS in rows  # in words
     assert_accessible(page)
 
 

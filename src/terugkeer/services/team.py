@@ -10,7 +10,7 @@ from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import from_micros, local_date
 from terugkeer.domain.permissions import Action, Resource, scope_of
 from terugkeer.services.users import User
-from terugkeer.services.workplace import NotYoursError, log_view, team_directors
+from terugkeer.services.workplace import NotYoursError, log_view
 from terugkeer.store import team as rows
 
 PAGE_SIZE = 50
@@ -37,8 +37,8 @@ def workload_of(system: System, lead: User, on: date, origin: str) -> list[Direc
     """Every director of the lead's team (also one without cases) and anyone else who still
     directs open cases of the team, by name."""
     team = _team_of(lead)
-    directors = team_directors(system, team)
     with system.engine.connect() as connection:
+        directors = rows.directors_of_team(connection, team)
         found = rows.workload(connection, team, on)
     log_view(system, lead, "workload.read", origin)
     names = sorted(set(directors) | set(found))
@@ -66,10 +66,9 @@ class TeamCases:
     director: str | None
 
 
-def team_cases_of(
-    system: System, lead: User, origin: str, *, director: str | None, page: int
-) -> TeamCases:
-    """One page of the team's open cases (of one director, or all), with their directors."""
+def team_cases_of(system: System, lead: User, *, director: str | None, page: int) -> TeamCases:
+    """One page of the team's open cases (of one director, or all), with their directors;
+    shown on the workload's page, whose view is logged (workload_of)."""
     team = _team_of(lead)
     with system.engine.connect() as connection:
         total = rows.count_team_cases(connection, team, director=director)
@@ -77,7 +76,6 @@ def team_cases_of(
         page = min(max(page, 1), pages)
         found = rows.team_cases(connection, team, director=director, limit=PAGE_SIZE,
                                 offset=(page - 1) * PAGE_SIZE)  # fmt: skip
-    log_view(system, lead, "team_cases.read", origin)
     shown = [
         TeamCase(c.v_number, c.director, c.family, local_date(from_micros(c.opened_us)))
         for c in found

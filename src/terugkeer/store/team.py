@@ -13,7 +13,15 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Connection, Join, case, func, or_, select
 
-from terugkeer.store.tables import case_directors, cases, worklist_items
+from terugkeer.store.tables import case_directors, cases, users, worklist_items
+
+
+def directors_of_team(connection: Connection, team: str) -> list[str]:
+    """The active case directors of `team`, by name."""
+    query = select(users.c.name).where(
+        users.c.team == team, users.c.role == "case_director", users.c.active.is_(True)
+    )
+    return sorted(connection.execute(query).scalars())
 
 
 @dataclass(frozen=True, slots=True)

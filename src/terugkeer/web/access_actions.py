@@ -22,7 +22,6 @@ LABELS = {
     "worklist.read": _("viewed the worklist"),
     "unassigned.read": _("viewed the new cases"),
     "workload.read": _("viewed the team's workload"),
-    "team_cases.read": _("viewed the team's cases"),
     "access_log.read": _("viewed the access log"),
     "access_log.export": _("exported the access log"),
     "webhooks.read": _("viewed the webhook deliveries"),

@@ -123,11 +123,10 @@ def _team_page(request: Request, granted: Granted, *, error: str | None = None,
                director: str | None = None, page: int = 1, moved: int = 0,
                status: int = 200) -> HTMLResponse:  # fmt: skip
     system, user = system_of(request), granted.session.user
-    origin = origin_of(request)
-    directors = team_directors(system, user.team)
-    load = workload_of(system, user, work_date(request), origin)
+    load = workload_of(system, user, work_date(request), origin_of(request))
+    directors = [d.director for d in load if not d.gone]
     shown = director if director in {d.director for d in load} else None
-    cases = team_cases_of(system, user, origin, director=shown, page=page)
+    cases = team_cases_of(system, user, director=shown, page=page)
     context = {
         "load": load, "cases": cases, "directors": directors, "error": error,
         "chosen": chosen or [], "changes": changes or [], "moved": moved,

@@ -1,5 +1,6 @@
 """One-time passwords (issue 27): an account created or reset with one must choose its own
-password at the first sign-in.
+password at the first sign-in. And the team lead's workload: the team's assignments grouped by
+director straight from one covering index (store/team.py).
 
 Revision ID: 0010
 Revises: 0009
@@ -25,8 +26,12 @@ def upgrade() -> None:
             sa.Column("must_change_password", sa.Boolean, nullable=False,
                       server_default=sa.false())
         )  # fmt: skip
+    op.create_index(
+        "ix_case_directors_team_director", "case_directors", ["team", "director", "case_seq"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_directors_team_director", "case_directors")
     with op.batch_alter_table("users") as table:
         table.drop_column("must_change_password")
