@@ -123,3 +123,32 @@ def test_a_director_disabled_during_the_assignment_assigns_nothing(site: Site) -
         assign_people(site.system, site.users["lead"], [UNASSIGNED, MINE], "cleo", "test")
     assert [c.what for c in raised.value.changes] == ["director"]
     assert _director_of(site, UNASSIGNED) is None and _director_of(site, MINE) == "anna"
+
+
+def test_two_leads_handing_out_the_same_case_at_once_one_gets_it(site: Site) -> None:
+    """Each assignment checks and writes in one transaction that the other waits for."""
+    import threading
+
+    from terugkeer.domain.permissions import Role
+    from terugkeer.services.assigning import AssignConflictError, assign_people
+    from terugkeer.services.users import add_user
+    from tests.web.server import PASSWORD
+
+    other = add_user(site.system, "lead2", Role.TEAM_LEAD, "Noord", PASSWORD)
+    start, outcomes = threading.Barrier(2), []
+
+    def hand_out(lead: object, director: str) -> None:
+        start.wait()
+        try:
+            assign_people(site.system, lead, [UNASSIGNED], director, "test", new_only=True)  # type: ignore[arg-type]
+            outcomes.append("assigned")
+        except AssignConflictError as conflict:
+            outcomes.append(conflict.changes[0].what)
+
+    threads = [threading.Thread(target=hand_out, args=(site.users["lead"], "anna")),
+               threading.Thread(target=hand_out, args=(other, "anna"))]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["assigned", "taken"]

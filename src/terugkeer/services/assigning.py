@@ -116,11 +116,11 @@ def assign_people(
     chosen = list(dict.fromkeys(v_numbers))
     at = utc_text(system.clock())
     with writing(system.engine) as connection:
-        found = team_rows.people(connection, chosen)
+        found = team_rows.people(connection, chosen, lock=True)
         families = {p.family for p in found.values() if p.family}
         for members in team_rows.open_family_members(connection, families).values():
             chosen += [v for v in members if v not in chosen]
-        found |= team_rows.people(connection, [v for v in chosen if v not in found])
+        found |= team_rows.people(connection, [v for v in chosen if v not in found], lock=True)
         if any(team != lead.team for p in found.values() for _, team in p.directors):
             raise NotYoursError("a chosen case belongs to another team")
         changes = _changes(connection, lead, director, [found[v] for v in v_numbers], new_only)

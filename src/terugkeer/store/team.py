@@ -107,14 +107,20 @@ class Person:
     family: str | None
 
 
-def people(connection: Connection, v_numbers: list[str]) -> dict[str, Person]:
-    """The state of these people (every V-number asked for is in the answer)."""
+def people(
+    connection: Connection, v_numbers: list[str], *, lock: bool = False
+) -> dict[str, Person]:
+    """The state of these people (every V-number asked for is in the answer). `lock`: inside
+    an assignment's transaction, PostgreSQL locks their open cases' rows until it ends, so
+    that two leads handing out the same case do so one after the other, not at once (SQLite
+    serialises writers already: store/engine.writing)."""
     opened: dict[str, list[int]] = {v: [] for v in v_numbers}
     families: dict[str, str | None] = dict.fromkeys(v_numbers)
+    query = select(cases.c.case_seq, cases.c.v_number, cases.c.family).where(
+        cases.c.v_number.in_(v_numbers), cases.c.closed_us.is_(None)
+    )
     for seq, v_number, family in connection.execute(
-        select(cases.c.case_seq, cases.c.v_number, cases.c.family).where(
-            cases.c.v_number.in_(v_numbers), cases.c.closed_us.is_(None)
-        )
+        query.with_for_update(of=cases) if lock else query
     ):
         opened[v_number].append(seq)
         families[v_number] = families[v_number] or family

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -29,8 +29,14 @@ router = APIRouter()
 RECORD = permit(Resource.ASSIGNMENT, Action.RECORD)
 
 
+#: More people than a lead hands out at once from these pages (a page shows 50 or 200).
+MAX_CHOSEN = 1000
+
+
 def _chosen(form: FormData) -> list[str]:
-    return list(dict.fromkeys(v for v in form.getlist("v") if isinstance(v, str) and v))
+    """The V-numbers ticked (only what can be one: the form is the client's)."""
+    found = [v for v in form.getlist("v") if isinstance(v, str) and len(v) == 10 and v.isdigit()]
+    return list(dict.fromkeys(found))[:MAX_CHOSEN]
 
 
 def _page(request: Request, granted: Granted, *, error: str | None = None,
@@ -114,6 +120,8 @@ async def assign_one(
 ) -> Response:
     """The case page's "Assign to": the person, and with them their whole family."""
     await checked(request)
+    if not (len(v_number) == 10 and v_number.isdigit()):
+        raise HTTPException(404)
     return await _reassign(request, granted, [v_number], f"/cases/{v_number}",
                            f"/cases/{v_number}/assign")  # fmt: skip
 
