@@ -107,3 +107,29 @@ def test_a_reassignment_to_a_disabled_director_assigns_nothing_and_says_so(site:
     # Another team's case cannot be taken over through this form either.
     refused = lead.post("/team", data={"csrf_token": token, "v": THEIRS, "director": "anna"})
     assert refused.status_code == 403 and _directors(site)[THEIRS] == "bram"
+
+
+def test_the_team_cases_filter_by_director_and_page(site: Site) -> None:
+    from terugkeer.services.ingest import ingest_lines
+    from terugkeer.services.workplace import assign_cases
+    from terugkeer.store.workplace import open_cases
+    from tests.integration.lines import intake
+
+    cleo = add_user(site.system, "cleo", Role.CASE_DIRECTOR, "Noord", PASSWORD)
+    people = [f"20000000{n:02d}" for n in range(55)]
+    lines = [intake(f"p-{v}", v, "2023-02-01T10:00:00+01:00") for v in people]
+    assert not ingest_lines(site.system, lines).rejected
+    with site.system.engine.connect() as connection:
+        mine = [(seq, v) for seq, v, _ in open_cases(connection) if v in people]
+    assign_cases(site.system, site.users["lead"], cleo, mine)
+    lead = signed_in(site, "lead")
+    first = lead.get("/team", params={"director": "cleo"}).text
+    table = first.split('id="team-cases"')[1].split("</table>")[0]
+    assert "50 van 55 open zaken getoond." in table and MINE not in table
+    assert table.count('name="v"') == 50 and "Pagina 1 van 2" in first
+    second = lead.get("/team", params={"director": "cleo", "page": 2}).text
+    rest = second.split('id="team-cases"')[1].split("</table>")[0]
+    assert rest.count('name="v"') == 5
+    shown = {v for v in people if v in table} | {v for v in people if v in rest}
+    assert shown == set(people)  # every case once, over the two pages
+    assert 'data-count="open_cases">55<' in _row(first, "cleo")
