@@ -261,10 +261,19 @@ def _shot(page: Page, name: str) -> None:
 
 
 def _sign_in(page: Page, demo: Demo, account: DemoAccount) -> None:
+    """Sign in with the one-time password the demo printed, and choose one's own first."""
     page.goto(demo.url + "/login")
     page.get_by_label("Gebruikersnaam").fill(account.user.name)
     page.get_by_label("Wachtwoord").fill(account.password)
     page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(demo.url + "/password")
+    assert_no_violations(page)
+    page.get_by_label("Huidig wachtwoord").fill(account.password)
+    page.get_by_label("Nieuw wachtwoord", exact=True).fill(f"{account.user.name} own secret")
+    page.get_by_label("Nieuw wachtwoord nogmaals").fill(f"{account.user.name} own secret")
+    page.get_by_role("button", name="Nieuw wachtwoord opslaan").click()
+    page.wait_for_url(demo.url + "/password?changed=1")
+    page.get_by_role("link", name="Naar uw werk").click()
     page.wait_for_url(re.compile(r"/(dashboard)?$"))
 
 

@@ -58,10 +58,24 @@ def test_case_directors_may_not_hand_out_cases(site: Site) -> None:
     assert answer.status_code == 403
 
 
-def test_a_case_closed_since_the_page_was_shown_is_said_not_crashed(site: Site) -> None:
-    from terugkeer.services.ingest import ingest_lines
-    from tests.integration.lines import line
+def _director_of(site: Site, v_number: str) -> str | None:
+    from sqlalchemy import select
 
+    from terugkeer.store.tables import case_directors
+
+    with site.system.engine.connect() as connection:
+        return connection.execute(select(case_directors.c.director).where(
+            case_directors.c.v_number == v_number)).scalar()  # fmt: skip
+
+
+def test_handing_out_is_all_or_nothing_and_says_what_changed(site: Site) -> None:
+    """Issue 27: a 422 "changed" used to leave the other chosen cases assigned anyway."""
+    from terugkeer.services.ingest import ingest_lines
+    from tests.integration.lines import intake, line
+
+    other = "1000000005"
+    assert not ingest_lines(site.system, [intake("w-10", other, "2023-01-07T10:00:00+01:00")]
+                            ).rejected  # fmt: skip
     lead = signed_in(site, "lead")
     token = csrf_of(lead.get("/unassigned").text)
     gone = line(
@@ -71,7 +85,70 @@ def test_a_case_closed_since_the_page_was_shown_is_said_not_crashed(site: Site) 
         "2023-03-01T10:00:00+01:00",
         {"mode": "independent", "destination": "MAR", "evidence": "iom_confirmation"},
     )
-    assert not ingest_lines(site.system, [gone]).rejected  # fmt: skip
-    answer = lead.post("/unassigned", data={"csrf_token": token, "v": UNASSIGNED,
+    assert not ingest_lines(site.system, [gone]).rejected  # closed after the page was shown
+    answer = lead.post("/unassigned", data={"csrf_token": token, "v": [other, UNASSIGNED],
                                             "director": "anna"})  # fmt: skip
     assert answer.status_code == 422 and "gewijzigd" in answer.text
+    changes = answer.text.split('id="changes"')[1].split("</ul>")[0]
+    assert f"{UNASSIGNED}: de zaak is intussen afgesloten." in changes and other not in changes
+    assert "Er is niets toegewezen." in answer.text
+    assert _director_of(site, other) is None  # nothing assigned: not even the open one
+    assert "case.assign" not in signed_in(site, "audi").get("/audit?user=lead").text
+
+
+def test_a_case_handed_out_meanwhile_by_another_lead_is_said(site: Site) -> None:
+    from terugkeer.services.assigning import assign_people
+
+    lead = signed_in(site, "lead")
+    token = csrf_of(lead.get("/unassigned").text)
+    assign_people(site.system, site.users["lead"], [UNASSIGNED], "anna", "test")  # meanwhile
+    answer = lead.post("/unassigned", data={"csrf_token": token, "v": UNASSIGNED,
+                                            "director": "anna"})  # fmt: skip
+    assert answer.status_code == 422
+    assert f"{UNASSIGNED}: intussen toegewezen aan anna." in answer.text
+
+
+def test_a_director_disabled_during_the_assignment_assigns_nothing(site: Site) -> None:
+    """The service checks the director inside its transaction (the page checked it before)."""
+    import pytest
+
+    from terugkeer.domain.permissions import Role
+    from terugkeer.services.assigning import AssignConflictError, assign_people
+    from terugkeer.services.users import add_user, disable_user
+    from tests.web.server import PASSWORD
+
+    add_user(site.system, "cleo", Role.CASE_DIRECTOR, "Noord", PASSWORD)
+    disable_user(site.system, "cleo")
+    with pytest.raises(AssignConflictError) as raised:
+        assign_people(site.system, site.users["lead"], [UNASSIGNED, MINE], "cleo", "test")
+    assert [c.what for c in raised.value.changes] == ["director"]
+    assert _director_of(site, UNASSIGNED) is None and _director_of(site, MINE) == "anna"
+
+
+def test_two_leads_handing_out_the_same_case_at_once_one_gets_it(site: Site) -> None:
+    """Each assignment checks and writes in one transaction that the other waits for."""
+    import threading
+
+    from terugkeer.domain.permissions import Role
+    from terugkeer.services.assigning import AssignConflictError, assign_people
+    from terugkeer.services.users import add_user
+    from tests.web.server import PASSWORD
+
+    other = add_user(site.system, "lead2", Role.TEAM_LEAD, "Noord", PASSWORD)
+    start, outcomes = threading.Barrier(2), []
+
+    def hand_out(lead: object, director: str) -> None:
+        start.wait()
+        try:
+            assign_people(site.system, lead, [UNASSIGNED], director, "test", new_only=True)  # type: ignore[arg-type]
+            outcomes.append("assigned")
+        except AssignConflictError as conflict:
+            outcomes.append(conflict.changes[0].what)
+
+    threads = [threading.Thread(target=hand_out, args=(site.users["lead"], "anna")),
+               threading.Thread(target=hand_out, args=(other, "anna"))]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["assigned", "taken"]

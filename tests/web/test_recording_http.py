@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from terugkeer.store.tables import events, recorded_by
 from tests.web.conftest import csrf_of, signed_in
-from tests.web.server import MINE, THEIRS, Site
+from tests.web.server import CHILD, MINE, THEIRS, Site
 
 
 def _count(site: Site) -> int:
@@ -83,7 +83,10 @@ def test_team_lead_reassigns_and_the_timeline_shows_it(site: Site) -> None:
         .status_code
         == 403
     )  # a director does not assign (and not with another's token)
-    answer = lead.post(f"/cases/{MINE}/assign", data={"csrf_token": token, "director": "cleo"})
+    offer = lead.post(f"/cases/{MINE}/assign", data={"csrf_token": token, "director": "cleo"})
+    assert offer.status_code == 200 and CHILD in offer.text  # the family moves together
+    answer = lead.post(f"/cases/{MINE}/assign", data={"csrf_token": token, "director": "cleo",
+                                                      "whole_family": "1"})  # fmt: skip
     assert answer.status_code == 303
     assert signed_in(site, "anna").get(f"/cases/{MINE}").status_code == 403
     page = signed_in(site, "cleo").get(f"/cases/{MINE}").text

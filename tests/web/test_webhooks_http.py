@@ -152,7 +152,7 @@ def test_the_admin_sees_the_delivery_log_and_lands_on_it(database_url: str) -> N
         form = admin.get("/login").text.split('name="login_csrf" value="')[1].split('"')[0]
         landed = admin.post("/login", data={"username": "root", "password": PASSWORD,
                                             "login_csrf": form})  # fmt: skip
-        assert landed.status_code == 303 and landed.headers["location"] == "/webhooks"
+        assert landed.status_code == 303 and landed.headers["location"] == "/admin/users"
         page = admin.get("/webhooks")
         assert page.status_code == 200
         assert "Afleveringen" in page.text and dead_url in page.text

@@ -21,7 +21,8 @@ def add(
     team: Annotated[str | None, typer.Option("--team")] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Add an account; its password is the first line of standard input."""
+    """Add an account; its password, the first line of standard input, is a one-time password:
+    the user chooses their own at the first sign-in."""
     from terugkeer.domain.permissions import Role
     from terugkeer.services.users import UserError, add_user
 
@@ -31,7 +32,7 @@ def add(
         raise typer.BadParameter(f"one of {ROLES}", param_hint="--role") from None
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = add_user(system(database_url), name, chosen, team, password)
+        user = add_user(system(database_url), name, chosen, team, password, must_change=True)
     except UserError as error:
         typer.echo(f"terugkeer: {error}", err=True)
         raise typer.Exit(1) from None

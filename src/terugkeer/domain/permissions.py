@@ -27,6 +27,9 @@ class Resource(StrEnum):
     #: Open cases no director has yet (V-number, opening day, track, nationality, family):
     #: what a team lead needs to hand new inflow to the team, and no more of the case.
     UNASSIGNED = "unassigned"
+    #: Per director of the team: open cases, open and overdue worklist items; the team's open
+    #: cases with their current director (to reassign them).
+    WORKLOAD = "workload"
     FIGURES = "figures"  # aggregates only
     ACCESS_LOG = "access_log"
     USERS = "users"
@@ -57,16 +60,18 @@ GRANTS: dict[tuple[Resource, Action], dict[Role, Scope]] = {
     (Resource.WORKLIST, Action.READ): {_CD: Scope.OWN, _TL: Scope.TEAM},
     (Resource.ASSIGNMENT, Action.RECORD): {_TL: Scope.TEAM},
     (Resource.UNASSIGNED, Action.READ): {_TL: Scope.ALL},
+    (Resource.WORKLOAD, Action.READ): {_TL: Scope.TEAM},
     (Resource.FIGURES, Action.READ): {_AN: Scope.ALL, _TL: Scope.ALL},
     (Resource.ACCESS_LOG, Action.READ): {_AU: Scope.ALL},
     (Resource.USERS, Action.READ): {_AD: Scope.ALL},
+    (Resource.USERS, Action.RECORD): {_AD: Scope.ALL},
     (Resource.WEBHOOKS, Action.READ): {_AD: Scope.ALL},
 }
 
 #: Where a role lands after signing in: its first page.
 HOME: dict[Role, str] = {
     Role.AUDITOR: "/audit",
-    Role.ADMIN: "/webhooks",
+    Role.ADMIN: "/admin/users",
     Role.ANALYST: "/dashboard",
 }
 

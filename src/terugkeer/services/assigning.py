@@ -1,5 +1,6 @@
-"""New inflow to the team: the open cases no case director has yet, and a team lead handing
-several of them to a director of the team at once (a family always goes together)."""
+"""A team lead hands cases to the team's directors: new inflow (the open cases no director has
+yet) and reassignment of the team's cases, several at once, a family always together, all in
+one transaction."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import Connection
+
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import from_micros, local_date
-from terugkeer.domain.permissions import Action, Resource, scope_of
+from terugkeer.domain.permissions import Action, Resource, Role, scope_of
+from terugkeer.services.errors import ServiceError
 from terugkeer.services.users import User
-from terugkeer.services.workplace import NotYoursError, assign_person, log_view
+from terugkeer.services.workplace import NotYoursError, log_view
+from terugkeer.store import team as team_rows
 from terugkeer.store import workplace as reads
+from terugkeer.store.access_log import Access, record
+from terugkeer.store.engine import writing
+from terugkeer.store.users import assign, utc_text
+from terugkeer.store.users import find_user as user_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,22 +53,106 @@ def unassigned_of(system: System, user: User, origin: str, *, limit: int = 200) 
     return Unassigned(waiting, total)
 
 
-def assign_people(
-    system: System, lead: User, v_numbers: Sequence[str], director: str, origin: str
-) -> list[str]:
-    """Make `director` (of the lead's team) the director of these people's open cases, and of
-    every other member of their families; the V-numbers assigned, each recorded and logged.
-    Refused as a whole (nothing assigned) when any of them belongs to another team."""
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What changed since the page was shown, so that nothing was assigned: a chosen person's
+    case closed (`closed`), another lead handed it out meanwhile (`taken`, to `director`), or
+    the chosen director can no longer take cases (`director`)."""
+
+    what: str
+    v_number: str | None = None
+    director: str | None = None
+
+
+class AssignConflictError(ServiceError):
+    """Nothing was assigned: the page's picture is out of date (`changes` say how)."""
+
+    def __init__(self, changes: list[Change]) -> None:
+        super().__init__("the chosen cases changed since the page was shown")
+        self.changes = changes
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A family member that moves along with the people chosen, with their current director."""
+
+    v_number: str
+    family: str
+    director: str | None
+
+
+def family_along(system: System, v_numbers: Sequence[str]) -> list[Member]:
+    """The other members (with an open case) of the chosen people's families: they move too."""
     chosen = list(dict.fromkeys(v_numbers))
     with system.engine.connect() as connection:
-        for family in sorted(reads.families_of(connection, chosen)):
-            chosen += [v for v in reads.family_members(connection, family) if v not in chosen]
-        taken = {
-            v for v in chosen
-            if any(team != lead.team for _, team in reads.directors_of(connection, v))
-        }  # fmt: skip
-    if taken:
-        raise NotYoursError("a chosen case belongs to another team")
-    for v_number in chosen:
-        assign_person(system, lead, v_number, director, origin)
-    return chosen
+        found = team_rows.people(connection, chosen)
+        families = {p.family for p in found.values() if p.family}
+        members = team_rows.open_family_members(connection, families)
+        extra = [(f, v) for f in sorted(members) for v in members[f] if v not in chosen]
+        state = team_rows.people(connection, [v for _, v in extra])
+    return [
+        Member(v, f, state[v].directors[0][0] if state[v].directors else None) for f, v in extra
+    ]
+
+
+def assign_people(
+    system: System,
+    lead: User,
+    v_numbers: Sequence[str],
+    director: str,
+    origin: str,
+    *,
+    new_only: bool = False,
+) -> list[str]:
+    """Make `director` (of the lead's team) the director of these people's open cases and of
+    every other member of their families, all in one transaction; the V-numbers assigned, each
+    recorded and logged. `new_only`: the chosen people were shown as waiting for a director.
+
+    All or nothing: a person of another team refuses the whole (NotYoursError); a chosen case
+    closed or handed out meanwhile, or a director who can no longer take cases, assigns
+    nothing and raises AssignConflictError with what changed."""
+    if scope_of(lead.role, Resource.ASSIGNMENT, Action.RECORD) is None or lead.team is None:
+        raise NotYoursError("only team leads assign cases")
+    chosen = list(dict.fromkeys(v_numbers))
+    at = utc_text(system.clock())
+    with writing(system.engine) as connection:
+        found = team_rows.people(connection, chosen, lock=True)
+        families = {p.family for p in found.values() if p.family}
+        for members in team_rows.open_family_members(connection, families).values():
+            chosen += [v for v in members if v not in chosen]
+        found |= team_rows.people(connection, [v for v in chosen if v not in found], lock=True)
+        if any(team != lead.team for p in found.values() for _, team in p.directors):
+            raise NotYoursError("a chosen case belongs to another team")
+        changes = _changes(connection, lead, director, [found[v] for v in v_numbers], new_only)
+        if changes:
+            raise AssignConflictError(changes)  # leaving the block rolls back: nothing written
+        for v_number in chosen:
+            for case_seq in found[v_number].open_cases:
+                assign(connection, case_seq=case_seq, v_number=v_number, director=director,
+                       team=lead.team, by=lead.name, at=at)  # fmt: skip
+            if found[v_number].open_cases:
+                record(connection, Access(lead.name, "web", "case.assign", origin, v_number,
+                                          detail=f"to={director}"), system.clock())  # fmt: skip
+    return [v for v in chosen if found[v].open_cases]
+
+
+def _changes(
+    connection: Connection,
+    lead: User,
+    director: str,
+    chosen: list[team_rows.Person],
+    new_only: bool,
+) -> list[Change]:
+    changes = []
+    row = user_row(connection, director)
+    if (
+        row is None or row.role != Role.CASE_DIRECTOR.value or row.team != lead.team
+        or not row.active
+    ):  # fmt: skip
+        changes.append(Change("director", director=director))
+    for person in chosen:
+        if not person.open_cases:
+            changes.append(Change("closed", person.v_number))
+        elif new_only and person.directors:
+            changes.append(Change("taken", person.v_number, person.directors[0][0]))
+    return changes

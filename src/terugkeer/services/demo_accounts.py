@@ -1,7 +1,8 @@
 """The demo's organisation: teams like the agency's, each with a team lead and several case
 directors whose open cases number in the tens, plus an analyst, an auditor and an admin.
 
-Accounts that `terugkeer demo` prints get a fresh password on every run. The other case
+Accounts that `terugkeer demo` prints get a fresh one-time password on every run: the user
+chooses their own at the first sign-in. The other case
 directors exist so that the caseload is spread as in the agency, and have no password at all
 (an admin sets one on the users page when someone wants to sign in as them): hashing a
 password for each of some three hundred accounts would cost a minute of argon2 for nothing.
@@ -110,9 +111,9 @@ def _printed(system: System, name: str, role: Role, team: str | None) -> DemoAcc
     password = secrets.token_urlsafe(12)
     user = find_user(system, name)
     if user is None:
-        user = add_user(system, name, role, team, password)
+        user = add_user(system, name, role, team, password, must_change=True)
     else:
-        set_password(system, name, password)
+        set_password(system, name, password, must_change=True)
     return DemoAccount(user, password)
 
 

@@ -19,6 +19,7 @@ from terugkeer.bootstrap import System
 from terugkeer.domain.permissions import Role
 from terugkeer.services.errors import ServiceError
 from terugkeer.store import users as rows
+from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
 from terugkeer.store.users import utc_text
 
@@ -41,6 +42,8 @@ class User:
     role: Role
     team: str | None
     active: bool = True
+    #: Signed in with a one-time password: nothing but choosing a new one until that is done.
+    must_change: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +59,32 @@ class LoginRefused(Exception):  # noqa: N818 - an outcome, not a fault
         self.locked = locked
 
 
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
 def _user(row: rows.UserRow) -> User:
-    return User(row.name, Role(row.role), row.team, row.active)
+    return User(row.name, Role(row.role), row.team, row.active, row.must_change_password)
 
 
-def add_user(system: System, name: str, role: Role, team: str | None, password: str) -> User:
+#: The shortest password accepted (NIST SP 800-63B asks at least 8; the agency's baseline 12).
+MIN_PASSWORD = 12
+
+
+def add_user(
+    system: System,
+    name: str,
+    role: Role,
+    team: str | None,
+    password: str,
+    *,
+    must_change: bool = False,
+) -> User:
+    """A new account. `must_change`: the password is a one-time password (given by someone
+    else: `users add`, an admin, the demo), to be replaced at the first sign-in."""
     if not name or len(name) > 100 or not name.isprintable():
         raise UserError("a user name is 1 to 100 printable characters")
-    if len(password) < 12:
+    if len(password) < MIN_PASSWORD:
         raise UserError("a password has at least 12 characters")
     if role in (Role.CASE_DIRECTOR, Role.TEAM_LEAD) and not team:
         raise UserError(f"a {role.value} belongs to a team: give --team")
@@ -71,16 +92,51 @@ def add_user(system: System, name: str, role: Role, team: str | None, password: 
         if rows.find_user(connection, name) is not None:
             raise UserError("a user with this name exists already")
         rows.add_user(connection, name, role.value, team, _HASHER.hash(password),
-                      utc_text(system.clock()))  # fmt: skip
-    return User(name, role, team)
+                      utc_text(system.clock()), must_change=must_change)  # fmt: skip
+    return User(name, role, team, must_change=must_change)
 
 
-def set_password(system: System, name: str, password: str) -> None:
+def set_password(system: System, name: str, password: str, *, must_change: bool = False) -> None:
+    """Set a password (and unlock the account); `must_change` as in add_user."""
     with writing(system.engine) as connection:
         if rows.find_user(connection, name) is None:
             raise UserError("no user with this name")
         rows.set_user(connection, name, password_hash=_HASHER.hash(password), failed_logins=0,
-                      locked_until=None)  # fmt: skip
+                      locked_until=None, must_change_password=must_change)  # fmt: skip
+
+
+class PasswordRefused(UserError):  # noqa: N818 - an outcome, not a fault
+    """A new password that may not be chosen; `reason` names the field's problem."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # wrong_current | too_short | is_name | unchanged | mismatch
+
+
+def change_own_password(
+    system: System, user: User, current: str, new: str, repeated: str, origin: str
+) -> None:
+    """The user replaces their password (a one-time one, or any): the current one must be
+    right, the new one at least MIN_PASSWORD characters, not the user name and not the
+    current one. Raises PasswordRefused; on success the one-time mark is gone."""
+    with writing(system.engine) as connection:
+        row = rows.find_user(connection, user.name)
+        if row is None or not row.active:
+            raise UserError("no user with this name")
+        if not _verify(row.password_hash, current):
+            raise PasswordRefused("wrong_current")
+        if len(new) < MIN_PASSWORD:
+            raise PasswordRefused("too_short")
+        if new.strip().casefold() == user.name.casefold():
+            raise PasswordRefused("is_name")
+        if new == current:
+            raise PasswordRefused("unchanged")
+        if new != repeated:
+            raise PasswordRefused("mismatch")
+        rows.set_user(connection, user.name, password_hash=_HASHER.hash(new),
+                      must_change_password=False)  # fmt: skip
+        record(connection, Access(user.name, "web", "password.change", origin, detail="ok"),
+               system.clock())  # fmt: skip
 
 
 def list_users(system: System) -> list[User]:

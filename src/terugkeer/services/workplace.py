@@ -1,14 +1,13 @@
 """The case director's workplace (the worklist: services/worklist.py): a case file the user may
-see (every view logged, refusals too), assignments, and the access log for the auditor."""
+see (every view logged, refusals too), assignments, and the team's directors."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import cycle
 
 from terugkeer.bootstrap import System
-from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.case_facts import CaseState, Flight
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.messages import Message
@@ -25,7 +24,6 @@ from terugkeer.store.access_log import record
 from terugkeer.store.engine import writing
 from terugkeer.store.queries import person_events
 from terugkeer.store.users import all_users, assign, utc_text
-from terugkeer.store.users import find_user as user_row
 
 __all__ = ["ItemRow", "NotGrantedError", "NotYoursError", "TimelineEntry"]
 ItemRow = reads.ItemRow
@@ -219,25 +217,6 @@ def spread_open_cases(system: System, by: User, directors: list[User]) -> int:
     return len(found)
 
 
-def access_log_of(
-    system: System,
-    *,
-    actor: str | None = None,
-    v_number: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    limit: int = 500,
-) -> list[dict[str, object]]:
-    def bound(day: date | None) -> str | None:
-        return utc_text(datetime.combine(day, time.min, AMSTERDAM)) if day else None
-
-    with system.engine.connect() as connection:
-        return reads.access_entries(
-            connection, actor=actor, v_number=v_number, since=bound(since),
-            until=bound(until + timedelta(days=1) if until else None), limit=limit,
-        )  # fmt: skip
-
-
 def log_view(system: System, user: User, action: str, origin: str) -> None:
     """Log a page view that shows no single case (a worklist, the access log)."""
     with writing(system.engine) as connection:
@@ -280,35 +259,6 @@ def legal_first(items: list[ItemRow]) -> list[ItemRow]:
 
 class UnknownFamilyError(ServiceError):
     """No case names the family."""
-
-
-def assign_person(
-    system: System, lead: User, v_number: str, director_name: str, origin: str
-) -> None:
-    """A team lead makes a case director of the team the director of the person's open case:
-    a case of the team or one not yet assigned. Recorded, logged, shown on the timeline."""
-    if scope_of(lead.role, Resource.ASSIGNMENT, Action.RECORD) is None:
-        raise NotYoursError("only team leads assign cases")
-    with system.engine.connect() as connection:
-        directors = reads.directors_of(connection, v_number)
-        open_now = reads.open_cases_of(connection, v_number)
-        row = user_row(connection, director_name)
-    if any(team != lead.team for _, team in directors):
-        raise NotYoursError("this case belongs to another team")
-    if (
-        row is None
-        or row.role != Role.CASE_DIRECTOR.value
-        or row.team != lead.team
-        or (not row.active)
-    ):
-        raise ServiceError("choose a case director of your team")
-    if not open_now:
-        raise ServiceError("the person has no open case")
-    director = User(row.name, Role(row.role), row.team, row.active)
-    assign_cases(system, lead, director, open_now)
-    with writing(system.engine) as connection:
-        record(connection, Access(lead.name, "web", "case.assign", origin, v_number),
-               system.clock())  # fmt: skip
 
 
 def team_directors(system: System, team: str | None) -> list[str]:

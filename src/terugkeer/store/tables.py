@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -243,6 +244,9 @@ users = Table(
     Column("failed_logins", Integer, nullable=False),  # since the last successful login
     Column("locked_until", String(32)),  # UTC; no login before then
     Column("created_at", String(32), nullable=False),
+    #: A one-time password (set by `users add`, an admin or the demo): nothing but choosing a
+    #: new one until it is done (migration 0010).
+    Column("must_change_password", Boolean, nullable=False, server_default=false()),
 )
 
 #: Signed-in sessions. The cookie holds a random token; only its SHA-256 is stored, so a copy of
@@ -279,6 +283,9 @@ case_directors = Table(
     Column("v_number", String(32), nullable=False, index=True),
     Column("director", String(100), nullable=False, index=True),
     Column("team", String(60), index=True),
+    # The team lead's workload: a team's rows by director, with the case to join, from the
+    # index alone (store/team.py; migration 0010).
+    Index("ix_case_directors_team_director", "team", "director", "case_seq"),
 )
 
 #: Who recorded an event through the pages (the chain format has no actor field): the user,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
 from terugkeer.store.tables import assignments, case_directors, sessions, users
 
@@ -24,32 +24,42 @@ class UserRow:
     active: bool
     failed_logins: int
     locked_until: str | None
+    must_change_password: bool = False
 
 
 def add_user(
-    connection: Connection, name: str, role: str, team: str | None, password_hash: str, at: str
+    connection: Connection,
+    name: str,
+    role: str,
+    team: str | None,
+    password_hash: str,
+    at: str,
+    *,
+    must_change: bool = False,
 ) -> None:
     connection.execute(
         insert(users).values(
             name=name, role=role, team=team, password_hash=password_hash, active=True,
-            failed_logins=0, locked_until=None, created_at=at,
+            failed_logins=0, locked_until=None, created_at=at, must_change_password=must_change,
         )
+    )  # fmt: skip
+
+
+def _user_row(row: RowMapping) -> UserRow:
+    return UserRow(
+        row["name"], row["role"], row["team"], row["password_hash"], row["active"],
+        row["failed_logins"], row["locked_until"], bool(row["must_change_password"]),
     )  # fmt: skip
 
 
 def find_user(connection: Connection, name: str) -> UserRow | None:
     row = connection.execute(select(users).where(users.c.name == name)).mappings().first()
-    if row is None:
-        return None
-    return UserRow(
-        row["name"], row["role"], row["team"], row["password_hash"], row["active"],
-        row["failed_logins"], row["locked_until"],
-    )  # fmt: skip
+    return None if row is None else _user_row(row)
 
 
 def all_users(connection: Connection) -> list[UserRow]:
-    names = connection.execute(select(users.c.name).order_by(users.c.name)).scalars().all()
-    return [u for u in (find_user(connection, n) for n in names) if u is not None]
+    found = connection.execute(select(users).order_by(users.c.name)).mappings()
+    return [_user_row(row) for row in found]
 
 
 def set_user(connection: Connection, name: str, **values: object) -> None:

@@ -1,6 +1,5 @@
 """Reads for the pages: the worklist items of people (the worklist itself: store/worklist.py),
-who directs a person's cases, a person's timeline with receipt times and recorders, and the
-access log."""
+who directs a person's cases, a person's timeline with receipt times and recorders."""
 
 from __future__ import annotations
 
@@ -9,10 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, or_, select
+from sqlalchemy import Connection, Select, func, or_, select
 
 from terugkeer.store.tables import (
-    access_log,
     assignments,
     case_directors,
     cases,
@@ -120,30 +118,6 @@ def receipts(connection: Connection, v_number: str) -> dict[int, tuple[str, str 
         .where(events.c.v_number == v_number)
     )
     return {row.seq: (row.recorded_at, row.actor) for row in connection.execute(query)}
-
-
-def access_entries(
-    connection: Connection,
-    *,
-    actor: str | None,
-    v_number: str | None,
-    since: str | None,
-    until: str | None,
-    limit: int,
-) -> list[dict[str, Any]]:
-    where = []
-    if actor:
-        where.append(access_log.c.actor == actor)
-    if v_number:
-        where.append(access_log.c.v_number == v_number)
-    if since:
-        where.append(access_log.c.at >= since)
-    if until:
-        where.append(access_log.c.at < until)
-    query = (
-        select(access_log).where(and_(True, *where)).order_by(access_log.c.id.desc()).limit(limit)
-    )
-    return [dict(row) for row in connection.execute(query).mappings()]
 
 
 def assignments_of(connection: Connection, v_number: str) -> list[tuple[str, str, str]]:

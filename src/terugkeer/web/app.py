@@ -29,6 +29,7 @@ from terugkeer.web import (
     routes_favicon,
     routes_figures,
     routes_record,
+    routes_users,
     routes_webhooks,
     routes_withdraw,
     routes_worklist,
@@ -38,7 +39,7 @@ from terugkeer.web.api.models import API_VERSION
 from terugkeer.web.api.problems import http_problem
 from terugkeer.web.context import render
 from terugkeer.web.i18n import LANGUAGES, translations
-from terugkeer.web.permissions import Forbidden, NotSignedIn
+from terugkeer.web.permissions import Forbidden, NotSignedIn, PasswordChangeRequired
 from terugkeer.web.security import SecurityHeaders
 
 
@@ -95,6 +96,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_correct.router)
     app.include_router(routes_family.router)
     app.include_router(routes_assign.router)
+    app.include_router(routes_users.router)
     app.include_router(routes_webhooks.router)
     app.include_router(routes_figures.router)
     app.include_router(routes_dashboard.router)
@@ -103,6 +105,10 @@ def create_app(system: System) -> FastAPI:
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:
         return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def change_password_first(request: Request, _: PasswordChangeRequired) -> Response:
+        return RedirectResponse("/password", status_code=303)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, _: Forbidden) -> HTMLResponse:

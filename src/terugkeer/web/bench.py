@@ -77,6 +77,7 @@ def bench_pages(
                 _time("worklist, case director", director, requests, lambda: "/"),
                 _time("worklist, team lead (whole team)", lead, requests, lambda: "/"),
                 _time("case page", director, requests, lambda: f"/cases/{rng.choice(cases)}"),
+                _time("team lead's workload (/team)", lead, requests, lambda: "/team"),
             ]
             if families:
                 pages.append(_time("family page", director, requests,

@@ -101,6 +101,11 @@ class Formats:
         local = value.astimezone(AMSTERDAM)
         return format_datetime(local, "d MMM y HH:mm", tzinfo=AMSTERDAM, locale=self._locale)
 
+    def instant(self, value: datetime) -> str:
+        """A moment to the second in Amsterdam time ("10 mrt 2023 10:00:05"): the access log."""
+        local = value.astimezone(AMSTERDAM)
+        return format_datetime(local, "d MMM y HH:mm:ss", tzinfo=AMSTERDAM, locale=self._locale)
+
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self._locale)
 

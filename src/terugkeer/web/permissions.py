@@ -26,6 +26,10 @@ class Forbidden(Exception):  # noqa: N818
     pass
 
 
+class PasswordChangeRequired(Exception):  # noqa: N818 - answered with a redirect
+    """Signed in with a one-time password: every page but the change form waits for it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Granted:
     session: Session
@@ -43,6 +47,8 @@ def permit(resource: Resource, action: Action) -> Dependency:
         session = current_session(request)
         if session is None:
             raise NotSignedIn
+        if session.user.must_change:
+            raise PasswordChangeRequired
         scope = scope_of(session.user.role, resource, action)
         if scope is None:
             raise Forbidden
@@ -57,3 +63,15 @@ async def public(request: Request) -> None:
 
 
 DECLARED[public] = "public"
+
+
+async def signed_in(request: Request) -> Session:
+    """Any signed-in user, also one who must still replace a one-time password (the form
+    that does so)."""
+    session = current_session(request)
+    if session is None:
+        raise NotSignedIn
+    return session
+
+
+DECLARED[signed_in] = "signed in"

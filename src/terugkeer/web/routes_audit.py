@@ -1,41 +1,97 @@
-"""The access log, for the auditor: who looked at which case, when, from where."""
+"""The access log, for the auditor: who looked at which case, when, from where; a page at a
+time in Amsterdam time, action names in the reader's language, and a CSV of the filter."""
 
 from __future__ import annotations
 
-from datetime import date
+import csv
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.permissions import Action, Resource
-from terugkeer.services.workplace import access_log_of, log_view
-from terugkeer.web.context import origin_of, render, system_of
+from terugkeer.services.audit import (
+    EXPORT_LIMIT,
+    ExportTooLargeError,
+    Filters,
+    access_page,
+    export,
+    filters_of,
+)
+from terugkeer.web.access_actions import action_label
+from terugkeer.web.context import gettext_of, origin_of, render, system_of
 from terugkeer.web.permissions import Granted, permit
 
 router = APIRouter()
+AUDITOR = permit(Resource.ACCESS_LOG, Action.READ)
 
 
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+def _form(user: str, case: str, since: str, until: str) -> dict[str, str]:
+    return {"user": user, "case": case, "since": since, "until": until}
 
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit(
     request: Request,
-    granted: Annotated[Granted, Depends(permit(Resource.ACCESS_LOG, Action.READ))],
+    granted: Annotated[Granted, Depends(AUDITOR)],
     user: str = "",
     case: str = "",
     since: str = "",
     until: str = "",
+    before: int | None = None,
 ) -> HTMLResponse:
-    system = system_of(request)
-    log_view(system, granted.session.user, "access_log.read", origin_of(request))
-    entries = access_log_of(
-        system, actor=user or None, v_number=case or None, since=_day(since), until=_day(until)
-    )
-    filters = {"user": user, "case": case, "since": since, "until": until}
-    return render(request, "audit.html", {"entries": entries, "filters": filters})
+    filters = filters_of(user, case, since, until)
+    page = access_page(system_of(request), granted.session.user, filters, before,
+                       origin_of(request))  # fmt: skip
+    context = {
+        "page": page, "filters": _form(user, case, since, until), "errors": filters.errors,
+        "label": lambda code: action_label(code, gettext_of(request)), "before": before,
+        "query": request.url.query, "export_refused": None, "export_limit": EXPORT_LIMIT,
+    }  # fmt: skip
+    return render(request, "audit.html", context, status_code=422 if filters.errors else 200)
+
+
+@router.get("/audit/export.csv", response_model=None)
+def export_csv(
+    request: Request,
+    granted: Annotated[Granted, Depends(AUDITOR)],
+    user: str = "",
+    case: str = "",
+    since: str = "",
+    until: str = "",
+) -> Response:
+    """The entries of the filter as CSV (UTF-8, times in Amsterdam time); the export is logged."""
+    filters = filters_of(user, case, since, until)
+    if filters.errors:
+        return _refused(request, granted, filters, user, case, since, until, "filter")
+    try:
+        found = export(system_of(request), granted.session.user, filters, origin_of(request))
+    except ExportTooLargeError:
+        return _refused(request, granted, filters, user, case, since, until, "too_large")
+    gettext = gettext_of(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["time (Europe/Amsterdam)", "user", "channel", "action", "action (label)",
+                     "from", "v_number", "detail"])  # fmt: skip
+    for e in found:
+        at = e.at.astimezone(AMSTERDAM).isoformat(timespec="seconds")
+        writer.writerow([at, e.actor, e.channel, e.action, action_label(e.action, gettext),
+                         e.origin, e.v_number or "", e.detail or ""])  # fmt: skip
+    return Response(
+        out.getvalue(), media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="access-log.csv"'},
+    )  # fmt: skip
+
+
+def _refused(request: Request, granted: Granted, filters: Filters, user: str, case: str,
+             since: str, until: str, why: str) -> HTMLResponse:  # fmt: skip
+    page = access_page(system_of(request), granted.session.user, filters, None,
+                       origin_of(request))  # fmt: skip
+    context = {
+        "page": page, "filters": _form(user, case, since, until), "errors": filters.errors,
+        "label": lambda code: action_label(code, gettext_of(request)), "before": None,
+        "query": request.url.query, "export_refused": why, "export_limit": EXPORT_LIMIT,
+    }  # fmt: skip
+    return render(request, "audit.html", context, status_code=422)

@@ -10,16 +10,25 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from terugkeer.domain.permissions import HOME
-from terugkeer.services.users import LoginRefused, Session, log_in, log_out
+from terugkeer.services.users import (
+    MIN_PASSWORD,
+    LoginRefused,
+    PasswordRefused,
+    Session,
+    change_own_password,
+    log_in,
+    log_out,
+)
 from terugkeer.web.context import (
     LANGUAGE_COOKIE,
     SESSION_COOKIE,
     current_session,
+    origin_of,
     render,
     system_of,
 )
 from terugkeer.web.i18n import LANGUAGES
-from terugkeer.web.permissions import Forbidden, NotSignedIn, public
+from terugkeer.web.permissions import Forbidden, NotSignedIn, public, signed_in
 
 router = APIRouter()
 LOGIN_CSRF_COOKIE = "login_csrf"  # before a session exists: a double-submit token
@@ -61,7 +70,8 @@ def login(
         token, session = log_in(system_of(request), username, password)
     except LoginRefused as refused:
         return _login(request, "locked" if refused.locked else "wrong", 401, username)
-    response = RedirectResponse(HOME.get(session.user.role, "/"), status_code=303)
+    first = "/password" if session.user.must_change else HOME.get(session.user.role, "/")
+    response = RedirectResponse(first, status_code=303)
     _cookie(response, request, SESSION_COOKIE, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
@@ -86,6 +96,39 @@ async def logout(request: Request) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def _password_page(
+    request: Request, session: Session, error: str | None = None, changed: bool = False
+) -> Response:
+    context = {
+        "forced": session.user.must_change, "error": error, "minimum": MIN_PASSWORD,
+        "changed": changed, "home": HOME.get(session.user.role, "/"),
+    }  # fmt: skip
+    return render(request, "password.html", context, status_code=422 if error else 200)
+
+
+@router.get("/password", response_class=HTMLResponse)
+def password_page(
+    request: Request, session: Annotated[Session, Depends(signed_in)], changed: int = 0
+) -> Response:
+    """Choose a new password; after a one-time password, the only page until it is done."""
+    return _password_page(request, session, changed=bool(changed) and not session.user.must_change)
+
+
+@router.post("/password")
+async def change_password(
+    request: Request, session: Annotated[Session, Depends(signed_in)]
+) -> Response:
+    await checked(request)
+    form = await request.form()
+    given = {k: str(form.get(k) or "") for k in ("current", "new", "repeat")}
+    try:
+        change_own_password(system_of(request), session.user, given["current"], given["new"],
+                            given["repeat"], origin_of(request))  # fmt: skip
+    except PasswordRefused as refused:
+        return _password_page(request, session, refused.reason)
+    return RedirectResponse("/password?changed=1", status_code=303)
 
 
 @router.get("/language/{language}", dependencies=[Depends(public)])

@@ -5,20 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse
 
 from terugkeer.domain.permissions import Action, Resource, Role
-from terugkeer.services.errors import ServiceError, UnknownPersonError
+from terugkeer.services.errors import UnknownPersonError
 from terugkeer.services.recording import RECORDABLE
 from terugkeer.services.workplace import (
     NotYoursError,
-    assign_person,
     case_page,
     team_directors,
 )
 from terugkeer.web.context import origin_of, render, system_of, work_date
 from terugkeer.web.permissions import Forbidden, Granted, permit
-from terugkeer.web.routes_auth import checked
 
 router = APIRouter()
 
@@ -43,23 +41,3 @@ def case(
     directors = team_directors(system, user.team) if user.role is Role.TEAM_LEAD else []
     context = {"page": page, "file": page.file, "recordable": RECORDABLE, "directors": directors}
     return render(request, "case.html", context)
-
-
-@router.post("/cases/{v_number}/assign")
-async def assign(
-    request: Request,
-    v_number: str,
-    granted: Annotated[Granted, Depends(permit(Resource.ASSIGNMENT, Action.RECORD))],
-) -> Response:
-    await checked(request)
-    form = await request.form()
-    chosen = form.get("director")
-    director = chosen if isinstance(chosen, str) else ""
-    try:
-        assign_person(system_of(request), granted.session.user, v_number, director,
-                      origin_of(request))  # fmt: skip
-    except NotYoursError:
-        raise Forbidden from None
-    except ServiceError:
-        raise HTTPException(422) from None
-    return RedirectResponse(f"/cases/{v_number}", status_code=303)

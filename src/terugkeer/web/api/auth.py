@@ -66,6 +66,8 @@ def caller(
     if credentials is not None or "authorization" in request.headers:
         return partner(request, credentials)
     session = current_session(request) if cookie else None
+    if session is not None and session.user.must_change:  # a one-time password: pages only
+        session = None
     if session is None:
         raise ProblemError(401, "sign in on the pages, or send a partner's API token as "
                            "Authorization: Bearer TOKEN", headers=_CHALLENGE)  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"  # the lead re-chains it after the other branches' migrations
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
