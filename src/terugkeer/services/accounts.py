@@ -36,6 +36,7 @@ class Account:
     locked: bool
     must_change: bool
     open_cases: int  # cases of which the account is the current director
+    has_password: bool = True  # False: made without one (rows.NO_PASSWORD); reset gives one
 
 
 class AccountRefused(UserError):  # noqa: N818 - an outcome, not a fault
@@ -61,7 +62,7 @@ def accounts(system: System) -> list[Account]:
     return [
         Account(r.name, Role(r.role), r.team, r.active,
                 bool(r.locked_until and r.locked_until > now), r.must_change_password,
-                load.get(r.name, 0))
+                load.get(r.name, 0), r.password_hash != rows.NO_PASSWORD)
         for r in found
     ]  # fmt: skip
 

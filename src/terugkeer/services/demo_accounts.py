@@ -24,7 +24,7 @@ from terugkeer.services.workplace import assign_cases
 from terugkeer.store import users as rows
 from terugkeer.store import workplace as reads
 from terugkeer.store.engine import writing
-from terugkeer.store.users import utc_text
+from terugkeer.store.users import NO_PASSWORD, utc_text
 
 #: The agency works from regional teams (PROCESS.md); the demo has six.
 TEAMS = ("Noord", "Oost", "Zuid", "West", "Midden", "Schiphol")
@@ -32,9 +32,6 @@ TEAMS = ("Noord", "Oost", "Zuid", "West", "Midden", "Schiphol")
 CASES_PER_DIRECTOR = 40
 #: Cases opened in the last days before today wait for a team lead on "Nieuwe zaken".
 NEW_CASE_DAYS = 3
-#: What no password verifies against (argon2 refuses it as a hash): signing in needs an admin
-#: to set a password first.
-NO_PASSWORD = "!"
 STAFF = (
     ("analist", Role.ANALYST),
     ("auditor", Role.AUDITOR),

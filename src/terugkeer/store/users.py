@@ -10,6 +10,10 @@ from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
 from terugkeer.store.tables import assignments, case_directors, sessions, users
 
+#: A password hash that no password verifies against (argon2 refuses it as a hash): an account
+#: made without a password (the demo's unprinted directors) signs in after an admin sets one.
+NO_PASSWORD = "!"
+
 
 def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
