@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -49,7 +49,9 @@ def demo(
     def say(text: str) -> None:
         typer.echo(text, err=True)
 
-    today = date.today()
+    from terugkeer.domain.calendar import AMSTERDAM
+
+    today = datetime.now(AMSTERDAM).date()  # the agency's today, whatever the machine's zone
     built = demo_store(folder, until=today, seed=seed, progress=say)
     state = "reused" if built.reused else "built"
     typer.echo(f"demo store {state}: {built.store_file} ({built.lines:,} events up to "
