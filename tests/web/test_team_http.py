@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from terugkeer.domain.permissions import Role
 from terugkeer.services.users import add_user, disable_user
-from terugkeer.store.tables import case_directors, worklist_items
+from terugkeer.store.tables import access_log, case_directors, worklist_items
 from tests.web.conftest import csrf_of, signed_in
 from tests.web.server import CHILD, FAMILY, MINE, PASSWORD, THEIRS, WORK_DATE, Site
 
@@ -92,6 +92,25 @@ def test_the_case_page_form_moves_the_family_too(site: Site) -> None:
     assert done.status_code == 303 and done.headers["location"].startswith(f"/cases/{CHILD}")
     assert _directors(site)[MINE] == "cleo"
     assert signed_in(site, "cleo").get(f"/families/{FAMILY}").status_code == 200
+
+
+def test_another_teams_person_is_refused_before_any_family_is_named(site: Site) -> None:
+    """THEIRS is bram's (team Zuid): the lead of Noord learns nothing of that person's family
+    or director, the refusal is logged with the V-number asked for, and nothing moves."""
+    add_user(site.system, "cleo", Role.CASE_DIRECTOR, "Noord", PASSWORD)
+    lead = signed_in(site, "lead")
+    token = csrf_of(lead.get("/team").text)
+    for path in (f"/cases/{THEIRS}/assign", "/team"):
+        answer = lead.post(path, data={"csrf_token": token, "director": "cleo",
+                                       "v": THEIRS})  # fmt: skip
+        assert answer.status_code == 403, path
+        assert "bram" not in answer.text and 'id="along"' not in answer.text
+    assert _directors(site)[THEIRS] == "bram"
+    with site.system.engine.connect() as connection:
+        rows = connection.execute(
+            select(access_log.c.v_number).where(access_log.c.action == "case.assign.refused")
+        ).scalars().all()  # fmt: skip
+    assert rows and set(rows) == {THEIRS}
 
 
 def test_a_reassignment_to_a_disabled_director_assigns_nothing_and_says_so(site: Site) -> None:

@@ -81,11 +81,15 @@ class Member:
     director: str | None
 
 
-def family_along(system: System, v_numbers: Sequence[str]) -> list[Member]:
-    """The other members (with an open case) of the chosen people's families: they move too."""
+def family_along(system: System, lead: User, v_numbers: Sequence[str], origin: str) -> list[Member]:
+    """The other members (with an open case) of the chosen people's families: they move too.
+    A chosen person of another team is refused first (NotYoursError, logged with the V-number):
+    the offer would name that person's family, its members and their directors."""
     chosen = list(dict.fromkeys(v_numbers))
     with system.engine.connect() as connection:
         found = team_rows.people(connection, chosen)
+    _refuse_others(system, lead, list(found.values()), origin)
+    with system.engine.connect() as connection:
         families = {p.family for p in found.values() if p.family}
         members = team_rows.open_family_members(connection, families)
         extra = [(f, v) for f in sorted(members) for v in members[f] if v not in chosen]
@@ -115,25 +119,50 @@ def assign_people(
         raise NotYoursError("only team leads assign cases")
     chosen = list(dict.fromkeys(v_numbers))
     at = utc_text(system.clock())
-    with writing(system.engine) as connection:
-        found = team_rows.people(connection, chosen, lock=True)
-        families = {p.family for p in found.values() if p.family}
-        for members in team_rows.open_family_members(connection, families).values():
-            chosen += [v for v in members if v not in chosen]
-        found |= team_rows.people(connection, [v for v in chosen if v not in found], lock=True)
-        if any(team != lead.team for p in found.values() for _, team in p.directors):
-            raise NotYoursError("a chosen case belongs to another team")
-        changes = _changes(connection, lead, director, [found[v] for v in v_numbers], new_only)
-        if changes:
-            raise AssignConflictError(changes)  # leaving the block rolls back: nothing written
-        for v_number in chosen:
-            for case_seq in found[v_number].open_cases:
-                assign(connection, case_seq=case_seq, v_number=v_number, director=director,
-                       team=lead.team, by=lead.name, at=at)  # fmt: skip
-            if found[v_number].open_cases:
-                record(connection, Access(lead.name, "web", "case.assign", origin, v_number,
-                                          detail=f"to={director}"), system.clock())  # fmt: skip
+    try:
+        with writing(system.engine) as connection:
+            found = team_rows.people(connection, chosen, lock=True)
+            families = {p.family for p in found.values() if p.family}
+            for members in team_rows.open_family_members(connection, families).values():
+                chosen += [v for v in members if v not in chosen]
+            found |= team_rows.people(connection, [v for v in chosen if v not in found], lock=True)
+            others = [p for p in found.values() if any(t != lead.team for _, t in p.directors)]
+            if others:
+                raise _OtherTeamError(others)  # leaving the block rolls back: nothing written
+            changes = _changes(connection, lead, director, [found[v] for v in v_numbers],
+                               new_only)  # fmt: skip
+            if changes:
+                raise AssignConflictError(changes)
+            for v_number in chosen:
+                for case_seq in found[v_number].open_cases:
+                    assign(connection, case_seq=case_seq, v_number=v_number,
+                           director=director, team=lead.team, by=lead.name, at=at)  # fmt: skip
+                if found[v_number].open_cases:
+                    record(connection, Access(lead.name, "web", "case.assign", origin, v_number,
+                                              detail=f"to={director}"), system.clock())  # fmt: skip
+    except _OtherTeamError as error:
+        _refuse_others(system, lead, error.people, origin)
     return [v for v in chosen if found[v].open_cases]
+
+
+class _OtherTeamError(Exception):
+    def __init__(self, people: list[team_rows.Person]) -> None:
+        super().__init__("a chosen person or family member is another team's")
+        self.people = people
+
+
+def _refuse_others(system: System, lead: User, people: list[team_rows.Person], origin: str) -> None:
+    """Refuse when any of `people` has a director of another team: one access-log row per such
+    person (with the V-number asked for), then NotYoursError."""
+    others = [p for p in people if any(team != lead.team for _, team in p.directors)]
+    if not others:
+        return
+    with writing(system.engine) as connection:
+        for person in others:
+            refusal = Access(lead.name, "web", "case.assign.refused", origin, person.v_number,
+                             detail="another team")  # fmt: skip
+            record(connection, refusal, system.clock())
+    raise NotYoursError("a chosen case belongs to another team")
 
 
 def _changes(

@@ -98,7 +98,10 @@ async def _reassign(
     if error is not None:
         return _team_page(request, granted, error=error, chosen=chosen, status=422)
     assert isinstance(director, str)
-    along = family_along(system, chosen)
+    try:
+        along = family_along(system, user, chosen, origin_of(request))
+    except NotYoursError:
+        raise Forbidden from None
     if along and form.get("whole_family") != "1":
         context = {"chosen": chosen, "along": along, "director": director, "action": action,
                    "back": back}  # fmt: skip
