@@ -55,12 +55,17 @@ def test_the_admin_adds_a_user_who_chooses_a_password_at_first_sign_in(site: Sit
                                              "role": "auditor", "team": ""})  # fmt: skip
     assert again.status_code == 422 and "bestaat al een gebruiker" in again.text
     assert 'value="dirk"' in again.text  # what was typed stays
+    for bad in ("a/b", "=cmd", "two words"):  # unsafe in an address, a CSV cell, a log line
+        refused = admin.post("/admin/users", data={"csrf_token": token, "name": bad,
+                                                   "role": "auditor", "team": ""})  # fmt: skip
+        assert refused.status_code == 422, bad
     teamless = admin.post("/admin/users", data={"csrf_token": token, "name": "eva",
                                                 "role": "team_lead", "team": ""})  # fmt: skip
     assert teamless.status_code == 422 and 'id="e-team"' in teamless.text
     assert _admin_log(site) == [
         ("user.add", "user=dirk; ok: case_director"),
         ("user.add", "user=dirk; refused: name_taken"),
+        *[("user.add", "user=-; refused: name_invalid")] * 3,  # the unsafe name not repeated
         ("user.add", "user=eva; refused: team_needed"),
     ]
 

@@ -100,3 +100,25 @@ def test_only_the_auditor(site: Site) -> None:
         client = signed_in(site, name)
         assert client.get("/audit").status_code == 403
         assert client.get("/audit/export.csv").status_code == 403
+
+
+def test_impossible_addresses_get_a_page_not_a_server_error(site: Site) -> None:
+    auditor = signed_in(site, "audi")
+    for params in ({"since": "0001-01-01"}, {"until": "31-12-9999"}):
+        answer = auditor.get("/audit", params=params)
+        assert answer.status_code == 422 and answer.headers["content-type"].startswith("text/html")
+        assert auditor.get("/audit/export.csv", params=params).status_code == 422
+    far = auditor.get("/audit", params={"before": "99999999999999999999"})
+    assert far.status_code == 200  # an impossible row id: the newest page
+    director = signed_in(site, "anna")
+    assert director.get("/", params={"page": "\u00b2"}).status_code == 400  # a superscript two
+
+
+def test_the_export_keeps_a_formula_from_running_in_a_spreadsheet(site: Site) -> None:
+    at = datetime(2023, 3, 1, 9, 0, tzinfo=UTC)
+    _log(site, (at, Access("anna", "web", "case.read", "10.0.0.1", MINE,
+                           detail='=HYPERLINK("http://x")')))  # fmt: skip
+    exported = signed_in(site, "audi").get("/audit/export.csv", params={"user": "anna"}).text
+    rows = list(csv.reader(io.StringIO(exported)))
+    details = [row[-1] for row in rows[1:] if row[3] == "case.read"]
+    assert details == ['\'=HYPERLINK("http://x")']

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.permissions import Role
-from terugkeer.services.users import User, UserError, hash_password
+from terugkeer.services.users import User, UserError, hash_password, valid_user_name
 from terugkeer.store import users as rows
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
@@ -106,11 +106,12 @@ def add_account(system: System, admin: User, name: str, role: Role, team: str, o
     """A new account with a one-time password; the password (to show once)."""
     name = name.strip()
     try:
-        if not name or len(name) > 100 or not name.isprintable() or " " in name:
+        if not valid_user_name(name):
             raise AccountRefused("name_invalid")
         chosen_team = _team_of(role, team)
-    except AccountRefused as refusal:
-        raise _refuse(system, admin, "add", name[:40] or "-", origin, refusal) from None
+    except AccountRefused as refusal:  # the log keeps what a valid name may hold, no more
+        shown = name[:40] if valid_user_name(name[:40]) else "-"
+        raise _refuse(system, admin, "add", shown, origin, refusal) from None
     password = one_time_password()
     with writing(system.engine) as connection:
         if rows.find_user(connection, name) is not None:

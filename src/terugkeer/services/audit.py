@@ -39,11 +39,14 @@ def _day(text: str) -> date | None:
         return None
     dutch = _DUTCH_DAY.fullmatch(text)
     try:
-        if dutch:
-            return date(int(dutch[3]), int(dutch[2]), int(dutch[1]))
-        return date.fromisoformat(text)
+        day = (
+            date(int(dutch[3]), int(dutch[2]), int(dutch[1])) if dutch else date.fromisoformat(text)
+        )
     except ValueError:
         raise ValueError(text) from None
+    if not 1900 <= day.year <= 9998:  # a bound a day either side must stay a date (no 500)
+        raise ValueError(text)
+    return day
 
 
 def filters_of(user: str, case: str, since: str, until: str) -> Filters:

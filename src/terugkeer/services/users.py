@@ -8,6 +8,7 @@ synchronizer-token pattern: a form post must carry the session's token).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -63,6 +64,14 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
+#: A user name: safe in an address (/admin/users/NAME), a log line and a CSV cell.
+_USER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,99}")
+
+
+def valid_user_name(name: str) -> bool:
+    return _USER_NAME.fullmatch(name) is not None
+
+
 def _user(row: rows.UserRow) -> User:
     return User(row.name, Role(row.role), row.team, row.active, row.must_change_password)
 
@@ -82,8 +91,8 @@ def add_user(
 ) -> User:
     """A new account. `must_change`: the password is a one-time password (given by someone
     else: `users add`, an admin, the demo), to be replaced at the first sign-in."""
-    if not name or len(name) > 100 or not name.isprintable():
-        raise UserError("a user name is 1 to 100 printable characters")
+    if not valid_user_name(name):
+        raise UserError("a user name is a letter, then up to 99 letters, digits, '.', '_' or '-'")
     if len(password) < MIN_PASSWORD:
         raise UserError("a password has at least 12 characters")
     if role in (Role.CASE_DIRECTOR, Role.TEAM_LEAD) and not team:

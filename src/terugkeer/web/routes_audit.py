@@ -40,17 +40,37 @@ def audit(
     case: str = "",
     since: str = "",
     until: str = "",
-    before: int | None = None,
+    before: str = "",
 ) -> HTMLResponse:
     filters = filters_of(user, case, since, until)
-    page = access_page(system_of(request), granted.session.user, filters, before,
+    older = _row_id(before)
+    page = access_page(system_of(request), granted.session.user, filters, older,
                        origin_of(request))  # fmt: skip
     context = {
         "page": page, "filters": _form(user, case, since, until), "errors": filters.errors,
-        "label": lambda code: action_label(code, gettext_of(request)), "before": before,
+        "label": lambda code: action_label(code, gettext_of(request)), "before": older,
         "query": request.url.query, "export_refused": None, "export_limit": EXPORT_LIMIT,
     }  # fmt: skip
     return render(request, "audit.html", context, status_code=422 if filters.errors else 200)
+
+
+#: What a spreadsheet takes for the start of a formula (OWASP, CSV injection).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """A cell that a spreadsheet shows as text: a user name or detail such as '=HYPERLINK(…)'
+    gets a leading apostrophe instead of running when the auditor opens the file."""
+    return f"'{text}" if text.startswith(_FORMULA) else text
+
+
+def _row_id(text: str) -> int | None:
+    """The `before` of a page link: a row id, or None (the newest page) for anything else, so
+    that a hand-made address never reaches the database as a number it cannot hold."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and 0 < int(text) < 2**63:
+        return int(text)
+    return None
 
 
 @router.get("/audit/export.csv", response_model=None)
@@ -77,8 +97,9 @@ def export_csv(
                      "from", "v_number", "detail"])  # fmt: skip
     for e in found:
         at = e.at.astimezone(AMSTERDAM).isoformat(timespec="seconds")
-        writer.writerow([at, e.actor, e.channel, e.action, action_label(e.action, gettext),
-                         e.origin, e.v_number or "", e.detail or ""])  # fmt: skip
+        writer.writerow([_cell(c) for c in (at, e.actor, e.channel, e.action,
+                         action_label(e.action, gettext), e.origin, e.v_number or "",
+                         e.detail or "")])  # fmt: skip
     return Response(
         out.getvalue(), media_type="text/csv; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="access-log.csv"'},

@@ -45,7 +45,8 @@ def parse(params: Mapping[str, str], directors: list[str] | None) -> Parsed:
         errors["sort"] = say("Choose soonest or latest due first.")
     page = 1
     if given["page"]:
-        if given["page"].isdigit() and 1 <= int(given["page"]) <= MAX_PAGE:
+        text = given["page"]
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE:
             page = int(given["page"])
         else:
             errors["page"] = say("A page is a whole number from 1.")
