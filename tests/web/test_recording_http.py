@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from terugkeer.store.tables import events, recorded_by
+from terugkeer.store.tables import access_log, events, recorded_by
 from tests.web.conftest import csrf_of, signed_in
 from tests.web.server import CHILD, MINE, THEIRS, Site
 
@@ -59,6 +59,19 @@ def test_recording_on_another_directors_case_is_refused(site: Site) -> None:
     _, answer = _post(site, "audi", MINE, "interview", kind="first", stance="cooperating")
     assert answer.status_code == 403
     assert _count(site) == before
+    anna = signed_in(site, "anna")
+    for path in (f"/cases/{THEIRS}/withdraw/1", f"/cases/{THEIRS}/correct/1"):
+        assert anna.get(path).status_code == 403
+    with site.system.engine.connect() as connection:
+        refused = connection.execute(
+            select(access_log.c.action, access_log.c.v_number)
+            .where(access_log.c.actor == "anna", access_log.c.action.like("%.refused"))
+        ).all()  # fmt: skip
+    # Each refusal names the person it was asked for: the auditor finds it by V-number.
+    assert {tuple(r) for r in refused} >= {
+        ("case.record.refused", THEIRS), ("case.withdraw.refused", THEIRS),
+        ("case.correct.refused", THEIRS),
+    }  # fmt: skip
 
 
 def test_free_text_is_shown_as_written(site: Site) -> None:

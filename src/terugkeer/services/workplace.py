@@ -217,10 +217,13 @@ def spread_open_cases(system: System, by: User, directors: list[User]) -> int:
     return len(found)
 
 
-def log_view(system: System, user: User, action: str, origin: str) -> None:
-    """Log a page view that shows no single case (a worklist, the access log)."""
+def log_view(
+    system: System, user: User, action: str, origin: str, v_number: str | None = None
+) -> None:
+    """Log a page view that shows no single case (a worklist, the access log), or a refused
+    action on one (`v_number`: the person it was asked for, so the auditor finds it)."""
     with writing(system.engine) as connection:
-        record(connection, Access(user.name, "web", action, origin), system.clock())
+        record(connection, Access(user.name, "web", action, origin, v_number), system.clock())
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ def _allowed(request: Request, granted: Granted, v_number: str, event_type: str)
         raise HTTPException(404)
     system, user = system_of(request), granted.session.user
     if not in_scope(system, user, v_number, Resource.CASE, Action.RECORD):
-        log_view(system, user, "case.record.refused", origin_of(request))
+        log_view(system, user, "case.record.refused", origin_of(request), v_number)
         raise Forbidden
 
 

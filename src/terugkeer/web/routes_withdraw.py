@@ -34,7 +34,7 @@ def scoped(request: Request, granted: Granted, v_number: str, action: str) -> No
         raise HTTPException(404)
     system, user = system_of(request), granted.session.user
     if not in_scope(system, user, v_number, Resource.CASE, Action.RECORD):
-        log_view(system, user, f"case.{action}.refused", origin_of(request))
+        log_view(system, user, f"case.{action}.refused", origin_of(request), v_number)
         raise Forbidden
 
 
