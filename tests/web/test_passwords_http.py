@@ -91,3 +91,26 @@ def test_the_change_is_logged(site: Site) -> None:
     log = signed_in(site, "audi").get("/audit", params={"user": "dirk"}).text
     assert 'data-action="password.change"' in log and "eigen wachtwoord gewijzigd" in log
     assert OWN not in log and ONE_TIME not in log
+
+
+def test_a_wrong_current_password_is_logged_and_a_change_ends_the_other_sessions(
+    site: Site,
+) -> None:
+    """Someone at an unattended session who guesses leaves a trace; whoever signed in with
+    the old password elsewhere is signed out by the change."""
+    from tests.web.conftest import signed_in
+
+    _cli_add(site, "dirk")
+    client, _ = _log_in(site, "dirk", ONE_TIME)
+    elsewhere, _ = _log_in(site, "dirk", ONE_TIME)
+    token = csrf_of(client.get("/password").text)
+    wrong = client.post("/password", data={"csrf_token": token, "current": "a guess at it",
+                                           "new": OWN, "repeat": OWN})  # fmt: skip
+    assert wrong.status_code == 422
+    client.post("/password", data={"csrf_token": token, "current": ONE_TIME, "new": OWN,
+                                   "repeat": OWN})  # fmt: skip
+    assert client.get("/").status_code == 200  # this session goes on
+    assert elsewhere.get("/").headers.get("location", "").startswith("/login")  # that one ended
+    log = signed_in(site, "audi").get("/audit", params={"user": "dirk"}).text
+    assert 'data-action="password.change.refused"' in log and "wrong_current" in log
+    assert "a guess at it" not in log and OWN not in log

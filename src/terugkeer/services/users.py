@@ -123,11 +123,27 @@ class PasswordRefused(UserError):  # noqa: N818 - an outcome, not a fault
 
 
 def change_own_password(
-    system: System, user: User, current: str, new: str, repeated: str, origin: str
+    system: System, session: Session, current: str, new: str, repeated: str, origin: str
 ) -> None:
     """The user replaces their password (a one-time one, or any): the current one must be
     right, the new one at least MIN_PASSWORD characters, not the user name and not the
-    current one. Raises PasswordRefused; on success the one-time mark is gone."""
+    current one. Raises PasswordRefused, logged with its reason (never a password); on
+    success the one-time mark is gone and every other session of the user ends (whoever
+    knew the old password is signed out)."""
+    user = session.user
+    try:
+        _change(system, session, current, new, repeated, origin)
+    except PasswordRefused as refused:
+        with writing(system.engine) as connection:
+            record(connection, Access(user.name, "web", "password.change.refused", origin,
+                                      detail=refused.reason), system.clock())  # fmt: skip
+        raise
+
+
+def _change(
+    system: System, session: Session, current: str, new: str, repeated: str, origin: str
+) -> None:
+    user = session.user
     with writing(system.engine) as connection:
         row = rows.find_user(connection, user.name)
         if row is None or not row.active:
@@ -144,6 +160,7 @@ def change_own_password(
             raise PasswordRefused("mismatch")
         rows.set_user(connection, user.name, password_hash=_HASHER.hash(new),
                       must_change_password=False)  # fmt: skip
+        rows.end_sessions_of(connection, user.name, keep=session.token_hash)
         record(connection, Access(user.name, "web", "password.change", origin, detail="ok"),
                system.clock())  # fmt: skip
 

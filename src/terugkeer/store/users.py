@@ -101,8 +101,12 @@ def end_session(connection: Connection, token_hash: str) -> None:
     connection.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
 
 
-def end_sessions_of(connection: Connection, user_name: str) -> None:
-    connection.execute(delete(sessions).where(sessions.c.user_name == user_name))
+def end_sessions_of(connection: Connection, user_name: str, keep: str | None = None) -> None:
+    """End every session of the user (but the one whose token hash is `keep`)."""
+    query = delete(sessions).where(sessions.c.user_name == user_name)
+    if keep is not None:
+        query = query.where(sessions.c.token_hash != keep)
+    connection.execute(query)
 
 
 def assign(

@@ -18,6 +18,8 @@ LABELS = {
     "case.assign": _("assigned a case"),
     "case.withdraw": _("withdrew an entry"),
     "case.record": _("recorded an entry"),
+    "case.correct": _("corrected an entry"),
+    "case.goto": _("went to a V-number"),
     "family.read": _("opened a family"),
     "worklist.read": _("viewed the worklist"),
     "unassigned.read": _("viewed the new cases"),

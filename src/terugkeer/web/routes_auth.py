@@ -124,7 +124,7 @@ async def change_password(
     form = await request.form()
     given = {k: str(form.get(k) or "") for k in ("current", "new", "repeat")}
     try:
-        change_own_password(system_of(request), session.user, given["current"], given["new"],
+        change_own_password(system_of(request), session, given["current"], given["new"],
                             given["repeat"], origin_of(request))  # fmt: skip
     except PasswordRefused as refused:
         return _password_page(request, session, refused.reason)
