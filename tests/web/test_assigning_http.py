@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
+from terugkeer.store.tables import assignments
 from tests.web.conftest import csrf_of, signed_in
 from tests.web.server import MINE, THEIRS, UNASSIGNED, Site
 
@@ -19,6 +22,15 @@ def test_the_lead_sees_only_the_waiting_cases_and_assigns_one(site: Site) -> Non
     done = lead.post("/unassigned", data={"csrf_token": csrf_of(page.text),
                                           "v": UNASSIGNED, "director": "anna"})  # fmt: skip
     assert done.status_code == 303 and done.headers["location"] == "/unassigned?done=1"
+    again = lead.post("/unassigned", data={"csrf_token": csrf_of(page.text),
+                                           "v": UNASSIGNED, "director": "anna"})  # fmt: skip
+    assert again.status_code == 303  # a double click is the lead's own first click, not "taken"
+    with site.system.engine.connect() as connection:
+        rows = connection.execute(
+            select(func.count()).select_from(assignments)
+            .where(assignments.c.v_number == UNASSIGNED)
+        ).scalar_one()  # fmt: skip
+    assert rows == 1  # recorded once
     after = lead.get("/unassigned")
     assert UNASSIGNED not in after.text.split('id="unassigned"')[1]
     assert anna.get(f"/cases/{UNASSIGNED}").status_code == 200  # now on her desk
@@ -97,15 +109,19 @@ def test_handing_out_is_all_or_nothing_and_says_what_changed(site: Site) -> None
 
 
 def test_a_case_handed_out_meanwhile_by_another_lead_is_said(site: Site) -> None:
+    from terugkeer.domain.permissions import Role
     from terugkeer.services.assigning import assign_people
+    from terugkeer.services.users import add_user
+    from tests.web.server import PASSWORD
 
+    add_user(site.system, "cleo", Role.CASE_DIRECTOR, "Noord", PASSWORD)
     lead = signed_in(site, "lead")
     token = csrf_of(lead.get("/unassigned").text)
-    assign_people(site.system, site.users["lead"], [UNASSIGNED], "anna", "test")  # meanwhile
+    assign_people(site.system, site.users["lead"], [UNASSIGNED], "cleo", "test")  # meanwhile
     answer = lead.post("/unassigned", data={"csrf_token": token, "v": UNASSIGNED,
                                             "director": "anna"})  # fmt: skip
     assert answer.status_code == 422
-    assert f"{UNASSIGNED}: intussen toegewezen aan anna." in answer.text
+    assert f"{UNASSIGNED}: intussen toegewezen aan cleo." in answer.text
 
 
 def test_a_director_disabled_during_the_assignment_assigns_nothing(site: Site) -> None:
@@ -135,6 +151,7 @@ def test_two_leads_handing_out_the_same_case_at_once_one_gets_it(site: Site) -> 
     from tests.web.server import PASSWORD
 
     other = add_user(site.system, "lead2", Role.TEAM_LEAD, "Noord", PASSWORD)
+    add_user(site.system, "cleo", Role.CASE_DIRECTOR, "Noord", PASSWORD)
     start, outcomes = threading.Barrier(2), []
 
     def hand_out(lead: object, director: str) -> None:
@@ -146,7 +163,7 @@ def test_two_leads_handing_out_the_same_case_at_once_one_gets_it(site: Site) -> 
             outcomes.append(conflict.changes[0].what)
 
     threads = [threading.Thread(target=hand_out, args=(site.users["lead"], "anna")),
-               threading.Thread(target=hand_out, args=(other, "anna"))]  # fmt: skip
+               threading.Thread(target=hand_out, args=(other, "cleo"))]  # fmt: skip
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -134,6 +134,8 @@ def assign_people(
             if changes:
                 raise AssignConflictError(changes)
             for v_number in chosen:
+                if _already(found[v_number], director):
+                    continue  # a double click or a resubmit: nothing to record twice
                 for case_seq in found[v_number].open_cases:
                     assign(connection, case_seq=case_seq, v_number=v_number,
                            director=director, team=lead.team, by=lead.name, at=at)  # fmt: skip
@@ -143,6 +145,15 @@ def assign_people(
     except _OtherTeamError as error:
         _refuse_others(system, lead, error.people, origin)
     return [v for v in chosen if found[v].open_cases]
+
+
+def _already(person: team_rows.Person, director: str) -> bool:
+    """Every open case of the person is with `director` already."""
+    return (
+        bool(person.directors)
+        and len(person.directors) == len(person.open_cases)
+        and all(name == director for name, _ in person.directors)
+    )
 
 
 class _OtherTeamError(Exception):
@@ -182,6 +193,7 @@ def _changes(
     for person in chosen:
         if not person.open_cases:
             changes.append(Change("closed", person.v_number))
-        elif new_only and person.directors:
+        elif new_only and person.directors and not _already(person, director):
+            # Someone else took it; already with this director is the lead's own first click.
             changes.append(Change("taken", person.v_number, person.directors[0][0]))
     return changes

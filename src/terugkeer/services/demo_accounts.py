@@ -126,10 +126,12 @@ def _spread(
     since = to_micros(datetime.combine(today, time.min, AMSTERDAM)) - NEW_CASE_DAYS * 86_400_000_000
     with system.engine.connect() as connection:
         newest = reads.opened_since(connection, since)
+    # A family with a new member waits whole: a family always goes to one director.
+    waiting = {family for case_seq, _, family in open_cases if family and case_seq in newest}
     batches: dict[str, list[tuple[int, str]]] = {d.name: [] for d in directors}
     turn, previous = -1, None
     for case_seq, v_number, family in open_cases:
-        if case_seq in newest:
+        if case_seq in newest or (family is not None and family in waiting):
             continue
         if family is None or family != previous:  # a family stays with one director
             turn = (turn + 1) % len(directors)

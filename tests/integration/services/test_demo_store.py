@@ -106,6 +106,14 @@ def test_the_organisation_has_teams_of_directors_with_tens_of_open_cases(
     for family, director in families:
         directors_per_family.setdefault(family, set()).add(director)
     assert all(len(d) == 1 for d in directors_per_family.values())  # a family together
+    with demo.system.engine.connect() as connection:
+        waiting = set(connection.execute(
+            select(cases.c.family)
+            .outerjoin(case_directors, cases.c.case_seq == case_directors.c.case_seq)
+            .where(cases.c.family.is_not(None), cases.c.closed_us.is_(None),
+                   case_directors.c.director.is_(None))
+        ).scalars())  # fmt: skip
+    assert not waiting & set(directors_per_family)  # nor split between assigned and waiting
     again = demo_organisation(demo.system, UNTIL, lambda _: None)  # passwords anew only
     assert {a.user.name for a in again.printed} == {a.user.name for a in organisation.printed}
     assert all(
