@@ -75,8 +75,9 @@ def demo(
 
     system = built.system
     organisation = demo_organisation(system, today, say)
-    typer.echo("demo accounts (passwords new on every run; more case directors of each team "
-               "get one from beheerder on the users page):")  # fmt: skip
+    typer.echo("demo accounts (one-time passwords, new on every run: each user chooses their "
+               "own at the first sign-in; the other case directors get one from beheerder on "
+               "/admin/users):")  # fmt: skip
     for account in organisation.printed:
         user = account.user
         team = f", team {user.team}" if user.team else ""
