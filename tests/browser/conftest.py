@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -66,3 +66,20 @@ def all_violations(page: Page) -> list[dict[str, Any]]:
 def assert_no_violations(page: Page) -> None:
     violations = all_violations(page)
     assert violations == [], f"{page.url}: {json.dumps(violations, indent=1)}"
+
+
+def desk(browser: Browser) -> BrowserContext:
+    """A Dutch browser at 1366 by 768, as a case director's screen; accepts downloads.
+    bypass_csp: only so that a test can inject axe-core; the app's CSP stays strict."""
+    return browser.new_context(
+        bypass_csp=True, locale="nl-NL", viewport={"width": 1366, "height": 768},
+        accept_downloads=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """The desk browser of one test (a module may define its own `context` instead)."""
+    made = desk(browser)
+    yield made
+    made.close()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 
 from tests.browser.conftest import assert_no_violations
 from tests.web.server import MINE, PASSWORD, Site, running_site
@@ -29,16 +29,6 @@ MISSING_ANCHORS = """() => [...document.querySelectorAll('a[href^="#"]')]
 def site(tmp_path: Path) -> Iterator[Site]:
     with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True) as running:
         yield running
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    # bypass_csp: only so that the test can inject axe-core; the app's CSP stays strict.
-    made = browser.new_context(
-        bypass_csp=True, locale="nl-NL", viewport={"width": 1366, "height": 768}
-    )
-    yield made
-    made.close()
 
 
 def _log_in(page: Page, site: Site) -> None:

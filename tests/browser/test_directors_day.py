@@ -24,7 +24,7 @@ from terugkeer.domain.permissions import Role
 from terugkeer.domain.worklist import ItemKind
 from terugkeer.services.demo_accounts import DemoAccount, demo_organisation
 from terugkeer.store.tables import case_directors, cases, events, worklist_items
-from tests.browser.conftest import assert_no_violations
+from tests.browser.conftest import assert_no_violations, desk
 from tests.demo import small_demo
 from tests.web.server import serving
 
@@ -54,16 +54,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             yield Demo(system, url, accounts, set())
     finally:
         system.close()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    # bypass_csp: only so that the test can inject axe-core; the app's CSP stays strict.
-    made = browser.new_context(
-        bypass_csp=True, locale="nl-NL", viewport={"width": 1366, "height": 768}
-    )
-    yield made
-    made.close()
 
 
 def _legal_items(system: System, director: str) -> list[tuple[date, str, str]]:
@@ -144,9 +134,7 @@ def test_a_case_directors_day_on_the_demo_store(
     system, page = demo.system, context.new_page()
     director, legal = _director_with_legal_items(demo)
     # The team lead watches the key figures on the dashboard meanwhile, in a browser of her own.
-    leads = browser.new_context(
-        bypass_csp=True, locale="nl-NL", viewport={"width": 1366, "height": 768}
-    )
+    leads = desk(browser)
     lead = leads.new_page()
     _sign_in(lead, demo, demo.accounts[f"tl-{(director.user.team or '').lower()}"])
     lead.goto(demo.url + "/dashboard")
@@ -298,9 +286,7 @@ def test_a_team_lead_and_an_admin_on_the_demo_store(demo: Demo, browser: Browser
     """The team lead's workload shows every director of the team with tens of open cases, not
     thousands; the admin sees the organisation's accounts, the unprinted directors without a
     password to be set. axe clean; screenshots of both."""
-    leads = browser.new_context(
-        bypass_csp=True, locale="nl-NL", viewport={"width": 1366, "height": 768}
-    )
+    leads = desk(browser)
     lead = leads.new_page()
     account = next(
         a for a in demo.accounts.values()
@@ -321,9 +307,7 @@ def test_a_team_lead_and_an_admin_on_the_demo_store(demo: Demo, browser: Browser
     _shot(lead, "workload")
     leads.close()
 
-    admins = browser.new_context(
-        bypass_csp=True, locale="nl-NL", viewport={"width": 1366, "height": 768}
-    )
+    admins = desk(browser)
     admin = admins.new_page()
     _sign_in(admin, demo, demo.accounts["beheerder"])
     admin.goto(demo.url + "/admin/users")

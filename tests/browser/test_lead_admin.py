@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 
 from terugkeer.domain.permissions import Role
 from terugkeer.services.users import add_user
@@ -24,17 +24,6 @@ SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 def secure_site(tmp_path: Path) -> Iterator[Site]:
     with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True) as site:
         yield site
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    # bypass_csp: only so that the test can inject axe-core; the app's CSP stays strict.
-    made = browser.new_context(
-        bypass_csp=True, locale="nl-NL", viewport={"width": 1366, "height": 768},
-        accept_downloads=True,
-    )  # fmt: skip
-    yield made
-    made.close()
 
 
 def _shot(page: Page, name: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 
 from tests.browser.conftest import assert_no_violations
 from tests.web.desk import REVIEW_TODAY, SILENT_DUBLIN, add_desk
@@ -28,16 +28,6 @@ def desk_site(tmp_path: Path) -> Iterator[Site]:
     with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True) as site:
         add_desk(site)
         yield site
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    # bypass_csp: only so that the test can inject axe-core; the app's CSP stays strict.
-    made = browser.new_context(
-        bypass_csp=True, locale="nl-NL", viewport={"width": WIDTH, "height": HEIGHT}
-    )
-    yield made
-    made.close()
 
 
 def _log_in(page: Page, site: Site, name: str) -> None:
