@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict, dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -28,30 +29,42 @@ router = APIRouter()
 AUDITOR = permit(Resource.ACCESS_LOG, Action.READ)
 
 
-def _form(user: str, case: str, since: str, until: str) -> dict[str, str]:
-    return {"user": user, "case": case, "since": since, "until": until}
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """The filter form as typed (query parameters of the page and of its export)."""
+
+    user: str = ""
+    case: str = ""
+    since: str = ""
+    until: str = ""
+
+    def filters(self) -> Filters:
+        return filters_of(self.user, self.case, self.since, self.until)
 
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit(
     request: Request,
     granted: Annotated[Granted, Depends(AUDITOR)],
-    user: str = "",
-    case: str = "",
-    since: str = "",
-    until: str = "",
+    typed: Annotated[Typed, Depends()],
     before: str = "",
 ) -> HTMLResponse:
-    filters = filters_of(user, case, since, until)
-    older = _row_id(before)
-    page = access_page(system_of(request), granted.session.user, filters, older,
+    filters = typed.filters()
+    status = 422 if filters.errors else 200
+    return _page(request, granted, typed, filters, _row_id(before), None, status)
+
+
+def _page(request: Request, granted: Granted, typed: Typed, filters: Filters,
+          before: int | None, export_refused: str | None, status: int) -> HTMLResponse:  # fmt: skip
+    page = access_page(system_of(request), granted.session.user, filters, before,
                        origin_of(request))  # fmt: skip
     context = {
-        "page": page, "filters": _form(user, case, since, until), "errors": filters.errors,
-        "label": lambda code: action_label(code, gettext_of(request)), "before": older,
-        "query": request.url.query, "export_refused": None, "export_limit": EXPORT_LIMIT,
+        "page": page, "filters": asdict(typed), "errors": filters.errors,
+        "label": lambda code: action_label(code, gettext_of(request)), "before": before,
+        "query": request.url.query, "export_refused": export_refused,
+        "export_limit": EXPORT_LIMIT,
     }  # fmt: skip
-    return render(request, "audit.html", context, status_code=422 if filters.errors else 200)
+    return render(request, "audit.html", context, status_code=status)
 
 
 #: What a spreadsheet takes for the start of a formula (OWASP, CSV injection).
@@ -77,19 +90,16 @@ def _row_id(text: str) -> int | None:
 def export_csv(
     request: Request,
     granted: Annotated[Granted, Depends(AUDITOR)],
-    user: str = "",
-    case: str = "",
-    since: str = "",
-    until: str = "",
+    typed: Annotated[Typed, Depends()],
 ) -> Response:
     """The entries of the filter as CSV (UTF-8, times in Amsterdam time); the export is logged."""
-    filters = filters_of(user, case, since, until)
+    filters = typed.filters()
     if filters.errors:
-        return _refused(request, granted, filters, user, case, since, until, "filter")
+        return _page(request, granted, typed, filters, None, "filter", 422)
     try:
         found = export(system_of(request), granted.session.user, filters, origin_of(request))
     except ExportTooLargeError:
-        return _refused(request, granted, filters, user, case, since, until, "too_large")
+        return _page(request, granted, typed, filters, None, "too_large", 422)
     gettext = gettext_of(request)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -104,15 +114,3 @@ def export_csv(
         out.getvalue(), media_type="text/csv; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="access-log.csv"'},
     )  # fmt: skip
-
-
-def _refused(request: Request, granted: Granted, filters: Filters, user: str, case: str,
-             since: str, until: str, why: str) -> HTMLResponse:  # fmt: skip
-    page = access_page(system_of(request), granted.session.user, filters, None,
-                       origin_of(request))  # fmt: skip
-    context = {
-        "page": page, "filters": _form(user, case, since, until), "errors": filters.errors,
-        "label": lambda code: action_label(code, gettext_of(request)), "before": None,
-        "query": request.url.query, "export_refused": why, "export_limit": EXPORT_LIMIT,
-    }  # fmt: skip
-    return render(request, "audit.html", context, status_code=422)
