@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from terugkeer.domain.permissions import Action, Resource
 from terugkeer.services.recording import (
     RECORDABLE,
     RecordRejectedError,
@@ -16,9 +15,8 @@ from terugkeer.services.recording import (
     record_work,
 )
 from terugkeer.services.references import case_now, references
-from terugkeer.services.workplace import in_scope, log_view
 from terugkeer.web.context import origin_of, system_of, work_date
-from terugkeer.web.permissions import Forbidden, Granted, permit
+from terugkeer.web.permissions import Granted
 from terugkeer.web.record_form import (
     form_page,
     fresh_values,
@@ -28,18 +26,15 @@ from terugkeer.web.record_form import (
     with_new_key,
 )
 from terugkeer.web.routes_auth import checked
+from terugkeer.web.routes_withdraw import RECORD, scoped
 
 router = APIRouter()
-RECORD = permit(Resource.CASE, Action.RECORD)
 
 
 def _allowed(request: Request, granted: Granted, v_number: str, event_type: str) -> None:
-    if event_type not in RECORDABLE or not (len(v_number) == 10 and v_number.isdigit()):
+    if event_type not in RECORDABLE:
         raise HTTPException(404)
-    system, user = system_of(request), granted.session.user
-    if not in_scope(system, user, v_number, Resource.CASE, Action.RECORD):
-        log_view(system, user, "case.record.refused", origin_of(request), v_number)
-        raise Forbidden
+    scoped(request, granted, v_number, "record")
 
 
 @router.get("/cases/{v_number}/record/{event_type}", response_model=None)
