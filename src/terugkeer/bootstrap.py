@@ -17,6 +17,7 @@ from terugkeer.domain.calendar import local_date
 from terugkeer.domain.rules import RulesTable
 from terugkeer.rules.loader import load_rules
 from terugkeer.settings import Settings
+from terugkeer.store.access_log import with_pseudonyms
 from terugkeer.store.engine import make_engine
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
 from terugkeer.store.schema import HEAD_REVISION, current_revision, ensure_schema
@@ -86,6 +87,7 @@ def bootstrap(
     config = settings or Settings()
     rules = rules_of(config)
     engine = make_engine(config.database_url)
+    with_pseudonyms(engine, pseudonyms_of(config))  # the access log's chain needs the key
     if migrate:
         ensure_schema(engine, rules)  # and the projections a migration added, at once
     elif (found := current_revision(engine)) != (head := HEAD_REVISION):

@@ -1,4 +1,5 @@
-"""`terugkeer audit verify`: recompute the hash chain and the projections from the events."""
+"""`terugkeer audit verify`: recompute the events' hash chain, the projections from the events,
+and the access log's hash chain."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ audit_app = typer.Typer(help="Integrity of the append-only history.", no_args_is
 
 @audit_app.command("verify")
 def verify_command(database_url: DatabaseUrl = None) -> None:
-    """Exit 0 when the chain and the projections are intact; otherwise name the first broken
-    row (and up to ten projection rows that differ from the events) and exit 1."""
+    """Exit 0 when the chain, the projections and the access log are intact; otherwise name the
+    first broken row of each chain (and up to ten projection rows that differ from the events)
+    and exit 1."""
     # Imported here, not at the top: the services bring SQLAlchemy (`--help` must start fast).
     from terugkeer.services.integrity import check_integrity
 
@@ -32,5 +34,17 @@ def verify_command(database_url: DatabaseUrl = None) -> None:
         typer.echo(f"PROJECTION differs: {problem}", err=True)
     if not report.projection_problems:
         typer.echo("projections match the events")
+    logged = report.access_log
+    if logged.intact:
+        earlier = logged.unkeyed_rows
+        note = f" ({earlier} logged before the chain, without their V-number)" if earlier else ""
+        typer.echo(f"access log intact: {logged.rows_checked} rows{note}, head {logged.head_hash}")
+    else:
+        where = "" if logged.broken_seq is None else f" at row seq {logged.broken_seq}"
+        typer.echo(
+            f"ACCESS LOG BROKEN{where}: {logged.problem} "
+            f"({logged.rows_checked} rows before it are intact)",
+            err=True,
+        )
     if not report.intact:
         raise typer.Exit(1)

@@ -1,10 +1,12 @@
-"""Integrity of the history: the hash chain, and the projections replayed from the events."""
+"""Integrity of the history: the events' hash chain, the projections replayed from the events,
+and the access log's hash chain."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from terugkeer.bootstrap import System
+from terugkeer.store.access_chain import LogVerification, verify_access_log
 from terugkeer.store.hashchain import Verification, verify
 from terugkeer.store.projection_check import projection_problems
 
@@ -14,14 +16,16 @@ class IntegrityReport:
     chain: Verification
     #: Up to ten sentences, each naming a projection row that differs from the events.
     projection_problems: tuple[str, ...]
+    access_log: LogVerification
 
     @property
     def intact(self) -> bool:
-        return self.chain.intact and not self.projection_problems
+        return self.chain.intact and not self.projection_problems and self.access_log.intact
 
 
 def check_integrity(system: System) -> IntegrityReport:
     with system.engine.connect() as connection:
         chain = verify(connection)
         problems = projection_problems(connection, system.rules)
-    return IntegrityReport(chain, tuple(problems))
+        logged = verify_access_log(connection, system.pseudonyms)
+    return IntegrityReport(chain, tuple(problems), logged)

@@ -1,18 +1,39 @@
 """The access log: who read or changed which case, when, through which channel. Append-only.
 
-Distinct from `audit verify` (the integrity of the events): this answers the privacy officer's
-"who looked at this person?" (AVG art. 5(2), BIO logging). It holds a V-number by necessity and
-is itself personal data; it never holds event contents.
+Distinct from the events' chain: this answers the privacy officer's "who looked at this
+person?" (AVG art. 5(2), BIO logging). It holds a V-number by necessity and is itself personal
+data; it never holds event contents.
+
+Each row is a link of a hash chain (store/access_chain.py verifies it): `seq` counts from 1 in
+the order rows were logged and `hash` is SHA-256 over the previous hash and the row's
+*retained form* — its values as retention leaves them. Retention replaces a V-number by its
+keyed pseudonym and a rejection's reason by a fixed sentence, so the form holds the pseudonym
+(never the V-number) and, for a rejection, a keyed MAC of the reason (`commitment`) instead of
+the reason. Writers are serialised by the row lock on `access_log_head` (PostgreSQL) or the
+writer's BEGIN IMMEDIATE (SQLite): the chain stays linear under concurrent writers.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Engine, insert, select, update
 
-from terugkeer.store.tables import access_log
+from terugkeer.store.digest import chain_hash
+from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
+from terugkeer.store.tables import access_log, access_log_head
+
+#: Execution option (set on the engine by bootstrap) carrying the configured pseudonym key, so
+#: that `record(connection, access, at)` can form the pseudonym without a new parameter.
+PSEUDONYMS = "terugkeer_pseudonyms"
+#: What retention leaves of a rejection's reason (it may quote a V-number, an id, a reference).
+REMOVED_DETAIL = "reason removed by retention"
+_V_NUMBER = re.compile(r"\d{10}")
+_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,25 +46,77 @@ class Access:
     detail: str | None = None  # an API call: its status and counts (no event contents)
 
 
-def record_all(connection: Connection, accesses: list[Access], at: datetime) -> None:
+def with_pseudonyms(engine: Engine, pseudonyms: Pseudonyms) -> None:
+    """Make `pseudonyms` the key the access log of this engine's connections is chained with."""
+    engine.update_execution_options(**{PSEUDONYMS: pseudonyms})
+
+
+def pseudonyms_of(connection: Connection) -> Pseudonyms:
+    """The engine's configured key; the public development key for engines that bootstrap did
+    not build (tests, the simulation), as the event store does."""
+    found = connection.get_execution_options().get(PSEUDONYMS)
+    return found if isinstance(found, Pseudonyms) else Pseudonyms(DEVELOPMENT_KEY)
+
+
+def removable(action: str) -> bool:
+    """Whether retention removes this row's detail: a rejection's reason."""
+    return action.endswith(".rejected")
+
+
+def is_v_number(value: str | None) -> bool:
+    return value is not None and _V_NUMBER.fullmatch(value) is not None
+
+
+def log_subject(pseudonyms: Pseudonyms, v_number: str) -> str:
+    """What retention writes over a V-number in the log: the person's first-history
+    pseudonym (the subject of their events, unless they came back after an earlier
+    retention), the same for every row of the person."""
+    return pseudonyms.subject(v_number)
+
+
+def retained_form(pseudonyms: Pseudonyms | None, row: dict[str, Any] | Any, seq: int) -> list[Any]:
+    """The values the hash covers, in this order. `pseudonyms` None: a row chained by the
+    migration without the key (its V-number and a rejection's reason are not covered)."""
+    v_number, subject = row["v_number"], None
+    if pseudonyms is not None:
+        subject = log_subject(pseudonyms, v_number) if is_v_number(v_number) else v_number
+    detail = None if removable(row["action"]) else row["detail"]
+    return [seq, row["at"], row["actor"], row["channel"], row["action"], row["origin"],
+            subject, detail, row["commitment"]]  # fmt: skip
+
+
+def record_all(connection: Connection, accesses: Sequence[Access], at: datetime) -> None:
     """Several rows at one moment, in one statement (an intake call's persons and
-    rejections)."""
-    stamp = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    connection.execute(insert(access_log), [
-        {"at": stamp, "actor": a.actor, "channel": a.channel, "action": a.action,
-         "origin": a.origin, "v_number": a.v_number, "detail": a.detail}
-        for a in accesses])  # fmt: skip
+    rejections), appended to the chain. Call inside the transaction of the write it logs."""
+    if not accesses:
+        return
+    pseudonyms = pseudonyms_of(connection)
+    head = connection.execute(
+        select(access_log_head.c.last_seq, access_log_head.c.last_hash)
+        .where(access_log_head.c.id == 1)
+        .with_for_update()
+    ).one()
+    seq, previous = head.last_seq, head.last_hash
+    stamp = at.astimezone(UTC).strftime(_STAMP)
+    rows = []
+    for access in accesses:
+        seq += 1
+        row: dict[str, Any] = {
+            "at": stamp, "actor": access.actor, "channel": access.channel,
+            "action": access.action, "origin": access.origin, "v_number": access.v_number,
+            "detail": access.detail, "seq": seq, "commitment": None,
+        }  # fmt: skip
+        if removable(access.action) and access.detail is not None:
+            row["commitment"] = pseudonyms.log_detail(seq, access.detail)
+        previous = row["hash"] = chain_hash(previous, retained_form(pseudonyms, row, seq))
+        rows.append(row)
+    connection.execute(insert(access_log), rows)
+    connection.execute(
+        update(access_log_head)
+        .where(access_log_head.c.id == 1)
+        .values(last_seq=seq, last_hash=previous)
+    )
 
 
 def record(connection: Connection, access: Access, at: datetime) -> None:
-    connection.execute(
-        insert(access_log).values(
-            at=at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            actor=access.actor,
-            channel=access.channel,
-            action=access.action,
-            origin=access.origin,
-            v_number=access.v_number,
-            detail=access.detail,
-        )
-    )
+    record_all(connection, [access], at)

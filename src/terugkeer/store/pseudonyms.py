@@ -55,6 +55,11 @@ class Pseudonyms:
         suffix = "" if generation == 1 else f"#{generation}"
         return self._mac(f"v:{v_number}{suffix}")[:32]
 
+    def log_detail(self, seq: int, detail: str) -> str:
+        """The access log's commitment to the detail of its row `seq` that retention may
+        remove (a rejection's reason): the chain covers this, not the text."""
+        return self._mac(f"log:{seq}:{detail}")
+
     def retained_id(self, event_id: str) -> str:
         """What a pseudonymised event's id becomes: still unique, and a resend of the original
         id can still be recognised as known (by whoever holds the key)."""

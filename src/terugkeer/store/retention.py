@@ -37,6 +37,7 @@ from terugkeer.chain_events.jsonline import canonical
 from terugkeer.domain.calendar import to_micros
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.rules import RulesTable
+from terugkeer.store.access_log import REMOVED_DETAIL, log_subject
 from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import event_from_body
 from terugkeer.store.engine import WRITER
@@ -173,16 +174,11 @@ def _pseudonymise_batch(
             )  # fmt: skip
             retained_events.append(event_from_body(row.seq, body))
         histories.append(PersonHistory(subject, retained_events))
-        for table in (access_log, assignments, case_directors, reach_shares):
+        for table in (assignments, case_directors, reach_shares):
             connection.execute(
                 update(table).where(table.c.v_number == v_number).values(v_number=subject)
             )
-        # A rejection's logged reason may quote the V-number, an id or a reference.
-        connection.execute(
-            update(access_log)
-            .where(access_log.c.v_number == subject, access_log.c.action.like("%.rejected"))
-            .values(detail="reason removed by retention")
-        )
+        _pseudonymise_log(connection, pseudonyms, v_number)
     if changes:
         # The outbox must not keep the original event ids beside the seqs, and a delivery
         # still due would send a retained body under them: it is given up.
@@ -213,6 +209,21 @@ def _pseudonymise_batch(
         for table, rows in person_rows(history, rules).items():
             insert_rows(connection, table, rows)
     return len(changes)
+
+
+def _pseudonymise_log(connection: Connection, pseudonyms: Pseudonyms, v_number: str) -> None:
+    """The person's access-log rows get the pseudonym their chain hash covers (store/
+    access_log.py); a rejection's logged reason, which may quote the V-number, an id or a
+    reference, is removed (the chain covers a MAC of it, not the text)."""
+    logged = log_subject(pseudonyms, v_number)
+    connection.execute(
+        update(access_log).where(access_log.c.v_number == v_number).values(v_number=logged)
+    )
+    connection.execute(
+        update(access_log)
+        .where(access_log.c.v_number == logged, access_log.c.action.like("%.rejected"))
+        .values(detail=REMOVED_DETAIL)
+    )
 
 
 def _retained_body(

@@ -227,8 +227,25 @@ access_log = Table(
     Column("origin", String(255), nullable=False),
     Column("v_number", String(32)),
     Column("detail", String(120)),  # an API call's status and counts; never event contents
+    # The hash chain (store/access_chain.py): contiguous from 1 in the order rows were logged.
+    Column("seq", BigInteger),
+    Column("hash", String(64)),
+    # A rejection's reason, which retention removes: a keyed MAC of it, which the hash covers.
+    Column("commitment", String(64)),
     Index("ix_access_log_v_number", "v_number", "at"),
     Index("ix_access_log_actor", "actor", "at"),
+    Index("ix_access_log_seq", "seq", unique=True),
+)
+
+#: The last link of the access log's chain; its row lock serialises writers of the log.
+access_log_head = Table(
+    "access_log_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+    #: Rows logged before the chain existed (migration 0012), chained without their V-number.
+    Column("unkeyed_rows", BigInteger, nullable=False),
 )
 
 

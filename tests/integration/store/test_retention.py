@@ -239,6 +239,22 @@ def test_rows_an_open_transaction_still_sees_are_reported_not_hidden(database_ur
     engine.dispose()
 
 
+def _log_rejection(url: str, v_number: str) -> None:
+    """A rejection about the person in the access log, its reason quoting the V-number
+    (logged as the API does: chained, with the store's key)."""
+    from terugkeer.bootstrap import bootstrap
+    from terugkeer.settings import Settings
+    from terugkeer.store.access_log import Access, record
+    from terugkeer.store.engine import writing
+
+    system = bootstrap(Settings(database_url=url, pseudonym_key=KEY["TERUGKEER_PSEUDONYM_KEY"]))
+    with writing(system.engine) as connection:
+        record(connection, Access("kmar", "api", "events.post.rejected", "test", v_number,
+                                  f"#1 k-1: no flight_booked for v_number {v_number}"),
+               datetime(2023, 3, 1, tzinfo=AMSTERDAM))  # fmt: skip
+    system.close()
+
+
 def test_retention_keeps_each_retraction_linked_to_the_event_it_withdrew(
     store: str, tmp_path: Path
 ) -> None:
@@ -277,13 +293,8 @@ def test_retention_keeps_each_retraction_linked_to_the_event_it_withdrew(
          "data": {"event_id": "wp-1", "reason": "wrong_person"}},
     ]) + "\n", encoding="utf-8")  # fmt: skip
     assert _cli(store, "import", str(mistaken)).exit_code == 0
+    _log_rejection(store, v_number)
     engine = create_engine(store)
-    with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO access_log (at, actor, channel, action, origin, v_number, detail) "
-            f"VALUES ('2023-03-01T00:00:00.000000Z', 'kmar', 'api', 'events.post.rejected', "
-            f"'test', '{v_number}', '#1 k-1: no flight_booked for v_number {v_number}')"
-        ))  # fmt: skip
     before = _figures(store)
     with engine.connect() as connection:
         linked = connection.execute(
@@ -311,3 +322,43 @@ def test_retention_keeps_each_retraction_linked_to_the_event_it_withdrew(
     assert v_number not in body and "wd-3" not in body
     raw = _database_bytes(store)
     assert v_number.encode() not in raw and wrong.encode() not in raw and b"1991-07-13" not in raw
+
+
+def test_the_access_log_verifies_after_retention_and_names_a_change_after_it(store: str) -> None:
+    """Retention replaces the log's V-numbers by pseudonyms and removes rejection reasons:
+    the chain covered only those forms, so it still verifies — and still names a change."""
+    from terugkeer.bootstrap import bootstrap
+    from terugkeer.settings import Settings
+    from terugkeer.store.access_log import Access, record_all
+    from terugkeer.store.engine import writing
+    from terugkeer.store.tables import access_log
+
+    gone = sorted(_closed_before_cut())
+    system = bootstrap(Settings(database_url=store, pseudonym_key=KEY["TERUGKEER_PSEUDONYM_KEY"]))
+    with writing(system.engine) as connection:
+        record_all(connection, [
+            Access("anna", "web", "case.read", "10.0.0.1", gone[0]),
+            Access("coa", "api", "api.intake.rejected", "10.0.0.2", gone[1],
+                   f"#1 e-1: {gone[1]} has no open case"),
+            Access("coa", "api", "api.intake", "10.0.0.2", detail="200 accepted=0 rejected=1"),
+        ], datetime(2024, 2, 1, tzinfo=AMSTERDAM))  # fmt: skip
+    system.close()
+    assert _cli(store, "retention", "run", "--closed-before", CUT).exit_code == 0
+
+    verified = _cli(store, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert "access log intact: 3 rows" in verified.stdout
+    engine = create_engine(store)
+    with engine.connect() as connection:
+        logged = connection.execute(select(access_log.c.v_number, access_log.c.detail)
+                                    .order_by(access_log.c.seq)).all()  # fmt: skip
+    assert not {v for v, _ in logged} & set(gone)
+    assert logged[1].detail == "reason removed by retention"
+
+    with engine.begin() as connection:
+        connection.execute(update(access_log).where(access_log.c.seq == 1)
+                           .values(v_number=logged[1].v_number))  # fmt: skip
+    engine.dispose()
+    broken = _cli(store, "audit", "verify")
+    assert broken.exit_code == 1
+    assert "ACCESS LOG BROKEN at row seq 1: row seq 1 (logged at 2024-01-31T23:00" in broken.output
