@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -104,3 +106,34 @@ class Settings(BaseSettings):
         description="the day the pages take as today (the demo sets the last day of its year); "
         "default: today in Europe/Amsterdam",
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="addresses or networks (CIDR) of the reverse proxies in front of the server, "
+        "comma-separated: only a request from one of them has its origin taken from "
+        "X-Forwarded-For (the right-most address that is not itself a trusted proxy); default "
+        "none, so the origin logged is always the connecting address",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default=["127.0.0.1", "localhost", "::1", "testserver"],
+        description="the host names the server answers to, comma-separated (the Host header, "
+        "without its port); a request for any other gets 400 before anything else",
+    )
+
+    @field_validator("trusted_proxies", "allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for each in value:
+            ipaddress.ip_network(each, strict=False)  # a ValueError names the bad one
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return [host.lower().strip("[]") for host in value]

@@ -38,6 +38,7 @@ from terugkeer.web.api.app import create_api
 from terugkeer.web.api.models import API_VERSION
 from terugkeer.web.api.problems import http_problem
 from terugkeer.web.context import render
+from terugkeer.web.hosts import HostCheck
 from terugkeer.web.i18n import LANGUAGES, translations
 from terugkeer.web.permissions import Forbidden, NotSignedIn, PasswordChangeRequired
 from terugkeer.web.security import SecurityHeaders
@@ -124,5 +125,7 @@ def create_app(system: System) -> FastAPI:
             return answer
         return render(request, "error.html", {"status": error.status_code}, error.status_code)
 
+    # Added before SecurityHeaders, so inside it: a refused host's answer has the headers too.
+    app.add_middleware(HostCheck, allowed=system.settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     return app

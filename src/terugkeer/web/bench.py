@@ -22,7 +22,7 @@ import httpx
 import uvicorn
 
 from terugkeer.services.bench_web import WebBenchStore
-from terugkeer.web.app import create_app
+from terugkeer.web.serve import server_config
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +123,7 @@ def _serving(store: WebBenchStore) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(store.system), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False)  # fmt: skip
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config(store.system, "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

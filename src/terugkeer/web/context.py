@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from terugkeer.bootstrap import System
 from terugkeer.services.users import Session, session_of
 from terugkeer.web.i18n import Formats, negotiate, translations
+from terugkeer.web.origin import origin_of as origin_of  # pages and API log one origin
 
 SESSION_COOKIE = "terugkeer_session"
 LANGUAGE_COOKIE = "lang"
@@ -52,10 +53,6 @@ def gettext_of(request: Request) -> Any:
 def work_date(request: Request) -> date:
     system = system_of(request)
     return system.settings.work_date or system.today()
-
-
-def origin_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def render(

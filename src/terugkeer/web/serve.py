@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from terugkeer.bootstrap import System
+
+if TYPE_CHECKING:
+    import uvicorn
+
+
+def server_config(system: System, host: str, port: int) -> uvicorn.Config:
+    """How the app is served (the CLI, the bench, the tests alike). uvicorn's own proxy
+    headers stay off: by default it believes X-Forwarded-For from 127.0.0.1, so anyone on the
+    machine could write their own origin into the access log; the app decides instead, from
+    `trusted_proxies` (web/origin.py)."""
+    import uvicorn
+
+    from terugkeer.web.app import create_app
+
+    return uvicorn.Config(create_app(system), host=host, port=port, log_level="warning",
+                          access_log=False, proxy_headers=False)  # fmt: skip
 
 
 def run_web(system: System, host: str, port: int) -> None:
     import uvicorn
 
-    from terugkeer.web.app import create_app
-
-    uvicorn.run(create_app(system), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.Server(server_config(system, host, port)).run()

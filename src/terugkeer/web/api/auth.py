@@ -19,6 +19,7 @@ from terugkeer.services.api_reads import Reader
 from terugkeer.services.partners import Partner, partner_of
 from terugkeer.web.api.problems import ProblemError
 from terugkeer.web.context import SESSION_COOKIE, current_session
+from terugkeer.web.origin import origin_of as origin_of  # pages and API log one origin
 
 _BEARER = HTTPBearer(auto_error=False, description="the partner's API token")
 _SESSION = APIKeyCookie(
@@ -32,11 +33,6 @@ _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 def system_of(request: Request) -> System:
     system: System = request.app.state.system
     return system
-
-
-def origin_of(request: Request) -> str:
-    """Where a call came from, for the access log."""
-    return request.client.host if request.client else "unknown"
 
 
 def partner(
