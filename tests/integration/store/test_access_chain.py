@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, delete, insert, select, update
 
-from terugkeer.store.access_chain import verify_access_log
+from terugkeer.store.access_chain import LogVerification, verify_access_log
 from terugkeer.store.access_log import REMOVED_DETAIL, Access, record, record_all
 from terugkeer.store.engine import writing
 from terugkeer.store.tables import access_log, access_log_head
@@ -31,7 +31,7 @@ def _fill(engine: Engine, count: int = 6) -> None:
         ], AT + timedelta(hours=1))  # fmt: skip
 
 
-def _verify(engine: Engine):  # type: ignore[no-untyped-def]
+def _verify(engine: Engine) -> LogVerification:
     with engine.connect() as connection:
         return verify_access_log(connection)
 
