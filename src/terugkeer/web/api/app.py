@@ -5,35 +5,41 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from terugkeer.bootstrap import System
 from terugkeer.chain_events.schema import Envelope
 from terugkeer.web.api import events, publications, reads
+from terugkeer.web.api.document import event_schema, finish
 from terugkeer.web.api.models import API_VERSION
-from terugkeer.web.api.problems import as_problems, install
+from terugkeer.web.api.problems import install
 
 
 class Api(FastAPI):
-    """The OpenAPI document with the v1 event schema and problem+json error responses."""
+    """The OpenAPI document as the API Design Rules want it (document.py)."""
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
 
+            settings = self.state.system.settings
             made = get_openapi(title=self.title, version=self.version,
-                               description=self.description, routes=self.routes,
-                               servers=[{"url": "/api/v1"}])  # fmt: skip
-            made.setdefault("components", {}).setdefault("schemas", {})["Event"] = _event_schema()
-            self.openapi_schema = as_problems(made)
+                               description=self.description, routes=self.routes)  # fmt: skip
+            contact = {"name": settings.api_contact_name, "email": settings.api_contact_email,
+                       "url": settings.api_contact_url}  # fmt: skip
+            self.openapi_schema = finish(made, contact=contact, server_url=settings.api_server_url,
+                                         event=event_schema(_envelope_schema()))  # fmt: skip
         return self.openapi_schema
 
 
 def create_api(system: System) -> FastAPI:
     api = Api(
         title="terugkeer API", version=API_VERSION, docs_url=None, redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=None,  # served below, with CORS
+        # /core/no-trailing-slash: `/events/` is a 404, never a redirect to `/events`.
+        redirect_slashes=False,
         description="Chain partners send v1 events and read what their agreement lists. "
         "Users signed in on the pages read (GET only) with their session cookie, within "
         "their role's grants and case scope (docs/permissions.md). "
@@ -41,6 +47,13 @@ def create_api(system: System) -> FastAPI:
     )  # fmt: skip
     api.state.system = system
     install(api)
+
+    @api.get("/openapi.json", include_in_schema=False)
+    async def document() -> JSONResponse:
+        """/core/publish-openapi: readable by any website, unlike the rest of the API (auth.py:
+        a cookie reads, so CORS stays off there)."""
+        return JSONResponse(api.openapi(), headers={"Access-Control-Allow-Origin": "*"})
+
     api.include_router(events.router)
     api.include_router(reads.router)
     api.include_router(publications.router)
@@ -69,9 +82,7 @@ class Versioned:
         await self.app(scope, receive, versioned)
 
 
-def _event_schema() -> dict[str, Any]:
+def _envelope_schema() -> dict[str, Any]:
     from pydantic import TypeAdapter
 
-    schema = TypeAdapter(Envelope).json_schema()
-    schema.pop("$defs", None)
-    return schema
+    return TypeAdapter(Envelope).json_schema()
