@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from terugkeer.bootstrap import System
 from terugkeer.chain_events.schema import Envelope
+from terugkeer.settings import Settings
 from terugkeer.web.api import events, publications, reads
 from terugkeer.web.api.document import event_schema, finish
 from terugkeer.web.api.models import API_VERSION
@@ -24,7 +26,7 @@ class Api(FastAPI):
         if self.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
 
-            settings = self.state.system.settings
+            settings: Settings = self.state.settings
             made = get_openapi(title=self.title, version=self.version,
                                description=self.description, routes=self.routes)  # fmt: skip
             contact = {"name": settings.api_contact_name, "email": settings.api_contact_email,
@@ -35,6 +37,17 @@ class Api(FastAPI):
 
 
 def create_api(system: System) -> FastAPI:
+    api = _api(system.settings)
+    api.state.system = system
+    return api
+
+
+def openapi_document(settings: Settings) -> dict[str, Any]:
+    """The document as the API serves it, built without a store (`terugkeer api lint`)."""
+    return _api(settings).openapi()
+
+
+def _api(settings: Settings) -> Api:
     api = Api(
         title="terugkeer API", version=API_VERSION, docs_url=None, redoc_url=None,
         openapi_url=None,  # served below, with CORS
@@ -45,7 +58,7 @@ def create_api(system: System) -> FastAPI:
         "their role's grants and case scope (docs/permissions.md). "
         "Errors are application/problem+json (RFC 9457).",
     )  # fmt: skip
-    api.state.system = system
+    api.state.settings = settings
     install(api)
 
     @api.get("/openapi.json", include_in_schema=False)
@@ -60,6 +73,14 @@ def create_api(system: System) -> FastAPI:
 
     api.add_middleware(Versioned)
     return api
+
+
+async def base_url(_: Request) -> Response:
+    """`/api/v1` itself, which the mount does not match: no resource, so a 404 problem like any
+    unknown path under it, where Starlette would redirect to `/api/v1/` (the design rules
+    want no trailing slash and no redirect; developer.overheid.nl asks the base URL for its
+    API-Version). The web app routes it here for every method."""
+    raise StarletteHTTPException(404, "no resource here: the API's are in /api/v1/openapi.json")
 
 
 class Versioned:
