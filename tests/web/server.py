@@ -99,10 +99,15 @@ def running_site(
 def serving(system: System) -> Iterator[str]:
     """The app on `system` served on a free loopback port (its lifespan, and so the webhook
     deliverer, runs as in production); its URL."""
+    with serving_app(create_app(system)) as url:
+        yield url
+
+
+@contextmanager
+def serving_app(app: Any) -> Iterator[str]:
+    """Any ASGI app served on a free loopback port; its URL."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(system), host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

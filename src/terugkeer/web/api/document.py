@@ -5,6 +5,7 @@ sends, schema names made of Python types). design_rules.py checks the result."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from terugkeer.web.api.models import API_VERSION
@@ -68,9 +69,9 @@ def finish(
     """`made` (FastAPI's document) finished; `event` is the schema of one v1 event."""
     made["info"]["contact"] = contact
     made["servers"] = [{"url": server_url, "description": "this installation"}]
-    made["paths"]["/openapi.json"] = _OPENAPI_JSON
+    made["paths"]["/openapi.json"] = copy.deepcopy(_OPENAPI_JSON)
     components = made.setdefault("components", {})
-    components["headers"] = _HEADERS
+    components["headers"] = copy.deepcopy(_HEADERS)
     schemas = components.setdefault("schemas", {})
     schemas["Event"] = event
     # FastAPI's 422 for a request it could not read: this API answers those with a 400
