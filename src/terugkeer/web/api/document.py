@@ -142,6 +142,9 @@ def event_schema(envelope: dict[str, Any]) -> dict[str, Any]:
         "the sender's id of the event: a retry with the same id and content is known, not "
         "stored twice"
     )
+    properties["type"]["description"] = "what happened (the types of EVENTS.md)"
+    properties["v_number"]["description"] = "the person's V-number"
+    properties["source"]["description"] = "the chain partner that sends it"
     properties["data"]["description"] = "the fields of the event's type (EVENTS.md)"
     schema["description"] = "A v1 chain event (EVENTS.md)."
     return schema
