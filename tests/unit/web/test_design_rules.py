@@ -172,3 +172,11 @@ def test_the_cli_lints_the_document_it_would_serve_and_fails_on_a_finding(
     assert failed.exit_code == 1
     assert "/core/uri-version: servers[0].url: v2 is not major 1" in failed.output
     assert "/core/transport/tls: servers[0].url: not https" in failed.output
+
+
+def test_the_docs_list_every_check_of_the_lint_as_it_is() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[3] / "docs" / "api-design-rules.md").read_text()
+    for rule in RULES:
+        assert f"| `{rule.id}` | {rule.checks} |" in docs, rule.id
