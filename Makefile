@@ -16,6 +16,10 @@ $(VENV)/.runtime: pyproject.toml
 # Everything the tests need besides (`make test`).
 $(VENV)/.dev: $(VENV)/.runtime
 	$(BIN)/pip install --quiet -e ".[dev,mining]"
+	# The client generator of tests/web/test_api_generated_client_http.py, without its
+	# dependencies: it asks typer<0.28, the product pins 0.29 (the generator's own CLI is all
+	# that uses typer; the tests call its Python API). What else it needs is in the dev extra.
+	$(BIN)/pip install --quiet --no-deps "openapi-python-client==0.29.1"
 	touch $@
 
 runtime: $(VENV)/.runtime

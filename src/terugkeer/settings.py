@@ -137,3 +137,24 @@ class Settings(BaseSettings):
     @classmethod
     def _lower(cls, value: list[str]) -> list[str]:
         return [host.lower().strip("[]") for host in value]
+
+    api_contact_name: str = Field(
+        default="terugkeer API beheer",
+        description="who answers for the partner API, in its OpenAPI document (API Design "
+        "Rules /core/doc-openapi-contact: the team that runs it, not the whole agency)",
+    )
+    api_contact_email: str = Field(
+        default="api-beheer@terugkeer.example",
+        description="the API team's address in the OpenAPI document; set the real one",
+    )
+    api_contact_url: str = Field(
+        default="https://terugkeer.example/api",
+        description="where partners report problems with the API (an issue tracker or the "
+        "team's page), in the OpenAPI document",
+    )
+    api_server_url: str = Field(
+        default="/api/v1",
+        description="the API's base URL as partners reach it, named as the server in the "
+        "OpenAPI document: https://HOST/api/v1 in production (the default, relative, resolves "
+        "against wherever the document was fetched)",
+    )

@@ -21,7 +21,8 @@ from terugkeer.services.users import User, add_user
 from terugkeer.services.workplace import assign_cases
 from terugkeer.settings import Settings
 from terugkeer.store.workplace import open_cases
-from terugkeer.web.serve import server_config
+from terugkeer.web.app import create_app
+from terugkeer.web.serve import uvicorn_config
 from tests.integration.lines import intake, line
 
 PASSWORD = "correct horse battery"
@@ -99,8 +100,15 @@ def running_site(
 def serving(system: System) -> Iterator[str]:
     """The app on `system` served on a free loopback port (its lifespan, and so the webhook
     deliverer, runs as in production); its URL."""
+    with serving_app(create_app(system)) as url:
+        yield url
+
+
+@contextmanager
+def serving_app(app: Any) -> Iterator[str]:
+    """Any ASGI app served on a free loopback port; its URL."""
     port = _free_port()
-    server = uvicorn.Server(server_config(system, "127.0.0.1", port))
+    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from terugkeer.cli.api_cmd import api_app
 from terugkeer.cli.audit_cmd import audit_app
 from terugkeer.cli.bench_cmd import bench_app
 from terugkeer.cli.calibrate_cmd import backtest_command, calibrate_command
@@ -52,6 +53,7 @@ app.add_typer(shares_app, name="shares")
 app.add_typer(export_app, name="export")
 app.add_typer(publish_app, name="publish")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(api_app, name="api")
 
 
 def main() -> None:

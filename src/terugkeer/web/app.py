@@ -34,7 +34,7 @@ from terugkeer.web import (
     routes_withdraw,
     routes_worklist,
 )
-from terugkeer.web.api.app import create_api
+from terugkeer.web.api.app import base_url, create_api
 from terugkeer.web.api.models import API_VERSION
 from terugkeer.web.api.problems import http_problem
 from terugkeer.web.context import render
@@ -88,6 +88,7 @@ def create_app(system: System) -> FastAPI:
     static = str(resources.files("terugkeer.web") / "static")
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.mount("/api/v1", create_api(system))
+    app.add_route("/api/v1", base_url)  # a plain route: no page, no permission to declare
     app.include_router(routes_auth.router)
     app.include_router(routes_worklist.router)
     app.include_router(routes_cases.router)

@@ -8,19 +8,24 @@ from terugkeer.bootstrap import System
 
 if TYPE_CHECKING:
     import uvicorn
+    from starlette.types import ASGIApp
 
 
 def server_config(system: System, host: str, port: int) -> uvicorn.Config:
-    """How the app is served (the CLI, the bench, the tests alike). uvicorn's own proxy
-    headers stay off: by default it believes X-Forwarded-For from 127.0.0.1, so anyone on the
-    machine could write their own origin into the access log; the app decides instead, from
-    `trusted_proxies` (web/origin.py)."""
-    import uvicorn
-
+    """How the app is served (the CLI, the bench, the tests alike)."""
     from terugkeer.web.app import create_app
 
-    return uvicorn.Config(create_app(system), host=host, port=port, log_level="warning",
-                          access_log=False, proxy_headers=False)  # fmt: skip
+    return uvicorn_config(create_app(system), host, port)
+
+
+def uvicorn_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+    """uvicorn's own proxy headers stay off: by default it believes X-Forwarded-For from
+    127.0.0.1, so anyone on the machine could write their own origin into the access log; the
+    app decides instead, from `trusted_proxies` (web/origin.py)."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                          proxy_headers=False)  # fmt: skip
 
 
 def run_web(system: System, host: str, port: int) -> None:

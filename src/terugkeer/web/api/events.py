@@ -28,10 +28,11 @@ LINES = ("application/jsonl", "application/x-ndjson", "application/x-jsonlines")
 _BODY = {
     "required": True,
     "content": {
-        # Items are not held to the Event schema here: each event is judged on its own and a
-        # wrong one is rejected in its result (200), not the whole request.
-        JSON: {"schema": {"type": "array", "description": "v1 events (see the Event schema)",
-                          "items": {}}},
+        # What to send, so that a generated client posts typed events. The server is more
+        # lenient than this: each event is judged on its own, and one that breaks the schema
+        # is rejected in its result (200), not the whole request.
+        JSON: {"schema": {"type": "array", "description": "v1 events, judged one by one",
+                          "items": {"$ref": "#/components/schemas/Event"}}},
         **{kind: {"schema": {"type": "string", "description": "one v1 event per line"}}
            for kind in LINES},
     },
