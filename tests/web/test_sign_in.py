@@ -140,18 +140,18 @@ def test_each_attempt_is_one_log_row_without_a_password(system: System) -> None:
     _refusal(system, "anna", PASSWORD, STRANGER)
     _refusal(system, "anna", PASSWORD, STRANGER)
     assert _log(system)[-4:] == [
-        ("anna", "session.sign_in", STRANGER, "refused: wrong_password"),
-        ("anna", "session.sign_in", STRANGER, "refused: wrong_password"),
+        ("anna", "session.sign_in.refused", STRANGER, "wrong_password"),
+        ("anna", "session.sign_in.refused", STRANGER, "wrong_password"),
         ("anna", "session.throttled", STRANGER, "wait 1 min"),
         ("anna", "session.throttled", STRANGER, "wait 1 min"),
     ]
     assert _log(system)[:5] == [
         ("anna", "session.sign_in", OFFICE, "ok"),
         ("anna", "session.sign_out", OFFICE, None),
-        ("anna", "session.sign_in", OFFICE, "refused: wrong_password"),
+        ("anna", "session.sign_in.refused", OFFICE, "wrong_password"),
         # A name that is no account may be a password typed in the wrong field: never kept.
-        ("-", "session.sign_in", OFFICE, "refused: unknown_name"),
-        ("-", "session.sign_in", OFFICE, "refused: unknown_name"),
+        ("-", "session.sign_in.refused", OFFICE, "unknown_name"),
+        ("-", "session.sign_in.refused", OFFICE, "unknown_name"),
     ]
     said = str(_log(system))
     assert PASSWORD not in said and "a wrong one" not in said and "s3cret" not in said

@@ -9,7 +9,8 @@ do not. The password is verified outside any write transaction (it takes tens of
 milliseconds, and SQLite has one writer): two concurrent guesses may both be judged before
 either is counted, which costs a guesser's throttle one try at most.
 
-The log rows (BIO2, issue 31): `session.sign_in` (detail "ok" or "refused: REASON"),
+The log rows (BIO2, issue 31): `session.sign_in` (detail "ok"), `session.sign_in.refused`
+(detail: the reason; the `.refused` ending as `password.change.refused` has it),
 `session.throttled` (the wait), `user.lock` (the hard lock) and `session.sign_out`. The
 actor is the name tried when it is an account's name, else "-": a name that is no account is
 often a password typed into the wrong field, and is never logged. The auditor does see the
@@ -99,8 +100,8 @@ def log_in(
                    now)  # fmt: skip
             return token, Session(user_of(row), csrf, token_hash(token))
         _count_failure(connection, policy, name, row, origin, channel, now)
-        record(connection, Access(actor, channel, "session.sign_in", origin,
-                                  detail=f"refused: {reason}"), now)  # fmt: skip
+        record(connection, Access(actor, channel, "session.sign_in.refused", origin,
+                                  detail=reason), now)  # fmt: skip
     raise LoginRefused()
 
 
