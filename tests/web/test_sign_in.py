@@ -167,3 +167,18 @@ def test_a_busy_session_still_ends_at_its_absolute_limit(system: System, clock: 
     clock.advance(minutes=21)  # twelve hours after signing in, and a minute
     assert session_of(system, token, idle, absolute) is None
     assert session_of(system, token, idle) is None  # ended, not just refused once
+
+
+def test_the_counters_keep_recent_failures_only(system: System, clock: Clock) -> None:
+    from terugkeer.store.tables import sign_in_throttle
+
+    def kept() -> int:
+        with system.engine.connect() as connection:
+            return len(connection.execute(select(sign_in_throttle)).all())
+
+    for name in ("anna", "nobody", "someone"):
+        _refusal(system, name, "guess", STRANGER)
+    assert kept() == 7  # three pairs, three names, one origin
+    clock.advance(hours=25)
+    _refusal(system, "anna", "guess", OFFICE)
+    assert kept() == 3  # yesterday's gone; today's pair, name and origin

@@ -138,20 +138,28 @@ def _count_failure(
     connection: Connection, policy: ThrottlePolicy, name: str,
     row: rows.UserRow | None, origin: str, channel: str, now: datetime,
 ) -> None:  # fmt: skip
+    """Count one failure on the pair, the origin and the name (always in this order, so that
+    concurrent failures take the rows' locks alike and cannot deadlock), and hard-lock the
+    account when its name reaches the threshold."""
     key, place = counters.name_key(name), counters.origin_key(origin)
     for counted, free in (((key, place), policy.free_tries),
-                          ((counters.ANY, place), policy.origin_free_tries),
-                          ((key, counters.ANY), None)):  # fmt: skip
+                          ((counters.ANY, place), policy.origin_free_tries)):  # fmt: skip
         counter = after_failure(counters.current(connection, counted, now), now, free, policy)
         counters.store(connection, counted, counter)
+    across = after_failure(counters.current(connection, (key, counters.ANY), now), now, None,
+                           policy)  # fmt: skip
+    counters.store(connection, (key, counters.ANY), across)
     counters.forget_stale(connection, now - policy.window, now)
-    if row is None or not reaches_hard_lock(counter, policy):
+    if row is None or not reaches_hard_lock(across, policy):
         return
-    locked = row.locked_until is not None and row.locked_until > utc_text(now)
+    current = rows.find_user(connection, row.name)  # as it is now, not as it was judged
+    if current is None:
+        return
+    locked = current.locked_until is not None and current.locked_until > utc_text(now)
     if not locked:
         rows.set_user(connection, row.name, locked_until=HARD_LOCK)
         hours = int(policy.window.total_seconds() // 3600)
-        detail = f"user={row.name}; ok: {counter.failures} failed sign-ins in {hours} h"
+        detail = f"user={row.name}; ok: {across.failures} failed sign-ins in {hours} h"
         record(connection, Access(row.name, channel, "user.lock", origin, detail=detail), now)
 
 

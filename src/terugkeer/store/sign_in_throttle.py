@@ -97,10 +97,16 @@ def forget_name(connection: Connection, name: str) -> None:
 
 def forget_stale(connection: Connection, before: datetime, now: datetime) -> None:
     """Counters whose window began before `before` and that block nothing any more: the table
-    holds recent failures only."""
-    connection.execute(
-        delete(throttle).where(
+    holds recent failures only. Rows another sign-in holds are skipped (SKIP LOCKED on
+    PostgreSQL): clean-up never waits, so it cannot deadlock with a concurrent failure."""
+    stale = (
+        select(throttle.c.name_key, throttle.c.origin)
+        .where(
             throttle.c.since < utc_text(before),
             or_(throttle.c.blocked_until.is_(None), throttle.c.blocked_until <= utc_text(now)),
         )
+        .with_for_update(skip_locked=True)
+    )
+    connection.execute(
+        delete(throttle).where(tuple_(throttle.c.name_key, throttle.c.origin).in_(stale))
     )
