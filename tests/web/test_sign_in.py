@@ -182,3 +182,20 @@ def test_the_counters_keep_recent_failures_only(system: System, clock: Clock) ->
     clock.advance(hours=25)
     _refusal(system, "anna", "guess", OFFICE)
     assert kept() == 3  # yesterday's gone; today's pair, name and origin
+
+
+def test_concurrent_failures_are_each_counted(system: System) -> None:
+    """Several server processes share the counters: failures at the same moment count one
+    each (the row is taken for update), none is lost to a race."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from terugkeer.store import sign_in_throttle as counters
+
+    def guess(i: int) -> None:
+        _refusal(system, "anna", f"guess {i}", f"198.51.100.{i % 3}")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(guess, range(8)))
+    with system.engine.connect() as connection:
+        found = counters.counters(connection, [(counters.name_key("anna"), counters.ANY)])
+    assert [counter.failures for counter in found.values()] == [8]
