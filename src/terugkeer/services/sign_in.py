@@ -90,15 +90,16 @@ def log_in(
         raise refused
     reason = _judge(row, password, now)
     with writing(system.engine) as connection:
+        fresh = rows.find_user(connection, name) if reason is None else None
         if reason is None:
-            reason = _unchanged(connection, row, now)
-        if reason is None and row is not None:
+            reason = _unchanged(row, fresh, now)
+        if reason is None and fresh is not None:
             token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
             counters.forget(connection, pair)
-            rows.add_session(connection, token_hash(token), row.name, csrf, utc_text(now))
+            rows.add_session(connection, token_hash(token), fresh.name, csrf, utc_text(now))
             record(connection, Access(actor, channel, "session.sign_in", origin, detail="ok"),
                    now)  # fmt: skip
-            return token, Session(user_of(row), csrf, token_hash(token))
+            return token, Session(user_of(fresh), csrf, token_hash(token))
         _count_failure(connection, policy, name, row, origin, channel, now)
         record(connection, Access(actor, channel, "session.sign_in.refused", origin,
                                   detail=reason), now)  # fmt: skip
@@ -121,10 +122,9 @@ def _judge(row: rows.UserRow | None, password: str, now: datetime) -> str | None
     return reason
 
 
-def _unchanged(connection: Connection, row: rows.UserRow | None, now: datetime) -> str | None:
-    """Whether the account is still as judged (an admin may have disabled or reset it while
-    the password was being verified)."""
-    again = rows.find_user(connection, row.name) if row is not None else None
+def _unchanged(row: rows.UserRow | None, again: rows.UserRow | None, now: datetime) -> str | None:
+    """None when the account is still as judged; an admin may have disabled it or reset its
+    password while the password was being verified."""
     if again is None or row is None:
         return "unknown_name"
     if not again.active or again.password_hash != row.password_hash:

@@ -241,8 +241,8 @@ users = Table(
     Column("team", String(60)),
     Column("password_hash", Text, nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("failed_logins", Integer, nullable=False),  # since the last successful login
-    Column("locked_until", String(32)),  # UTC; no login before then
+    Column("failed_logins", Integer, nullable=False),  # unused since 0013 (sign_in_throttle)
+    Column("locked_until", String(32)),  # UTC; no login before then (HARD_LOCK: until unlocked)
     Column("created_at", String(32), nullable=False),
     #: A one-time password (set by `users add`, an admin or the demo): nothing but choosing a
     #: new one until it is done (migration 0010).

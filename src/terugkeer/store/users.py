@@ -1,4 +1,4 @@
-"""Users, their sessions and the case assignments, as rows. The rules (hashing, lock-out,
+"""Users, their sessions and the case assignments, as rows. The rules (hashing, throttle,
 expiry, who may see what) live in services/users.py and web/permissions.py."""
 
 from __future__ import annotations
