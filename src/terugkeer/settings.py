@@ -158,3 +158,20 @@ class Settings(BaseSettings):
         "OpenAPI document: https://HOST/api/v1 in production (the default, relative, resolves "
         "against wherever the document was fetched)",
     )
+    session_absolute_hours: int = Field(
+        default=12,
+        gt=0,
+        description="a signed-in session ends this long after sign-in, however busy it is",
+    )
+    sign_in_free_tries: int = Field(
+        default=5,
+        gt=0,
+        description="failed sign-ins for one name from one origin before that origin waits "
+        "(1 minute, then doubling up to an hour) before its next try is judged",
+    )
+    sign_in_hard_lock_after: int = Field(
+        default=100,
+        gt=0,
+        description="failed sign-ins for one name from all origins within 24 hours that lock "
+        "the account until an admin unlocks it (NIST SP 800-63B: at most 100)",
+    )

@@ -22,7 +22,10 @@ SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 
 @pytest.fixture
 def secure_site(tmp_path: Path) -> Iterator[Site]:
-    with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True) as site:
+    # Accounts lock after 5 failed sign-ins here (the default: 100 from all origins), so that
+    # one browser on loopback can lock one for the admin to unlock.
+    with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True,
+                      sign_in_hard_lock_after=5) as site:  # fmt: skip
         yield site
 
 

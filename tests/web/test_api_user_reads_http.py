@@ -43,11 +43,12 @@ def _token(site: Site, token: str, path: str, **params: Any) -> httpx.Response:
 
 
 def _log(site: Site, actor: str) -> list[tuple[str, str, str | None]]:
-    """(channel, action, V-number) of the actor's access-log rows, oldest first."""
+    """(channel, action, V-number) of the actor's access-log rows but signing in and out,
+    oldest first."""
     with site.system.engine.connect() as connection:
         query = (
             select(access_log.c.channel, access_log.c.action, access_log.c.v_number)
-            .where(access_log.c.actor == actor)
+            .where(access_log.c.actor == actor, access_log.c.action.not_like("session.%"))
             .order_by(access_log.c.id)
         )
         return [(c, a, v) for c, a, v in connection.execute(query)]

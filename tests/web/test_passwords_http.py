@@ -114,3 +114,21 @@ def test_a_wrong_current_password_is_logged_and_a_change_ends_the_other_sessions
     log = signed_in(site, "audi").get("/audit", params={"user": "dirk"}).text
     assert 'data-action="password.change.refused"' in log and "wrong_current" in log
     assert "a guess at it" not in log and OWN not in log
+
+
+def test_a_common_password_is_refused_in_words(site: Site) -> None:
+    from tests.web.conftest import signed_in
+
+    _cli_add(site, "dirk")
+    client, _ = _log_in(site, "dirk", ONE_TIME)
+    token = csrf_of(client.get("/password").text)
+    for common, sentence in (("Password1234", "lijst van veelgebruikte en gelekte wachtwoorden"),
+                             (" " * 14, "meer dan spaties"),
+                             ("dirk at the office", "gebruikersnaam zijn of bevatten"),
+                             ("x" * 257, "hoogstens 256 tekens")):  # fmt: skip
+        said = client.post("/password", data={"csrf_token": token, "current": ONE_TIME,
+                                              "new": common, "repeat": common})  # fmt: skip
+        assert said.status_code == 422, common
+        assert sentence in said.text.split('id="e-new">')[1].split("</p>")[0], common
+    log = signed_in(site, "audi").get("/audit", params={"user": "dirk"}).text
+    assert "Password1234" not in log and "common" in log  # the reason, never the password

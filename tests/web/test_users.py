@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from terugkeer.bootstrap import bootstrap
 from terugkeer.cli.app import app
-from terugkeer.services.users import LoginRefused, log_in, session_of
+from terugkeer.services.sign_in import LoginRefused, log_in
+from terugkeer.services.users import session_of
 from terugkeer.settings import Settings
 from terugkeer.store.tables import sessions, users
 
@@ -28,11 +29,11 @@ def test_add_list_disable(database_url: str) -> None:
     code, shown = _users(database_url, "list")
     assert code == 0 and "anna\tcase_director\tNoord\tactive" in shown
     system = bootstrap(Settings(database_url=database_url))
-    token, _ = log_in(system, "anna", PASSWORD)
+    token, _ = log_in(system, "anna", PASSWORD, "127.0.0.1")
     assert _users(database_url, "disable", "anna")[0] == 0
     assert session_of(system, token, timedelta(minutes=30)) is None  # ended at once
     with pytest.raises(LoginRefused):
-        log_in(system, "anna", PASSWORD)
+        log_in(system, "anna", PASSWORD, "127.0.0.1")
     assert "disabled" in _users(database_url, "list")[1]
     with system.engine.connect() as connection:
         stored = connection.execute(select(users.c.password_hash)).scalar_one()
@@ -56,7 +57,7 @@ def test_a_session_ends_after_inactivity(database_url: str) -> None:
     now = datetime(2026, 1, 1, 9, tzinfo=UTC)
     system.clock = lambda: now
     assert _users(database_url, "add", "anna", "--role", "auditor")[0] == 0
-    token, _ = log_in(system, "anna", PASSWORD)
+    token, _ = log_in(system, "anna", PASSWORD, "127.0.0.1")
     idle = timedelta(minutes=30)
     now += timedelta(minutes=29)
     assert session_of(system, token, idle) is not None  # and its use moves the expiry on

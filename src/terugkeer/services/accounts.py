@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select
 from terugkeer.bootstrap import System
 from terugkeer.domain.permissions import Role
 from terugkeer.services.users import User, UserError, hash_password, valid_user_name
+from terugkeer.store import sign_in_throttle as throttle
 from terugkeer.store import users as rows
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
@@ -80,16 +81,17 @@ def _open_cases(connection: Connection, name: str | None = None) -> dict[str, in
 
 
 def _log(connection: Connection, system: System, admin: User, action: str, target: str,
-         result: str, origin: str) -> None:  # fmt: skip
+         result: str, origin: str, channel: str = "web") -> None:  # fmt: skip
     detail = f"user={target}; {result}"[:120]
-    record(connection, Access(admin.name, "web", f"user.{action}", origin, detail=detail),
+    record(connection, Access(admin.name, channel, f"user.{action}", origin, detail=detail),
            system.clock())  # fmt: skip
 
 
 def _refuse(system: System, admin: User, action: str, target: str, origin: str,
-            refusal: AccountRefused) -> AccountRefused:  # fmt: skip
+            refusal: AccountRefused, channel: str = "web") -> AccountRefused:  # fmt: skip
     with writing(system.engine) as connection:
-        _log(connection, system, admin, action, target, f"refused: {refusal.reason}", origin)
+        _log(connection, system, admin, action, target, f"refused: {refusal.reason}", origin,
+             channel)  # fmt: skip
     return refusal
 
 
@@ -127,24 +129,29 @@ def add_account(system: System, admin: User, name: str, role: Role, team: str, o
 
 
 def _change(system: System, admin: User, action: str, name: str, origin: str,
-            values: dict[str, object], *, end_sessions: bool = False) -> None:  # fmt: skip
+            values: dict[str, object], *, end_sessions: bool = False,
+            channel: str = "web") -> None:  # fmt: skip
     with writing(system.engine) as connection:
         row = rows.find_user(connection, name)
-        refused = _check(connection, admin, action, row, values)
+        refused = _check(connection, admin, action, row, values, channel)
         if refused is None:
             rows.set_user(connection, name, **values)
             if end_sessions:
                 rows.end_sessions_of(connection, name)
-            _log(connection, system, admin, action, name, "ok", origin)
+            if "locked_until" in values:  # unlocked: the throttle of the name starts afresh
+                throttle.forget_name(connection, name)
+            _log(connection, system, admin, action, name, "ok", origin, channel)
     if refused is not None:
-        raise _refuse(system, admin, action, name, origin, refused)
+        raise _refuse(system, admin, action, name, origin, refused, channel)
 
 
 def _check(connection: Connection, admin: User, action: str, row: rows.UserRow | None,
-           values: dict[str, object]) -> AccountRefused | None:  # fmt: skip
+           values: dict[str, object], channel: str) -> AccountRefused | None:  # fmt: skip
     if row is None:
         return AccountRefused("unknown")
-    if row.name == admin.name and action in ("disable", "change"):
+    # On the CLI the actor is an operating-system user, not an account that could lock itself
+    # out: a namesake account is no "self".
+    if channel == "web" and row.name == admin.name and action in ("disable", "change"):
         # An admin who disables or demotes themself may leave nobody to manage accounts.
         return AccountRefused("self")
     if action == "change" and _open_cases(connection, row.name):
@@ -163,28 +170,38 @@ def enable_account(system: System, admin: User, name: str, origin: str) -> None:
     _change(system, admin, "enable", name, origin, {"active": True})
 
 
-def unlock_account(system: System, admin: User, name: str, origin: str) -> None:
-    """Lift a lock-out after failed sign-ins before it runs out."""
-    _change(system, admin, "unlock", name, origin, {"failed_logins": 0, "locked_until": None})
+def unlock_account(
+    system: System, admin: User, name: str, origin: str, *, channel: str = "web"
+) -> None:
+    """Lift the hard lock after failed sign-ins from many origins (services/sign_in.py), and
+    the waits of every origin for this name."""
+    _change(system, admin, "unlock", name, origin, {"failed_logins": 0, "locked_until": None},
+            channel=channel)  # fmt: skip
 
 
-def reset_password(system: System, admin: User, name: str, origin: str) -> str:
+def reset_password(
+    system: System, admin: User, name: str, origin: str, *, channel: str = "web"
+) -> str:
     """A new one-time password (to show once); the account is unlocked and its sessions end."""
     password = one_time_password()
     values: dict[str, object] = {
         "password_hash": hash_password(password), "must_change_password": True,
         "failed_logins": 0, "locked_until": None,
     }  # fmt: skip
-    _change(system, admin, "reset", name, origin, values, end_sessions=True)
+    _change(system, admin, "reset", name, origin, values, end_sessions=True, channel=channel)
     return password
 
 
-def change_role(system: System, admin: User, name: str, role: Role, team: str, origin: str) -> None:
+def change_role(
+    system: System, admin: User, name: str, role: Role, team: str, origin: str,
+    *, channel: str = "web",
+) -> None:  # fmt: skip
     """Another role or team. A case director who still directs open cases keeps role and team
     until a team lead has reassigned them: their cases would otherwise stay with a team that
     no longer has them (the page says so)."""
     try:
         chosen_team = _team_of(role, team)
     except AccountRefused as refusal:
-        raise _refuse(system, admin, "change", name, origin, refusal) from None
-    _change(system, admin, "change", name, origin, {"role": role.value, "team": chosen_team})
+        raise _refuse(system, admin, "change", name, origin, refusal, channel) from None
+    _change(system, admin, "change", name, origin, {"role": role.value, "team": chosen_team},
+            channel=channel)  # fmt: skip

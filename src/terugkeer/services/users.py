@@ -1,4 +1,5 @@
-"""People and their access: accounts, sign-in with lock-out, sessions that expire when idle.
+"""People and their access: accounts, passwords, and sessions that expire when idle and at an
+absolute limit. Signing in and out (with its throttle and log rows): services/sign_in.py.
 
 Passwords are hashed with argon2 (argon2-cffi's defaults, RFC 9106 profile). A session is a
 random token in a cookie; the store keeps its SHA-256 and a CSRF token bound to it (the
@@ -9,27 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from terugkeer.bootstrap import System
+from terugkeer.domain.passwords import MAX_PASSWORD, MIN_PASSWORD, password_problem
 from terugkeer.domain.permissions import Role
+from terugkeer.passwords import common_passwords
 from terugkeer.services.errors import ServiceError
 from terugkeer.store import users as rows
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
 from terugkeer.store.users import utc_text
 
-#: Failed sign-ins in a row after which an account is locked, and for how long.
-MAX_FAILED_LOGINS = 5
-LOCK_OUT = timedelta(minutes=15)
-
 _HASHER = PasswordHasher()
-#: Verified against for an unknown name, so that a wrong name costs as long as a wrong password.
+#: Verified against when there is no real hash to check (an unknown, disabled, locked or
+#: password-less account), so that every refusal costs as long as a wrong password. Hashed
+#: here, not written out, so that it has the hasher's own parameters and so its cost.
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 
 
@@ -54,12 +54,6 @@ class Session:
     token_hash: str
 
 
-class LoginRefused(Exception):  # noqa: N818 - an outcome, not a fault
-    def __init__(self, locked: bool) -> None:
-        super().__init__("locked" if locked else "wrong name or password")
-        self.locked = locked
-
-
 def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
@@ -76,8 +70,12 @@ def _user(row: rows.UserRow) -> User:
     return User(row.name, Role(row.role), row.team, row.active, row.must_change_password)
 
 
-#: The shortest password accepted (NIST SP 800-63B asks at least 8; the agency's baseline 12).
-MIN_PASSWORD = 12
+def check_password(password: str, name: str) -> None:
+    """Raises PasswordRefused when `password` may not be set for `name` (NIST SP 800-63B:
+    domain/passwords.py, with the list that ships with the product)."""
+    problem = password_problem(password, name, common_passwords())
+    if problem is not None:
+        raise PasswordRefused(problem)
 
 
 def add_user(
@@ -93,8 +91,7 @@ def add_user(
     else: `users add`, an admin, the demo), to be replaced at the first sign-in."""
     if not valid_user_name(name):
         raise UserError("a user name is a letter, then up to 99 letters, digits, '.', '_' or '-'")
-    if len(password) < MIN_PASSWORD:
-        raise UserError("a password has at least 12 characters")
+    check_password(password, name)
     if role in (Role.CASE_DIRECTOR, Role.TEAM_LEAD) and not team:
         raise UserError(f"a {role.value} belongs to a team: give --team")
     with writing(system.engine) as connection:
@@ -107,6 +104,7 @@ def add_user(
 
 def set_password(system: System, name: str, password: str, *, must_change: bool = False) -> None:
     """Set a password (and unlock the account); `must_change` as in add_user."""
+    check_password(password, name)
     with writing(system.engine) as connection:
         if rows.find_user(connection, name) is None:
             raise UserError("no user with this name")
@@ -114,12 +112,23 @@ def set_password(system: System, name: str, password: str, *, must_change: bool 
                       locked_until=None, must_change_password=must_change)  # fmt: skip
 
 
+#: What the CLI says for each reason a password is refused (the pages word them in templates).
+PASSWORD_RULES = {
+    "too_short": f"a password has at least {MIN_PASSWORD} characters",
+    "too_long": f"a password has at most {MAX_PASSWORD} characters",
+    "blank": "a password is more than spaces",
+    "is_name": "a password may not be or contain the user name",
+    "common": "this password is on the list of common and breached passwords: choose another",
+}
+
+
 class PasswordRefused(UserError):  # noqa: N818 - an outcome, not a fault
     """A new password that may not be chosen; `reason` names the field's problem."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # wrong_current | too_short | is_name | unchanged | mismatch
+        super().__init__(PASSWORD_RULES.get(reason, reason))
+        # wrong_current | unchanged | mismatch | a reason of domain/passwords.password_problem
+        self.reason = reason
 
 
 def change_own_password(
@@ -148,12 +157,9 @@ def _change(
         row = rows.find_user(connection, user.name)
         if row is None or not row.active:
             raise UserError("no user with this name")
-        if not _verify(row.password_hash, current):
+        if not verify_password(row.password_hash, current):
             raise PasswordRefused("wrong_current")
-        if len(new) < MIN_PASSWORD:
-            raise PasswordRefused("too_short")
-        if new.strip().casefold() == user.name.casefold():
-            raise PasswordRefused("is_name")
+        check_password(new, user.name)
         if new == current:
             raise PasswordRefused("unchanged")
         if new != repeated:
@@ -189,33 +195,26 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def log_in(system: System, name: str, password: str) -> tuple[str, Session]:
-    """A new session token (for the cookie) and its session; raises LoginRefused. A failed
-    attempt is committed before the refusal is raised: it must count even though it fails."""
-    now = system.clock()
-    refused: LoginRefused | None = None
-    with writing(system.engine) as connection:
-        row = rows.find_user(connection, name)
-        if row is None or not row.active:
-            _verify(_DUMMY_HASH, password)
-            refused = LoginRefused(locked=False)
-        elif row.locked_until is not None and row.locked_until > utc_text(now):
-            refused = LoginRefused(locked=True)
-        elif not _verify(row.password_hash, password):
-            failed = row.failed_logins + 1
-            locked = failed >= MAX_FAILED_LOGINS
-            rows.set_user(
-                connection, name, failed_logins=0 if locked else failed,
-                locked_until=utc_text(now + LOCK_OUT) if locked else row.locked_until,
-            )  # fmt: skip
-            refused = LoginRefused(locked=locked)
-        else:
-            rows.set_user(connection, name, failed_logins=0, locked_until=None)
-            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-            rows.add_session(connection, _token_hash(token), name, csrf, utc_text(now))
-    if refused is not None or row is None:
-        raise refused or LoginRefused(locked=False)
-    return token, Session(_user(row), csrf, _token_hash(token))
+def verify_password(hashed: str, password: str) -> bool:
+    """Whether `password` is the one of `hashed`; an account without a usable hash (none set:
+    rows.NO_PASSWORD) costs one verification all the same (services/sign_in.py)."""
+    if hashed == rows.NO_PASSWORD:
+        _verify(_DUMMY_HASH, password)
+        return False
+    return _verify(hashed, password)
+
+
+def costs_a_verification(password: str) -> None:
+    """As long as a verification takes, with no account to verify against."""
+    _verify(_DUMMY_HASH, password)
+
+
+def token_hash(token: str) -> str:
+    return _token_hash(token)
+
+
+def user_of(row: rows.UserRow) -> User:
+    return _user(row)
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -225,30 +224,23 @@ def _verify(hashed: str, password: str) -> bool:
         return False
 
 
-def session_of(system: System, token: str, idle: timedelta) -> Session | None:
-    """The live session of a cookie token; None when unknown, idle too long or the user was
-    disabled. Every use moves its expiry on."""
+def session_of(
+    system: System, token: str, idle: timedelta, absolute: timedelta | None = None
+) -> Session | None:
+    """The live session of a cookie token; None when unknown, idle too long, older than
+    `absolute` (however busy: a stolen cookie does not live forever) or the user was
+    disabled. Every use moves its idle expiry on, never the absolute one."""
     now = system.clock()
     token_hash = _token_hash(token)
     with writing(system.engine) as connection:
         found = rows.find_session(connection, token_hash)
         if found is None:
             return None
-        name, csrf, last_seen = found
+        name, csrf, last_seen, created = found
         user = rows.find_user(connection, name)
-        if user is None or not user.active or last_seen < utc_text(now - idle):
+        too_old = absolute is not None and created < utc_text(now - absolute)
+        if user is None or not user.active or last_seen < utc_text(now - idle) or too_old:
             rows.end_session(connection, token_hash)
             return None
         rows.touch_session(connection, token_hash, utc_text(now))
     return Session(_user(user), csrf, token_hash)
-
-
-def log_out(system: System, session: Session) -> None:
-    with writing(system.engine) as connection:
-        rows.end_session(connection, session.token_hash)
-
-
-def is_locked(system: System, name: str, now: datetime) -> bool:
-    with system.engine.connect() as connection:
-        row = rows.find_user(connection, name)
-    return bool(row and row.locked_until and row.locked_until > utc_text(now))

@@ -258,12 +258,25 @@ users = Table(
     Column("team", String(60)),
     Column("password_hash", Text, nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("failed_logins", Integer, nullable=False),  # since the last successful login
-    Column("locked_until", String(32)),  # UTC; no login before then
+    Column("failed_logins", Integer, nullable=False),  # unused since 0013 (sign_in_throttle)
+    Column("locked_until", String(32)),  # UTC; no login before then (HARD_LOCK: until unlocked)
     Column("created_at", String(32), nullable=False),
     #: A one-time password (set by `users add`, an admin or the demo): nothing but choosing a
     #: new one until it is done (migration 0010).
     Column("must_change_password", Boolean, nullable=False, server_default=false()),
+)
+
+#: Failed sign-ins, counted to slow guessing down (domain/sign_in_throttle.py; migration 0013).
+#: One row per (name tried, origin), per origin (`name_key` "*") and per name (`origin` "*").
+#: The name is kept as its SHA-256 only: people type passwords into the name field too.
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("name_key", String(64), primary_key=True),
+    Column("origin", String(100), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("since", String(32), nullable=False),  # UTC; the window's first failure
+    Column("blocked_until", String(32)),  # UTC; no try judged before then
 )
 
 #: Signed-in sessions. The cookie holds a random token; only its SHA-256 is stored, so a copy of

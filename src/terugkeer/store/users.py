@@ -1,4 +1,4 @@
-"""Users, their sessions and the case assignments, as rows. The rules (hashing, lock-out,
+"""Users, their sessions and the case assignments, as rows. The rules (hashing, throttle,
 expiry, who may see what) live in services/users.py and web/permissions.py."""
 
 from __future__ import annotations
@@ -9,6 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
 from terugkeer.store.tables import assignments, case_directors, sessions, users
+
+#: `locked_until` of an account under a hard lock (too many failed sign-ins from many origins,
+#: services/sign_in.py): no sign-in until an admin unlocks it.
+HARD_LOCK = "9999-12-31T23:59:59.999999Z"
 
 #: A password hash that no password verifies against (argon2 refuses it as a hash): an account
 #: made without a password (the demo's unprinted directors) signs in after an admin sets one.
@@ -81,14 +85,17 @@ def add_session(
     )  # fmt: skip
 
 
-def find_session(connection: Connection, token_hash: str) -> tuple[str, str, str] | None:
-    """(user name, CSRF token, last seen) of a session."""
+def find_session(connection: Connection, token_hash: str) -> tuple[str, str, str, str] | None:
+    """(user name, CSRF token, last seen, created) of a session."""
     row = connection.execute(
-        select(sessions.c.user_name, sessions.c.csrf_token, sessions.c.last_seen).where(
-            sessions.c.token_hash == token_hash
-        )
+        select(
+            sessions.c.user_name,
+            sessions.c.csrf_token,
+            sessions.c.last_seen,
+            sessions.c.created_at,
+        ).where(sessions.c.token_hash == token_hash)
     ).first()
-    return (row.user_name, row.csrf_token, row.last_seen) if row else None
+    return (row.user_name, row.csrf_token, row.last_seen, row.created_at) if row else None
 
 
 def touch_session(connection: Connection, token_hash: str, at: str) -> None:

@@ -37,7 +37,8 @@ def current_session(request: Request) -> Session | None:
     token = request.cookies.get(SESSION_COOKIE)
     system = system_of(request)
     idle = timedelta(minutes=system.settings.session_idle_minutes)
-    session = session_of(system, token, idle) if token else None
+    absolute = timedelta(hours=system.settings.session_absolute_hours)
+    session = session_of(system, token, idle, absolute) if token else None
     request.state.session = session
     return session
 

@@ -9,16 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from terugkeer.domain.passwords import MAX_PASSWORD, MIN_PASSWORD
 from terugkeer.domain.permissions import HOME
-from terugkeer.services.users import (
-    MIN_PASSWORD,
-    LoginRefused,
-    PasswordRefused,
-    Session,
-    change_own_password,
-    log_in,
-    log_out,
-)
+from terugkeer.services.sign_in import LoginRefused, log_in, log_out
+from terugkeer.services.users import PasswordRefused, Session, change_own_password
 from terugkeer.web.context import (
     LANGUAGE_COOKIE,
     SESSION_COOKIE,
@@ -46,13 +40,15 @@ def login_page(request: Request) -> Response:
     return _login(request, error=None, status=200)
 
 
-def _login(request: Request, error: str | None, status: int, username: str = "") -> Response:
+def _login(
+    request: Request, error: str | None, status: int, username: str = "", minutes: int = 0
+) -> Response:
     token = secrets.token_urlsafe(32)
-    response = render(
-        request, "login.html", {"login_csrf": token, "error": error, "username": username},
-        status_code=status,
-    )  # fmt: skip
+    context = {"login_csrf": token, "error": error, "username": username, "minutes": minutes}
+    response = render(request, "login.html", context, status_code=status)
     _cookie(response, request, LOGIN_CSRF_COOKIE, token)
+    if minutes:
+        response.headers["retry-after"] = str(minutes * 60)
     return response
 
 
@@ -67,9 +63,12 @@ def login(
     if not expected or not hmac.compare_digest(expected, login_csrf):
         return _login(request, "expired", 400, username)
     try:
-        token, session = log_in(system_of(request), username, password)
+        token, session = log_in(system_of(request), username, password, origin_of(request))
     except LoginRefused as refused:
-        return _login(request, "locked" if refused.locked else "wrong", 401, username)
+        # The same words and status for every name, known or not (services/sign_in.py).
+        if refused.wait:
+            return _login(request, "wait", 429, username, refused.minutes)
+        return _login(request, "wrong", 401, username)
     first = "/password" if session.user.must_change else HOME.get(session.user.role, "/")
     response = RedirectResponse(first, status_code=303)
     _cookie(response, request, SESSION_COOKIE, token)
@@ -92,7 +91,7 @@ async def checked(request: Request) -> Session:
 @router.post("/logout", dependencies=[Depends(public)])
 async def logout(request: Request) -> Response:
     session = await checked(request)
-    log_out(system_of(request), session)
+    log_out(system_of(request), session, origin_of(request))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -103,6 +102,7 @@ def _password_page(
 ) -> Response:
     context = {
         "forced": session.user.must_change, "error": error, "minimum": MIN_PASSWORD,
+        "maximum": MAX_PASSWORD,
         "changed": changed, "home": HOME.get(session.user.role, "/"),
     }  # fmt: skip
     return render(request, "password.html", context, status_code=422 if error else 200)
