@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from terugkeer.domain.permissions import Role
+
 DEFAULT_DATA_DIR = Path("var")
 
 
@@ -103,4 +105,42 @@ class Settings(BaseSettings):
         default=None,
         description="the day the pages take as today (the demo sets the last day of its year); "
         "default: today in Europe/Amsterdam",
+    )
+    # Single sign-on with OpenID Connect (docs/sso.md). Off while oidc_issuer is unset.
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="the identity provider's issuer URL (its discovery document is at "
+        "ISSUER/.well-known/openid-configuration); single sign-on is off while unset",
+    )
+    oidc_client_id: str = Field(default="", description="this system's client id at the provider")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="the client secret (a confidential client); never logged"
+    )
+    oidc_scopes: str = Field(
+        default="openid profile", description="the scopes asked for, space-separated"
+    )
+    oidc_name_claim: str = Field(
+        default="preferred_username", description="the ID-token claim that is the user name"
+    )
+    oidc_role_claim: str = Field(
+        default="roles", description="the claim with the user's roles (a string or a list)"
+    )
+    oidc_team_claim: str = Field(default="team", description="the claim with the user's team")
+    oidc_role_map: dict[str, Role] = Field(
+        default_factory=dict,
+        description='role-claim value -> role, as JSON: {"dtenv-regievoerder": "case_director"}; '
+        "a user with no mapped value (or two different mapped roles) is refused",
+    )
+    oidc_provider_name: str | None = Field(
+        default=None, description='the provider as the login page names it ("Log in via ...")'
+    )
+    oidc_redirect_uri: str | None = Field(
+        default=None,
+        description="this system's callback as registered at the provider (https://HOST/login/"
+        "sso/callback); default: derived from the request, which is right without a proxy",
+    )
+    local_login: bool = Field(
+        default=True,
+        description="offer the local user-name-and-password form (small installations, the "
+        "demo); switch off when everyone signs in through the identity provider",
     )

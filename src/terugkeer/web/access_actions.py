@@ -35,6 +35,8 @@ LABELS = {
     "user.reset": _("reset a password"),
     "user.change": _("changed a role or team"),
     "password.change": _("changed their own password"),
+    "login.sso": _("signed in through single sign-on"),
+    "logout.sso": _("signed out (single sign-on)"),
     "events.post": _("sent events"),
     "reach_rule.add": _("added a reach rule"),
     "reach_rule.remove": _("removed a reach rule"),

@@ -29,6 +29,7 @@ from terugkeer.web import (
     routes_favicon,
     routes_figures,
     routes_record,
+    routes_sso,
     routes_users,
     routes_webhooks,
     routes_withdraw,
@@ -88,6 +89,7 @@ def create_app(system: System) -> FastAPI:
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.mount("/api/v1", create_api(system))
     app.include_router(routes_auth.router)
+    app.include_router(routes_sso.router)
     app.include_router(routes_worklist.router)
     app.include_router(routes_cases.router)
     app.include_router(routes_audit.router)
@@ -124,5 +126,5 @@ def create_app(system: System) -> FastAPI:
             return answer
         return render(request, "error.html", {"status": error.status_code}, error.status_code)
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, form_targets=routes_sso.form_targets(system.settings))
     return app

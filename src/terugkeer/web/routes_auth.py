@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from terugkeer.domain.permissions import HOME
+from terugkeer.services.single_sign_on import sign_out as sso_sign_out
 from terugkeer.services.users import (
     MIN_PASSWORD,
     LoginRefused,
@@ -29,6 +30,7 @@ from terugkeer.web.context import (
 )
 from terugkeer.web.i18n import LANGUAGES
 from terugkeer.web.permissions import Forbidden, NotSignedIn, public, signed_in
+from terugkeer.web.routes_sso import end_session_address, login_choices
 
 router = APIRouter()
 LOGIN_CSRF_COOKIE = "login_csrf"  # before a session exists: a double-submit token
@@ -49,7 +51,8 @@ def login_page(request: Request) -> Response:
 def _login(request: Request, error: str | None, status: int, username: str = "") -> Response:
     token = secrets.token_urlsafe(32)
     response = render(
-        request, "login.html", {"login_csrf": token, "error": error, "username": username},
+        request, "login.html",
+        {"login_csrf": token, "error": error, "username": username, **login_choices(request)},
         status_code=status,
     )  # fmt: skip
     _cookie(response, request, LOGIN_CSRF_COOKIE, token)
@@ -63,6 +66,8 @@ def login(
     password: Annotated[str, Form()] = "",
     login_csrf: Annotated[str, Form()] = "",
 ) -> Response:
+    if not login_choices(request)["local_login"]:  # only single sign-on (docs/sso.md)
+        return _login(request, None, 403)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, login_csrf):
         return _login(request, "expired", 400, username)
@@ -92,8 +97,12 @@ async def checked(request: Request) -> Session:
 @router.post("/logout", dependencies=[Depends(public)])
 async def logout(request: Request) -> Response:
     session = await checked(request)
-    log_out(system_of(request), session)
-    response = RedirectResponse("/login", status_code=303)
+    # A single sign-on session ends here and, where the provider offers it, there too.
+    id_token = sso_sign_out(system_of(request), session, origin_of(request))
+    if id_token is None:
+        log_out(system_of(request), session)
+    provider = await end_session_address(request, id_token) if id_token else None
+    response = RedirectResponse(provider or "/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
