@@ -54,8 +54,8 @@ def _refused(request: Request, reason: str) -> HTMLResponse:
 @router.get("/login/sso", dependencies=[Depends(public)])
 async def sso_start(request: Request) -> Response:
     provider = provider_of(request)
-    if provider is None:
-        return render(request, "error.html", {"status": 404}, status_code=404)
+    if provider is None:  # single sign-on is off: the login page has the local form
+        return RedirectResponse("/login", status_code=303)
     try:
         address, pending = await provider.start(_redirect_uri(request))
     except ProviderFailed as failed:
@@ -77,8 +77,8 @@ async def sso_callback(
     error: Annotated[str, Query()] = "",
 ) -> Response:
     provider = provider_of(request)
-    if provider is None:
-        return render(request, "error.html", {"status": 404}, status_code=404)
+    if provider is None:  # single sign-on is off: the login page has the local form
+        return RedirectResponse("/login", status_code=303)
     system, origin = system_of(request), origin_of(request)
     pending = Pending.parse(request.cookies.get(FLOW_COOKIE, ""))
     reason = None
