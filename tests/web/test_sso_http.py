@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from terugkeer.store.tables import access_log, sessions, users
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, signed_in
 from tests.web.oidc_provider import Provider, site_with_sso
 from tests.web.server import PASSWORD, Site
 
@@ -234,3 +234,34 @@ def test_without_local_login_only_the_provider_is_offered(tmp_path: Path) -> Non
         answer = client.post("/login", data={"username": "anna", "password": PASSWORD})
         assert answer.status_code == 403
         assert "terugkeer_session" not in client.cookies
+
+
+def test_a_name_reused_at_the_provider_does_not_get_the_account(
+    sso: tuple[Site, Provider],
+) -> None:
+    site, provider = sso
+    _sign_in(site, "sub-sanne")
+    provider.set_claims("sub-otto", {"preferred_username": "sanne", "roles": "dtenv-auditor"})
+    _, refused = _sign_in(site, "sub-otto")
+    assert refused.status_code == 403
+    assert _log(site, "login.sso.refused") == [("sanne", "other_subject")]
+
+
+def test_the_admin_manages_an_sso_account_only_by_disabling_it(
+    sso: tuple[Site, Provider],
+) -> None:
+    site, _ = sso
+    _sign_in(site, "sub-sanne")
+    admin = signed_in(site, "root")
+    listed = admin.get("/admin/users").text
+    assert "logt in via de identiteitsprovider" in listed
+    token = csrf_of(listed)
+    reset = admin.post("/admin/users/sanne/reset", data={"csrf_token": token})
+    assert reset.status_code == 422 and "rol en team worden daar beheerd" in reset.text
+    moved = admin.post("/admin/users/sanne/change",
+                       data={"csrf_token": token, "role": "admin", "team": ""})  # fmt: skip
+    assert moved.status_code == 422
+    assert admin.post("/admin/users/sanne/disable", data={"csrf_token": token}).status_code == 303
+    _, refused = _sign_in(site, "sub-sanne")
+    assert refused.status_code == 403 and "uitgeschakeld" in refused.text
+    assert _log(site, "login.sso.refused") == [("sanne", "disabled")]

@@ -31,3 +31,9 @@ def id_token_of(connection: Connection, token_hash: str) -> str | None:
         select(sessions.c.id_token).where(sessions.c.token_hash == token_hash)
     ).first()
     return None if found is None else found.id_token
+
+
+def external_names(connection: Connection) -> set[str]:
+    """The accounts made by single sign-on."""
+    found = connection.execute(select(users.c.name).where(users.c.sso_subject.is_not(None)))
+    return {row.name for row in found}
