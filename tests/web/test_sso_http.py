@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from terugkeer.store.tables import access_log, sessions, users
 from tests.web.conftest import csrf_of, signed_in
-from tests.web.oidc_provider import Provider, site_with_sso
-from tests.web.server import PASSWORD, Site
+from tests.web.oidc_provider import Provider, running_provider, site_with_sso
+from tests.web.server import PASSWORD, Site, _free_port, running_site
 
 FLOW = "sso_flow"
 
@@ -265,3 +265,22 @@ def test_the_admin_manages_an_sso_account_only_by_disabling_it(
     _, refused = _sign_in(site, "sub-sanne")
     assert refused.status_code == 403 and "uitgeschakeld" in refused.text
     assert _log(site, "login.sso.refused") == [("sanne", "disabled")]
+
+
+def test_an_unreachable_provider_is_a_refusal_page_not_a_crash(tmp_path: Path) -> None:
+    closed = f"http://127.0.0.1:{_free_port()}"  # nobody listens there
+    with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=False,
+                      oidc_issuer=closed, oidc_client_id="terugkeer") as site:  # fmt: skip
+        refused = _client(site).get("/login/sso", headers={"accept-language": "en"})
+        assert refused.status_code == 502
+        assert "cannot be reached" in refused.text
+        assert _log(site, "login.sso.refused") == [("unknown", "provider_unreachable")]
+
+
+def test_a_discovery_document_of_another_issuer_is_refused(tmp_path: Path) -> None:
+    with running_provider() as provider, running_site(
+        f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=False,
+        oidc_issuer=provider.url + "/", oidc_client_id="terugkeer",  # not what it says it is
+    ) as site:  # fmt: skip
+        assert _client(site).get("/login/sso").status_code == 400
+        assert _log(site, "login.sso.refused") == [("unknown", "wrong_issuer")]
