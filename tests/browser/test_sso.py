@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, Route
 
 from tests.browser.conftest import assert_no_violations
 from tests.web.oidc_provider import Provider, site_with_sso
@@ -67,3 +67,38 @@ def test_a_person_without_a_mapped_role_is_refused(
     assert_no_violations(page)
     page.goto(site.url + "/")
     assert page.url == site.url + "/login"
+
+
+def test_the_signed_in_page_between_provider_and_home_is_accessible(
+    sso: tuple[Site, Provider], context: BrowserContext
+) -> None:
+    """The page moves on at once; here its refresh is taken out, so that axe can look at it
+    and its link (for a browser that does not refresh) is shown to lead home as well."""
+    site, provider = sso
+    back: list[str] = []
+
+    def held_at_provider(route: Route) -> None:  # where the provider sends the browser
+        back.append(route.fetch(max_redirects=0).headers["location"])
+        route.fulfill(status=200, content_type="text/plain", body="")
+
+    def without_refresh(route: Route) -> None:
+        answer = route.fetch(max_redirects=0)
+        body = re.sub(r'<meta http-equiv="refresh"[^>]*>', "", answer.text())
+        route.fulfill(response=answer, body=body)
+
+    context.route(re.compile(re.escape(provider.url) + r"/oauth2/authorize\?.*"),
+                  lambda route: held_at_provider(route) if route.request.method == "POST"
+                  else route.continue_())  # fmt: skip
+    context.route(re.compile(re.escape(site.url) + r"/login/sso/callback\?.*"), without_refresh)
+    page = context.new_page()
+    _at_provider(page, site, provider, "sub-sanne")
+    for _ in range(200):  # the provider's answer is held by the route above
+        if back:
+            break
+        page.wait_for_timeout(50)
+    page.goto(back[0])
+    assert page.get_by_role("heading", level=1).inner_text() == "Ingelogd"
+    assert_no_violations(page)
+    page.get_by_role("link", name="Verder naar uw pagina").click()
+    page.wait_for_url(site.url + "/")
+    assert "sanne" in page.locator(".site-nav__user").inner_text()
