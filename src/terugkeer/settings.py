@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from terugkeer.domain.permissions import Role
@@ -144,3 +145,22 @@ class Settings(BaseSettings):
         description="offer the local user-name-and-password form (small installations, the "
         "demo); switch off when everyone signs in through the identity provider",
     )
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_over_tls(cls, issuer: str | None) -> str | None:
+        """Tokens and the client secret cross this connection: https, or http on loopback
+        only (the tests' provider)."""
+        if issuer is None:
+            return None
+        parts = urlsplit(issuer)
+        loopback = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1")
+        if not (parts.scheme == "https" or loopback) or not parts.hostname:
+            raise ValueError("the OpenID Connect issuer is an https address")
+        return issuer
+
+    @model_validator(mode="after")
+    def _sso_complete(self) -> Settings:
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("single sign-on needs oidc_client_id beside oidc_issuer")
+        return self
