@@ -6,9 +6,12 @@ import ipaddress
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from terugkeer.domain.permissions import Role
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -175,3 +178,60 @@ class Settings(BaseSettings):
         description="failed sign-ins for one name from all origins within 24 hours that lock "
         "the account until an admin unlocks it (NIST SP 800-63B: at most 100)",
     )
+    # Single sign-on with OpenID Connect (docs/sso.md). Off while oidc_issuer is unset.
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="the identity provider's issuer URL (its discovery document is at "
+        "ISSUER/.well-known/openid-configuration); single sign-on is off while unset",
+    )
+    oidc_client_id: str = Field(default="", description="this system's client id at the provider")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="the client secret (a confidential client); never logged"
+    )
+    oidc_scopes: str = Field(
+        default="openid profile", description="the scopes asked for, space-separated"
+    )
+    oidc_name_claim: str = Field(
+        default="preferred_username", description="the ID-token claim that is the user name"
+    )
+    oidc_role_claim: str = Field(
+        default="roles", description="the claim with the user's roles (a string or a list)"
+    )
+    oidc_team_claim: str = Field(default="team", description="the claim with the user's team")
+    oidc_role_map: dict[str, Role] = Field(
+        default_factory=dict,
+        description='role-claim value -> role, as JSON: {"dtenv-regievoerder": "case_director"}; '
+        "a user with no mapped value (or two different mapped roles) is refused",
+    )
+    oidc_provider_name: str | None = Field(
+        default=None, description='the provider as the login page names it ("Log in via ...")'
+    )
+    oidc_redirect_uri: str | None = Field(
+        default=None,
+        description="this system's callback as registered at the provider (https://HOST/login/"
+        "sso/callback); default: derived from the request, which is right without a proxy",
+    )
+    local_login: bool = Field(
+        default=True,
+        description="offer the local user-name-and-password form (small installations, the "
+        "demo); switch off when everyone signs in through the identity provider",
+    )
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_over_tls(cls, issuer: str | None) -> str | None:
+        """Tokens and the client secret cross this connection: https, or http on loopback
+        only (the tests' provider)."""
+        if issuer is None:
+            return None
+        parts = urlsplit(issuer)
+        loopback = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1")
+        if not (parts.scheme == "https" or loopback) or not parts.hostname:
+            raise ValueError("the OpenID Connect issuer is an https address")
+        return issuer
+
+    @model_validator(mode="after")
+    def _sso_complete(self) -> Settings:
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("single sign-on needs oidc_client_id beside oidc_issuer")
+        return self

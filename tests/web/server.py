@@ -73,9 +73,15 @@ def _free_port() -> int:
 
 @contextmanager
 def running_site(
-    database_url: str, *, cookie_secure: bool, lines: list[str] | None = None, **more: Any
+    database_url: str,
+    *,
+    cookie_secure: bool,
+    lines: list[str] | None = None,
+    port: int | None = None,
+    **more: Any,
 ) -> Iterator[Site]:
-    """`lines`: the store's events instead of `caseload()` (a synthetic store, say)."""
+    """`lines`: the store's events instead of `caseload()` (a synthetic store, say); `port`:
+    a port chosen beforehand (an identity provider must know the callback's address)."""
     settings = Settings(database_url=database_url, work_date=WORK_DATE,
                         cookie_secure=cookie_secure, **more)  # fmt: skip
     system = bootstrap(settings)
@@ -90,24 +96,24 @@ def running_site(
     assign_cases(system, users["lead"], users["bram"], [(seq_of[THEIRS], THEIRS)])
     system.clock = lambda: datetime.now(UTC)  # sessions expire by the real clock
     try:
-        with serving(system) as url:
+        with serving(system, port) as url:
             yield Site(url, system, users)
     finally:
         system.close()
 
 
 @contextmanager
-def serving(system: System) -> Iterator[str]:
+def serving(system: System, port: int | None = None) -> Iterator[str]:
     """The app on `system` served on a free loopback port (its lifespan, and so the webhook
     deliverer, runs as in production); its URL."""
-    with serving_app(create_app(system)) as url:
+    with serving_app(create_app(system), port) as url:
         yield url
 
 
 @contextmanager
-def serving_app(app: Any) -> Iterator[str]:
+def serving_app(app: Any, port: int | None = None) -> Iterator[str]:
     """Any ASGI app served on a free loopback port; its URL."""
-    port = _free_port()
+    port = port or _free_port()
     server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

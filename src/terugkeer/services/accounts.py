@@ -18,6 +18,7 @@ from terugkeer.bootstrap import System
 from terugkeer.domain.permissions import Role
 from terugkeer.services.users import User, UserError, hash_password, valid_user_name
 from terugkeer.store import sign_in_throttle as throttle
+from terugkeer.store import sso
 from terugkeer.store import users as rows
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
@@ -38,6 +39,8 @@ class Account:
     must_change: bool
     open_cases: int  # cases of which the account is the current director
     has_password: bool = True  # False: made without one (rows.NO_PASSWORD); reset gives one
+    #: Made by single sign-on: password, role and team are the identity provider's.
+    external: bool = False
 
 
 class AccountRefused(UserError):  # noqa: N818 - an outcome, not a fault
@@ -60,10 +63,11 @@ def accounts(system: System) -> list[Account]:
     with system.engine.connect() as connection:
         found = rows.all_users(connection)
         load = _open_cases(connection)
+        external = sso.external_names(connection)
     return [
         Account(r.name, Role(r.role), r.team, r.active,
                 bool(r.locked_until and r.locked_until > now), r.must_change_password,
-                load.get(r.name, 0), r.password_hash != rows.NO_PASSWORD)
+                load.get(r.name, 0), r.password_hash != rows.NO_PASSWORD, r.name in external)
         for r in found
     ]  # fmt: skip
 
@@ -154,6 +158,10 @@ def _check(connection: Connection, admin: User, action: str, row: rows.UserRow |
     if channel == "web" and row.name == admin.name and action in ("disable", "change"):
         # An admin who disables or demotes themself may leave nobody to manage accounts.
         return AccountRefused("self")
+    if action in ("reset", "change") and sso.subject_of(connection, row.name) is not None:
+        # The provider's claims set role and team at every sign-in, and a password here would
+        # be a way in around the provider (its second factor, its leavers' process).
+        return AccountRefused("external")
     if action == "change" and _open_cases(connection, row.name):
         moves = values.get("team") != row.team or values.get("role") != row.role
         if moves and row.role == Role.CASE_DIRECTOR.value:

@@ -264,6 +264,9 @@ users = Table(
     #: A one-time password (set by `users add`, an admin or the demo): nothing but choosing a
     #: new one until it is done (migration 0010).
     Column("must_change_password", Boolean, nullable=False, server_default=false()),
+    #: Made by single sign-on: the provider's subject (`sub`) the name belongs to; NULL for a
+    #: local account, which single sign-on never takes over (migration 0014).
+    Column("sso_subject", String(255)),
 )
 
 #: Failed sign-ins, counted to slow guessing down (domain/sign_in_throttle.py; migration 0013).
@@ -289,6 +292,9 @@ sessions = Table(
     Column("csrf_token", String(64), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("last_seen", String(32), nullable=False),
+    #: A single sign-on session: the provider's ID token, sent back as `id_token_hint` when
+    #: the user signs out there too (migration 0014).
+    Column("id_token", Text),
 )
 
 #: Who is the case director of a case, as team leads decided. Append-only: the current director

@@ -39,6 +39,8 @@ LABELS = {
     "session.throttled": _("had to wait after failed sign-ins"),
     "session.sign_out": _("signed out"),
     "user.lock": _("account locked after failed sign-ins"),
+    "session.sign_in.sso": _("signed in through single sign-on"),
+    "session.sign_out.sso": _("signed out (single sign-on)"),
     "events.post": _("sent events"),
     "reach_rule.add": _("added a reach rule"),
     "reach_rule.remove": _("removed a reach rule"),

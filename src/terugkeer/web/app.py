@@ -29,6 +29,7 @@ from terugkeer.web import (
     routes_favicon,
     routes_figures,
     routes_record,
+    routes_sso,
     routes_users,
     routes_webhooks,
     routes_withdraw,
@@ -90,6 +91,7 @@ def create_app(system: System) -> FastAPI:
     app.mount("/api/v1", create_api(system))
     app.add_route("/api/v1", base_url)  # a plain route: no page, no permission to declare
     app.include_router(routes_auth.router)
+    app.include_router(routes_sso.router)
     app.include_router(routes_worklist.router)
     app.include_router(routes_cases.router)
     app.include_router(routes_audit.router)
@@ -128,5 +130,5 @@ def create_app(system: System) -> FastAPI:
 
     # Added before SecurityHeaders, so inside it: a refused host's answer has the headers too.
     app.add_middleware(HostCheck, allowed=system.settings.allowed_hosts)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, form_targets=routes_sso.form_targets(system.settings))
     return app

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from terugkeer.domain.passwords import MAX_PASSWORD, MIN_PASSWORD
 from terugkeer.domain.permissions import HOME
 from terugkeer.services.sign_in import LoginRefused, log_in, log_out
+from terugkeer.services.single_sign_on import sign_out as sso_sign_out
 from terugkeer.services.users import PasswordRefused, Session, change_own_password
 from terugkeer.web.context import (
     LANGUAGE_COOKIE,
@@ -23,6 +24,7 @@ from terugkeer.web.context import (
 )
 from terugkeer.web.i18n import LANGUAGES
 from terugkeer.web.permissions import Forbidden, NotSignedIn, public, signed_in
+from terugkeer.web.routes_sso import end_session_address, login_choices
 
 router = APIRouter()
 LOGIN_CSRF_COOKIE = "login_csrf"  # before a session exists: a double-submit token
@@ -44,7 +46,13 @@ def _login(
     request: Request, error: str | None, status: int, username: str = "", minutes: int = 0
 ) -> Response:
     token = secrets.token_urlsafe(32)
-    context = {"login_csrf": token, "error": error, "username": username, "minutes": minutes}
+    context = {
+        "login_csrf": token,
+        "error": error,
+        "username": username,
+        "minutes": minutes,
+        **login_choices(request),
+    }
     response = render(request, "login.html", context, status_code=status)
     _cookie(response, request, LOGIN_CSRF_COOKIE, token)
     if minutes:
@@ -59,6 +67,8 @@ def login(
     password: Annotated[str, Form()] = "",
     login_csrf: Annotated[str, Form()] = "",
 ) -> Response:
+    if not login_choices(request)["local_login"]:  # only single sign-on (docs/sso.md)
+        return _login(request, None, 403)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, login_csrf):
         return _login(request, "expired", 400, username)
@@ -91,8 +101,12 @@ async def checked(request: Request) -> Session:
 @router.post("/logout", dependencies=[Depends(public)])
 async def logout(request: Request) -> Response:
     session = await checked(request)
-    log_out(system_of(request), session, origin_of(request))
-    response = RedirectResponse("/login", status_code=303)
+    # A single sign-on session ends here and, where the provider offers it, there too.
+    id_token = sso_sign_out(system_of(request), session, origin_of(request))
+    if id_token is None:
+        log_out(system_of(request), session, origin_of(request))
+    provider = await end_session_address(request, id_token) if id_token else None
+    response = RedirectResponse(provider or "/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -22,8 +22,14 @@ NO_STORE = {"cache-control": "no-store"}
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, form_targets: tuple[str, ...] = ()) -> None:
+        """`form_targets`: other origins a form post may end at (the identity provider's
+        sign-out, which the sign-out form redirects to: browsers hold redirects to form-action)."""
         self.app = app
+        csp = HEADERS["content-security-policy"]
+        allowed = " ".join(("'self'", *form_targets))
+        self.headers = {**HEADERS, "content-security-policy": csp.replace(
+            "form-action 'self'", f"form-action {allowed}")}  # fmt: skip
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,7 +40,7 @@ class SecurityHeaders:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                extra = HEADERS if static else {**HEADERS, **NO_STORE}
+                extra = self.headers if static else {**self.headers, **NO_STORE}
                 headers += [(k.encode(), v.encode()) for k, v in extra.items()]
                 message["headers"] = headers
             await send(message)
