@@ -104,3 +104,9 @@ class Settings(BaseSettings):
         description="the day the pages take as today (the demo sets the last day of its year); "
         "default: today in Europe/Amsterdam",
     )
+    served_over_tls: bool = Field(
+        default=False,
+        description="the site is reached over HTTPS only (TLS here or at a proxy in front): "
+        "every answer carries Strict-Transport-Security for a year; leave off for plain HTTP "
+        "(the demo), where it would lock browsers out of the address",
+    )

@@ -22,6 +22,7 @@ from terugkeer.services.workplace import assign_cases
 from terugkeer.settings import Settings
 from terugkeer.store.workplace import open_cases
 from terugkeer.web.app import create_app
+from terugkeer.web.serve import server_config
 from tests.integration.lines import intake, line
 
 PASSWORD = "correct horse battery"
@@ -100,9 +101,8 @@ def serving(system: System) -> Iterator[str]:
     """The app on `system` served on a free loopback port (its lifespan, and so the webhook
     deliverer, runs as in production); its URL."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(system), host="127.0.0.1", port=port, log_level="warning")
-    )
+    # Served as `terugkeer serve` serves it (no server banner, say).
+    server = uvicorn.Server(server_config(create_app(system), "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -8,6 +8,7 @@ from importlib import resources
 
 import jinja2
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -36,10 +37,13 @@ from terugkeer.web import (
 )
 from terugkeer.web.api.app import create_api
 from terugkeer.web.api.models import API_VERSION
-from terugkeer.web.api.problems import http_problem
+from terugkeer.web.api.problems import http_problem, problem_response
 from terugkeer.web.context import render
+from terugkeer.web.crash import CrashPage
+from terugkeer.web.head import HeadAsGet
 from terugkeer.web.i18n import LANGUAGES, translations
 from terugkeer.web.permissions import Forbidden, NotSignedIn, PasswordChangeRequired
+from terugkeer.web.refusals import log_page_refusal
 from terugkeer.web.security import SecurityHeaders
 
 
@@ -104,6 +108,7 @@ def create_app(system: System) -> FastAPI:
 
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:
+        await log_page_refusal(request, 303, "not signed in")
         return RedirectResponse("/login", status_code=303)
 
     @app.exception_handler(PasswordChangeRequired)
@@ -111,8 +116,16 @@ def create_app(system: System) -> FastAPI:
         return RedirectResponse("/password", status_code=303)
 
     @app.exception_handler(Forbidden)
-    async def forbidden(request: Request, _: Forbidden) -> HTMLResponse:
+    async def forbidden(request: Request, refusal: Forbidden) -> HTMLResponse:
+        if not refusal.logged:  # every refusal is one access-log row (web/refusals.py)
+            await log_page_refusal(request, 403, refusal.reason)
         return render(request, "error.html", {"status": 403}, status_code=403)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, _: RequestValidationError) -> HTMLResponse:
+        # A page never answers FastAPI's JSON: a value in the address it cannot read (a
+        # letter for a number) is the HTML error page. The API answers its own problem+json.
+        return render(request, "error.html", {"status": 400}, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
@@ -124,5 +137,29 @@ def create_app(system: System) -> FastAPI:
             return answer
         return render(request, "error.html", {"status": error.status_code}, error.status_code)
 
-    app.add_middleware(SecurityHeaders)
+    # Outermost last: HEAD as GET around the security headers around the crash page.
+    app.add_middleware(CrashPage, page=_crash_page)
+    app.add_middleware(SecurityHeaders, served_over_tls=system.settings.served_over_tls)
+    app.add_middleware(HeadAsGet)
     return app
+
+
+PLAIN_500 = (
+    '<!doctype html><html lang="nl"><meta charset="utf-8"><title>500</title>'
+    "<p>Er ging iets mis. / Something went wrong.</p></html>"
+)
+
+
+def _crash_page(request: Request) -> Response:
+    """The answer to an unhandled error: the HTML error page (its own problem+json under
+    /api/, should the API's handler not have answered). Drawn without the database, which may
+    be the very thing that failed."""
+    if request.url.path.startswith("/api/"):
+        answer: Response = problem_response(request, 500, "the request could not be handled")
+        answer.headers["API-Version"] = API_VERSION
+        return answer
+    request.state.session = None  # no session lookup: the store may be down
+    try:
+        return render(request, "error.html", {"status": 500}, status_code=500)
+    except Exception:  # the error page itself failed: the plainest answer
+        return HTMLResponse(PLAIN_500, status_code=500)

@@ -1,5 +1,7 @@
 """Security headers on every response (BIO, NCSC web guidelines): a CSP without inline scripts
-or styles, no sniffing, no framing, no referrer leaking a V-number in a URL."""
+or styles, no sniffing, no framing, no referrer leaking a V-number in a URL; HSTS when the site
+is served over TLS (`served_over_tls`: never on the plain-HTTP demo, where a browser would then
+refuse the address for a year)."""
 
 from __future__ import annotations
 
@@ -17,13 +19,16 @@ HEADERS = {
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
+#: A year, and every subdomain: the NCSC's advice for HSTS.
+HSTS = {"strict-transport-security": "max-age=31536000; includeSubDomains"}
 #: Pages hold personal data: never in a shared or browser cache.
 NO_STORE = {"cache-control": "no-store"}
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, served_over_tls: bool = False) -> None:
         self.app = app
+        self.always = {**HEADERS, **HSTS} if served_over_tls else HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,7 +39,7 @@ class SecurityHeaders:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                extra = HEADERS if static else {**HEADERS, **NO_STORE}
+                extra = self.always if static else {**self.always, **NO_STORE}
                 headers += [(k.encode(), v.encode()) for k, v in extra.items()]
                 message["headers"] = headers
             await send(message)
