@@ -37,7 +37,7 @@ from terugkeer.web import (
 )
 from terugkeer.web.api.app import create_api
 from terugkeer.web.api.models import API_VERSION
-from terugkeer.web.api.problems import http_problem, problem_response
+from terugkeer.web.api.problems import http_problem
 from terugkeer.web.context import render
 from terugkeer.web.crash import CrashPage
 from terugkeer.web.head import HeadAsGet
@@ -151,13 +151,9 @@ PLAIN_500 = (
 
 
 def _crash_page(request: Request) -> Response:
-    """The answer to an unhandled error: the HTML error page (its own problem+json under
-    /api/, should the API's handler not have answered). Drawn without the database, which may
-    be the very thing that failed."""
-    if request.url.path.startswith("/api/"):
-        answer: Response = problem_response(request, 500, "the request could not be handled")
-        answer.headers["API-Version"] = API_VERSION
-        return answer
+    """The answer to an unhandled error of a page: the HTML error page (the API answers its
+    own with problem+json, web/api/problems.py). Drawn without the database, which may be the
+    very thing that failed."""
     request.state.session = None  # no session lookup: the store may be down
     try:
         return render(request, "error.html", {"status": 500}, status_code=500)

@@ -2,13 +2,16 @@
 
 Starlette answers an unhandled error from its outermost middleware, outside the one that adds
 the security headers (web/security.py): a plain-text 500 without CSP. This middleware sits
-inside it: a page gets the HTML error page, an API call its problem+json (the API's own
-handler, web/api/problems.py, answers first). The error is raised on afterwards, so that the
-server's log still has it.
+inside that one: a page gets the HTML error page; an API call has had its problem+json from
+the API's own handler (web/api/problems.py), which raises the error on afterwards. The error
+is logged here, once, with its traceback for the operator, and not raised further: the server
+would close the connection after a complete answer, and the client's next request on it fail.
+An answer cut off halfway is raised on, so that the connection is closed.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from starlette.requests import Request
@@ -16,6 +19,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ErrorPage = Callable[[Request], Response]
+log = logging.getLogger("terugkeer.web")
 
 
 class CrashPage:
@@ -26,16 +30,20 @@ class CrashPage:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
+        started = finished = False
 
         async def watched(message: Message) -> None:
-            nonlocal started
+            nonlocal started, finished
             started = started or message["type"] == "http.response.start"
+            finished = message["type"] == "http.response.body" and not message.get("more_body")
             await send(message)
 
         try:
             await self.app(scope, receive, watched)
         except Exception:
+            route = getattr(scope.get("route"), "path_format", "?")  # the template: no V-number
+            log.exception("unhandled error answering %s %s", scope["method"], route)
             if not started:
                 await self.page(Request(scope, receive))(scope, receive, send)
-            raise
+            elif not finished:
+                raise
