@@ -140,3 +140,14 @@ def test_a_refused_page_shows_it_is_logged_and_the_log_page_names_it(site: Site)
     audit = signed_in(site, "audi").get("/audit", params={"user": "ana"}, headers=english)
     assert audit.status_code == 200
     assert "asked for a page (refused)" in audit.text
+
+
+def test_a_v_number_is_the_target_only_where_the_route_asks_for_one(site: Site) -> None:
+    """`?v=` names the person on "go to"; elsewhere it is noise, not what was asked for."""
+    anna = signed_in(site, "anna")
+    before = _last_id(site)
+    assert anna.get("/audit", params={"v": MINE}).status_code == 403
+    rows = _rows_after(site, before)
+    assert [(r.v_number, r.detail) for r in rows] == [
+        (None, "403 GET /audit no grant access_log.read")
+    ]

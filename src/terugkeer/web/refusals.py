@@ -30,9 +30,11 @@ def route_of(request: Request) -> str:
 
 
 async def _chosen(request: Request) -> list[str]:
-    """The V-numbers a request asks for outside its path: the "go to" field, or the people
-    ticked in an assignment form."""
-    found = [request.query_params.get("v", "").strip()]
+    """The V-numbers a request asks for outside its path: the "go to" field (a route that
+    takes `v`), or the people ticked in an assignment form."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    takes = {q.alias for q in dependant.query_params} if dependant is not None else set()
+    found = [request.query_params.get("v", "").strip()] if "v" in takes else []
     content_type = request.headers.get("content-type", "")
     if request.method == "POST" and content_type.startswith(FORM_TYPES):
         form = await request.form()  # read once: a handler's form is cached on the request
