@@ -5,6 +5,7 @@ banner, HSTS only when served over TLS."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, get_args
@@ -129,7 +130,9 @@ def test_a_value_of_the_wrong_type_on_a_page_is_the_html_error_page(site: Site) 
     assert "The address cannot be read" in answer.text
 
 
-def test_a_crash_is_answered_in_its_channels_form_with_the_security_headers(site: Site) -> None:
+def test_a_crash_is_answered_in_its_channels_form_with_the_security_headers(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
     anna = signed_in(site, "anna")
     site.system.rules = None  # type: ignore[assignment]  # every case file now fails
     page = anna.get(f"/cases/{MINE}")
@@ -140,6 +143,23 @@ def test_a_crash_is_answered_in_its_channels_form_with_the_security_headers(site
     _assert_problem(call, 500)
     assert call.headers["api-version"]
     assert MINE not in call.text
+    # Logged once each, for the operator: the route's template and where, not the V-number.
+    logged = _logged(caplog, 2)
+    assert [m.splitlines()[0] for m in logged] == [
+        "unhandled AttributeError answering GET /cases/{v_number}",
+        "unhandled AttributeError answering GET /persons/{v_number}",
+    ]
+    assert all(MINE not in m and "File " in m for m in logged)
+
+
+def _logged(caplog: pytest.LogCaptureFixture, count: int) -> list[str]:
+    """The app's log lines; the API's error is logged after its answer has gone out."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = [r.getMessage() for r in caplog.records if r.name == "terugkeer.web"]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def test_head_answers_every_get_route_as_get_without_a_body(site: Site) -> None:

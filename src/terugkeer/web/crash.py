@@ -4,14 +4,19 @@ Starlette answers an unhandled error from its outermost middleware, outside the 
 the security headers (web/security.py): a plain-text 500 without CSP. This middleware sits
 inside that one: a page gets the HTML error page; an API call has had its problem+json from
 the API's own handler (web/api/problems.py), which raises the error on afterwards. The error
-is logged here, once, with its traceback for the operator, and not raised further: the server
-would close the connection after a complete answer, and the client's next request on it fail.
-An answer cut off halfway is raised on, so that the connection is closed.
+is logged here, once, and not raised further: the server would close the connection after a
+complete answer, and the client's next request on it fail. An answer cut off halfway is
+raised on, so that the connection is closed.
+
+The log gets the route's template, the error's kind and where it was raised (the frames of
+the traceback), not its message: a message may hold a V-number or a name (BIO: no personal
+data in the logs).
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 
 from starlette.requests import Request
@@ -40,9 +45,11 @@ class CrashPage:
 
         try:
             await self.app(scope, receive, watched)
-        except Exception:
+        except Exception as error:
             route = getattr(scope.get("route"), "path_format", "?")  # the template: no V-number
-            log.exception("unhandled error answering %s %s", scope["method"], route)
+            frames = "".join(traceback.format_tb(error.__traceback__))
+            log.error("unhandled %s answering %s %s\n%s", type(error).__name__, scope["method"],
+                      route, frames)  # fmt: skip
             if not started:
                 await self.page(Request(scope, receive))(scope, receive, send)
             elif not finished:
