@@ -22,7 +22,7 @@ from terugkeer.domain.permissions import scope_of
 from terugkeer.rules.loader import load_rules
 from terugkeer.settings import Settings
 from terugkeer.web.app import create_app, route_table
-from tests.web.conftest import signed_in
+from tests.web.conftest import csrf_of, signed_in
 from tests.web.server import MINE, USERS, Site, running_site
 from tests.web.test_permissions import _declared, _path
 
@@ -120,6 +120,32 @@ def test_no_page_answers_junk_in_its_address_with_json_or_a_500(site: Site) -> N
                 _assert_page(answer)
             else:
                 assert answer.status_code in (303, 307), (route.path, junk, answer.status_code)
+
+
+def test_no_form_answers_a_junk_post_with_json_or_a_500(site: Site) -> None:
+    """An empty post, a broken multipart body, JSON, fields far too long: each answered as a
+    page (a refusal, the form's errors, the way on), never FastAPI's JSON."""
+    for route in _tables()[PAGE]:
+        if "POST" not in route.methods or route.path == "/logout":  # logout: a test of its own
+            continue
+        name = _granted(route)
+        client = signed_in(site, name)
+        csrf = csrf_of(client.get("/password").text)
+        fields = {"csrf_token": csrf, "v": "1" * 5000, "director": "\x00", "username": "",
+                  "password": "", "login_csrf": "", "day": "31-12-9999"}  # fmt: skip
+        junk: list[dict[str, Any]] = [
+            {},
+            {"content": b"--x\r\njunk", "headers": {"content-type": "multipart/form-data; "
+                                                                    "boundary=x"}},
+            {"json": {"csrf_token": csrf}},
+            {"data": fields},
+        ]  # fmt: skip
+        for more in junk:
+            answer = client.post(_path(route, name), **more)
+            assert answer.status_code < 500, (route.path, more, answer.status_code)
+            _assert_headers(answer)
+            if answer.status_code != 303:
+                _assert_page(answer)
 
 
 def test_a_value_of_the_wrong_type_on_a_page_is_the_html_error_page(site: Site) -> None:
