@@ -151,3 +151,22 @@ def test_a_v_number_is_the_target_only_where_the_route_asks_for_one(site: Site) 
     assert [(r.v_number, r.detail) for r in rows] == [
         (None, "403 GET /audit no grant access_log.read")
     ]
+
+
+def test_a_refused_post_with_a_broken_body_is_still_logged(site: Site) -> None:
+    analyst = signed_in(site, "ana")
+    before = _last_id(site)
+    answer = analyst.post("/unassigned", content=b"--x\r\njunk",
+                          headers={"content-type": "multipart/form-data; boundary=x"})  # fmt: skip
+    assert answer.status_code == 403
+    rows = _rows_after(site, before)
+    assert [(r.actor, r.action, r.detail) for r in rows] == [
+        ("ana", "page.refused", "403 POST /unassigned no grant assignment.record")
+    ]
+
+
+def test_a_control_character_in_a_path_is_not_written_into_the_log(site: Site) -> None:
+    before = _last_id(site)
+    assert signed_in(site, "ana").get("/families/fam%0Ax").status_code == 403
+    (row,) = _rows_after(site, before)
+    assert row.detail == "403 GET /families/{family} family=fam?x no grant family.read"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from terugkeer.services.refusals import as_v_number, log_refused
 from terugkeer.web.context import current_session, origin_of, system_of
@@ -37,9 +38,18 @@ async def _chosen(request: Request) -> list[str]:
     found = [request.query_params.get("v", "").strip()] if "v" in takes else []
     content_type = request.headers.get("content-type", "")
     if request.method == "POST" and content_type.startswith(FORM_TYPES):
-        form = await request.form()  # read once: a handler's form is cached on the request
+        try:
+            form = await request.form()  # read once: a handler's form is cached on it
+        except HTTPException:  # a broken body: refused all the same, without a form target
+            return found
         found += [v for v in form.getlist("v") if isinstance(v, str)]
     return [v for v in found if as_v_number(v)]
+
+
+def _printable(value: str) -> str:
+    """A path parameter as the detail shows it: cut short, a control character as `?` (a
+    decoded %0A would otherwise start a new line in an export)."""
+    return "".join(c if c.isprintable() else "?" for c in value[:PARAMETER_MAX])
 
 
 async def target_of(request: Request) -> tuple[str | None, str]:
@@ -48,7 +58,7 @@ async def target_of(request: Request) -> tuple[str | None, str]:
     v_number = as_v_number(params.get("v_number"))
     if v_number is not None:
         del params["v_number"]  # in its column; a malformed one stays in the detail
-    words = [f"{name}={value[:PARAMETER_MAX]}" for name, value in params.items()]
+    words = [f"{name}={_printable(value)}" for name, value in params.items()]
     if v_number is None:
         chosen = await _chosen(request)
         if chosen:
