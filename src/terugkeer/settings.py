@@ -235,3 +235,10 @@ class Settings(BaseSettings):
         if self.oidc_issuer and not self.oidc_client_id:
             raise ValueError("single sign-on needs oidc_client_id beside oidc_issuer")
         return self
+
+    served_over_tls: bool = Field(
+        default=False,
+        description="the site is reached over HTTPS only (TLS here or at a proxy in front): "
+        "every answer carries Strict-Transport-Security for a year; leave off for plain HTTP "
+        "(the demo), where it would lock browsers out of the address",
+    )

@@ -93,6 +93,10 @@ def permissions_markdown() -> str:
         "Scopes: **own** = cases assigned to the user, **team** = cases of the user's team,",
         "**all** = everything of that resource. An empty cell: not allowed (403).",
         "",
+        "Every refusal is logged: a 403 (or, without a session, the way to the sign-in page)",
+        "is one access-log row with the actor, the route and what was asked for (the V-number,",
+        "the family); so is every API call refused for its token (docs/architecture.md).",
+        "",
         "| resource | action | " + " | ".join(role.value for role in roles) + " |",
         "|---|---|" + "---|" * len(roles),
     ]

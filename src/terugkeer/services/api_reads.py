@@ -28,10 +28,11 @@ from typing import Any
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.permissions import Resource
+from terugkeer.domain.rules import NoRuleInForceError
 from terugkeer.reports.model import KeyFigures, PublishedKeyFigures
 from terugkeer.reports.period import Period
 from terugkeer.services.cases import Access, CaseFile, case_file
-from terugkeer.services.errors import ServiceError, UnknownPersonError
+from terugkeer.services.errors import ServiceError, UnanswerableDayError, UnknownPersonError
 from terugkeer.services.key_figures import key_figures_of, published
 from terugkeer.services.partners import ANALYST, CASE, TYPES, Partner
 from terugkeer.services.publication import MANIFEST, Listed, publication_file, publications
@@ -144,7 +145,10 @@ def case_file_of(system: System, reader: Reader, v_number: str, *, on: date,
     """The person's case file on `on` (cases, case state, removal readiness, Dublin)."""
     ground = _reach(system, reader, v_number, "api.case.read", origin, needs=CASE)
     reading = Access(reader.name, "api", "api.case.read", origin, v_number, _via(ground))
-    return case_file(system, v_number=v_number, on=on, reader=reading)
+    try:
+        return case_file(system, v_number=v_number, on=on, reader=reading)
+    except NoRuleInForceError:
+        raise UnanswerableDayError("no rule of the rules table is in force on that day") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ class Unassigned:
 def unassigned_of(system: System, user: User, origin: str, *, limit: int = 200) -> Unassigned:
     """The open cases without a director, for a team lead to hand out; the view is logged."""
     if scope_of(user.role, Resource.UNASSIGNED, Action.READ) is None:
-        raise NotYoursError("only team leads hand out new cases")
+        raise NotYoursError("only team leads hand out new cases", logged=False)
     with system.engine.connect() as connection:
         found, total = reads.unassigned(connection, limit=limit)
     log_view(system, user, "unassigned.read", origin)
@@ -116,7 +116,7 @@ def assign_people(
     closed or handed out meanwhile, or a director who can no longer take cases, assigns
     nothing and raises AssignConflictError with what changed."""
     if scope_of(lead.role, Resource.ASSIGNMENT, Action.RECORD) is None or lead.team is None:
-        raise NotYoursError("only team leads assign cases")
+        raise NotYoursError("only team leads assign cases", logged=False)
     chosen = list(dict.fromkeys(v_numbers))
     at = utc_text(system.clock())
     try:

@@ -9,6 +9,7 @@ __all__ = [
     "ServiceError",
     "StoreNotCurrentError",
     "StoreUnavailableError",
+    "UnanswerableDayError",
     "UnknownPersonError",
 ]
 
@@ -23,3 +24,7 @@ class ServiceError(Exception):
 
 class UnknownPersonError(ServiceError):
     """No event of the V-number is stored."""
+
+
+class UnanswerableDayError(ServiceError):
+    """A day asked about that no rule of the rules table is in force on (before the first)."""

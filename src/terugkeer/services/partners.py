@@ -153,16 +153,33 @@ def rotate_token(system: System, name: str) -> str:
     return token
 
 
-def partner_of(system: System, token: str) -> Partner | None:
-    """The partner a bearer token belongs to, if it is valid now (not revoked, not an old
-    token past its overlap)."""
+@dataclass(frozen=True, slots=True)
+class TokenRefused:
+    """Why a token is not valid now: `unknown`, `revoked`, or `replaced` (an old token past
+    its overlap); `partner`: whom a revoked or replaced token still names, for the log."""
+
+    why: str
+    partner: str | None = None
+
+
+def check_token(system: System, token: str) -> Partner | TokenRefused:
+    """The partner a bearer token belongs to if it is valid now, else why not."""
     digest = _hash(token)
     with system.engine.connect() as connection:
         found = rows.partner_of_token(connection, digest)
-    if found is None or found.revoked_at is not None:
-        return None
+    if found is None:
+        return TokenRefused("unknown")
+    if found.revoked_at is not None:
+        return TokenRefused("revoked", found.name)
     now = utc_text(system.clock())
     previous = found.token_hash != digest
     if previous and (found.previous_until is None or found.previous_until <= now):
-        return None  # an old token past its overlap
+        return TokenRefused("replaced", found.name)  # an old token past its overlap
     return _partner(found)
+
+
+def partner_of(system: System, token: str) -> Partner | None:
+    """The partner a bearer token belongs to, if it is valid now (not revoked, not an old
+    token past its overlap)."""
+    found = check_token(system, token)
+    return found if isinstance(found, Partner) else None

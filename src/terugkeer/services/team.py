@@ -29,7 +29,7 @@ class DirectorLoad:
 
 def _team_of(user: User) -> str:
     if scope_of(user.role, Resource.WORKLOAD, Action.READ) is None or user.team is None:
-        raise NotYoursError("only team leads see the team's workload")
+        raise NotYoursError("only team leads see the team's workload", logged=False)
     return user.team
 
 

@@ -127,7 +127,7 @@ def worklist_of(system: System, user: User, on: date, query: WorklistQuery) -> W
     Raises NoSuchPageError for a page past the last."""
     granted = scope_of(user.role, Resource.WORKLIST, Action.READ)
     if granted is None:
-        raise NotYoursError("this role has no worklist")
+        raise NotYoursError("this role has no worklist", logged=False)
     if granted is Scope.OWN:
         scope = reads.Scope(director=user.name, team=None, on=on)
     else:  # a team lead: the team's, or one director's of the team

@@ -18,6 +18,7 @@ from terugkeer.domain.worklist import ItemKind, work_items
 from terugkeer.services.cases import Access, CaseFile, case_file
 from terugkeer.services.corrections import may_withdraw
 from terugkeer.services.errors import ServiceError
+from terugkeer.services.refusals import family_detail
 from terugkeer.services.users import User
 from terugkeer.store import workplace as reads
 from terugkeer.store.access_log import record
@@ -30,7 +31,13 @@ ItemRow = reads.ItemRow
 
 
 class NotYoursError(ServiceError):
-    """The case is not in the user's scope (the refusal is in the access log)."""
+    """The case is not in the user's scope. The refusal is in the access log, unless not
+    `logged`: a role check that the pages make first, and log, in their permission check
+    (web/permissions.py)."""
+
+    def __init__(self, message: str, *, logged: bool = True) -> None:
+        super().__init__(message)
+        self.logged = logged
 
 
 class NotGrantedError(NotYoursError):
@@ -242,8 +249,10 @@ def family_page(system: System, user: User, family: str, on: date, origin: str) 
         raise UnknownFamilyError("no case names this family")
     if not all(in_scope(system, user, v, Resource.FAMILY) for v in members):
         with writing(system.engine) as connection:
-            record(connection, Access(user.name, "web", "family.read.refused", origin),
-                   system.clock())  # fmt: skip
+            refusal = Access(
+                user.name, "web", "family.read.refused", origin, detail=family_detail(family)
+            )  # the target, for the auditor
+            record(connection, refusal, system.clock())
         raise NotYoursError("this family is not assigned to you or your team")
     files = [
         case_file(system, v_number=v, on=on,

@@ -51,6 +51,8 @@ LABELS = {
     "api.worklist.read": _("read a worklist through the API"),
     "api.key_figures.read": _("read key figures through the API"),
     "api.publication.file.read": _("read a publication through the API"),
+    "page": _("asked for a page"),
+    "api.call": _("called the API"),
 }
 #: Endings a service adds to a code, outermost last.
 ENDINGS = {

@@ -8,6 +8,7 @@ from importlib import resources
 
 import jinja2
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -39,9 +40,12 @@ from terugkeer.web.api.app import base_url, create_api
 from terugkeer.web.api.models import API_VERSION
 from terugkeer.web.api.problems import http_problem
 from terugkeer.web.context import render
+from terugkeer.web.crash import CrashPage
+from terugkeer.web.head import HeadAsGet
 from terugkeer.web.hosts import HostCheck
 from terugkeer.web.i18n import LANGUAGES, translations
 from terugkeer.web.permissions import Forbidden, NotSignedIn, PasswordChangeRequired
+from terugkeer.web.refusals import log_page_refusal
 from terugkeer.web.security import SecurityHeaders
 
 
@@ -108,6 +112,7 @@ def create_app(system: System) -> FastAPI:
 
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:
+        await log_page_refusal(request, 303, "not signed in")
         return RedirectResponse("/login", status_code=303)
 
     @app.exception_handler(PasswordChangeRequired)
@@ -115,8 +120,16 @@ def create_app(system: System) -> FastAPI:
         return RedirectResponse("/password", status_code=303)
 
     @app.exception_handler(Forbidden)
-    async def forbidden(request: Request, _: Forbidden) -> HTMLResponse:
+    async def forbidden(request: Request, refusal: Forbidden) -> HTMLResponse:
+        if not refusal.logged:  # every refusal is one access-log row (web/refusals.py)
+            await log_page_refusal(request, 403, refusal.reason)
         return render(request, "error.html", {"status": 403}, status_code=403)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, _: RequestValidationError) -> HTMLResponse:
+        # A page never answers FastAPI's JSON: a value in the address it cannot read (a
+        # letter for a number) is the HTML error page. The API answers its own problem+json.
+        return render(request, "error.html", {"status": 400}, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
@@ -128,7 +141,28 @@ def create_app(system: System) -> FastAPI:
             return answer
         return render(request, "error.html", {"status": error.status_code}, error.status_code)
 
-    # Added before SecurityHeaders, so inside it: a refused host's answer has the headers too.
+    # Outermost last: HEAD as GET around the security headers around the host check around the
+    # crash page: a refused host's answer and a crash page have the headers too.
+    app.add_middleware(CrashPage, page=_crash_page)
     app.add_middleware(HostCheck, allowed=system.settings.allowed_hosts)
-    app.add_middleware(SecurityHeaders, form_targets=routes_sso.form_targets(system.settings))
+    app.add_middleware(SecurityHeaders, form_targets=routes_sso.form_targets(system.settings),
+                       served_over_tls=system.settings.served_over_tls)  # fmt: skip
+    app.add_middleware(HeadAsGet)
     return app
+
+
+PLAIN_500 = (
+    '<!doctype html><html lang="nl"><meta charset="utf-8"><title>500</title>'
+    "<p>Er ging iets mis. / Something went wrong.</p></html>"
+)
+
+
+def _crash_page(request: Request) -> Response:
+    """The answer to an unhandled error of a page: the HTML error page (the API answers its
+    own with problem+json, web/api/problems.py). Drawn without the database, which may be the
+    very thing that failed."""
+    request.state.session = None  # no session lookup: the store may be down
+    try:
+        return render(request, "error.html", {"status": 500}, status_code=500)
+    except Exception:  # the error page itself failed: the plainest answer
+        return HTMLResponse(PLAIN_500, status_code=500)

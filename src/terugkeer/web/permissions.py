@@ -23,7 +23,13 @@ class NotSignedIn(Exception):  # noqa: N818 - a control-flow signal, answered wi
 
 
 class Forbidden(Exception):  # noqa: N818
-    pass
+    """A refusal (403). The handler in web/app.py logs it, with the route and what was asked
+    for (web/refusals.py), unless `logged`: a service logged it already, under its own action
+    (`case.read.refused`, ...)."""
+
+    def __init__(self, reason: str = "not in scope", *, logged: bool = False) -> None:
+        super().__init__(reason)
+        self.reason, self.logged = reason, logged
 
 
 class PasswordChangeRequired(Exception):  # noqa: N818 - answered with a redirect
@@ -51,7 +57,7 @@ def permit(resource: Resource, action: Action) -> Dependency:
             raise PasswordChangeRequired
         scope = scope_of(session.user.role, resource, action)
         if scope is None:
-            raise Forbidden
+            raise Forbidden(f"no grant {resource.value}.{action.value}")
         return Granted(session, scope)
 
     DECLARED[granted] = (resource, action)

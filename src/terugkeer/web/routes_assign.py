@@ -75,8 +75,8 @@ async def assign(request: Request, granted: Annotated[Granted, Depends(RECORD)])
     try:
         assigned = assign_people(system, user, chosen, director, origin_of(request),
                                  new_only=True)  # fmt: skip
-    except NotYoursError:
-        raise Forbidden from None
+    except NotYoursError as refusal:
+        raise Forbidden(logged=refusal.logged) from None
     except AssignConflictError as conflict:
         return _page(request, granted, error="changed", chosen=chosen, changes=conflict.changes)
     return RedirectResponse(f"/unassigned?done={len(assigned)}", status_code=303)
@@ -100,16 +100,16 @@ async def _reassign(
     assert isinstance(director, str)
     try:
         along = family_along(system, user, chosen, origin_of(request))
-    except NotYoursError:
-        raise Forbidden from None
+    except NotYoursError as refusal:
+        raise Forbidden(logged=refusal.logged) from None
     if along and form.get("whole_family") != "1":
         context = {"chosen": chosen, "along": along, "director": director, "action": action,
                    "back": back}  # fmt: skip
         return render(request, "reassign_confirm.html", context)
     try:
         assigned = assign_people(system, user, chosen, director, origin_of(request))
-    except NotYoursError:
-        raise Forbidden from None
+    except NotYoursError as refusal:
+        raise Forbidden(logged=refusal.logged) from None
     except AssignConflictError as conflict:
         return _team_page(request, granted, error="changed", chosen=chosen,
                           changes=conflict.changes, status=422)  # fmt: skip

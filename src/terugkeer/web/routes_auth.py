@@ -94,7 +94,7 @@ async def checked(request: Request) -> Session:
     form = await request.form()
     sent = form.get("csrf_token")
     if not isinstance(sent, str) or not hmac.compare_digest(sent, session.csrf_token):
-        raise Forbidden
+        raise Forbidden("csrf token")
     return session
 
 

@@ -33,8 +33,8 @@ def case(
     try:
         page = case_page(system, granted.session.user, v_number, work_date(request),
                          origin_of(request))  # fmt: skip
-    except NotYoursError:
-        raise Forbidden from None
+    except NotYoursError as refusal:
+        raise Forbidden(logged=refusal.logged) from None
     except UnknownPersonError:
         raise HTTPException(404) from None
     user = granted.session.user

@@ -40,8 +40,8 @@ def family(
     try:
         page = family_page(system, granted.session.user, family, work_date(request),
                            origin_of(request))  # fmt: skip
-    except NotYoursError:
-        raise Forbidden from None
+    except NotYoursError as refusal:
+        raise Forbidden(logged=refusal.logged) from None
     except UnknownFamilyError:
         raise HTTPException(404) from None
     return render(request, "family.html", {"page": page, "actions": FOR_FAMILIES})
@@ -53,8 +53,8 @@ def _members(request: Request, granted: Granted, family: str, event_type: str) -
     system, user = system_of(request), granted.session.user
     try:
         page = family_page(system, user, family, work_date(request), origin_of(request))
-    except NotYoursError:
-        raise Forbidden from None
+    except NotYoursError as refusal:
+        raise Forbidden(logged=refusal.logged) from None
     except UnknownFamilyError:
         raise HTTPException(404) from None
     members = [m.v_number for m in page.members if m.no_open_case is None]

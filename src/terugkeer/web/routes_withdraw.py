@@ -35,7 +35,7 @@ def scoped(request: Request, granted: Granted, v_number: str, action: str) -> No
     system, user = system_of(request), granted.session.user
     if not in_scope(system, user, v_number, Resource.CASE, Action.RECORD):
         log_view(system, user, f"case.{action}.refused", origin_of(request), v_number)
-        raise Forbidden
+        raise Forbidden(logged=True)
 
 
 def entry_or_repeat(

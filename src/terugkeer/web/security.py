@@ -1,5 +1,7 @@
 """Security headers on every response (BIO, NCSC web guidelines): a CSP without inline scripts
-or styles, no sniffing, no framing, no referrer leaking a V-number in a URL."""
+or styles, no sniffing, no framing, no referrer leaking a V-number in a URL; HSTS when the site
+is served over TLS (`served_over_tls`: never on the plain-HTTP demo, where a browser would then
+refuse the address for a year)."""
 
 from __future__ import annotations
 
@@ -17,12 +19,16 @@ HEADERS = {
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
+#: A year, and every subdomain: the NCSC's advice for HSTS.
+HSTS = {"strict-transport-security": "max-age=31536000; includeSubDomains"}
 #: Pages hold personal data: never in a shared or browser cache.
 NO_STORE = {"cache-control": "no-store"}
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, form_targets: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, form_targets: tuple[str, ...] = (), *, served_over_tls: bool = False
+    ) -> None:
         """`form_targets`: other origins a form post may end at (the identity provider's
         sign-out, which the sign-out form redirects to: browsers hold redirects to form-action)."""
         self.app = app
@@ -30,6 +36,8 @@ class SecurityHeaders:
         allowed = " ".join(("'self'", *form_targets))
         self.headers = {**HEADERS, "content-security-policy": csp.replace(
             "form-action 'self'", f"form-action {allowed}")}  # fmt: skip
+        if served_over_tls:
+            self.headers |= HSTS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

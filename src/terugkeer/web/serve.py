@@ -21,11 +21,12 @@ def server_config(system: System, host: str, port: int) -> uvicorn.Config:
 def uvicorn_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
     """uvicorn's own proxy headers stay off: by default it believes X-Forwarded-For from
     127.0.0.1, so anyone on the machine could write their own origin into the access log; the
-    app decides instead, from `trusted_proxies` (web/origin.py)."""
+    app decides instead, from `trusted_proxies` (web/origin.py). No `server` header: a banner
+    naming the server software tells an attacker what to try (BIO2)."""
     import uvicorn
 
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                          proxy_headers=False)  # fmt: skip
+                          proxy_headers=False, server_header=False)  # fmt: skip
 
 
 def run_web(system: System, host: str, port: int) -> None:

@@ -5,6 +5,11 @@ Writes take a partner's token only. A browser sends a cookie by itself on any re
 site, so a cookie must never be enough to change anything (CSRF); a bearer token is sent only
 by code that holds it. Reads with a cookie are safe to allow: the cookie is SameSite=Strict,
 and CORS is off, so another site's page can neither send it nor read the answer.
+
+Every call refused here is one access-log row (`api.call.refused`): the actor is the partner
+a revoked or replaced token still names, else "-"; the detail says which refusal it was. The
+token itself is never logged. Two `Authorization` headers are refused outright (400): which
+one counts would depend on who reads them (a proxy, this server).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from terugkeer.bootstrap import System
 from terugkeer.services.api_reads import Reader
-from terugkeer.services.partners import Partner, partner_of
+from terugkeer.services.partners import Partner, check_token
+from terugkeer.services.refusals import log_refused
 from terugkeer.web.api.problems import ProblemError
 from terugkeer.web.context import SESSION_COOKIE, current_session
 from terugkeer.web.origin import origin_of as origin_of  # pages and API log one origin
@@ -28,11 +34,34 @@ _SESSION = APIKeyCookie(
     "accepted on GET operations only, scoped by the user's role (docs/permissions.md)",
 )  # fmt: skip
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
+ACTION = "api.call.refused"
+NOBODY = "-"
+#: What the log says of a token that is not valid now (services/partners.py).
+_TOKEN = {"unknown": "unknown token", "revoked": "revoked token",
+          "replaced": "replaced token past its overlap"}  # fmt: skip
 
 
 def system_of(request: Request) -> System:
     system: System = request.app.state.system
     return system
+
+
+def refused(request: Request, status: int, why: str, detail: str, *,
+            actor: str = NOBODY) -> ProblemError:  # fmt: skip
+    """Log a call refused before it was looked at (`why`, for the auditor), and the problem
+    to answer it with (`detail`, for the caller)."""
+    route = getattr(request.scope.get("route"), "path_format", None) or request.url.path
+    operation = f"{request.method} {request.scope.get('root_path', '')}{route}"
+    log_refused(system_of(request), actor=actor, channel="api", action=ACTION,
+                origin=origin_of(request), v_number=request.path_params.get("v_number"),
+                detail=f"{status} {operation} {why}")  # fmt: skip
+    return ProblemError(status, detail, headers=_CHALLENGE if status == 401 else None)
+
+
+def _one_authorization(request: Request) -> None:
+    if len(request.headers.getlist("authorization")) > 1:
+        raise refused(request, 400, "duplicate Authorization",
+                      "send one Authorization header, not several")  # fmt: skip
 
 
 def partner(
@@ -41,13 +70,16 @@ def partner(
 ) -> Partner:
     """The calling partner; 401 without a valid token (revoked, unknown, or an old one past
     its overlap). A session cookie is not looked at: this is how writes are authenticated."""
+    _one_authorization(request)
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ProblemError(401, "send the partner's API token as Authorization: Bearer TOKEN "
-                           "(a signed-in session reads only)", headers=_CHALLENGE)  # fmt: skip
-    found = partner_of(system_of(request), credentials.credentials)
-    if found is None:
-        raise ProblemError(401, "the token is not valid (unknown, revoked or replaced)",
-                           headers=_CHALLENGE)  # fmt: skip
+        raise refused(request, 401, "no bearer token",
+                      "send the partner's API token as Authorization: Bearer TOKEN "
+                      "(a signed-in session reads only)")  # fmt: skip
+    found = check_token(system_of(request), credentials.credentials)
+    if not isinstance(found, Partner):
+        raise refused(request, 401, _TOKEN[found.why],
+                      "the token is not valid (unknown, revoked or replaced)",
+                      actor=found.partner or NOBODY)  # fmt: skip
     return found
 
 
@@ -63,8 +95,11 @@ def caller(
         return partner(request, credentials)
     session = current_session(request) if cookie else None
     if session is not None and session.user.must_change:  # a one-time password: pages only
-        session = None
+        raise refused(request, 401, "one-time password not yet replaced",
+                      "replace the one-time password on the pages first",
+                      actor=session.user.name)  # fmt: skip
     if session is None:
-        raise ProblemError(401, "sign in on the pages, or send a partner's API token as "
-                           "Authorization: Bearer TOKEN", headers=_CHALLENGE)  # fmt: skip
+        why = "session ended or unknown" if cookie else "no token or session"
+        raise refused(request, 401, why, "sign in on the pages, or send a partner's API "
+                      "token as Authorization: Bearer TOKEN")  # fmt: skip
     return session.user

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from terugkeer.web.api.models import InvalidParam, Problem
+from terugkeer.web.api.models import API_VERSION, InvalidParam, Problem
 
 PROBLEM_JSON = "application/problem+json"
 TITLES = {
@@ -56,6 +56,13 @@ def install(api: FastAPI) -> None:
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         return http_problem(request, error)
+
+    @api.exception_handler(Exception)
+    async def crashed(request: Request, _: Exception) -> JSONResponse:
+        # Starlette's default is a plain-text 500; the error still reaches the server's log.
+        # Answered outside the API's middleware: its version header is set here.
+        return problem_response(request, 500, "the request could not be handled", None,
+                                {"API-Version": API_VERSION})  # fmt: skip
 
     @api.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -22,10 +22,11 @@ from terugkeer.services.api_reads import (
     work_items_of,
 )
 from terugkeer.services.case_json import case_file_json
-from terugkeer.services.errors import ServiceError, UnknownPersonError
+from terugkeer.services.errors import ServiceError, UnanswerableDayError, UnknownPersonError
 from terugkeer.services.key_figures import Period
 from terugkeer.web.api import cursors
 from terugkeer.web.api.auth import caller, origin_of, system_of
+from terugkeer.web.api.days import Day
 from terugkeer.web.api.models import CaseFileOut, EventsPage, InvalidParam, WorkItemOut, WorkItems
 from terugkeer.web.api.problems import ProblemError, responses
 
@@ -36,6 +37,9 @@ VNumber = Annotated[str, Path(pattern=r"^[0-9]{10}$", description="the person's 
 
 
 def refused(error: ServiceError) -> ProblemError:
+    if isinstance(error, UnanswerableDayError):
+        invalid = [InvalidParam(name="query.on", reason=error.message)]
+        return ProblemError(400, "the day asked about cannot be answered", invalid)
     status = 404 if isinstance(error, UnknownPersonError | UnknownPublicationError) else 403
     return ProblemError(status, error.message)
 
@@ -94,7 +98,7 @@ async def person(
     request: Request,
     v_number: VNumber,
     reader: Annotated[Reader, Depends(caller)],
-    on: Annotated[date | None, Query(description="the day asked about (default: today)")] = None,
+    on: Annotated[Day | None, Query(description="the day asked about (default: today)")] = None,
 ) -> Any:
     """As `terugkeer case show --format json`, for a partner whose agreement lists `case` and
     that has the person in its reach (a share, a reach rule), or a user whose role reads
@@ -122,7 +126,7 @@ async def person_work_items(
     request: Request,
     v_number: VNumber,
     reader: Annotated[Reader, Depends(caller)],
-    on: Annotated[date | None, Query(description="the day asked about (default: today)")] = None,
+    on: Annotated[Day | None, Query(description="the day asked about (default: today)")] = None,
 ) -> WorkItems:
     """The items the case director's worklist shows for the person on that day, soonest
     first, for an agreement that lists `case` or a user whose worklist scope holds the person
