@@ -109,3 +109,23 @@ def test_add_refuses_a_common_or_blank_password(url: str) -> None:
     assert code == 1 and "more than spaces" in said
     code, said = _users(url, "add", "evert", "--role", "analyst", stdin="Evert is my name\n")
     assert code == 1 and "user name" in said
+
+
+def test_disable_ends_sign_in_and_enable_restores_it_each_logged(url: str) -> None:
+    assert _users(url, "disable", "anna") == (0, "disabled anna\n")
+    system = bootstrap(Settings(database_url=url))
+    with pytest.raises(LoginRefused):
+        log_in(system, "anna", PASSWORD, "10.0.0.1")
+    system.close()
+    assert _users(url, "enable", "anna") == (0, "enabled anna\n")
+    system = bootstrap(Settings(database_url=url))
+    log_in(system, "anna", PASSWORD, "10.0.0.1")
+    system.close()
+    me, host = getpass.getuser(), socket.gethostname()
+    assert _log(url) == [
+        (me, "cli", "user.disable", host, "user=anna; ok"),
+        (me, "cli", "user.enable", host, "user=anna; ok"),
+    ]
+    code, output = _users(url, "disable", "nobody")
+    assert code == 1 and "no user with this name" in output
+    assert _log(url)[-1] == (me, "cli", "user.disable", host, "user=nobody; refused: unknown")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 users_app = typer.Typer(
-    help="Accounts of the web pages: add, list, disable, unlock, reset-password, set-role.",
+    help="Accounts of the web pages: add, list, disable, enable, unlock, reset-password, set-role.",
     no_args_is_help=True,
 )
 
@@ -62,15 +62,22 @@ def list_(database_url: DatabaseUrl = None) -> None:
 
 @users_app.command("disable")
 def disable(name: str, database_url: DatabaseUrl = None) -> None:
-    """No more sign-in for the account; its open sessions end at once."""
-    from terugkeer.services.users import UserError, disable_user
+    """No more sign-in for the account; its open sessions end at once; logged."""
+    from terugkeer.services.accounts import disable_account
 
-    try:
-        disable_user(system(database_url), name)
-    except UserError as error:
-        typer.echo(f"terugkeer: {error}", err=True)
-        raise typer.Exit(1) from None
+    app = system(database_url)
+    _or_exit(lambda: disable_account(app, _operator(), name, socket.gethostname(), channel="cli"))
     typer.echo(f"disabled {name}")
+
+
+@users_app.command("enable")
+def enable(name: str, database_url: DatabaseUrl = None) -> None:
+    """Sign-in allowed again for a disabled account; logged."""
+    from terugkeer.services.accounts import enable_account
+
+    app = system(database_url)
+    _or_exit(lambda: enable_account(app, _operator(), name, socket.gethostname(), channel="cli"))
+    typer.echo(f"enabled {name}")
 
 
 #: The CLI's words for the refusals the admin's page words (services/accounts.AccountRefused).
@@ -80,6 +87,8 @@ REFUSALS = {
     "team_invalid": "a team name has at most 60 printable characters",
     "has_cases": "this case director still directs open cases: a team lead reassigns them first",
     "self": "an admin cannot do this to their own account",
+    "external": "this account signs in through the identity provider, which sets its role, "
+    "team and password",
 }
 
 

@@ -169,13 +169,18 @@ def _check(connection: Connection, admin: User, action: str, row: rows.UserRow |
     return None
 
 
-def disable_account(system: System, admin: User, name: str, origin: str) -> None:
+def disable_account(
+    system: System, admin: User, name: str, origin: str, *, channel: str = "web"
+) -> None:
     """No sign-in from now on; the account's open sessions end at once."""
-    _change(system, admin, "disable", name, origin, {"active": False}, end_sessions=True)
+    _change(system, admin, "disable", name, origin, {"active": False}, end_sessions=True,
+            channel=channel)  # fmt: skip
 
 
-def enable_account(system: System, admin: User, name: str, origin: str) -> None:
-    _change(system, admin, "enable", name, origin, {"active": True})
+def enable_account(
+    system: System, admin: User, name: str, origin: str, *, channel: str = "web"
+) -> None:
+    _change(system, admin, "enable", name, origin, {"active": True}, channel=channel)
 
 
 def unlock_account(
