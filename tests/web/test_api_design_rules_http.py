@@ -95,6 +95,7 @@ def test_the_probes_find_what_a_careless_api_gets_wrong() -> None:
         "/core/version-header",
         "/core/no-trailing-slash",
         "/core/error-handling/problem-details",
+        "/core/http-methods",  # its /openapi.json answers HEAD with 405
     }, [str(f) for f in found]
     assert "GET /key-figures/: answered 307, not 404" in [f"{f.where}: {f.message}" for f in found]
 
@@ -111,3 +112,19 @@ def test_the_probes_find_cors_opened_for_every_answer() -> None:
     with serving_app(app) as url:
         found = probe(f"{url}/api/v1")
     assert "/core/transport/cors" in {f.rule for f in found}
+
+
+def test_the_probes_find_a_server_banner() -> None:
+    app = _careless()
+
+    @app.middleware("http")
+    async def banner(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        answer = await call_next(request)
+        answer.headers["Server"] = "uvicorn"
+        return answer
+
+    with serving_app(app) as url:
+        found = probe(f"{url}/api/v1")
+    assert "GET /openapi.json: names its server software ('uvicorn')" in [
+        f"{f.where}: {f.message}" for f in found if f.rule == "/core/hide-implementation"
+    ]

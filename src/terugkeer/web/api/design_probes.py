@@ -42,6 +42,11 @@ def _probe(base: str, http: httpx.Client) -> Iterator[Finding]:
         yield Finding(rule, "GET /openapi.json", "no Access-Control-Allow-Origin: *")
     version = str(document.get("info", {}).get("version", ""))
     yield from _versioned(answer, version, "GET /openapi.json")
+    yield from _bannerless(answer, "GET /openapi.json")
+    head = http.head(f"{base}/openapi.json")
+    if head.status_code != 200 or head.content:
+        yield Finding("/core/http-methods", "HEAD /openapi.json", f"answered {head.status_code}"
+                      f" with {len(head.content)} bytes, not GET's 200 without a body")  # fmt: skip
 
     plain = [path for path, method, _ in operations(document)
              if method == "get" and "{" not in path]  # fmt: skip
@@ -65,6 +70,7 @@ def _probe(base: str, http: httpx.Client) -> Iterator[Finding]:
                       f"redirects ({root.status_code}) instead of answering")  # fmt: skip
     missing = http.get(f"{base}/no-such-resource")
     yield from _versioned(missing, version, "GET /no-such-resource")
+    yield from _bannerless(missing, "GET /no-such-resource")
     yield from _problem(missing, "GET /no-such-resource")
     yield from _closed(missing, "GET /no-such-resource")
     for path, item in document.get("paths", {}).items():
@@ -90,6 +96,13 @@ def _problem(answer: httpx.Response, where: str) -> Iterator[Finding]:
     if answer.status_code >= 400 and kind != PROBLEM:
         yield Finding("/core/error-handling/problem-details", where,
                       f"a {answer.status_code} as {kind or 'no content type'}")  # fmt: skip
+
+
+def _bannerless(answer: httpx.Response, where: str) -> Iterator[Finding]:
+    """A `server` banner names the software an attacker should try (hide-implementation)."""
+    if "server" in answer.headers:
+        yield Finding("/core/hide-implementation", where,
+                      f"names its server software ({answer.headers['server']!r})")  # fmt: skip
 
 
 def _closed(answer: httpx.Response, where: str) -> Iterator[Finding]:
