@@ -134,12 +134,17 @@ def test_role_and_team_changes_and_what_is_refused(site: Site) -> None:
     assert lead.status_code == 303
     assert "Team Zuid" in signed_in(site, "lead").get("/team").text
     assert admin.post("/admin/users/nobody/unlock", data={"csrf_token": token}).status_code == 404
+    bogus = {"csrf_token": token, "role": "superuser", "team": ""}
+    assert admin.post("/admin/users/audi/change", data=bogus).status_code == 422
+    assert admin.post("/admin/users", data={**bogus, "name": "nieuw"}).status_code == 422
     assert _admin_log(site) == [
         ("user.change", "user=audi; ok"),
         ("user.change", "user=anna; refused: has_cases"),
         ("user.disable", "user=root; refused: self"),
         ("user.change", "user=lead; ok"),
         ("user.unlock", "user=nobody; refused: unknown"),
+        ("user.change", "user=audi; refused: role_needed"),
+        ("user.add", "user=nieuw; refused: role_needed"),
     ]
 
 

@@ -87,6 +87,21 @@ def test_another_host_is_refused_before_anything_else(named_site: Site) -> None:
     assert _origins(named_site, "case.read") == []  # nothing was read: refused before
     for malformed in ("evil.example, 127.0.0.1", "127.0.0.1:80/x", ""):
         assert client.get("/login", headers={"Host": malformed}).status_code == 400
+    with named_site.system.engine.connect() as connection:
+        logged = connection.execute(
+            select(access_log.c.actor, access_log.c.channel, access_log.c.detail)
+            .where(access_log.c.action == "host.refused").order_by(access_log.c.seq)
+        ).all()  # fmt: skip
+    assert [tuple(row) for row in logged][:4] == [
+        ("-", "web", "400 host evil.example not served here"),
+        ("-", "api", "400 host evil.example not served here"),
+        ("-", "web", "400 host evil.example??127.0.0.1 not served here"),
+        ("-", "web", "400 host 127.0.0.1:80?x not served here"),
+    ]
+    # An empty Host: the client sends none, or its own beside it, depending on the connection.
+    assert logged[4].detail in ("400 no Host header not served here",
+                                "400 several Host headers not served here")  # fmt: skip
+    assert len(logged) == 5
 
 
 def test_links_are_built_from_the_checked_host(named_site: Site) -> None:

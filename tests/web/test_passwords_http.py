@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import httpx
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from terugkeer.cli.app import app
+from terugkeer.store.tables import access_log
 from tests.web.conftest import csrf_of
 from tests.web.server import MINE, Site
 
@@ -40,6 +42,14 @@ def test_the_first_sign_in_allows_nothing_but_a_new_password(site: Site) -> None
         refused = client.get(elsewhere)
         assert refused.status_code == 303 and refused.headers["location"] == "/password"
     assert client.get(f"/api/v1/persons/{MINE}").status_code == 401  # nor the API
+    with site.system.engine.connect() as connection:
+        waiting = connection.execute(
+            select(access_log.c.actor, access_log.c.v_number, access_log.c.detail)
+            .where(access_log.c.action == "page.refused").order_by(access_log.c.seq)
+        ).all()  # fmt: skip
+    assert [(a, v) for a, v, _ in waiting][-4:] == [("dirk", None), ("dirk", MINE),
+                                                    ("dirk", None), ("dirk", None)]  # fmt: skip
+    assert all(d.endswith("one-time password not yet replaced") for *_, d in waiting[-4:])
     page = client.get("/password")
     assert page.status_code == 200 and 'id="forced"' in page.text
     token = csrf_of(page.text)

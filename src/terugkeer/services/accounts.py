@@ -99,6 +99,14 @@ def _refuse(system: System, admin: User, action: str, target: str, origin: str,
     return refusal
 
 
+def no_such_role(system: System, admin: User, action: str, name: str,
+                 origin: str) -> AccountRefused:  # fmt: skip
+    """A form that named no role this system knows: logged like every other refusal (the log
+    keeps the account's name only when it is a valid user name)."""
+    shown = name.strip()[:40] if valid_user_name(name.strip()[:40]) else "-"
+    return _refuse(system, admin, action, shown, origin, AccountRefused("role_needed", "role"))
+
+
 def _team_of(role: Role, team: str) -> str | None:
     chosen = team.strip() or None
     if role in TEAM_ROLES and chosen is None:

@@ -53,6 +53,7 @@ LABELS = {
     "api.publication.file.read": _("read a publication through the API"),
     "page": _("asked for a page"),
     "api.call": _("called the API"),
+    "host": _("asked for a host name this server does not answer to"),
 }
 #: Endings a service adds to a code, outermost last.
 ENDINGS = {

@@ -117,6 +117,9 @@ def create_app(system: System) -> FastAPI:
 
     @app.exception_handler(PasswordChangeRequired)
     async def change_password_first(request: Request, _: PasswordChangeRequired) -> Response:
+        # Refused until the one-time password is replaced: logged like any refusal (the API
+        # logs the same case as a refused call).
+        await log_page_refusal(request, 303, "one-time password not yet replaced")
         return RedirectResponse("/password", status_code=303)
 
     @app.exception_handler(Forbidden)

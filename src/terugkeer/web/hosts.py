@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from terugkeer.services.refusals import log_refused
 from terugkeer.web.api.models import API_VERSION
 from terugkeer.web.api.problems import problem_response
-from terugkeer.web.context import render
+from terugkeer.web.context import render, system_of
+from terugkeer.web.origin import origin_of
 
 #: A host name or IPv4 address with an optional port, or an IPv6 address in brackets.
 _HOST = re.compile(r"(?P<name>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?")
@@ -41,7 +44,24 @@ class HostCheck:
         if name is not None and name in self.allowed:
             await self.app(scope, receive, send)
             return
+        await _log(scope, hosts)
         await _refusal(scope)(scope, receive, send)
+
+
+#: What a refused Host may show in the log: a host name's characters, cut short.
+_SHOWN = re.compile(r"[^A-Za-z0-9.:\[\]-]")
+
+
+async def _log(scope: Scope, hosts: list[bytes]) -> None:
+    """One access-log row: which host was asked for (as text a host name may hold), from where."""
+    request = Request(scope)
+    asked = _SHOWN.sub("?", hosts[0].decode("latin-1")[:60]) if len(hosts) == 1 else None
+    why = f"host {asked}" if asked else ("several Host headers" if hosts else "no Host header")
+    channel = "api" if str(scope.get("path", "")).startswith("/api/") else "web"
+    await run_in_threadpool(
+        log_refused, system_of(request), actor="-", channel=channel, action="host.refused",
+        origin=origin_of(request), v_number=None, detail=f"400 {why} not served here",
+    )  # fmt: skip
 
 
 def _refusal(scope: Scope) -> Response:

@@ -18,6 +18,7 @@ from terugkeer.services.accounts import (
     change_role,
     disable_account,
     enable_account,
+    no_such_role,
     reset_password,
     unlock_account,
 )
@@ -58,8 +59,9 @@ async def add(request: Request, granted: Annotated[Granted, Depends(RECORD)]) ->
     try:
         role = Role(typed["role"])
     except ValueError:
-        return _list(request, refused=AccountRefused("role_needed", "role"), typed=typed,
-                     status=422)  # fmt: skip
+        refusal = no_such_role(system_of(request), granted.session.user, "add", typed["name"],
+                               origin_of(request))  # fmt: skip
+        return _list(request, refused=refusal, typed=typed, status=422)
     try:
         password = add_account(system_of(request), granted.session.user, typed["name"], role,
                                typed["team"], origin_of(request))  # fmt: skip
@@ -106,7 +108,7 @@ async def act(
             try:
                 role = Role(str(form.get("role") or ""))
             except ValueError:
-                refusal = AccountRefused("role_needed", "role")
+                refusal = no_such_role(system, admin, "change", account, origin)
                 return _account(request, account, refused=refusal, status=422)
             change_role(system, admin, account, role, str(form.get("team") or ""), origin)
         else:
