@@ -172,11 +172,14 @@ class Settings(BaseSettings):
         description="failed sign-ins for one name from one origin before that origin waits "
         "(1 minute, then doubling up to an hour) before its next try is judged",
     )
-    sign_in_hard_lock_after: int = Field(
+    sign_in_untrusted_limit: int = Field(
         default=100,
         gt=0,
-        description="failed sign-ins for one name from all origins within 24 hours that lock "
-        "the account until an admin unlocks it (NIST SP 800-63B: at most 100)",
+        le=100,
+        description="failed sign-ins for one name within 24 hours from browsers without its "
+        "device cookie, after which such attempts wait (1 minute, doubling up to an hour) "
+        "until an admin unlocks the name; the user's own browser still signs in at once "
+        "(NIST SP 800-63B: at most 100)",
     )
     # Single sign-on with OpenID Connect (docs/sso.md). Off while oidc_issuer is unset.
     oidc_issuer: str | None = Field(

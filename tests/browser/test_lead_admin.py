@@ -22,10 +22,10 @@ SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 
 @pytest.fixture
 def secure_site(tmp_path: Path) -> Iterator[Site]:
-    # Accounts lock after 5 failed sign-ins here (the default: 100 from all origins), so that
-    # one browser on loopback can lock one for the admin to unlock.
+    # Untrusted sign-ins for a name wait after 5 failures here (the default: 100 from all
+    # origins), so that one browser on loopback can hold one back for the admin to unlock.
     with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True,
-                      sign_in_hard_lock_after=5) as site:  # fmt: skip
+                      sign_in_untrusted_limit=5) as site:  # fmt: skip
         yield site
 
 
