@@ -114,7 +114,9 @@ class Settings(BaseSettings):
         description="addresses or networks (CIDR) of the reverse proxies in front of the server, "
         "comma-separated: only a request from one of them has its origin taken from "
         "X-Forwarded-For (the right-most address that is not itself a trusted proxy); default "
-        "none, so the origin logged is always the connecting address",
+        "none, so the origin logged is always the connecting address. Set it behind a proxy: "
+        "else every request has the proxy's origin and the sign-in throttle per origin holds "
+        "everyone back together",
     )
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default=["127.0.0.1", "localhost", "::1", "testserver"],
