@@ -114,7 +114,9 @@ class Settings(BaseSettings):
         description="addresses or networks (CIDR) of the reverse proxies in front of the server, "
         "comma-separated: only a request from one of them has its origin taken from "
         "X-Forwarded-For (the right-most address that is not itself a trusted proxy); default "
-        "none, so the origin logged is always the connecting address",
+        "none, so the origin logged is always the connecting address. Set it behind a proxy: "
+        "else every request has the proxy's origin and the sign-in throttle per origin holds "
+        "everyone back together",
     )
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default=["127.0.0.1", "localhost", "::1", "testserver"],
@@ -172,11 +174,14 @@ class Settings(BaseSettings):
         description="failed sign-ins for one name from one origin before that origin waits "
         "(1 minute, then doubling up to an hour) before its next try is judged",
     )
-    sign_in_hard_lock_after: int = Field(
+    sign_in_untrusted_limit: int = Field(
         default=100,
         gt=0,
-        description="failed sign-ins for one name from all origins within 24 hours that lock "
-        "the account until an admin unlocks it (NIST SP 800-63B: at most 100)",
+        le=100,
+        description="failed sign-ins for one name within 24 hours from browsers without its "
+        "device cookie, after which such attempts wait (1 minute, doubling up to an hour) "
+        "until an admin unlocks the name; the user's own browser still signs in at once "
+        "(NIST SP 800-63B: at most 100)",
     )
     # Single sign-on with OpenID Connect (docs/sso.md). Off while oidc_issuer is unset.
     oidc_issuer: str | None = Field(

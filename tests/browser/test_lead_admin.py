@@ -6,6 +6,7 @@ Set TERUGKEER_SCREENSHOTS=docs/screenshots to refresh the README's screenshots (
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,10 +23,10 @@ SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 
 @pytest.fixture
 def secure_site(tmp_path: Path) -> Iterator[Site]:
-    # Accounts lock after 5 failed sign-ins here (the default: 100 from all origins), so that
-    # one browser on loopback can lock one for the admin to unlock.
+    # Untrusted sign-ins for a name wait after 5 failures here (the default: 100 from all
+    # origins), so that one browser on loopback can hold one back for the admin to unlock.
     with running_site(f"sqlite:///{tmp_path / 'store.db'}", cookie_secure=True,
-                      sign_in_hard_lock_after=5) as site:  # fmt: skip
+                      sign_in_untrusted_limit=5) as site:  # fmt: skip
         yield site
 
 
@@ -85,6 +86,11 @@ def test_an_admin_adds_resets_unlocks_and_moves_a_user(
         _log_in(page, site, "bram", "not his password")
     _log_in(page, site, "root")
     page.wait_for_url(site.url + "/admin/users")  # the admin's first page
+    # The browser is known for "root" from now on: a year-long device cookie, out of scripts'
+    # reach, sent over TLS only (services/device_cookies.py).
+    device = next(c for c in context.cookies() if c["name"] == "device")
+    assert device["httpOnly"] and device["secure"] and device["sameSite"] == "Strict"
+    assert device["expires"] > time.time() + 364 * 24 * 3600
     bram = page.locator('#accounts tr[data-user="bram"]').inner_text()
     assert "vergrendeld na mislukte inlogpogingen" in bram
     assert_no_violations(page)

@@ -75,9 +75,9 @@ def test_the_admin_adds_a_user_who_chooses_a_password_at_first_sign_in(site: Sit
 
 @pytest.fixture
 def locking_site(database_url: str) -> Iterator[Site]:
-    """A site whose accounts lock after five failed sign-ins (the default: 100 from all
-    origins, services/sign_in.py): a test can lock one from loopback alone."""
-    with running_site(database_url, cookie_secure=False, sign_in_hard_lock_after=5) as running:
+    """A site where untrusted sign-ins for a name wait after five failures (the default: 100
+    from all origins, services/sign_in.py): a test can hold one back from loopback alone."""
+    with running_site(database_url, cookie_secure=False, sign_in_untrusted_limit=5) as running:
         yield running
 
 

@@ -1,12 +1,15 @@
 """The sign-in page tells a guesser nothing: known, unknown, disabled, password-less and locked
 names get the same status and the same page; the throttle's "wait" too. Sign-in and sign-out
-leave their log rows with the origin."""
+leave their log rows with the origin, and so does a post refused for its form token. A
+browser that signed in keeps a device cookie that gets it past an attack on its name."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from terugkeer.domain.permissions import Role
@@ -15,11 +18,13 @@ from terugkeer.store import users as rows
 from terugkeer.store.engine import writing
 from terugkeer.store.tables import access_log
 from tests.web.conftest import csrf_of, signed_in
-from tests.web.server import PASSWORD, Site
+from tests.web.server import PASSWORD, Site, running_site
 
 
-def _try(site: Site, name: str, password: str) -> httpx.Response:
-    client = httpx.Client(base_url=site.url, follow_redirects=False, timeout=60)
+def _try(
+    site: Site, name: str, password: str, client: httpx.Client | None = None
+) -> httpx.Response:
+    client = client or httpx.Client(base_url=site.url, follow_redirects=False, timeout=60)
     token = client.get("/login").text.split('name="login_csrf" value="')[1].split('"')[0]
     return client.post("/login", data={"username": name, "password": password,
                                        "login_csrf": token})  # fmt: skip
@@ -81,3 +86,36 @@ def test_sign_in_and_sign_out_are_logged_with_their_origin(site: Site) -> None:
         ("anna", "web", "session.sign_out", "127.0.0.1", None),
         ("anna", "web", "session.sign_in.refused", "127.0.0.1", "wrong_password"),
     ]
+
+
+def test_a_stale_form_token_is_refused_and_logged(site: Site) -> None:
+    client = httpx.Client(base_url=site.url, follow_redirects=False, timeout=60)
+    client.get("/login")
+    answer = client.post("/login", data={"username": "anna", "password": PASSWORD,
+                                         "login_csrf": "a token from yesterday"})  # fmt: skip
+    assert answer.status_code == 400
+    with site.system.engine.connect() as connection:
+        found = connection.execute(
+            select(access_log.c.actor, access_log.c.action, access_log.c.detail)
+        ).all()  # fmt: skip
+    assert ("anna", "session.sign_in.refused", "csrf") in [tuple(row) for row in found]
+
+
+@pytest.fixture
+def small_limit_site(database_url: str) -> Iterator[Site]:
+    """Untrusted sign-ins for a name wait after five failures (the default: 100)."""
+    with running_site(database_url, cookie_secure=False, sign_in_untrusted_limit=5) as running:
+        yield running
+
+
+def test_her_own_browser_signs_in_during_an_attack_on_her_name(small_limit_site: Site) -> None:
+    site = small_limit_site
+    hers = httpx.Client(base_url=site.url, follow_redirects=False, timeout=60)
+    assert _try(site, "anna", PASSWORD, hers).status_code == 303
+    device = next(h for h in _try(site, "anna", PASSWORD, hers).headers.get_list("set-cookie")
+                  if h.startswith("device="))  # fmt: skip
+    assert "HttpOnly" in device and "SameSite=strict" in device and "Max-Age=31536000" in device
+    for _ in range(5):  # a stranger guesses her password
+        assert _try(site, "anna", "a guess").status_code == 401
+    assert _try(site, "anna", PASSWORD).status_code == 429  # a new browser waits
+    assert _try(site, "anna", PASSWORD, hers).status_code == 303  # hers does not

@@ -95,6 +95,20 @@ def test_a_mapped_director_lands_on_the_worklist(sso: tuple[Site, Provider]) -> 
     assert _log(site, "session.sign_in.sso") == [("sanne", "case_director")]
 
 
+def test_a_sign_in_sweeps_the_expired_sessions_and_their_id_tokens(
+    sso: tuple[Site, Provider],
+) -> None:
+    site, _ = sso
+    _sign_in(site, "sub-sanne")
+    long_ago = "2000-01-01T00:00:00.000000Z"
+    with site.system.engine.begin() as connection:  # her session, years on: expired
+        connection.execute(sessions.update().values(created_at=long_ago, last_seen=long_ago))
+    _sign_in(site, "sub-sanne")
+    with site.system.engine.connect() as connection:
+        kept = connection.execute(select(sessions.c.created_at, sessions.c.id_token)).all()
+    assert len(kept) == 1 and kept[0].created_at != long_ago  # the new one only
+
+
 def test_role_and_team_follow_the_claims_at_every_sign_in(sso: tuple[Site, Provider]) -> None:
     site, provider = sso
     _sign_in(site, "sub-sanne")
@@ -234,6 +248,7 @@ def test_without_local_login_only_the_provider_is_offered(tmp_path: Path) -> Non
         answer = client.post("/login", data={"username": "anna", "password": PASSWORD})
         assert answer.status_code == 403
         assert "terugkeer_session" not in client.cookies
+        assert _log(site, "session.sign_in.refused") == [("anna", "local_login_off")]
 
 
 def test_a_name_reused_at_the_provider_does_not_get_the_account(

@@ -64,9 +64,11 @@ def accounts(system: System) -> list[Account]:
         found = rows.all_users(connection)
         load = _open_cases(connection)
         external = sso.external_names(connection)
+        waiting = throttle.names_waiting(connection, system.clock())
     return [
         Account(r.name, Role(r.role), r.team, r.active,
-                bool(r.locked_until and r.locked_until > now), r.must_change_password,
+                bool(r.locked_until and r.locked_until > now)
+                or throttle.name_key(r.name) in waiting, r.must_change_password,
                 load.get(r.name, 0), r.password_hash != rows.NO_PASSWORD, r.name in external)
         for r in found
     ]  # fmt: skip
@@ -194,8 +196,8 @@ def enable_account(
 def unlock_account(
     system: System, admin: User, name: str, origin: str, *, channel: str = "web"
 ) -> None:
-    """Lift the hard lock after failed sign-ins from many origins (services/sign_in.py), and
-    the waits of every origin for this name."""
+    """Lift the waits after failed sign-ins for this name (services/sign_in.py): of every
+    origin and of browsers without a device cookie."""
     _change(system, admin, "unlock", name, origin, {"failed_logins": 0, "locked_until": None},
             channel=channel)  # fmt: skip
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.sso_claims import ClaimNames, Identity, Unmapped, identity_of
-from terugkeer.services.users import Session, User, valid_user_name
+from terugkeer.services.users import Session, User, sweep_sessions, valid_user_name
 from terugkeer.store import sso
 from terugkeer.store import users as rows
 from terugkeer.store.access_log import Access, record
@@ -75,6 +75,7 @@ def sign_in(
     with writing(system.engine) as connection:
         reason = _account(connection, found, subject, utc_text(now))
         if reason is None:
+            sweep_sessions(connection, settings, now)
             rows.add_session(connection, _token_hash(token), found.name, csrf, utc_text(now))
             sso.set_id_token(connection, _token_hash(token), id_token)
         record(connection, Access(found.name, "web", REFUSED if reason else SIGN_IN, origin,

@@ -11,16 +11,18 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.passwords import MAX_PASSWORD, MIN_PASSWORD, password_problem
 from terugkeer.domain.permissions import Role
 from terugkeer.passwords import common_passwords
 from terugkeer.services.errors import ServiceError
+from terugkeer.settings import Settings
 from terugkeer.store import users as rows
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
@@ -222,6 +224,14 @@ def _verify(hashed: str, password: str) -> bool:
         return _HASHER.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def sweep_sessions(connection: Connection, settings: Settings, now: datetime) -> None:
+    """Delete the sessions past either lifetime (session_of refuses them anyway): run at
+    every successful sign-in, local or single sign-on, so the table never keeps them."""
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    absolute = timedelta(hours=settings.session_absolute_hours)
+    rows.sweep_sessions(connection, utc_text(now - idle), utc_text(now - absolute))
 
 
 def session_of(

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, delete, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from terugkeer.domain.sign_in_throttle import Counter
+from terugkeer.domain.sign_in_throttle import Counter, origin_group
 from terugkeer.store.tables import sign_in_throttle as throttle
 from terugkeer.store.users import utc_text
 
@@ -28,7 +28,26 @@ def name_key(name: str) -> str:
 
 
 def origin_key(origin: str) -> str:
-    return origin[:100]
+    """An IPv4 address or an IPv6 /64 network (domain/sign_in_throttle.py says why)."""
+    return origin_group(origin)
+
+
+def device_key(nonce: str) -> str:
+    """The `origin` of a device's own counter: its cookie's nonce, hashed (the table does not
+    hold what would let someone forge the cookie's place), and marked so that it can never
+    be an origin's."""
+    return "device:" + hashlib.sha256(nonce.encode()).hexdigest()[:56]
+
+
+def names_waiting(connection: Connection, now: datetime) -> set[str]:
+    """The name keys whose untrusted attempts wait now (their count across origins passed
+    the limit): the accounts an admin sees as held back, and may unlock."""
+    found = connection.execute(
+        select(throttle.c.name_key).where(
+            throttle.c.origin == ANY, throttle.c.blocked_until > utc_text(now)
+        )
+    )
+    return {row[0] for row in found}
 
 
 def _moment(text: str | None) -> datetime | None:

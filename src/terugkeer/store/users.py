@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, RowMapping, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, insert, or_, select, update
 
 from terugkeer.store.tables import assignments, case_directors, sessions, users
 
@@ -106,6 +106,16 @@ def touch_session(connection: Connection, token_hash: str, at: str) -> None:
 
 def end_session(connection: Connection, token_hash: str) -> None:
     connection.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
+
+
+def sweep_sessions(connection: Connection, idle_since: str, created_before: str) -> None:
+    """Delete every session past its idle or its absolute lifetime: nobody can use it any
+    more, and a single sign-on session holds the provider's ID token (personal data)."""
+    connection.execute(
+        delete(sessions).where(
+            or_(sessions.c.last_seen < idle_since, sessions.c.created_at < created_before)
+        )
+    )
 
 
 def end_sessions_of(connection: Connection, user_name: str, keep: str | None = None) -> None:

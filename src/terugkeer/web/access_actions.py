@@ -38,7 +38,8 @@ LABELS = {
     "session.sign_in": _("signed in"),
     "session.throttled": _("had to wait after failed sign-ins"),
     "session.sign_out": _("signed out"),
-    "user.lock": _("account locked after failed sign-ins"),
+    "user.lock": _("account locked after failed sign-ins"),  # rows written before the change
+    "user.untrusted_limit": _("sign-ins from unknown browsers held back after failed sign-ins"),
     "session.sign_in.sso": _("signed in through single sign-on"),
     "session.sign_out.sso": _("signed out (single sign-on)"),
     "events.post": _("sent events"),

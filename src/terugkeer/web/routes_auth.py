@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from terugkeer.domain.passwords import MAX_PASSWORD, MIN_PASSWORD
 from terugkeer.domain.permissions import HOME
-from terugkeer.services.sign_in import LoginRefused, log_in, log_out
+from terugkeer.services import device_cookies
+from terugkeer.services.sign_in import LoginRefused, log_in, log_out, refuse_unjudged
 from terugkeer.services.single_sign_on import sign_out as sso_sign_out
 from terugkeer.services.users import PasswordRefused, Session, change_own_password
 from terugkeer.web.context import (
@@ -67,13 +68,17 @@ def login(
     password: Annotated[str, Form()] = "",
     login_csrf: Annotated[str, Form()] = "",
 ) -> Response:
+    system, origin = system_of(request), origin_of(request)
     if not login_choices(request)["local_login"]:  # only single sign-on (docs/sso.md)
+        refuse_unjudged(system, username, "local_login_off", origin)
         return _login(request, None, 403)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, login_csrf):
+        refuse_unjudged(system, username, "csrf", origin)
         return _login(request, "expired", 400, username)
+    device = request.cookies.get(device_cookies.DEVICE_COOKIE)
     try:
-        token, session = log_in(system_of(request), username, password, origin_of(request))
+        token, session = log_in(system, username, password, origin, device=device)
     except LoginRefused as refused:
         # The same words and status for every name, known or not (services/sign_in.py).
         if refused.wait:
@@ -82,6 +87,11 @@ def login(
     first = "/password" if session.user.must_change else HOME.get(session.user.role, "/")
     response = RedirectResponse(first, status_code=303)
     _cookie(response, request, SESSION_COOKIE, token)
+    # This browser is known for this name from now on (a fresh nonce each time): its own
+    # attempts are judged on its own counter, whatever strangers try (services/sign_in.py).
+    _cookie(response, request, device_cookies.DEVICE_COOKIE,
+            device_cookies.issue(system.settings, session.user.name),
+            max_age=device_cookies.DEVICE_COOKIE_SECONDS)  # fmt: skip
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 
