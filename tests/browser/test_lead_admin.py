@@ -92,7 +92,7 @@ def test_an_admin_adds_resets_unlocks_and_moves_a_user(
     assert device["httpOnly"] and device["secure"] and device["sameSite"] == "Strict"
     assert device["expires"] > time.time() + 364 * 24 * 3600
     bram = page.locator('#accounts tr[data-user="bram"]').inner_text()
-    assert "vergrendeld na mislukte inlogpogingen" in bram
+    assert "inloggen vanaf onbekende browsers opgehouden" in bram
     assert_no_violations(page)
     page.get_by_label("Gebruikersnaam").fill("dirk")
     page.get_by_label("Rol").select_option("case_director")

@@ -98,7 +98,7 @@ def test_disable_enable_unlock_and_reset(locking_site: Site) -> None:
         _log_in(site, "anna", "not her password")
     assert _log_in(site, "anna", PASSWORD)[1].status_code == 429  # this origin waits
     page = admin.get("/admin/users/anna").text
-    assert "vergrendeld na mislukte inlogpogingen" in page  # and the account is locked
+    assert "inloggen vanaf onbekende browsers opgehouden" in page  # and held back
     admin.post("/admin/users/anna/unlock", data={"csrf_token": token})
     assert _log_in(site, "anna", PASSWORD)[1].status_code == 303  # both lifted
 
