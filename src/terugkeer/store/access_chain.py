@@ -20,12 +20,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, RowMapping, func, select
 
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.store.access_log import (
     GENESIS,
     REMOVED_DETAIL,
     RETENTION_MARKER,
     is_log_subject,
-    is_v_number,
     pseudonyms_of,
     removable,
     retained_form,

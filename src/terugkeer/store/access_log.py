@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
 from terugkeer.store.tables import access_log, access_log_head
 
@@ -38,8 +39,6 @@ REMOVED_DETAIL = "reason removed by retention"
 #: The row retention appends after each batch it pseudonymised: the rows before it are the
 #: only ones on which a removed reason or a pseudonym in place of a V-number is accepted.
 RETENTION_MARKER = "retention.log"
-#: ASCII digits only: `\d` and str.isdigit() also accept other scripts' digits (e.g. ١٢٣).
-_V_NUMBER = re.compile(r"[0-9]{10}", re.ASCII)
 _SUBJECT = re.compile(r"[0-9a-f]{32}", re.ASCII)
 GENESIS = "0" * 64
 _STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -70,10 +69,6 @@ def pseudonyms_of(connection: Connection) -> Pseudonyms:
 def removable(action: str) -> bool:
     """Whether retention removes this row's detail: a rejection's reason."""
     return action.endswith(".rejected")
-
-
-def is_v_number(value: str | None) -> bool:
-    return value is not None and _V_NUMBER.fullmatch(value) is not None
 
 
 def is_log_subject(value: str | None) -> bool:

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, delete, insert, select, update
 
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.store.access_chain import LogVerification, verify_access_log
 from terugkeer.store.access_log import (
     GENESIS,
     REMOVED_DETAIL,
     RETENTION_MARKER,
     Access,
-    is_v_number,
     log_subject,
     record,
     record_all,
