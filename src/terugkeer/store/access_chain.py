@@ -32,7 +32,7 @@ from terugkeer.store.access_log import (
 )
 from terugkeer.store.digest import chain_hash
 from terugkeer.store.pseudonyms import Pseudonyms
-from terugkeer.store.tables import access_log, access_log_head
+from terugkeer.store.tables import access_log, access_log_head, events
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,7 @@ def verify_access_log(
     head = connection.execute(select(access_log_head).where(access_log_head.c.id == 1)).first()
     unkeyed = head.unkeyed_rows if head else 0
     covered = _retention_covers(connection)
+    retained = _RetainedSubjects(connection)
     previous, expected, checked, boundary = GENESIS, 1, 0, GENESIS
     query = select(access_log).where(access_log.c.seq.is_not(None)).order_by(access_log.c.seq)
     for row in connection.execute(query.execution_options(yield_per=batch)).mappings():
@@ -84,7 +85,7 @@ def verify_access_log(
             return LogVerification(
                 checked, previous, seq, at, f"row seq {seq} (logged at {at}) was changed", unkeyed
             )
-        problem = _detail_problem(keys, row, covered) if seq > unkeyed else None
+        problem = _detail_problem(keys, row, covered, retained) if seq > unkeyed else None
         if problem is None and anchored.get(seq, digest) != digest:
             problem = (
                 f"row seq {seq} (logged at {at}) differs from the anchor: its hash is now "
@@ -145,17 +146,42 @@ def _beyond(anchored: Mapping[int, str], checked: int) -> str | None:
     )
 
 
-def _detail_problem(pseudonyms: Pseudonyms, row: RowMapping, covered: int) -> str | None:
+class _RetainedSubjects:
+    """Whether a pseudonym is the subject of retained events: retention rewrites a person's
+    events and log rows in one transaction, so a log row's pseudonym of a person whose events
+    still carry the V-number was not written by retention. Remembered per verify run."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, subject: str) -> bool:
+        if subject not in self._known:
+            found = self._connection.execute(
+                select(events.c.seq).where(events.c.v_number == subject).limit(1)
+            ).first()
+            self._known[subject] = found is not None
+        return self._known[subject]
+
+
+def _detail_problem(
+    pseudonyms: Pseudonyms, row: RowMapping, covered: int, subjects: _RetainedSubjects
+) -> str | None:
     """Retention's two rewrites — a V-number replaced by its pseudonym, a rejection's reason
-    removed — are accepted only on a row before a retention marker (`covered`) and, for a
-    removed reason, on a row that names a pseudonym (retention removes the reasons of the
-    persons it pseudonymised, in the same transaction). Otherwise a rejection's reason is
-    checked against its commitment."""
+    removed — are accepted only on a row before a retention marker (`covered`) that names a
+    person whose events were retained (retention removes the reasons of the persons it
+    pseudonymised, in the same transaction). Otherwise a rejection's reason is checked against
+    its commitment."""
     seq, at, detail, v_number = row["seq"], row["at"], row["detail"], row["v_number"]
     retained = seq < covered
     if is_log_subject(v_number) and not retained:
         return (
             f"row seq {seq} (logged at {at}): its V-number was pseudonymised, but not by retention"
+        )
+    if is_log_subject(v_number) and v_number not in subjects:
+        return (
+            f"row seq {seq} (logged at {at}): its V-number was pseudonymised, but retention "
+            "never pseudonymised that person's events"
         )
     if not removable(row["action"]):
         return None

@@ -300,3 +300,20 @@ def test_retentions_rewrites_after_its_marker_are_named(engine: Engine) -> None:
 def test_a_v_number_of_other_digits_is_not_a_v_number() -> None:
     assert not is_v_number("١٢٣٤٥٦٧٨٩٠")  # Arabic-Indic digits: isdigit() says yes
     assert is_v_number("1234567890")
+
+
+def test_a_pseudonym_before_a_marker_for_a_person_never_retained_is_named(engine: Engine) -> None:
+    """A marker covers the rows before it only for the persons retention did pseudonymise:
+    their events carry the same pseudonym; this person's still carry nothing retained."""
+    _fill(engine)
+    with writing(engine) as connection:
+        record(connection, Access("retention", "cli", RETENTION_MARKER, "host",
+                                  detail="closed before 2025-01-01: 1 people"), AT)  # fmt: skip
+    pseudonym = log_subject(Pseudonyms(DEVELOPMENT_KEY), f"{3:010d}")
+    with engine.begin() as connection:
+        connection.execute(
+            update(access_log).where(access_log.c.seq == 4).values(v_number=pseudonym)
+        )
+    found = _verify(engine)
+    assert found.broken_seq == 4
+    assert "never pseudonymised that person's events" in (found.problem or ""), found.problem
