@@ -142,7 +142,7 @@ def pseudonymise(
                 connection.execute(select(chain_head.c.last_seq).with_for_update()).all()
                 rows += _pseudonymise_batch(connection, rules, pseudonyms, chunk)
                 persons += len(chunk)
-                marker = f"closed before {run.get('closed_before')}: {len(chunk)} people"
+                marker = f"closed before {run.get('closed_before')} persons={len(chunk)}"
                 record(connection, Access("retention", "cli", RETENTION_MARKER, origin,
                                           detail=marker), at)  # fmt: skip
                 counts = {"persons": persons, "events": rows}

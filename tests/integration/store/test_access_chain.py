@@ -285,7 +285,7 @@ def test_retentions_rewrites_after_its_marker_are_named(engine: Engine) -> None:
     _fill(engine)
     with writing(engine) as connection:
         record(connection, Access("retention", "cli", RETENTION_MARKER, "host",
-                                  detail="closed before 2025-01-01: 1 people"), AT)  # fmt: skip
+                                  detail="closed before 2025-01-01 persons=1"), AT)  # fmt: skip
         record(connection, Access("anna", "web", "case.read", "10.0.0.1", "1000000042"), AT)
     assert _verify(engine).intact
     pseudonym = log_subject(Pseudonyms(DEVELOPMENT_KEY), "1000000042")
@@ -308,7 +308,7 @@ def test_a_pseudonym_before_a_marker_for_a_person_never_retained_is_named(engine
     _fill(engine)
     with writing(engine) as connection:
         record(connection, Access("retention", "cli", RETENTION_MARKER, "host",
-                                  detail="closed before 2025-01-01: 1 people"), AT)  # fmt: skip
+                                  detail="closed before 2025-01-01 persons=1"), AT)  # fmt: skip
     pseudonym = log_subject(Pseudonyms(DEVELOPMENT_KEY), f"{3:010d}")
     with engine.begin() as connection:
         connection.execute(

@@ -357,7 +357,7 @@ def test_the_access_log_verifies_after_retention_and_names_a_change_after_it(sto
     assert logged[1].detail == "reason removed by retention"
     # Each batch ends with the marker that lets verify accept the rewrites before it.
     markers = [row for row in logged[3:] if row.action == "retention.log"]
-    assert markers and markers[0].detail.startswith("closed before 2024-01-01: ")
+    assert markers and markers[0].detail.startswith("closed before 2024-01-01 persons=")
 
     with engine.begin() as connection:
         connection.execute(update(access_log).where(access_log.c.seq == 1)
