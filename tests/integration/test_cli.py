@@ -143,3 +143,40 @@ def test_reading_commands_never_create_a_schema(tmp_path: Path, url: str) -> Non
         .execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         .fetchall()
     )
+
+
+def test_audit_verify_prints_an_anchor_that_catches_the_newest_rows_deleted(url: str) -> None:
+    """The head as an anchor line; with it, the newest log rows deleted and the head rewound
+    (which every remaining link survives) are named."""
+    from datetime import UTC, datetime
+
+    from terugkeer.bootstrap import bootstrap
+    from terugkeer.settings import Settings
+    from terugkeer.store.access_log import Access, record
+    from terugkeer.store.engine import writing
+
+    system = bootstrap(Settings(database_url=url))
+    for n in range(3):
+        with writing(system.engine) as connection:
+            record(connection, Access("anna", "web", "case.read", "10.0.0.1", f"{n:010d}"),
+                   datetime(2026, 12, 7, 9, n, tzinfo=UTC))  # fmt: skip
+    system.close()
+    first = runner.invoke(app, ["audit", "verify", "--database-url", url])
+    assert first.exit_code == 0, first.output
+    (anchor,) = [line for line in first.stdout.splitlines() if "anchor:" in line]
+    seq_hash = anchor.split("anchor: ")[1]
+    assert seq_hash.startswith("3:") and len(seq_hash) == 66
+
+    store = sqlite3.connect(url.removeprefix("sqlite:///"))
+    with store:
+        store.execute("DELETE FROM access_log WHERE seq = 3")
+        store.execute("UPDATE access_log_head SET last_seq = 2, "
+                      "last_hash = (SELECT hash FROM access_log WHERE seq = 2)")  # fmt: skip
+    store.close()
+    alone = runner.invoke(app, ["audit", "verify", "--database-url", url])
+    assert alone.exit_code == 0  # what the database alone cannot tell
+    anchored = runner.invoke(app, ["audit", "verify", "--database-url", url, "--anchor", seq_hash])
+    assert anchored.exit_code == 1
+    assert "the anchor names row seq 3, but the chain ends at row seq 2" in anchored.stderr
+    wrong = runner.invoke(app, ["audit", "verify", "--database-url", url, "--anchor", "3:xyz"])
+    assert wrong.exit_code == 2 and "SEQ:HASH" in wrong.output

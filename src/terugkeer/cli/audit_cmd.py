@@ -3,22 +3,53 @@ and the access log's hash chain."""
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
+
 import typer
 
 from terugkeer.cli.context import DatabaseUrl, system
+
+_ANCHOR = re.compile(r"([0-9]{1,18}):([0-9a-f]{64})", re.ASCII)
+AnchorOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--anchor",
+        metavar="SEQ:HASH",
+        help="An access-log row noted earlier (the anchor line verify prints), kept outside "
+        "the database: the chain must still hold that row with that hash. Repeatable.",
+    ),
+]
+
+
+def parse_anchors(texts: list[str]) -> dict[int, str]:
+    anchors: dict[int, str] = {}
+    for text in texts:
+        found = _ANCHOR.fullmatch(text.strip().lower())
+        if found is None or int(found.group(1)) < 1:
+            raise typer.BadParameter(
+                "an anchor is SEQ:HASH, a row number and its 64-character hash",
+                param_hint="--anchor",
+            )
+        anchors[int(found.group(1))] = found.group(2)
+    return anchors
+
 
 audit_app = typer.Typer(help="Integrity of the append-only history.", no_args_is_help=True)
 
 
 @audit_app.command("verify")
-def verify_command(database_url: DatabaseUrl = None) -> None:
+def verify_command(database_url: DatabaseUrl = None, anchor: AnchorOption = None) -> None:
     """Exit 0 when the chain, the projections and the access log are intact; otherwise name the
     first broken row of each chain (and up to ten projection rows that differ from the events)
-    and exit 1."""
+    and exit 1. Prints the access log's head as an anchor line: keep it outside the database
+    (the operations log, a signed mail) and pass it back with --anchor to detect the newest rows
+    deleted together with the head."""
+    anchors = parse_anchors(anchor or [])
     # Imported here, not at the top: the services bring SQLAlchemy (`--help` must start fast).
     from terugkeer.services.integrity import check_integrity
 
-    report = check_integrity(system(database_url, migrate=False))
+    report = check_integrity(system(database_url, migrate=False), anchors)
     chain = report.chain
     if chain.intact:
         done = chain.pseudonymised
@@ -39,6 +70,9 @@ def verify_command(database_url: DatabaseUrl = None) -> None:
         earlier = logged.unkeyed_rows
         note = f" ({earlier} logged before the chain, without their V-number)" if earlier else ""
         typer.echo(f"access log intact: {logged.rows_checked} rows{note}, head {logged.head_hash}")
+        if anchors:
+            typer.echo(f"access log holds the {len(anchors)} anchored rows")
+        typer.echo(f"access log anchor: {logged.rows_checked}:{logged.head_hash}")
     else:
         where = "" if logged.broken_seq is None else f" at row seq {logged.broken_seq}"
         typer.echo(

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.services.users import User
 from terugkeer.store import audit as rows
 from terugkeer.store.access_log import Access, record
@@ -62,7 +63,7 @@ def filters_of(user: str, case: str, since: str, until: str) -> Filters:
     if first and last and last < first:
         errors["until"] = "reversed"
     case = case.strip()
-    if case and not (len(case) == 10 and case.isdigit()):
+    if case and not is_v_number(case):
         errors["case"] = "v_number"
     return Filters(user.strip() or None, case or None, first, last, errors)
 

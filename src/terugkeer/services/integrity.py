@@ -3,6 +3,7 @@ and the access log's hash chain."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from terugkeer.bootstrap import System
@@ -23,9 +24,10 @@ class IntegrityReport:
         return self.chain.intact and not self.projection_problems and self.access_log.intact
 
 
-def check_integrity(system: System) -> IntegrityReport:
+def check_integrity(system: System, anchors: Mapping[int, str] | None = None) -> IntegrityReport:
+    """`anchors`: seq → hash of access-log rows noted outside the database earlier."""
     with system.engine.connect() as connection:
         chain = verify(connection)
         problems = projection_problems(connection, system.rules)
-        logged = verify_access_log(connection, system.pseudonyms)
+        logged = verify_access_log(connection, system.pseudonyms, anchors=anchors)
     return IntegrityReport(chain, tuple(problems), logged)

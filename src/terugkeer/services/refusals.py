@@ -10,26 +10,27 @@ of refusal it met.
 from __future__ import annotations
 
 from terugkeer.bootstrap import System
+from terugkeer.domain.identifiers import is_family_id, is_v_number
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
 
 #: The access log's `detail` column is this long (store/tables.py).
 DETAIL_MAX = 120
-#: The access log's `v_number` column holds a V-number (10 digits) or its pseudonym; a path
-#: segment that is no V-number is not a target (and must not overflow the column).
-V_NUMBER_DIGITS = 10
+#: What the log says of a value asked for that has not the form it should: the value itself
+#: may be personal data (a V-number mistyped, a name), and the row's hash covers its detail
+#: for good — retention could never remove it.
+MALFORMED = "malformed"
 
 
 def family_detail(family: str) -> str:
-    """A family asked for, as an access-log row names it (the log has no family column)."""
-    return f"family={family}"[:DETAIL_MAX]
+    """A family asked for, as an access-log row names it (the log has no family column): its
+    id only when it has the form of the ids this system gives."""
+    return f"family={family if is_family_id(family) else MALFORMED}"
 
 
 def as_v_number(text: str | None) -> str | None:
-    """`text` when it has the form of a V-number, else None."""
-    if text is not None and len(text) == V_NUMBER_DIGITS and text.isdigit():
-        return text
-    return None
+    """`text` when it has the form of a V-number (ten ASCII digits), else None."""
+    return text if is_v_number(text) else None
 
 
 def log_refused(

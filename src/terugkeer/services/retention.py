@@ -3,6 +3,7 @@ without changing any figure of any period and without breaking the audit chain."
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from datetime import UTC, date
 
@@ -57,7 +58,8 @@ def run_retention(system: System, *, closed_before: date, dry_run: bool) -> Rete
            "closed_before": closed_before}  # fmt: skip
     done = pseudonymise(
         system.engine, system.rules, system.pseudonyms, v_numbers, run=run,
-        batch=system.settings.retention_batch,
+        batch=system.settings.retention_batch, logged_at=system.clock(),
+        origin=socket.gethostname(),
     )  # fmt: skip
     kept = rewrite_files(system.engine)
     return RetentionReport(closed_before, done.persons, done.events, dry_run, kept)

@@ -5,8 +5,12 @@ person?" (AVG art. 5(2), BIO logging). It holds a V-number by necessity and is i
 data; it never holds event contents.
 
 Each row is a link of a hash chain (store/access_chain.py verifies it): `seq` counts from 1 in
-the order rows were logged and `hash` is SHA-256 over the previous hash and the row's
-*retained form* — its values as retention leaves them. Retention replaces a V-number by its
+the order rows were logged and `hash` is an HMAC-SHA-256 (under a key derived from the
+configured pseudonym key, which never enters the database) over the previous hash and the row's
+*retained form* — its values as retention leaves them. Rows migrated from before the chain are
+plain SHA-256 links (no key at migration time); how many there are is sealed with a MAC in the
+head by the first keyed write (`unkeyed_seal`), so it cannot be raised to pass rewritten rows
+off as migrated ones. Retention replaces a V-number by its
 keyed pseudonym and a rejection's reason by a fixed sentence, so the form holds the pseudonym
 (never the V-number) and, for a rejection, a keyed MAC of the reason (`commitment`) instead of
 the reason. Writers are serialised by the row lock on `access_log_head` (PostgreSQL) or the
@@ -23,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from terugkeer.store.digest import chain_hash
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
 from terugkeer.store.tables import access_log, access_log_head
 
@@ -32,7 +36,11 @@ from terugkeer.store.tables import access_log, access_log_head
 PSEUDONYMS = "terugkeer_pseudonyms"
 #: What retention leaves of a rejection's reason (it may quote a V-number, an id, a reference).
 REMOVED_DETAIL = "reason removed by retention"
-_V_NUMBER = re.compile(r"\d{10}")
+#: The row retention appends after each batch it pseudonymised: the rows before it are the
+#: only ones on which a removed reason or a pseudonym in place of a V-number is accepted.
+RETENTION_MARKER = "retention.log"
+_SUBJECT = re.compile(r"[0-9a-f]{32}", re.ASCII)
+GENESIS = "0" * 64
 _STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -63,8 +71,9 @@ def removable(action: str) -> bool:
     return action.endswith(".rejected")
 
 
-def is_v_number(value: str | None) -> bool:
-    return value is not None and _V_NUMBER.fullmatch(value) is not None
+def is_log_subject(value: str | None) -> bool:
+    """Whether `value` has the form retention writes over a V-number (`log_subject`)."""
+    return value is not None and _SUBJECT.fullmatch(value) is not None
 
 
 def log_subject(pseudonyms: Pseudonyms, v_number: str) -> str:
@@ -92,11 +101,10 @@ def record_all(connection: Connection, accesses: Sequence[Access], at: datetime)
         return
     pseudonyms = pseudonyms_of(connection)
     head = connection.execute(
-        select(access_log_head.c.last_seq, access_log_head.c.last_hash)
-        .where(access_log_head.c.id == 1)
-        .with_for_update()
+        select(access_log_head).where(access_log_head.c.id == 1).with_for_update()
     ).one()
     seq, previous = head.last_seq, head.last_hash
+    sealed = {} if head.unkeyed_seal is not None else {"unkeyed_seal": _seal(connection, head)}
     stamp = at.astimezone(UTC).strftime(_STAMP)
     rows = []
     for access in accesses:
@@ -108,14 +116,26 @@ def record_all(connection: Connection, accesses: Sequence[Access], at: datetime)
         }  # fmt: skip
         if removable(access.action) and access.detail is not None:
             row["commitment"] = pseudonyms.log_detail(seq, access.detail)
-        previous = row["hash"] = chain_hash(previous, retained_form(pseudonyms, row, seq))
+        previous = row["hash"] = pseudonyms.log_link(previous, retained_form(pseudonyms, row, seq))
         rows.append(row)
     connection.execute(insert(access_log), rows)
     connection.execute(
         update(access_log_head)
         .where(access_log_head.c.id == 1)
-        .values(last_seq=seq, last_hash=previous)
+        .values(last_seq=seq, last_hash=previous, **sealed)
     )
+
+
+def _seal(connection: Connection, head: Any) -> str:
+    """The first keyed write seals the number of unkeyed rows (and the last one's hash)."""
+    unkeyed = head.unkeyed_rows
+    boundary = head.last_hash if head.last_seq == unkeyed else GENESIS
+    if unkeyed and head.last_seq != unkeyed:
+        found = connection.execute(
+            select(access_log.c.hash).where(access_log.c.seq == unkeyed)
+        ).scalar()
+        boundary = found or GENESIS
+    return pseudonyms_of(connection).log_seal(unkeyed, boundary)
 
 
 def record(connection: Connection, access: Access, at: datetime) -> None:

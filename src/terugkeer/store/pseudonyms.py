@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from terugkeer.chain_events.jsonline import canonical
 from terugkeer.domain.events import EventType
+from terugkeer.store.digest import keyed_chain_hash
 
 #: Free text (or a family id) dropped from the pseudonymous form, by event type.
 DROPPED: Mapping[str, tuple[str, ...]] = {
@@ -59,6 +60,18 @@ class Pseudonyms:
         """The access log's commitment to the detail of its row `seq` that retention may
         remove (a rejection's reason): the chain covers this, not the text."""
         return self._mac(f"log:{seq}:{detail}")
+
+    def log_link(self, previous: str, values: Sequence[Any]) -> str:
+        """A keyed link of the access log's chain (store/access_log.py), under a key derived
+        from this one for that purpose only."""
+        chain_key = hmac.new(self._key, b"terugkeer access log chain", hashlib.sha256).digest()
+        return keyed_chain_hash(chain_key, previous, values)
+
+    def log_seal(self, unkeyed_rows: int, boundary_hash: str) -> str:
+        """The access log head's seal of how many rows were chained without the key (migrated
+        from before the chain) and the hash of the last of them: nobody without the key can
+        move the boundary between the unkeyed rows and the keyed ones."""
+        return self._mac(f"log-unkeyed:{unkeyed_rows}:{boundary_hash}")
 
     def retained_id(self, event_id: str) -> str:
         """What a pseudonymised event's id becomes: still unique, and a resend of the original

@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 
@@ -37,7 +37,13 @@ from terugkeer.chain_events.jsonline import canonical
 from terugkeer.domain.calendar import to_micros
 from terugkeer.domain.history import PersonHistory
 from terugkeer.domain.rules import RulesTable
-from terugkeer.store.access_log import REMOVED_DETAIL, log_subject
+from terugkeer.store.access_log import (
+    REMOVED_DETAIL,
+    RETENTION_MARKER,
+    Access,
+    log_subject,
+    record,
+)
 from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import event_from_body
 from terugkeer.store.engine import WRITER
@@ -118,9 +124,14 @@ def pseudonymise(
     *,
     run: dict[str, object],
     batch: int = 500,
+    logged_at: datetime | None = None,
+    origin: str = "localhost",
 ) -> Retained:
     """Pseudonymise the persons in batches; `run` (at, closed_before) is recorded with the
-    counts, updated after every batch."""
+    counts, updated after every batch. Each batch ends with a marker row in the access log
+    (`retention.log`, from `origin` at `logged_at`): `audit verify` accepts retention's
+    rewrites of the log only on rows before such a marker."""
+    at = logged_at or datetime.now(UTC)
     persons = rows = 0
     run_id: int | None = None
     for start in range(0, len(v_numbers), batch):
@@ -131,6 +142,9 @@ def pseudonymise(
                 connection.execute(select(chain_head.c.last_seq).with_for_update()).all()
                 rows += _pseudonymise_batch(connection, rules, pseudonyms, chunk)
                 persons += len(chunk)
+                marker = f"closed before {run.get('closed_before')} persons={len(chunk)}"
+                record(connection, Access("retention", "cli", RETENTION_MARKER, origin,
+                                          detail=marker), at)  # fmt: skip
                 counts = {"persons": persons, "events": rows}
                 if run_id is None:
                     key = connection.execute(

@@ -246,6 +246,9 @@ access_log_head = Table(
     Column("last_hash", String(64), nullable=False),
     #: Rows logged before the chain existed (migration 0012), chained without their V-number.
     Column("unkeyed_rows", BigInteger, nullable=False),
+    #: A MAC of unkeyed_rows and the last unkeyed row's hash, written by the first keyed write
+    #: (migration 0015): without the key nobody can move that boundary.
+    Column("unkeyed_seal", String(64)),
 )
 
 

@@ -53,6 +53,8 @@ LABELS = {
     "api.key_figures.read": _("read key figures through the API"),
     "api.publication.file.read": _("read a publication through the API"),
     "page": _("asked for a page"),
+    # store/retention.py's marker after each batch (store/access_log.RETENTION_MARKER).
+    "retention.log": _("pseudonymised people whose cases closed long ago (retention)"),
     "api.call": _("called the API"),
     "host": _("asked for a host name this server does not answer to"),
 }

@@ -4,23 +4,31 @@ route is covered without a line of its own.
 
 The target: a V-number goes in the log's V-number column (from the path, the "go to" field or
 the ticked people of an assignment form); the other path parameters (a family, an entry, an
-account) go in the detail beside the route's template.
+account) go in the detail beside the route's template. Never a raw value: the row's hash covers
+the detail, so retention could never remove a V-number or a name typed into a path. A value
+without the form it should have is logged as `malformed`: a V-number that is no ten ASCII
+digits, a family id that is not one of ours, any other parameter that is no short token.
 """
 
 from __future__ import annotations
+
+import re
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from terugkeer.services.refusals import as_v_number, log_refused
+from terugkeer.services.refusals import MALFORMED, as_v_number, family_detail, log_refused
 from terugkeer.web.context import current_session, origin_of, system_of
 
 ACTION = "page.refused"
 #: The actor of a request without a session.
 NOBODY = "-"
-#: A path parameter in the detail is cut to this length (a junk segment is no target).
-PARAMETER_MAX = 40
+#: A path parameter other than a V-number or a family (an account, an entry's seq, an event
+#: type, a month) is logged when it is such a token: short, ASCII, and without ten digits in a
+#: row (a V-number typed into the wrong place).
+_TOKEN = re.compile(r"[A-Za-z0-9_.@-]{1,40}", re.ASCII)
+_TEN_DIGITS = re.compile(r"[0-9]{10}", re.ASCII)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -31,8 +39,8 @@ def route_of(request: Request) -> str:
 
 
 async def _chosen(request: Request) -> list[str]:
-    """The V-numbers a request asks for outside its path: the "go to" field (a route that
-    takes `v`), or the people ticked in an assignment form."""
+    """The values a request asks for as V-numbers outside its path: the "go to" field (a route
+    that takes `v`), or the people ticked in an assignment form — as sent, malformed or not."""
     dependant = getattr(request.scope.get("route"), "dependant", None)
     takes = {q.alias for q in dependant.query_params} if dependant is not None else set()
     found = [request.query_params.get("v", "").strip()] if "v" in takes else []
@@ -43,13 +51,17 @@ async def _chosen(request: Request) -> list[str]:
         except HTTPException:  # a broken body: refused all the same, without a form target
             return found
         found += [v for v in form.getlist("v") if isinstance(v, str)]
-    return [v for v in found if as_v_number(v)]
+    return [v for v in found if v]
 
 
-def _printable(value: str) -> str:
-    """A path parameter as the detail shows it: cut short, a control character as `?` (a
-    decoded %0A would otherwise start a new line in an export)."""
-    return "".join(c if c.isprintable() else "?" for c in value[:PARAMETER_MAX])
+def _word(name: str, value: str) -> str:
+    """A path parameter as the detail names it (never a raw value without its form)."""
+    if name == "v_number":
+        return f"v_number={MALFORMED}"  # a well-formed one is in its column
+    if name == "family":
+        return family_detail(value)
+    safe = _TOKEN.fullmatch(value) is not None and _TEN_DIGITS.search(value) is None
+    return f"{name}={value if safe else MALFORMED}"
 
 
 async def target_of(request: Request) -> tuple[str | None, str]:
@@ -57,14 +69,16 @@ async def target_of(request: Request) -> tuple[str | None, str]:
     params = {k: str(v) for k, v in request.path_params.items()}
     v_number = as_v_number(params.get("v_number"))
     if v_number is not None:
-        del params["v_number"]  # in its column; a malformed one stays in the detail
-    words = [f"{name}={_printable(value)}" for name, value in params.items()]
-    if v_number is None:
+        del params["v_number"]  # in its column
+    words = [_word(name, value) for name, value in params.items()]
+    if v_number is None and "v_number" not in params:
         chosen = await _chosen(request)
-        if chosen:
-            v_number = chosen[0]
-            if len(chosen) > 1:
-                words.append(f"and {len(chosen) - 1} more")
+        well_formed = [v for v in chosen if as_v_number(v)]
+        v_number = well_formed[0] if well_formed else None
+        if len(well_formed) > 1:
+            words.append(f"and {len(well_formed) - 1} more")
+        if len(well_formed) < len(chosen):
+            words.append(f"v={MALFORMED}")
     return v_number, " ".join(words)
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.domain.permissions import Action, Resource
 from terugkeer.services.assigning import (
     AssignConflictError,
@@ -35,7 +36,7 @@ MAX_CHOSEN = 1000
 
 def _chosen(form: FormData) -> list[str]:
     """The V-numbers ticked (only what can be one: the form is the client's)."""
-    found = [v for v in form.getlist("v") if isinstance(v, str) and len(v) == 10 and v.isdigit()]
+    found = [v for v in form.getlist("v") if isinstance(v, str) and is_v_number(v)]
     return list(dict.fromkeys(found))[:MAX_CHOSEN]
 
 
@@ -123,7 +124,7 @@ async def assign_one(
 ) -> Response:
     """The case page's "Assign to": the person, and with them their whole family."""
     await checked(request)
-    if not (len(v_number) == 10 and v_number.isdigit()):
+    if not is_v_number(v_number):
         raise HTTPException(404)
     return await _reassign(request, granted, [v_number], f"/cases/{v_number}",
                            f"/cases/{v_number}/assign")  # fmt: skip

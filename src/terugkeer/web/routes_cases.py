@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.domain.permissions import Action, Resource, Role
 from terugkeer.services.errors import UnknownPersonError
 from terugkeer.services.recording import RECORDABLE
@@ -27,7 +28,7 @@ def case(
     v_number: str,
     granted: Annotated[Granted, Depends(permit(Resource.CASE, Action.READ))],
 ) -> HTMLResponse:
-    if not (len(v_number) == 10 and v_number.isdigit()):
+    if not is_v_number(v_number):
         raise HTTPException(404)
     system = system_of(request)
     try:

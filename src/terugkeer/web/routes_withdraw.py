@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.domain.permissions import Action, Resource
 from terugkeer.services.corrections import (
     REASONS,
@@ -30,7 +31,7 @@ RECORD = permit(Resource.CASE, Action.RECORD)
 
 def scoped(request: Request, granted: Granted, v_number: str, action: str) -> None:
     """404 for a malformed V-number; 403 (logged) for a case outside the user's scope."""
-    if not (len(v_number) == 10 and v_number.isdigit()):
+    if not is_v_number(v_number):
         raise HTTPException(404)
     system, user = system_of(request), granted.session.user
     if not in_scope(system, user, v_number, Resource.CASE, Action.RECORD):

@@ -63,7 +63,7 @@ def test_a_recorded_event_is_not_stored_without_its_log_row(
     before = _counts(system)
     form = Form({"day": "2024-01-02", "at": "10:00", "kind": "vbl"})
     with monkeypatch.context() as patched:
-        patched.setattr(log_module, "chain_hash", _fail)
+        patched.setattr(log_module, "retained_form", _fail)
         with pytest.raises(LogDownError):
             record_work(system, director, [V], "location_changed", form, today=TODAY, origin="t")
     _after_failure(system, before)
@@ -82,7 +82,7 @@ def test_a_withdrawal_is_not_stored_without_its_log_row(
         wrong = connection.execute(select(events.c.id).order_by(events.c.seq.desc())).scalar()
     before = _counts(system)
     with monkeypatch.context() as patched:
-        patched.setattr(log_module, "chain_hash", _fail)
+        patched.setattr(log_module, "retained_form", _fail)
         with pytest.raises(LogDownError):
             withdraw(system, director, V, str(wrong), "duplicate", origin="t")
     _after_failure(system, before)
@@ -95,7 +95,7 @@ def test_an_assignment_is_not_stored_without_its_log_row(
     add_user(system, "anna", Role.CASE_DIRECTOR, "Noord", PASSWORD)
     before = _counts(system)
     with monkeypatch.context() as patched:
-        patched.setattr(log_module, "chain_hash", _fail)
+        patched.setattr(log_module, "retained_form", _fail)
         with pytest.raises(LogDownError):
             assign_people(system, lead, [V], "anna", "t")
     _after_failure(system, before)
@@ -108,7 +108,7 @@ def test_an_api_intake_is_not_stored_without_its_log_rows(
     call = Access("coa", "api", "api.events", "t")
     lines = [intake("c-1", "5000000002", "2023-12-02T10:00:00+01:00")]
     with monkeypatch.context() as patched:
-        patched.setattr(log_module, "chain_hash", _fail)
+        patched.setattr(log_module, "retained_form", _fail)
         with pytest.raises(LogDownError):
             ingest_batch(system, lines, permits=lambda *_: None, access=call)
     _after_failure(system, before)

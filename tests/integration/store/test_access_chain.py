@@ -10,9 +10,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, delete, insert, select, update
 
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.store.access_chain import LogVerification, verify_access_log
-from terugkeer.store.access_log import REMOVED_DETAIL, Access, record, record_all
+from terugkeer.store.access_log import (
+    GENESIS,
+    REMOVED_DETAIL,
+    RETENTION_MARKER,
+    Access,
+    log_subject,
+    record,
+    record_all,
+    retained_form,
+)
+from terugkeer.store.digest import chain_hash
 from terugkeer.store.engine import writing
+from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
 from terugkeer.store.tables import access_log, access_log_head
 
 AT = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
@@ -169,3 +181,139 @@ def test_rows_from_before_the_chain_are_chained_on_upgrade(database_url: str) ->
     found = _verify(upgraded.engine)
     assert found.broken_seq == 2 and found.broken_at == "2026-01-02T10:00:00.000000Z"
     upgraded.close()
+
+
+def _head(engine: Engine) -> tuple[int, str]:
+    with engine.connect() as connection:
+        head = connection.execute(select(access_log_head)).one()
+    return head.last_seq, head.last_hash
+
+
+def test_a_key_is_needed_to_rechain_a_changed_row(engine: Engine) -> None:
+    """An attacker with the database but not the key rewrites a row and recomputes every
+    later link as plain SHA-256: the keyed links no longer match."""
+    _fill(engine)
+    _rechain_unkeyed_from(engine, 4, unkeyed=None)
+    found = _verify(engine)
+    assert (found.intact, found.broken_seq) == (False, 4) and "was changed" in (found.problem or "")
+
+
+def _rechain_unkeyed_from(
+    engine: Engine, changed: int, *, unkeyed: int | None, first: int | None = None
+) -> None:
+    """Change row `changed`'s actor and recompute every link from row `first` (default: the
+    changed one) unkeyed — what anyone can compute —, the head following; `unkeyed` also moves
+    the head's boundary."""
+    first = changed if first is None else first
+    with engine.begin() as connection:
+        connection.execute(update(access_log).where(access_log.c.seq == changed)
+                           .values(actor="someone else"))  # fmt: skip
+        rows = connection.execute(select(access_log).order_by(access_log.c.seq)).mappings().all()
+        previous = GENESIS if first == 1 else rows[first - 2]["hash"]
+        for row in rows[first - 1 :]:
+            previous = chain_hash(previous, retained_form(None, row, row["seq"]))
+            connection.execute(update(access_log).where(access_log.c.seq == row["seq"])
+                               .values(hash=previous))  # fmt: skip
+        moved = {} if unkeyed is None else {"unkeyed_rows": unkeyed}
+        connection.execute(update(access_log_head)
+                           .values(last_hash=previous, **moved))  # fmt: skip
+
+
+def test_raising_the_number_of_unkeyed_rows_is_named(engine: Engine) -> None:
+    """The reviewer's attack: unkeyed_rows raised to the last seq, a row rewritten and every
+    hash from it recomputed in the unkeyed form. The head's seal names it."""
+    _fill(engine)
+    _rechain_unkeyed_from(engine, 4, unkeyed=8, first=1)
+    found = _verify(engine)
+    assert not found.intact
+    assert "seal does not match" in (found.problem or ""), found.problem
+    with engine.begin() as connection:  # the seal removed as well
+        connection.execute(update(access_log_head).values(unkeyed_seal=None))
+    found = _verify(engine)
+    assert not found.intact and "no seal" in (found.problem or ""), found.problem
+
+
+def test_a_rewound_head_needs_the_anchor_and_the_anchor_names_it(engine: Engine) -> None:
+    """The newest rows deleted and the head set back to an earlier row's (seq, hash): every
+    remaining link holds, so only an anchor kept outside the database shows it."""
+    _fill(engine)
+    anchor = _head(engine)
+    assert anchor[0] == 8
+    with engine.begin() as connection:
+        six = connection.execute(select(access_log.c.hash).where(access_log.c.seq == 6)).scalar()
+        connection.execute(delete(access_log).where(access_log.c.seq >= 7))
+        connection.execute(update(access_log_head).values(last_seq=6, last_hash=six))
+    assert _verify(engine).intact  # what the database alone cannot tell
+    with engine.connect() as connection:
+        found = verify_access_log(connection, anchors={anchor[0]: anchor[1]})
+    assert not found.intact
+    assert "the anchor names row seq 8, but the chain ends at row seq 6" in (found.problem or "")
+    with engine.connect() as connection:
+        found = verify_access_log(connection, anchors={6: "f" * 64})
+    assert (found.intact, found.broken_seq) == (False, 6)
+    assert "differs from the anchor" in (found.problem or "")
+    with engine.connect() as connection:
+        assert verify_access_log(connection, anchors={6: six}).intact
+
+
+def test_a_removed_reason_without_a_v_number_is_named(engine: Engine) -> None:
+    _fill(engine)
+    with writing(engine) as connection:
+        record(connection, Access("coa", "api", "api.intake.rejected", "10.0.0.2",
+                                  detail="#1 e-1: the line is not JSON"), AT)  # fmt: skip
+    with engine.begin() as connection:
+        connection.execute(
+            update(access_log).where(access_log.c.seq == 9).values(detail=REMOVED_DETAIL)
+        )
+    found = _verify(engine)
+    assert found.broken_seq == 9 and "not by retention" in (found.problem or "")
+
+
+def test_a_v_number_pseudonymised_before_retention_is_named(engine: Engine) -> None:
+    _fill(engine)
+    pseudonym = log_subject(Pseudonyms(DEVELOPMENT_KEY), f"{3:010d}")
+    with engine.begin() as connection:
+        connection.execute(
+            update(access_log).where(access_log.c.seq == 4).values(v_number=pseudonym)
+        )
+    found = _verify(engine)
+    assert found.broken_seq == 4 and "pseudonymised, but not by retention" in (found.problem or "")
+
+
+def test_retentions_rewrites_after_its_marker_are_named(engine: Engine) -> None:
+    """A marker covers the rows before it, not the ones logged after it."""
+    _fill(engine)
+    with writing(engine) as connection:
+        record(connection, Access("retention", "cli", RETENTION_MARKER, "host",
+                                  detail="closed before 2025-01-01 persons=1"), AT)  # fmt: skip
+        record(connection, Access("anna", "web", "case.read", "10.0.0.1", "1000000042"), AT)
+    assert _verify(engine).intact
+    pseudonym = log_subject(Pseudonyms(DEVELOPMENT_KEY), "1000000042")
+    with engine.begin() as connection:
+        connection.execute(
+            update(access_log).where(access_log.c.seq == 10).values(v_number=pseudonym)
+        )
+    found = _verify(engine)
+    assert found.broken_seq == 10 and "not by retention" in (found.problem or "")
+
+
+def test_a_v_number_of_other_digits_is_not_a_v_number() -> None:
+    assert not is_v_number("١٢٣٤٥٦٧٨٩٠")  # Arabic-Indic digits: isdigit() says yes
+    assert is_v_number("1234567890")
+
+
+def test_a_pseudonym_before_a_marker_for_a_person_never_retained_is_named(engine: Engine) -> None:
+    """A marker covers the rows before it only for the persons retention did pseudonymise:
+    their events carry the same pseudonym; this person's still carry nothing retained."""
+    _fill(engine)
+    with writing(engine) as connection:
+        record(connection, Access("retention", "cli", RETENTION_MARKER, "host",
+                                  detail="closed before 2025-01-01 persons=1"), AT)  # fmt: skip
+    pseudonym = log_subject(Pseudonyms(DEVELOPMENT_KEY), f"{3:010d}")
+    with engine.begin() as connection:
+        connection.execute(
+            update(access_log).where(access_log.c.seq == 4).values(v_number=pseudonym)
+        )
+    found = _verify(engine)
+    assert found.broken_seq == 4
+    assert "never pseudonymised that person's events" in (found.problem or ""), found.problem

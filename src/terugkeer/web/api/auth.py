@@ -50,7 +50,9 @@ def refused(request: Request, status: int, why: str, detail: str, *,
             actor: str = NOBODY) -> ProblemError:  # fmt: skip
     """Log a call refused before it was looked at (`why`, for the auditor), and the problem
     to answer it with (`detail`, for the caller)."""
-    route = getattr(request.scope.get("route"), "path_format", None) or request.url.path
+    # The template, never the path as sent: a path value may be personal data, and the log's
+    # hash keeps its detail for good (docs/access-log.md).
+    route = getattr(request.scope.get("route"), "path_format", None) or "?"
     operation = f"{request.method} {request.scope.get('root_path', '')}{route}"
     log_refused(system_of(request), actor=actor, channel="api", action=ACTION,
                 origin=origin_of(request), v_number=request.path_params.get("v_number"),
