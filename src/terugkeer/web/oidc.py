@@ -11,17 +11,26 @@ rotation at the provider).
 from __future__ import annotations
 
 import secrets
+import warnings
 from dataclasses import dataclass
 from typing import Any, cast
 
 import httpx
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.starlette_client import OAuth
-from authlib.jose.errors import JoseError
 from fastapi import Request
 from joserfc.errors import JoseError as JoseRfcError
 
 from terugkeer.settings import Settings
+
+with warnings.catch_warnings():
+    # authlib 1.9 announces its own coming changes (authlib.jose → joserfc, its httpx module)
+    # when imported: nothing an operator can act on, and it printed at every `serve` and demo.
+    # Its module sets its warnings to "always" when first imported: ours must come after.
+    import authlib.deprecate  # noqa: F401
+
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.base_client import OAuthError
+    from authlib.integrations.starlette_client import OAuth
+    from authlib.jose.errors import JoseError
 
 DISCOVERY = "/.well-known/openid-configuration"
 
