@@ -16,7 +16,7 @@ from terugkeer.services.partners import add_partner
 from terugkeer.settings import Settings
 from terugkeer.web.api.app import openapi_document
 from terugkeer.web.api.design_probes import probe
-from terugkeer.web.api.design_rules import RULES
+from terugkeer.web.api.design_rules import RULES, Finding
 from tests.web.server import Site, serving_app
 
 PROBLEM = "application/problem+json"
@@ -100,31 +100,27 @@ def test_the_probes_find_what_a_careless_api_gets_wrong() -> None:
     assert "GET /key-figures/: answered 307, not 404" in [f"{f.where}: {f.message}" for f in found]
 
 
-def test_the_probes_find_cors_opened_for_every_answer() -> None:
+def _probed_with_header(name: str, value: str) -> list[Finding]:
+    """The probes' findings for the careless app that also adds `name: value` to every answer."""
     app = _careless()
 
     @app.middleware("http")
-    async def open_to_all(request: Request, call_next: RequestResponseEndpoint) -> Response:
+    async def add(request: Request, call_next: RequestResponseEndpoint) -> Response:
         answer = await call_next(request)
-        answer.headers["Access-Control-Allow-Origin"] = "*"
+        answer.headers[name] = value
         return answer
 
     with serving_app(app) as url:
-        found = probe(f"{url}/api/v1")
+        return probe(f"{url}/api/v1")
+
+
+def test_the_probes_find_cors_opened_for_every_answer() -> None:
+    found = _probed_with_header("Access-Control-Allow-Origin", "*")
     assert "/core/transport/cors" in {f.rule for f in found}
 
 
 def test_the_probes_find_a_server_banner() -> None:
-    app = _careless()
-
-    @app.middleware("http")
-    async def banner(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        answer = await call_next(request)
-        answer.headers["Server"] = "uvicorn"
-        return answer
-
-    with serving_app(app) as url:
-        found = probe(f"{url}/api/v1")
+    found = _probed_with_header("Server", "uvicorn")
     assert "GET /openapi.json: names its server software ('uvicorn')" in [
         f"{f.where}: {f.message}" for f in found if f.rule == "/core/hide-implementation"
     ]

@@ -105,7 +105,7 @@ def log_in(
     judged_on = _counted(name, origin, nonce_of(system.settings, device, name), policy)
     with writing(system.engine) as connection:
         row = rows.find_user(connection, name)
-        actor = row.name if row is not None and valid_user_name(row.name) else "-"
+        actor = _actor_of(row)
         reserved = _reserve(connection, judged_on, now, policy)
         if isinstance(reserved, LoginRefused):
             record(connection, Access(actor, channel, "session.throttled", origin,
@@ -135,6 +135,11 @@ def log_in(
             record(connection, Access(row.name, channel, "user.untrusted_limit", origin,
                                       detail=detail), now)  # fmt: skip
     raise LoginRefused()
+
+
+def _actor_of(row: rows.UserRow | None) -> str:
+    """Who a sign-in row names: the account tried, or "-" (what was typed may be a password)."""
+    return row.name if row is not None and valid_user_name(row.name) else "-"
 
 
 def _reserve(
@@ -201,7 +206,7 @@ def refuse_unjudged(
     sign-in switched off, a stale or missing form token)."""
     with writing(system.engine) as connection:
         row = rows.find_user(connection, name)
-        actor = row.name if row is not None and valid_user_name(row.name) else "-"
+        actor = _actor_of(row)
         record(connection, Access(actor, channel, "session.sign_in.refused", origin,
                                   detail=reason), system.clock())  # fmt: skip
 
