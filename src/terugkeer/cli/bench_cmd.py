@@ -301,3 +301,47 @@ def bench_api_command(
     typer.echo(f"  {'POST /api/v1/events':<32} {result.api_rate:>10,.0f} events/s "
                f"{result.api_seconds:>8.1f} s")  # fmt: skip
     typer.echo(f"  import / API: {result.import_rate / result.api_rate:.2f}x")
+
+
+@bench_app.command("calibration")
+def bench_calibration_command(
+    targets: Annotated[
+        Path,
+        typer.Option(
+            "--targets",
+            exists=True,
+            dir_okay=False,
+            help="published figures (JSON), e.g. ../shared/domain/figures-2023.json",
+        ),
+    ],
+    year: Annotated[int, typer.Option("--year")] = 2023,
+    seeds: Annotated[int, typer.Option("--seeds", min=1)] = 10,
+    scale: Annotated[
+        float, typer.Option("--scale", min=0.01, max=1.0, help="of the inflow (counts scaled back)")
+    ] = 1.0,
+    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0)] = 0.05,
+) -> None:
+    """The calibrated model against a year's published figures: each headline figure's mean
+    over --seeds simulated years (simulate → import → key figures) next to the published one.
+    Full scale and ten seeds take about ten minutes on two cores."""
+    import time
+
+    from terugkeer.bench.calibration import headlines
+    from terugkeer.simulation.loader import load_parameters
+
+    published = json.loads(targets.read_text(encoding="utf-8"))
+    started = time.perf_counter()
+
+    def done(count: int) -> None:
+        typer.echo(f"  {count} of {seeds} seeds", err=True)
+
+    rows = headlines(load_parameters(), published, year=year, seeds=seeds, scale=scale,
+                     progress=done)  # fmt: skip
+    typer.echo(f"{'figure':<58} {'published':>10} {'simulated':>10} {'deviation':>9}")
+    for row in rows:
+        mark = "" if abs(row.deviation) <= tolerance else "  outside"
+        typer.echo(f"{row.figure:<58} {row.published:>10,.2f} {row.simulated:>10,.2f} "
+                   f"{row.deviation:>+9.1%}{mark}")  # fmt: skip
+    inside = sum(abs(row.deviation) <= tolerance for row in rows)
+    typer.echo(f"{inside} of {len(rows)} within ±{tolerance:.0%} ({seeds} seeds, {scale:g} of the "
+               f"inflow, {time.perf_counter() - started:.0f} s)")  # fmt: skip
