@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from terugkeer.cli.context import settings
-from terugkeer.cli.options import DEFAULT_DATA_DIR, ReportFormat
+#: Where the benchmarks keep their stores: the CLI's data folder (cli/options.py), named here so
+#: that this room imports nothing of the CLI that mounts it (no two packages import each other).
+DEFAULT_DATA_DIR = Path("var")
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
 
 if TYPE_CHECKING:
-    from terugkeer.services.bench import BackendBench
+    from terugkeer.bench.imports import BackendBench
 
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 
@@ -53,14 +61,15 @@ def bench_import_command(
     compare each with a raw insert of the same rows into the same schema (sqlite3
     executemany, COPY), measured in the same run. Never the configured store."""
     # Imported here, not at the top: the services bring SQLAlchemy (`--help` must start fast).
-    from terugkeer.services.bench import BenchInputError, import_benchmark
+    from terugkeer.bench.imports import BenchInputError, import_benchmark
+    from terugkeer.settings import Settings
 
     def progress(doing: str) -> None:
         typer.echo(f"{doing} ...", err=True)
 
     try:
         result = import_benchmark(
-            settings(),
+            Settings(),
             events=events,
             seed=seed,
             feed=feed,
@@ -82,7 +91,7 @@ def bench_import_command(
 
 
 def _print_backend(result: BackendBench, *, windows: bool) -> None:
-    from terugkeer.services.bench import WINDOW
+    from terugkeer.bench.imports import WINDOW
 
     def row(name: str, count: int, rate: float, seconds: float) -> None:
         typer.echo(f"  {name:<28} {count:>11,} {rate:>11,.0f} {seconds:>10.2f}")
@@ -138,7 +147,7 @@ def bench_report_command(
     Never the configured store: the simulated people live in a SQLite file of their own under
     --folder, built once (simulating and importing ten years takes about half an hour) and
     reused."""
-    from terugkeer.services.bench import ReportBenchInputError, report_benchmark
+    from terugkeer.bench.imports import ReportBenchInputError, report_benchmark
 
     try:
         result = report_benchmark(folder, years=years, seed=seed, feed=feed, repeats=repeats,
@@ -201,8 +210,9 @@ def bench_web_command(
     same server as the baseline. Synthetic people only, never the configured store."""
     import os
 
-    from terugkeer.services.bench import POSTGRES_URL_VARIABLE
-    from terugkeer.services.bench_web import (
+    from terugkeer.bench.imports import POSTGRES_URL_VARIABLE
+    from terugkeer.bench.pages import bench_pages
+    from terugkeer.bench.web_store import (
         WebBenchInputError,
         WebBenchStore,
         drop_database,
@@ -210,7 +220,6 @@ def bench_web_command(
         postgres_database,
         web_bench_store,
     )
-    from terugkeer.web.bench import bench_pages
 
     def progress(doing: str) -> None:
         if sys.stderr.isatty():
@@ -277,7 +286,7 @@ def bench_api_command(
     batch with its source's partner token, against `terugkeer serve` in its own process) next to
     `terugkeer import` of the same events (synthetic, or a feed), in the same run, on fresh
     SQLite stores."""
-    from terugkeer.services.bench_api import ApiBenchError, api_benchmark
+    from terugkeer.bench.api import ApiBenchError, api_benchmark
 
     def progress(doing: str) -> None:
         if sys.stderr.isatty():
