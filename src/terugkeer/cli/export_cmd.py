@@ -60,7 +60,8 @@ def ocel(
     database_url: DatabaseUrl = None,
 ) -> None:
     """The case history as an object-centric event log (OCEL 2.0 JSON) for process mining:
-    persons, cases, procedures, document requests and flights as objects; pseudonymised."""
+    persons, cases, procedures, document requests and flights as objects; pseudonymised
+    (docs/ocel.md)."""
     from terugkeer.services.eu_reporting import export_ocel
     from terugkeer.services.known import as_known
     from terugkeer.services.publication import recorded_by
