@@ -108,3 +108,25 @@ def test_a_period_without_inflow_or_exits_is_refused(tmp_path: Path) -> None:
     assert done.exit_code == 2
     assert "nothing to draw" in done.output
     assert not (tmp_path / "x").exists()
+
+
+def test_the_annual_reports_pdf_carries_the_same_picture_as_text(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    url, _ = _feed(tmp_path)
+    out = tmp_path / "report.pdf"
+    done = runner.invoke(app, ["report", "annual", "--year", "2023", "--out", str(out),
+                               "--lang", "en", "--database-url", url])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    pdf = PdfReader(out)
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    for words in ("Removal process", "legally removable", "valid travel document",
+                  "Departure without supervision", "cooperating after all"):  # fmt: skip
+        assert words in text, words
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in pdf.pages
+        for xobject in (page["/Resources"].get("/XObject") or {}).values()
+        for font in ((xobject.get_object().get("/Resources") or {}).get("/Font") or {}).values()
+    }
+    assert any("Fira-Sans" in font for font in fonts)  # the picture's text in the pages' font
