@@ -67,9 +67,9 @@ def infographic_command(
     as_of: AsOf = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """The return process as a flow diagram of the procedures closed in the period: HTML
-    (works offline), SVG, PNG and a text version listing every flow."""
-    from terugkeer.services.infographic import NothingClosedError, PlotImageError, infographic
+    """The return roundabout of the period as the agency draws it: SVG, HTML with the text
+    alternative (works offline), PNG and a text version; published numbers (tens, <5)."""
+    from terugkeer.services.infographic import NothingToDrawError, PngError, infographic
     from terugkeer.services.key_figures import Period
     from terugkeer.services.known import as_known
     from terugkeer.services.publication import recorded_by
@@ -82,7 +82,7 @@ def infographic_command(
     with as_known(system(database_url, migrate=False), known_by) as viewed:
         try:
             made = infographic(viewed, period, out, lang.value)
-        except (NothingClosedError, PlotImageError) as error:
+        except (NothingToDrawError, PngError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from None
     for path in made.files:
@@ -112,7 +112,6 @@ def annual_command(
     """The year's report in the agency's own structure ("Stand van de uitvoering"): key
     figures, departures, outflow, the roundabout, countries, Dublin, repeated procedures."""
     from terugkeer.services.annual_report import AnnualReportError, annual_report, editorial_file
-    from terugkeer.services.infographic import PlotImageError
     from terugkeer.services.known import as_known
     from terugkeer.services.publication import recorded_by
 
@@ -122,7 +121,7 @@ def annual_command(
     try:
         with as_known(found, known_by) as viewed:
             made = annual_report(viewed, year, out, lang=lang.value, editorial=text)
-    except (AnnualReportError, PlotImageError) as error:
+    except AnnualReportError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     if made.editorial is None:

@@ -31,8 +31,10 @@ from terugkeer.reports.model import KeyFigures, PublishedCount
 from terugkeer.reports.numbers import LOCALES, format_number
 from terugkeer.reports.period import Period
 from terugkeer.reports.publication import country_name
+from terugkeer.reports.roundabout.drawing import published_in, roundabout_svg
+from terugkeer.reports.roundabout.text import text_lines
 from terugkeer.reports.rounding import publish_count
-from terugkeer.services.infographic import flows_of, sankey_svg
+from terugkeer.services.infographic import roundabout_of
 from terugkeer.services.key_figures import key_figures_of
 
 LANGUAGES = ("nl", "en")
@@ -98,9 +100,9 @@ def _page(
     with system.engine.connect() as connection:
         months = monthly_trends(connection, months_of(period, at_least=12, at_most=12))
         without_dublin = caseload_without_dublin(connection, period)
-    found = flows_of(system, period)
+    found = roundabout_of(system, period)
     t = _PHRASES[lang]
-    roundabout = sankey_svg(found, t["roundabout"].format(year=year), lang) if found else None
+    roundabout = roundabout_svg(found, lang) if found.closed else None
     labels = [format_date(m.month, "MMM", locale=LOCALES[lang]) for m in months]
     outcomes = {t["independent"]: [m.outcomes["independent_departure"] for m in months],
                 t["forced"]: [m.outcomes["forced_departure"] for m in months],
@@ -114,7 +116,7 @@ def _page(
     return env.get_template("annual.html").render(
         lang=lang, year=year, t=t, n=n, k=figures, p=previous,
         roundabout=_data_url(roundabout) if roundabout else None,
-        roundabout_text=[f.label(lang) for f in found],
+        roundabout_text=text_lines(found, lang, published_in(lang)),
         monthly=_data_url(monthly), monthly_rows=list(zip(labels, *outcomes.values(), strict=True)),
         monthly_heads=list(outcomes),
         top=[(country_name(r.nationality, lang), r.count) for r in top], fonts=_fonts(),

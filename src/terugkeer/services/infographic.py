@@ -1,6 +1,6 @@
-"""`terugkeer report infographic`: the return process as a Sankey diagram (plotly) — HTML with
-plotly's JavaScript beside it (no CDN: it works offline), SVG and PNG (drawn by kaleido in a
-headless Chromium), and a text alternative that lists every flow (WCAG 1.1.1)."""
+"""`terugkeer report infographic`: the return roundabout of a period as the agency draws it —
+the SVG, an HTML page with the picture and its text alternative (the same numbers in tables),
+a PNG (Chromium), and a text version. Published numbers (tens, "<5")."""
 
 from __future__ import annotations
 
@@ -8,97 +8,76 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
-
 from terugkeer.bootstrap import System
-from terugkeer.reports.infographic import NODES, Flow, flows
 from terugkeer.reports.period import Period
-from terugkeer.reports.plot_images import PlotImageError, plot_image
+from terugkeer.reports.roundabout.drawing import (
+    VIEW_WIDTH,
+    period_text,
+    published_in,
+    roundabout_svg,
+)
+from terugkeer.reports.roundabout.model import Roundabout
+from terugkeer.reports.roundabout.query import roundabout
+from terugkeer.reports.roundabout.text import text_html, text_lines
+from terugkeer.reports.roundabout.words import WORDS
+from terugkeer.reports.svg_png import PngError, fira_sans, png_of_svg
 
-_TITLE = {"nl": "De terugkeerrotonde: afgesloten vertrekprocedures {start} tot en met {end}",
-          "en": "The return roundabout: return procedures closed {start} to {end}"}  # fmt: skip
-_SUMMARY = {"nl": "Tekstversie: elke stroom van de figuur, met het aantal zaken (afgerond op "
-                  "tientallen, onder de 5 als <5).",
-            "en": "Text version: every flow of the figure, with its number of cases (rounded "
-                  "to tens, under 5 as <5)."}  # fmt: skip
+__all__ = ["Infographic", "NothingToDrawError", "PngError", "infographic", "roundabout_of"]
 
-
-__all__ = [
-    "Infographic",
-    "NothingClosedError",
-    "PlotImageError",
-    "flows_of",
-    "infographic",
-    "sankey_svg",
-]
+FILES = ("infographic.svg", "infographic.html", "infographic.png", "infographic.txt")
 
 
 @dataclass(frozen=True, slots=True)
 class Infographic:
-    flows: list[Flow]
+    figures: Roundabout
     files: list[Path]
 
 
-def figure(found: list[Flow], title: str, lang: str) -> go.Figure:
-    keys = list(NODES)
-    names = 0 if lang == "nl" else 1
-    sankey = go.Sankey(
-        node={"label": [NODES[k][names] for k in keys], "pad": 18, "thickness": 16,
-              "color": "#154273"},
-        link={"source": [keys.index(f.source) for f in found],
-              "target": [keys.index(f.target) for f in found],
-              "value": [f.cases for f in found], "color": "rgba(143, 168, 200, 0.55)",
-              "customdata": [f.label(lang) for f in found],
-              "hovertemplate": "%{customdata}<extra></extra>"},
-    )  # fmt: skip
-    drawn = go.Figure(sankey)
-    drawn.update_layout(title=title, font={"family": "Arial", "size": 13}, width=1100, height=640)
-    return drawn
+class NothingToDrawError(ValueError):
+    """No inflow and no closed procedure in the period: the picture would tell nobody anything."""
 
 
-def flows_of(system: System, period: Period) -> list[Flow]:
+def roundabout_of(system: System, period: Period) -> Roundabout:
     with system.engine.connect() as connection:
-        return flows(connection, period)
-
-
-class NothingClosedError(ValueError):
-    """No procedure closed in the period: there is no flow to draw."""
-
-
-def sankey_svg(found: list[Flow], title: str, lang: str) -> str:
-    """The roundabout as SVG (vector: for the annual report's PDF)."""
-    if not found:
-        raise NothingClosedError("no return procedure closed in the period")
-    return plot_image(figure(found, title, lang), "svg").decode()
+        return roundabout(connection, period)
 
 
 def infographic(system: System, period: Period, out: Path, lang: str = "nl") -> Infographic:
-    """NothingClosedError when no procedure closed in the period (plotly cannot draw an empty
-    Sankey, and an empty figure would tell nobody anything)."""
-    found = flows_of(system, period)
-    if not found:
-        raise NothingClosedError(
-            f"no return procedure closed from {period.start} to {period.end}: nothing to draw"
+    found = roundabout_of(system, period)
+    if not found.total_inflow and not found.closed:
+        raise NothingToDrawError(
+            f"no inflow and no closed return procedure from {period.start} to {period.end}: "
+            "nothing to draw"
         )
-    title = _TITLE[lang].format(start=period.start, end=period.end)
-    drawn = figure(found, title, lang)
+    number = published_in(lang)
+    svg = roundabout_svg(found, lang, number)
+    png = png_of_svg(svg, VIEW_WIDTH)  # first: if Chromium fails, no half set of files
     out.mkdir(parents=True, exist_ok=True)
-    text = [title, "", _SUMMARY[lang], "", *(f"- {f.label(lang)}" for f in found)]
+    w = WORDS[lang]
+    (out / "infographic.svg").write_text(svg + "\n", encoding="utf-8")
+    (out / "infographic.png").write_bytes(png)
+    text = [w["title"], period_text(found, lang), "", w["alt_summary"], "",
+            *text_lines(found, lang, number)]  # fmt: skip
     (out / "infographic.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
-    (out / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
-    chart = drawn.to_html(full_html=False, include_plotlyjs=False)
-    items = "".join(f"<li>{html.escape(f.label(lang))}</li>" for f in found)
-    page = (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title>"
-            '<script src="plotly.min.js"></script></head><body><main>'
-            f"<h1>{html.escape(title)}</h1>"
-            f'<figure aria-describedby="flows">{chart}</figure>'
-            f'<section id="flows"><p>{html.escape(_SUMMARY[lang])}</p><ul>{items}</ul>'
-            "</section></main></body></html>\n")  # fmt: skip
-    (out / "infographic.html").write_text(page, encoding="utf-8")
-    (out / "infographic.svg").write_bytes(plot_image(drawn, "svg"))
-    (out / "infographic.png").write_bytes(plot_image(drawn, "png", scale=1))
-    names = ["infographic.html", "plotly.min.js", "infographic.svg", "infographic.png",
-             "infographic.txt"]  # fmt: skip
-    return Infographic(found, [out / name for name in names])
+    (out / "infographic.html").write_text(_page(found, lang, svg), encoding="utf-8")
+    return Infographic(found, [out / name for name in FILES])
+
+
+def _page(found: Roundabout, lang: str, svg: str) -> str:
+    """A page that stands alone (fonts inside, no script): the picture and its tables."""
+    w = WORDS[lang]
+    title = html.escape(w["title"])
+    tables = text_html(found, lang, published_in(lang))
+    return (
+        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{fira_sans()}\n"
+        "body{font-family:'Fira Sans',Arial,sans-serif;margin:1.5rem auto;max-width:60rem;"
+        "padding:0 1rem;color:#000}h1{color:#154273}figure{margin:0}"
+        "svg{width:100%;height:auto}table{border-collapse:collapse;margin:1rem 0}"
+        "caption{text-align:left;font-weight:700;padding-bottom:.3rem}"
+        "th,td{padding:.2rem .6rem;border-bottom:1px solid #8fa8c8;text-align:right}"
+        "th:first-child{text-align:left}.indent-1{padding-left:1.6rem}"
+        ".indent-2{padding-left:2.8rem}</style></head><body><main>"
+        f"<h1>{title}</h1><figure>{svg}</figure>{tables}</main></body></html>\n"
+    )

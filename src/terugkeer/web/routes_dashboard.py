@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse
 from terugkeer.domain.calendar import add_months
 from terugkeer.domain.permissions import Action, Resource
 from terugkeer.services.dashboard import Period, dashboard, default_period
+from terugkeer.services.infographic import roundabout_of
 from terugkeer.web.context import gettext_of, language_of, render, system_of, work_date
 from terugkeer.web.dashboard_view import compared_figures, dublin_chart, trend_charts
 from terugkeer.web.i18n import Formats
 from terugkeer.web.permissions import Granted, permit
+from terugkeer.web.roundabout_view import roundabout_view
 
 router = APIRouter()
 
@@ -51,6 +53,7 @@ def dashboard_page(
         "compared": compared_figures(found, f),
         "charts": trend_charts(found, f, _),
         "dublin_chart": dublin_chart(found, f, _),
+        "roundabout": roundabout_view(roundabout_of(system_of(request), chosen), f),
     }
     return render(request, "dashboard.html", context)
 

@@ -1,0 +1,67 @@
+"""An SVG picture as PNG, drawn by Debian's headless Chromium through Playwright (docs: WEB.md),
+with Fira Sans (vendored, OFL) so that the PNG has the pages' font.
+
+Why Chromium: it is already what the charts' PNGs need (kaleido drives it too), it renders SVG
+text exactly as the dashboard shows it, and no SVG rasteriser (cairosvg, resvg) is installed.
+Playwright's own time limits end a Chromium that hangs; the error is one sentence.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from importlib import resources
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]  # fmt: skip
+#: Milliseconds Chromium may take to start or to draw.
+TIME_LIMIT_MS = 60_000
+
+
+class PngError(RuntimeError):
+    """Chromium could not draw the PNG (missing, or it failed or overran)."""
+
+
+def png_of_svg(svg: str, width: int, scale: float = 2.0) -> bytes:
+    """The PNG of `svg` drawn `width` CSS pixels wide (its height follows its aspect ratio),
+    at `scale` device pixels per CSS pixel."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError as error:  # pragma: no cover - playwright is a dependency
+        raise PngError("the PNG needs playwright (pip install playwright)") from error
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise PngError("the PNG needs Chromium (Debian: apt-get install chromium)")
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><style>{fira_sans()}"
+            "html,body{margin:0;background:#fff}svg{display:block;width:100%;height:auto}"
+            f"</style></head><body>{svg}</body></html>")  # fmt: skip
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=ARGS,
+                                                 timeout=TIME_LIMIT_MS)  # fmt: skip
+            try:
+                context = browser.new_context(viewport={"width": width, "height": 400},
+                                              device_scale_factor=scale)  # fmt: skip
+                tab = context.new_page()
+                tab.set_default_timeout(TIME_LIMIT_MS)
+                tab.set_content(page, wait_until="load")
+                tab.evaluate("document.fonts.ready.then(() => true)")
+                return tab.screenshot(full_page=True, type="png")
+            finally:
+                browser.close()
+    except Error as error:
+        raise PngError(f"Chromium could not draw the PNG: {error.message.splitlines()[0]}")  # noqa: B904
+
+
+def fira_sans() -> str:
+    """@font-face rules of the vendored Fira Sans (regular, italic, bold) as data: URLs."""
+    folder = resources.files("terugkeer.web") / "static" / "vendor" / "fonts"
+    faces = []
+    for name, style, weight in (("fira-sans-latin-400-normal", "normal", 400),
+                                ("fira-sans-latin-400-italic", "italic", 400),
+                                ("fira-sans-latin-700-normal", "normal", 700)):  # fmt: skip
+        data = base64.b64encode((folder / f"{name}.woff2").read_bytes()).decode()
+        faces.append(f"@font-face {{ font-family: 'Fira Sans'; font-style: {style}; "
+                     f"font-weight: {weight}; src: url(data:font/woff2;base64,{data}) "
+                     "format('woff2'); }")  # fmt: skip
+    return "\n".join(faces)
