@@ -27,6 +27,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "too_few": "te weinig om met het jaar ervoor te vergelijken",
         "difference": "Dat zijn er {n} {word} dan in {year}.",
         "about_as_many": "Dat zijn er ongeveer evenveel als in {year}.",
+        "incomplete": "Onvolledig: de gegevens zijn pas vanaf {day} volledig ({why}); "
+        "de cijfers over {year} tellen alleen wat er sindsdien is vastgelegd.",
     },
     "en": {
         "title": "State of implementation {year}",
@@ -37,6 +39,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "too_few": "too few to compare with the year before",
         "difference": "That is {n} {word} than in {year}.",
         "about_as_many": "That is about as many as in {year}.",
+        "incomplete": "Incomplete: the data are complete only from {day} ({why}); "
+        "the figures of {year} count only what was recorded since.",
     },
 }  # fmt: skip
 
@@ -76,6 +80,14 @@ class Numbers:
             return self.t["as_many"]
         word = self.t["more"] if relative > 0 else self.t["fewer"]
         return self.t["change"].format(pct=format_number(abs(relative), self.lang), word=word)
+
+    def direction(self, now: int, before: int) -> int:
+        """1, -1 or 0: whether the published counts went up, down or stayed (or are too small
+        to say), so that a heading ("Meer aantoonbaar vertrek") agrees with `difference`."""
+        a, b = publish_count(now), publish_count(before)
+        if isinstance(a, str) or isinstance(b, str) or a == b:
+            return 0
+        return 1 if a > b else -1
 
     def difference(self, now: int, before: int, year: int) -> str:
         """ "1.370 meer dan in 2022": the difference of the published counts, so that the

@@ -89,10 +89,13 @@ def _page(system: System, figures: AnnualFigures, lang: str, editorial: Editoria
     top = figures.now.top_nationalities
     without_dublin = figures.caseload_without_dublin
     complete = figures.completeness
-    note = None
-    if figures.before is None and complete.complete_from is not None:
-        n = Numbers(lang)
-        note = NOT_COMPARABLE[lang].format(day=n.day(complete.complete_from), why=complete.why)
+    note = None  # why the year before is not compared, or why this year is not whole
+    if complete.complete_from is not None:
+        day, why = Numbers(lang).day(complete.complete_from), complete.why
+        if not complete.covers(year_period(year).start):
+            note = PHRASES[lang]["incomplete"].format(day=day, why=why, year=year)
+        elif figures.before is None:
+            note = NOT_COMPARABLE[lang].format(day=day, why=why)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_templates())), autoescape=True)
     return env.get_template("annual.html").render(
         lang=lang, year=year, t=PHRASES[lang], n=Numbers(lang), f=figures,

@@ -38,9 +38,17 @@ class Editorial:
     files: Mapping[str, Path] = field(default_factory=dict)  # section → the file included
 
     def html(self, section: str) -> str | None:
-        """The section's text as HTML, or None when the agency supplied none."""
+        """The section's text as HTML, or None when the agency supplied none. Its headings
+        sit under the chapter's own (h2): `#` becomes h3, `##` h4, and so on (at most h6),
+        so that the tagged PDF's outline stays one tree."""
         found = self.files.get(section)
-        return _MARKDOWN.render(found.read_text(encoding="utf-8")) if found else None
+        if found is None:
+            return None
+        tokens = _MARKDOWN.parse(found.read_text(encoding="utf-8"))
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(int(token.tag[1:]) + 2, 6)}"
+        return str(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
 
     @property
     def missing(self) -> tuple[str, ...]:

@@ -76,7 +76,7 @@ def test_the_html_report_shows_the_published_figures_and_the_agencys_own_texts(
     assert "<5x" in box  # small counts are suppressed, as published
     assert "te weinig om met het jaar ervoor te vergelijken" in page  # no share of a <5
     assert "Voor DTenV was 2023 een <strong>goed</strong> jaar." in page  # as written
-    assert "<h2>1. Toenemende juridische complexiteit</h2>" in page
+    assert "<h4>1. Toenemende juridische complexiteit</h4>" in page  # under the h2 chapter
     assert "Postbus 164" in page and "zoals die op" not in page  # the agency's colophon
     assert "<script>" not in page and "&lt;script&gt;" in page  # its Markdown, not raw HTML
     assert 'src="data:image/svg+xml;base64,' in page  # the roundabout
@@ -160,6 +160,16 @@ def test_the_pdf_lists_the_seeds_key_figures_and_compares_only_a_complete_year(
                 "Meer weten", "Colofon")  # fmt: skip
     for chapter in chapters:
         assert chapter in text, chapter
+
+    # Complete only from mid-2023: the year itself is not whole, and the report says so.
+    later = ["db", "complete-from", "2023-07-01", "--why", "migratie", "--database-url", store]
+    assert runner.invoke(app, later).exit_code == 0
+    out = tmp_path / "report.html"
+    args = ["report", "annual", "--year", "2023", "--out", str(out), "--database-url", store]
+    assert runner.invoke(app, args).exit_code == 0
+    page = _text(out.read_text(encoding="utf-8"))
+    assert "Onvolledig: de gegevens zijn pas vanaf 1 juli 2023 volledig (migratie)" in page
+    assert "2022" not in page
 
 
 def test_the_pdf_is_tagged_a4_with_vector_charts_in_english(store: str, tmp_path: Path) -> None:
