@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from terugkeer.cli.app import app
-from tests.integration.lines import intake
+from tests.integration.lines import intake, line
 
 runner = CliRunner()
 FIXTURE = Path(__file__).parents[2] / "e2e" / "fixtures" / "key_figures_people.jsonl"
@@ -170,6 +170,30 @@ def test_the_pdf_lists_the_seeds_key_figures_and_compares_only_a_complete_year(
     page = _text(out.read_text(encoding="utf-8"))
     assert "Onvolledig: de gegevens zijn pas vanaf 1 juli 2023 volledig (migratie)" in page
     assert "2022" not in page
+
+
+def test_the_ukraine_chapters_say_since_when_and_to_the_schemes_end(
+    store: str, tmp_path: Path
+) -> None:
+    people = [f"77000000{i:02d}" for i in range(12)]
+    kinds = ["ukraine_return"] * 6 + ["ukraine_third_country"] * 6
+    days = ["2022-11-20", *["2023-05-01"] * 5, "2022-11-15", *["2023-06-01"] * 4, "2024-03-04"]
+    more = tmp_path / "ukraine.jsonl"
+    more.write_text("\n".join(
+        [intake(f"u-{i}", v, "2022-11-01T10:00:00+01:00") for i, v in enumerate(people)]
+        + [line(f"s-{i}", "support_granted", v, f"{day}T10:00:00+01:00", {"kind": kind}, "IOM")
+           for i, (v, kind, day) in enumerate(zip(people, kinds, days, strict=True))]
+    ) + "\n")  # fmt: skip
+    assert runner.invoke(app, ["import", str(more), "--database-url", store]).exit_code == 0
+    out = tmp_path / "report.html"
+    args = ["report", "annual", "--year", "2023", "--out", str(out), "--database-url", store]
+    assert runner.invoke(app, args).exit_code == 0
+    page = _text(out.read_text(encoding="utf-8"))
+    # 5 returns in 2023 (published as 10: to tens), 6 since the first; 4 third-country
+    # nationals in 2023, 6 from the first to the scheme's last day.
+    assert "In 2023 waren dit er 10, in totaal sinds 20 november 2022 10." in page
+    assert "op 4 maart 2024 beëindigd. In 2023 ging het om <5 personen; van 15 november " in page
+    assert "tot en met 4 maart 2024 zijn met behulp van DTenV 10 derdelanders" in page
 
 
 def test_the_pdf_is_tagged_a4_with_vector_charts_in_english(store: str, tmp_path: Path) -> None:
