@@ -93,8 +93,8 @@ class Settings(BaseSettings):
     )
     editorial_dir: Path = Field(
         default=DEFAULT_DATA_DIR / "editorial",
-        description="the agency's own texts for the annual report: YYYY.md (Dutch) and "
-        "YYYY.en.md (English), included as written",
+        description="the agency's own texts for the annual report: YYYY/SECTION.md (Dutch) "
+        "and YYYY/SECTION.en.md (English), included as written (docs/figures.md)",
     )
     session_idle_minutes: int = Field(
         default=30, gt=0, description="a signed-in session ends after this long without use"

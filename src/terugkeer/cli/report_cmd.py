@@ -102,29 +102,41 @@ def annual_command(
             "--editorial",
             exists=True,
             dir_okay=False,
-            help="the chapter on bottlenecks (Markdown); default: YYYY.md or "
-            "YYYY.en.md in TERUGKEER_EDITORIAL_DIR",
+            help="the challenges chapter (Markdown), instead of the one in the editorial folder",
+        ),
+    ] = None,
+    editorial_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--editorial-dir",
+            exists=True,
+            file_okay=False,
+            help="the agency's texts: YYYY/SECTION.md (Dutch), YYYY/SECTION.en.md; "
+            "default TERUGKEER_EDITORIAL_DIR",
         ),
     ] = None,
     as_of: AsOf = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """The year's report in the agency's own structure ("Stand van de uitvoering"): key
-    figures, departures, outflow, the roundabout, countries, Dublin, repeated procedures."""
-    from terugkeer.services.annual_report import AnnualReportError, annual_report, editorial_file
+    """The year's report in the agency's own structure ("Stand van de uitvoering"): foreword,
+    the return process, results at a glance, challenges, international cooperation, more to
+    know, colophon. Sections: voorwoord, medewerkers, uitdagingen, internationaal,
+    meer-weten, colofon."""
+    from terugkeer.services.annual_report import AnnualReportError, annual_report, editorial_texts
     from terugkeer.services.known import as_known
     from terugkeer.services.publication import recorded_by
 
     found = system(database_url, migrate=False)
-    text = editorial or editorial_file(found.settings.editorial_dir, year, lang.value)
+    folder = editorial_dir or found.settings.editorial_dir
+    texts = editorial_texts(folder, year, lang.value, challenges=editorial)
     known_by = None if as_of is None else recorded_by(as_of_moment(as_of))
     try:
         with as_known(found, known_by) as viewed:
-            made = annual_report(viewed, year, out, lang=lang.value, editorial=text)
+            made = annual_report(viewed, year, out, lang=lang.value, editorial=texts)
     except AnnualReportError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-    if made.editorial is None:
-        typer.echo(f"note: no editorial text for {year}: the chapter on bottlenecks says so",
-                   err=True)  # fmt: skip
+    if made.editorial.missing:
+        typer.echo(f"note: no editorial text for {year} ({lang.value}) in {folder}: "
+                   f"{', '.join(made.editorial.missing)} show a placeholder", err=True)  # fmt: skip
     typer.echo(made.out)
