@@ -43,6 +43,7 @@ def test_without_the_day_the_dashboard_compares_as_before(site: Site) -> None:
                                                             "to": "2023-03-10"}).text  # fmt: skip
     assert _row(page, "inflow") == ["4", "0", "+4", "2", "+2 (+100,0%)"]
     assert 'id="not-comparable"' not in page and 'id="trends-left-out"' not in page
+    assert 'id="cohort-not-comparable"' not in page
 
 
 def test_no_comparison_with_2022_and_the_note_why(site: Site) -> None:
@@ -59,6 +60,10 @@ def test_no_comparison_with_2022_and_the_note_why(site: Site) -> None:
     assert "De maanden vóór 1 januari 2023 zijn weggelaten." in page
     inflow_table = page.split('id="chart-inflow"')[1].split("</table>")[0]
     assert "2022" not in inflow_table and "jan 2023" in inflow_table
+    # "Unanswered after 12 months" follows the requests of March 2021 to March 2022.
+    morocco = page.split('data-country="MAR"')[1].split("</tr>")[0]
+    assert morocco.endswith("niet vergelijkbaar</td>")
+    assert "volgt aanvragen van vóór 1 januari 2023" in page
 
     # February against January is comparable; against February 2022 not.
     february = client.get("/dashboard", params={"from": "2023-02-01", "to": "2023-02-28"}).text

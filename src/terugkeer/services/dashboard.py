@@ -15,7 +15,11 @@ from datetime import date, timedelta
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import FIRST_DAY, add_months
-from terugkeer.reports.figures.cooperation import CountryCooperation, country_cooperation
+from terugkeer.reports.figures.cooperation import (
+    CountryCooperation,
+    country_cooperation,
+    unanswered_cohort,
+)
 from terugkeer.reports.figures.dublin_monitor import DublinMonitor, dublin_monitor
 from terugkeer.reports.figures.trends import MonthTrend, monthly_trends, months_of
 from terugkeer.reports.key_figures import key_figures
@@ -52,6 +56,12 @@ class Dashboard:
         year earlier: each starts on or after the complete-from day."""
         covers = self.completeness.covers
         return covers(self.periods.previous.start), covers(self.periods.year_earlier.start)
+
+    @property
+    def cohort_comparable(self) -> bool:
+        """Whether the requests that "unanswered after 12 months" follows (a year and more
+        before the period's end) lie where the store is whole."""
+        return self.completeness.covers(unanswered_cohort(self.periods.current)[0])
 
     @property
     def complete(self) -> bool:
