@@ -64,6 +64,8 @@ def forecast_command(
     params = _parameters(scenario, caseload)
     seeds = list(range(1, replications + 1))
     typer.echo(_assumptions(caseload, params), err=True)
+    if begin.note:  # the observed inflow reaches before the complete-from day: not used
+        typer.echo(f"note: {begin.note} The inflow observed before it is not used.", err=True)
     with replications_bar() as start:
         months_ahead = forecast(
             params, begin, months=months, seeds=seeds, progress=start("replications", len(seeds))

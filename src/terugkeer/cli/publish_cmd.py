@@ -89,6 +89,10 @@ def verify(folder: Path, database_url: DatabaseUrl = None) -> None:
         typer.echo(f"publication {found.month} is reproduced byte for byte as known at "
                    f"{found.as_of}")  # fmt: skip
     since = f"{found.late_events} events since, {found.withdrawals_since} of them withdrawing one"
+    if found.complete_from_moved is not None:
+        then, now = (day.isoformat() if day else "not set" for day in found.complete_from_moved)
+        typer.echo(f"the complete-from day was {then} then and is {now} now: the series leave "
+                   "out other years")  # fmt: skip
     if not found.changed_files:
         typer.echo(f"and the store gives the same now ({since})")
     else:

@@ -33,6 +33,7 @@ def key_figures_command(
     """Every figure of the period (days in Europe/Amsterdam, both inclusive); exact counts."""
     # Imported here, not at the top: the report brings SQLAlchemy, pydantic, Babel and rich
     # (`--help` must start fast).
+    from terugkeer.services.completeness import completeness
     from terugkeer.services.key_figures import Period, key_figures_of, published
 
     try:
@@ -44,10 +45,17 @@ def key_figures_command(
         from terugkeer.services.publication import recorded_by
 
         known_by = recorded_by(as_of_moment(as_of))
-    exact = key_figures_of(system(database_url, migrate=False), period, known_by=known_by)
+    store = system(database_url, migrate=False)
+    exact = key_figures_of(store, period, known_by=known_by)
     figures: KeyFigures | PublishedKeyFigures = published(exact) if publish else exact
+    whole = completeness(store, known_by=known_by)  # as known then, as the figures are
     if output is ReportFormat.JSON:
-        typer.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False))
+        shown = figures.model_dump(mode="json")
+        # Beside the figures, after them; a store without the day prints what it always did.
+        if whole.complete_from is not None:
+            shown["complete_from"] = whole.complete_from.isoformat()
+            shown["comparable"] = whole.covers(period.start)
+        typer.echo(json.dumps(shown, ensure_ascii=False))
         return
     from rich.console import Console
 
@@ -56,6 +64,8 @@ def key_figures_command(
     console = Console()
     for table in key_figures_tables(figures, lang.value):
         console.print(table)
+    if not whole.covers(period.start):
+        typer.echo(whole.note(lang.value))
 
 
 @report_app.command("infographic")

@@ -16,3 +16,9 @@ def comparable(complete_from: date | None, start: date) -> bool:
     complete-from day (never set) the store is taken as whole, as it was before the day
     existed: the operator sets it (`terugkeer db complete-from`)."""
     return complete_from is None or start >= complete_from
+
+
+def first_whole_year(complete_from: date) -> int:
+    """The first calendar year that lies wholly where the store is whole (a yearly series
+    starts there: a year that starts before the day holds only part of the caseload)."""
+    return complete_from.year + (0 if (complete_from.month, complete_from.day) == (1, 1) else 1)

@@ -5,6 +5,9 @@ reason, the top 5 nationalities of the inflow; and the key figures of the month.
 
 Tables of published values only: counts rounded to tens and under 5 shown as "<5" (EVENTS.md),
 rates from the exact counts. Nothing that identifies a person is read, let alone written.
+
+A year that starts before the store holds the caseload whole (its complete-from day, issue 28)
+is left out of the series: its counts are a part of what happened, not the agency's history.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pycountry
 from babel import Locale
 from sqlalchemy import Connection, func, select
 
+from terugkeer.domain.completeness import comparable, first_whole_year
 from terugkeer.domain.events import EventType
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.model import PublishedKeyFigures
@@ -47,20 +51,30 @@ class MonthlyFigures:
     head_hash: str
     tables: list[Table]
     month_figures: PublishedKeyFigures
+    #: The store is whole from this day: the years before it are left out (None: all shown).
+    complete_from: date | None = None
+    #: When years are left out: the series start with this year (None: nothing left out).
+    first_year: int | None = None
 
 
 def month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def monthly_figures(connection: Connection, month: date) -> MonthlyFigures:
+def monthly_figures(
+    connection: Connection, month: date, complete_from: date | None = None
+) -> MonthlyFigures:
+    """The month's figures; each year of the series only when it starts on or after
+    `complete_from` (every year when it is None)."""
     first = connection.execute(
         select(func.min(events.c.local_date)).where(
             not_withdrawn(), events.c.type != EventType.RETRACTED
         )
     ).scalar()
     last_day = month_end(month)
-    years = range(first.year if first else month.year, month.year + 1)
+    held = range(first.year if first else month.year, month.year + 1)
+    years = [y for y in held if comparable(complete_from, date(y, 1, 1))]
+    left_out = len(years) < len(held)
     periods = [(y, Period(date(y, 1, 1), last_day if y == month.year else date(y, 12, 31)))
                for y in years]  # fmt: skip
     inflow: list[Row] = []
@@ -96,7 +110,10 @@ def monthly_figures(connection: Connection, month: date) -> MonthlyFigures:
               ("jaar", "rang", "code", "nationaliteit", "aantal"), nationalities),
     ]  # fmt: skip
     month_figures = rounded(key_figures(connection, Period(month, last_day), today=last_day))
-    return MonthlyFigures(month, as_of or "", head.last_hash, tables, month_figures)
+    if not left_out or complete_from is None:
+        return MonthlyFigures(month, as_of or "", head.last_hash, tables, month_figures)
+    return MonthlyFigures(month, as_of or "", head.last_hash, tables, month_figures,
+                          complete_from, first_whole_year(complete_from))  # fmt: skip
 
 
 def _counts(year: int, *counts: int) -> Row:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date
 
+from babel.dates import format_date
+
 from terugkeer.bootstrap import System
 from terugkeer.domain.completeness import comparable
 from terugkeer.store import completeness as rows
@@ -31,12 +33,21 @@ class Completeness:
         """Whether a period starting on `start` can be compared or published as a whole."""
         return comparable(self.complete_from, start)
 
+    def note(self, lang: str) -> str:
+        """The one line that says why a comparison is left out ("" when the store is whole):
+        NOT_COMPARABLE with the day as a reader writes it ("1 januari 2023")."""
+        if self.complete_from is None:
+            return ""
+        day = format_date(self.complete_from, "d MMMM y", locale=lang)
+        return NOT_COMPARABLE[lang].format(day=day, why=self.why or "")
 
-def completeness(system: System) -> Completeness:
-    """The latest setting. A store "as known on" a moment (services/known.py) holds only the
-    settings made by then, so a publication made before a later setting is reproduced as it was."""
+
+def completeness(system: System, *, known_by: str | None = None) -> Completeness:
+    """The latest setting; with `known_by` (a `set_at` value) the latest made by then. A store
+    "as known on" a moment (services/known.py) holds only the settings made by then, so a
+    publication made before a later setting is reproduced as it was."""
     with system.engine.connect() as connection:
-        found = rows.latest(connection)
+        found = rows.latest(connection, known_by=known_by)
     if found is None:
         return Completeness(None)
     return Completeness(found.complete_from, found.set_at, found.set_by, found.why)

@@ -2,7 +2,10 @@
 
 The key figures of a chosen period next to the previous period of the same length and the same
 period a year earlier; monthly trends; the country-cooperation and the Dublin monitors. Every
-number comes from the same definitions as the published key figures (EVENTS.md)."""
+number comes from the same definitions as the published key figures (EVENTS.md).
+
+A period that starts before the store holds the caseload whole (services/completeness.py) is
+not compared with: its change is "not comparable", and the trends leave its months out."""
 
 from __future__ import annotations
 
@@ -12,12 +15,17 @@ from datetime import date, timedelta
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import FIRST_DAY, add_months
-from terugkeer.reports.figures.cooperation import CountryCooperation, country_cooperation
+from terugkeer.reports.figures.cooperation import (
+    CountryCooperation,
+    country_cooperation,
+    unanswered_cohort,
+)
 from terugkeer.reports.figures.dublin_monitor import DublinMonitor, dublin_monitor
 from terugkeer.reports.figures.trends import MonthTrend, monthly_trends, months_of
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.model import KeyFigures
 from terugkeer.reports.period import Period
+from terugkeer.services.completeness import Completeness, completeness
 
 __all__ = ["Comparison", "Dashboard", "Period", "compared_periods", "dashboard", "default_period"]
 
@@ -35,9 +43,30 @@ class Comparison:
 class Dashboard:
     periods: Comparison
     figures: tuple[KeyFigures, KeyFigures, KeyFigures]  # in the order of `periods`
-    trends: list[MonthTrend]
+    trends: list[MonthTrend]  # only months from the complete-from day on
     cooperation: list[CountryCooperation]
     dublin: DublinMonitor
+    completeness: Completeness
+    #: Months the trends would show but leave out, as they start before the complete-from day.
+    months_left_out: int
+
+    @property
+    def comparable(self) -> tuple[bool, bool]:
+        """Whether the chosen period can be compared with the previous one and with the one a
+        year earlier: each starts on or after the complete-from day."""
+        covers = self.completeness.covers
+        return covers(self.periods.previous.start), covers(self.periods.year_earlier.start)
+
+    @property
+    def cohort_comparable(self) -> bool:
+        """Whether the requests that "unanswered after 12 months" follows (a year and more
+        before the period's end) lie where the store is whole."""
+        return self.completeness.covers(unanswered_cohort(self.periods.current)[0])
+
+    @property
+    def complete(self) -> bool:
+        """Whether the chosen period itself lies where the store is whole."""
+        return self.completeness.covers(self.periods.current.start)
 
 
 def default_period(today: date) -> Period:
@@ -71,6 +100,9 @@ def _within(start: date, end: date) -> Period:
 def dashboard(system: System, period: Period) -> Dashboard:
     periods = compared_periods(period)
     today = system.today()
+    whole = completeness(system)
+    months = months_of(period)
+    shown = [month for month in months if whole.covers(month)]
     with system.engine.connect() as connection:
         current, previous, earlier = (
             key_figures(connection, p, today=today)
@@ -79,7 +111,9 @@ def dashboard(system: System, period: Period) -> Dashboard:
         return Dashboard(
             periods=periods,
             figures=(current, previous, earlier),
-            trends=monthly_trends(connection, months_of(period)),
+            trends=monthly_trends(connection, shown),
             cooperation=country_cooperation(connection, period),
             dublin=dublin_monitor(connection, period, today),
+            completeness=whole,
+            months_left_out=len(months) - len(shown),
         )

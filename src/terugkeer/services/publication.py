@@ -5,6 +5,11 @@ spreadsheets read it) and a JSON file, the month's key figures (JSON), an HTML p
 of the definitions, and `manifest.json` with the month, what the figures reflect (the newest
 event's `recorded_at` and the chain head hash) and the SHA-256 of every other file. Every file
 is a function of the store's events: the same store gives the same bytes.
+
+The years before the store's complete-from day are left out of the series (issue 28); the
+README, the page and the manifest say so in one line. The manifest names the setting it was
+made with (its `set_at`), so that a later setting does not keep an earlier publication from
+being reproduced: the demo, for one, sets the day after its last event was recorded.
 """
 
 from __future__ import annotations
@@ -20,12 +25,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from sqlalchemy import func, select
 
 from terugkeer.bootstrap import System
+from terugkeer.domain.completeness import first_whole_year
 from terugkeer.reports.numbers import format_number
 from terugkeer.reports.publication import MonthlyFigures, Table, month_end, monthly_figures
+from terugkeer.services.completeness import Completeness, completeness
 from terugkeer.services.errors import ServiceError
 from terugkeer.store.as_of import known_at
 from terugkeer.store.tables import events, withdrawals
@@ -66,7 +74,8 @@ def _files(figures: MonthlyFigures) -> dict[str, str]:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
                              keep_trailing_newline=True)  # fmt: skip
     env.filters["dutch"] = _dutch
-    context = {"f": figures, "month": f"{figures.month:%Y-%m}", "end": month_end(figures.month)}
+    context = {"f": figures, "month": f"{figures.month:%Y-%m}", "end": month_end(figures.month),
+               "left_out": left_out(figures)}  # fmt: skip
     files["index.html"] = env.get_template("publication.html").render(context)
     # A style sheet of its own: the site's CSP allows no inline style where /cijfers serves it.
     files["publication.css"] = (folder / "publication.css").read_text(encoding="utf-8")
@@ -84,14 +93,31 @@ def _dutch(value: object, column: str) -> str:
     return format_number(value if isinstance(value, int) else 0, "nl")
 
 
-def _manifest(figures: MonthlyFigures, files: dict[str, str]) -> str:
-    return _json({
+def left_out(figures: MonthlyFigures) -> str:
+    """The one line on the years left out ("" when none is): which, and why. A fixed sentence,
+    not the operator's reason: a public file holds no free text that nobody reviewed."""
+    if figures.complete_from is None:
+        return ""
+    day = format_date(figures.complete_from, "d MMMM y", locale="nl")
+    return (f"Jaren vóór {figures.first_year} zijn weggelaten: de gegevens zijn pas vanaf {day} "
+            "volledig; eerdere jaren bevatten maar een deel van de zaken.")  # fmt: skip
+
+
+def _manifest(figures: MonthlyFigures, whole: Completeness, files: dict[str, str]) -> str:
+    manifest: dict[str, Any] = {
         "month": f"{figures.month:%Y-%m}",
         "as_of": figures.as_of,
         "chain_head_hash": figures.head_hash,
-        "files": {name: hashlib.sha256(text.encode()).hexdigest()
-                  for name, text in sorted(files.items())},
-    })  # fmt: skip
+    }
+    if figures.complete_from is not None:  # absent when nothing is left out (as before)
+        manifest["complete_from"] = {
+            "day": figures.complete_from.isoformat(),
+            "set_at": whole.set_at,
+            "note": left_out(figures),
+        }
+    manifest["files"] = {name: hashlib.sha256(text.encode()).hexdigest()
+                         for name, text in sorted(files.items())}  # fmt: skip
+    return _json(manifest)
 
 
 def recorded_by(moment: datetime) -> str:
@@ -100,9 +126,15 @@ def recorded_by(moment: datetime) -> str:
     return utc_text(moment)
 
 
-def compute(system: System, month: date, *, known_by: str | None = None) -> dict[str, str]:
+def compute(
+    system: System, month: date, *, known_by: str | None = None, whole: Completeness | None = None
+) -> dict[str, str]:
     """Every file of the month's publication, the manifest included, by name; from the events
-    recorded at or before `known_by` (a `recorded_at` value) when given, else from all."""
+    recorded at or before `known_by` (a `recorded_at` value) when given, else from all. The
+    years before the complete-from day of `whole` are left out; by default, of the setting
+    known by `known_by` (the latest when None)."""
+    if whole is None:
+        whole = completeness(system, known_by=known_by)
     with system.engine.connect() as connection:
         query = select(func.count()).select_from(events)
         if known_by is not None:
@@ -111,12 +143,12 @@ def compute(system: System, month: date, *, known_by: str | None = None) -> dict
             raise PublicationError("no event was recorded by then: there is nothing to publish")
     if known_by is None:
         with system.engine.connect() as connection:
-            figures = monthly_figures(connection, month)
+            figures = monthly_figures(connection, month, whole.complete_from)
     else:
         with known_at(system.engine, known_by, system.rules) as scratch, scratch.connect() as c:
-            figures = monthly_figures(c, month)
+            figures = monthly_figures(c, month, whole.complete_from)
     files = _files(figures)
-    files[MANIFEST] = _manifest(figures, files)
+    files[MANIFEST] = _manifest(figures, whole, files)
     return files
 
 
@@ -160,6 +192,9 @@ class Verified:
     #: Of those, retractions that withdrew an event (EVENTS.md v1.1): the figures now count
     #: as if the withdrawn events had never been received.
     withdrawals_since: int = 0
+    #: The complete-from day the store has now, when it differs from the publication's (the
+    #: series now leave out other years): (then, now), None for "not set".
+    complete_from_moved: tuple[date | None, date | None] | None = None
 
     @property
     def matches(self) -> bool:
@@ -173,16 +208,18 @@ def verify(system: System, folder: Path) -> Verified:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         month = date.fromisoformat(manifest["month"] + "-01")
         as_of, listed = str(manifest["as_of"]), dict(manifest["files"])
+        made_with = _made_with(system, manifest.get("complete_from"))
     except (OSError, ValueError, KeyError, TypeError) as error:
         name = type(error).__name__
         raise PublicationError(f"{folder} holds no readable {MANIFEST} ({name})") from None
     published = {name: _read(folder / name) for name in [*listed, MANIFEST]}
-    then = compute(system, month, known_by=as_of)
+    then = compute(system, month, known_by=as_of, whole=made_with)
     not_reproduced = [name for name, text in published.items() if then.get(name) != text]
     not_reproduced += [name for name, digest in listed.items()
                        if hashlib.sha256(published[name].encode()).hexdigest() != digest
                        and name not in not_reproduced]  # fmt: skip
-    now = compute(system, month)
+    latest = completeness(system)
+    now = compute(system, month, whole=latest)
     changed = [name for name in listed if now.get(name) != then.get(name)]
     moved = []
     for name in changed:
@@ -197,10 +234,22 @@ def verify(system: System, folder: Path) -> Verified:
             .select_from(withdrawals.join(events, events.c.seq == withdrawals.c.retraction_seq))
             .where(events.c.recorded_at > as_of)
         ).scalar_one()
+    moved_day = None
+    if latest.complete_from != made_with.complete_from:
+        moved_day = (made_with.complete_from, latest.complete_from)
     return Verified(
         manifest["month"], as_of, sorted(not_reproduced), changed, moved, int(late),
-        int(withdrawn),
+        int(withdrawn), moved_day,
     )  # fmt: skip
+
+
+def _made_with(system: System, named: Any) -> Completeness:
+    """The complete-from setting a publication was made with: the one its manifest names (by
+    when it was set), or none when it names none (nothing was left out, or it predates the
+    day). A later setting is the store's now, not the publication's."""
+    if named is None:
+        return Completeness(None)
+    return completeness(system, known_by=str(named["set_at"]))
 
 
 def _read(path: Path) -> str:
@@ -233,6 +282,13 @@ class Listed:
     month: str
     as_of: str
     files: list[str]
+    #: The complete-from day it was made with, when it left years out (their series start
+    #: with the first whole year after it).
+    complete_from: date | None = None
+
+    @property
+    def first_year(self) -> int | None:
+        return None if self.complete_from is None else first_whole_year(self.complete_from)
 
 
 def _month_folders(system: System) -> list[tuple[str, Path]]:
@@ -256,9 +312,12 @@ def publications(system: System) -> list[Listed]:
     for month, folder in _month_folders(system):
         try:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            day = (manifest.get("complete_from") or {}).get("day")
+            complete_from = None if day is None else date.fromisoformat(day)
+        except (OSError, ValueError, AttributeError):
             continue  # a half-written or damaged folder is not offered
-        listed.append(Listed(month, manifest["as_of"], [*sorted(manifest["files"]), MANIFEST]))
+        listed.append(Listed(month, manifest["as_of"], [*sorted(manifest["files"]), MANIFEST],
+                             complete_from))  # fmt: skip
     return listed
 
 

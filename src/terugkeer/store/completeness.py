@@ -9,8 +9,14 @@ from sqlalchemy import Connection, Row, insert, select
 from terugkeer.store.tables import completeness
 
 
-def latest(connection: Connection) -> Row[tuple[int, date, str, str, str]] | None:
+def latest(
+    connection: Connection, *, known_by: str | None = None
+) -> Row[tuple[int, date, str, str, str]] | None:
+    """The latest setting; with `known_by` (a `set_at` value), the latest made at or before it
+    (a publication is reproduced with the setting it was made with)."""
     query = select(completeness).order_by(completeness.c.id.desc()).limit(1)
+    if known_by is not None:
+        query = query.where(completeness.c.set_at <= known_by)
     found = connection.execute(query).first()
     return found
 

@@ -40,10 +40,14 @@ class Chart:
     rows: list[tuple[str, ...]] = field(default_factory=list)
 
 
-def compared_figures(dash: Dashboard, f: Formats) -> list[ComparedFigure]:
+def compared_figures(dash: Dashboard, f: Formats, _: Callable[[str], str]) -> list[ComparedFigure]:
+    """Each figure in the three periods and its two changes; a change against a period that
+    starts before the store is whole reads "not comparable" (the page says why once)."""
     current, previous, earlier = dash.figures
+    with_previous, with_earlier = dash.comparable
+    unknown = _("not comparable")
     rows = []
-    for (name, label, now), (_, _, before), (_, _, then) in zip(
+    for (name, label, now), (*_before, before), (*_then, then) in zip(
         figure_rows(current, _OWN_PLACE),
         figure_rows(previous, _OWN_PLACE),
         figure_rows(earlier, _OWN_PLACE),
@@ -55,7 +59,10 @@ def compared_figures(dash: Dashboard, f: Formats) -> list[ComparedFigure]:
                 label=label.nl if f.language == "nl" else label.en,
                 indent=label.indent,
                 values=(_value(now, f), _value(before, f), _value(then, f)),
-                changes=(_change(now, before, f), _change(now, then, f)),
+                changes=(
+                    _change(now, before, f) if with_previous else unknown,
+                    _change(now, then, f) if with_earlier else unknown,
+                ),
             )
         )
     return rows
@@ -83,6 +90,10 @@ def _change(now: object, before: object, f: Formats) -> str:
 
 
 def trend_charts(dash: Dashboard, f: Formats, _: Callable[[str], str]) -> list[Chart]:
+    """The trend charts of the months shown (none when every month lies before the store is
+    whole: the page says so)."""
+    if not dash.trends:
+        return []
     months = [f.month(t.month) for t in dash.trends]
     month_column = _("Month")
     names = {"IND": "IND", "POLITIE": _("Police"), "KMAR": "KMar", "other": _("other")}

@@ -50,7 +50,8 @@ def dashboard_page(
     f = Formats(language_of(request))
     context |= {
         "dash": found,
-        "compared": compared_figures(found, f),
+        "compared": compared_figures(found, f, _),
+        "not_comparable": found.completeness.note(f.language),
         "charts": trend_charts(found, f, _),
         "dublin_chart": dublin_chart(found, f, _),
         "roundabout": roundabout_view(roundabout_of(system_of(request), chosen), f),

@@ -134,3 +134,30 @@ def test_a_bad_scenario_is_refused_with_the_file_and_the_parameter(tmp_path: Pat
     # The error box wraps long paths across lines: read it as one line.
     message = "".join(line.strip(" │") for line in result.output.splitlines())
     assert "typo.toml" in message and "absconding_per_yeer" in message
+
+
+def test_before_the_complete_from_day_nothing_is_observed_or_compared(
+    store: str, tmp_path: Path
+) -> None:
+    """On a copy of the store said to be whole only from June 2023: the twelve months before
+    the start reach before it, so their inflow is not used; May is not set beside the
+    forecast, June is; the note says why."""
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(store.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    made = CliRunner().invoke(app, ["db", "complete-from", "2023-06-01", "--why", "migrated",
+                                    "--database-url", url])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    result = CliRunner().invoke(app, [
+        "forecast", "--database-url", url, "-n", "2", "--format", "json", "--chart",
+        str(tmp_path), "--months", "2", "--at", "2023-04-30",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert sorted(document["recorded"]) == ["2023-06-01"]
+    assert not document["inflow_per_year"]["source"].startswith("observed")
+    assert "Not comparable: the data are complete only from 1 June 2023 (migrated)" in (
+        result.stderr
+    )

@@ -53,11 +53,17 @@ class _Request:
     country: str
 
 
+def unanswered_cohort(period: Period) -> tuple[date, date]:
+    """The first and last day of the requests that "unanswered after 12 months" follows: the
+    12 months up to one year before the period's end."""
+    end = add_months(period.end, -UNANSWERED_AFTER_MONTHS)
+    return add_months(period.end, -2 * UNANSWERED_AFTER_MONTHS) + timedelta(days=1), end
+
+
 def country_cooperation(connection: Connection, period: Period) -> list[CountryCooperation]:
     """One row per country with a request or an answer in the period or a cohort request;
     most requests first, ties by code."""
-    cohort_end = add_months(period.end, -UNANSWERED_AFTER_MONTHS)
-    cohort_start = add_months(period.end, -2 * UNANSWERED_AFTER_MONTHS) + timedelta(days=1)
+    cohort_start, cohort_end = unanswered_cohort(period)
     since = min(period.start, cohort_start)
     answers = _answers(connection, since, period.end)
     requests = _requests(connection, since, period.end, {answer[1] for answer in answers})

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from terugkeer.domain.case_facts import CaseState
 from terugkeer.domain.dublin import DublinDeadline
 from terugkeer.domain.transfer import Claim
+from terugkeer.reports import model as figures
 from terugkeer.services.publication import MONTH_PATTERN
 
 API_VERSION = "1.1.0"
@@ -152,4 +153,30 @@ class PublicationOut(BaseModel):
     month: str = Field(pattern=MONTH_PATTERN)
     as_of: str
     chain_head_hash: str = Field(description="the event store's chain head it was made from")
+    complete_from: date | None = Field(
+        description="the store held the caseload whole from this day when it was made: the "
+        "years before it are left out of its series; null when none was left out"
+    )
     files: list[PublicationFileOut]
+
+
+_COMPLETE_FROM = ("the first day the store holds the caseload whole (a migration, a simulator's "
+                  "warm-up); null when never set: every period is taken as whole")  # fmt: skip
+_COMPARABLE = ("whether the period starts on or after complete_from; when false its figures hold "
+               "only part of the caseload and are not comparable with later periods")  # fmt: skip
+
+
+# Named as the models they extend, so that the document's schemas keep their names (and
+# generated clients their classes): the figures' keys come first and unchanged, these after.
+class KeyFigures(figures.KeyFigures):
+    """The key figures of a period as exact counts, and whether the store holds it whole."""
+
+    complete_from: date | None = Field(description=_COMPLETE_FROM)
+    comparable: bool = Field(description=_COMPARABLE)
+
+
+class PublishedKeyFigures(figures.PublishedKeyFigures):
+    """The key figures of a period in the published form, and whether the store holds it whole."""
+
+    complete_from: date | None = Field(description=_COMPLETE_FROM)
+    comparable: bool = Field(description=_COMPARABLE)

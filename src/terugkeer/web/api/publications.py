@@ -4,6 +4,7 @@ this module renders."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -89,8 +90,11 @@ async def publication(
     base = f"/api/v1/publications/{month}/files"
     files = [PublicationFileOut(name=name, sha256=digest, href=f"{base}/{name}")
              for name, digest in sorted(manifest["files"].items())]  # fmt: skip
+    day = (manifest.get("complete_from") or {}).get("day")
+    complete_from = None if day is None else date.fromisoformat(day)
     return PublicationOut(month=manifest["month"], as_of=manifest["as_of"],
-                          chain_head_hash=manifest["chain_head_hash"], files=files)  # fmt: skip
+                          chain_head_hash=manifest["chain_head_hash"], files=files,
+                          complete_from=complete_from)  # fmt: skip
 
 
 #: Every media type a publication's file may be served as (the document must name each).

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from terugkeer.domain.calendar import FIRST_DAY, LAST_DAY
-from terugkeer.reports.model import KeyFigures, PublishedKeyFigures
+from terugkeer.reports import model as figures
 from terugkeer.services.api_reads import (
     Reader,
     UnknownPublicationError,
@@ -22,12 +22,21 @@ from terugkeer.services.api_reads import (
     work_items_of,
 )
 from terugkeer.services.case_json import case_file_json
+from terugkeer.services.completeness import completeness
 from terugkeer.services.errors import ServiceError, UnanswerableDayError, UnknownPersonError
 from terugkeer.services.key_figures import Period
 from terugkeer.web.api import cursors
 from terugkeer.web.api.auth import caller, origin_of, system_of
 from terugkeer.web.api.days import Day
-from terugkeer.web.api.models import CaseFileOut, EventsPage, InvalidParam, WorkItemOut, WorkItems
+from terugkeer.web.api.models import (
+    CaseFileOut,
+    EventsPage,
+    InvalidParam,
+    KeyFigures,
+    PublishedKeyFigures,
+    WorkItemOut,
+    WorkItems,
+)
 from terugkeer.web.api.problems import ProblemError, responses
 
 router = APIRouter()
@@ -161,7 +170,9 @@ async def key_figures(
     ] = False,
 ) -> Any:
     """Published form (counts rounded to tens, under 5 shown as <5) unless `exact`. Open to
-    every token; of signed-in users, to the roles that read figures (the dashboard's)."""
+    every token; of signed-in users, to the roles that read figures (the dashboard's). Beside
+    the figures: from when the store holds the caseload whole, and whether the period lies
+    there (a period before it holds only part of the caseload: not comparable)."""
     for name, day in (("from", start), ("to", end)):
         if not FIRST_DAY <= day <= LAST_DAY:
             reason = f"outside {FIRST_DAY}..{LAST_DAY}"
@@ -170,10 +181,15 @@ async def key_figures(
     if end < start:
         invalid = [InvalidParam(name="query.to", reason="is before from")]
         raise ProblemError(400, "the period ends before it starts", invalid)
+    system = system_of(request)
     try:
-        return await run_in_threadpool(
-            figures_of, system_of(request), reader, Period(start, end), exact=exact,
+        found = await run_in_threadpool(
+            figures_of, system, reader, Period(start, end), exact=exact,
             origin=origin_of(request),
         )  # fmt: skip
     except ServiceError as error:
         raise refused(error) from None
+    whole = await run_in_threadpool(completeness, system)
+    shown = KeyFigures if isinstance(found, figures.KeyFigures) else PublishedKeyFigures
+    return shown.model_validate({**found.model_dump(), "complete_from": whole.complete_from,
+                                 "comparable": whole.covers(start)})  # fmt: skip
