@@ -27,7 +27,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "too_few": "te weinig om met het jaar ervoor te vergelijken",
         "difference": "Dat zijn er {n} {word} dan in {year}.",
         "about_as_many": "Dat zijn er ongeveer evenveel als in {year}.",
-        "incomplete": "Onvolledig: de gegevens zijn pas vanaf {day} volledig ({why}); "
+        "incomplete": "Onvolledig: de gegevens zijn pas vanaf {day} volledig; "
         "de cijfers over {year} tellen alleen wat er sindsdien is vastgelegd.",
     },
     "en": {
@@ -39,7 +39,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "too_few": "too few to compare with the year before",
         "difference": "That is {n} {word} than in {year}.",
         "about_as_many": "That is about as many as in {year}.",
-        "incomplete": "Incomplete: the data are complete only from {day} ({why}); "
+        "incomplete": "Incomplete: the data are complete only from {day}; "
         "the figures of {year} count only what was recorded since.",
     },
 }  # fmt: skip

@@ -92,11 +92,11 @@ def _page(system: System, figures: AnnualFigures, lang: str, editorial: Editoria
     complete = figures.completeness
     note = None  # why the year before is not compared, or why this year is not whole
     if complete.complete_from is not None:
-        day, why = Numbers(lang).day(complete.complete_from), complete.why
+        day = Numbers(lang).day(complete.complete_from)
         if not complete.covers(year_period(year).start):
-            note = PHRASES[lang]["incomplete"].format(day=day, why=why, year=year)
+            note = PHRASES[lang]["incomplete"].format(day=day, year=year)
         elif figures.before is None:
-            note = NOT_COMPARABLE[lang].format(day=day, why=why)
+            note = NOT_COMPARABLE[lang].format(day=day)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_templates())), autoescape=True)
     return env.get_template("annual.html").render(
         lang=lang, year=year, t=PHRASES[lang], n=Numbers(lang), f=figures,

@@ -16,9 +16,11 @@ from terugkeer.store import completeness as rows
 __all__ = ["Completeness", "comparable", "completeness", "set_complete_from"]
 
 #: Why a comparison is left out, for every surface (the report, pages, CSV notes, JSON).
+#: A fixed sentence: pages and published files never carry the operator's free-text reason (it is
+#: shown by `terugkeer db complete-from` and kept in the table), only the day.
 NOT_COMPARABLE = {
-    "nl": "Niet vergelijkbaar: de gegevens zijn pas vanaf {day} volledig ({why}).",
-    "en": "Not comparable: the data are complete only from {day} ({why}).",
+    "nl": "Niet vergelijkbaar: de gegevens zijn pas vanaf {day} volledig.",
+    "en": "Not comparable: the data are complete only from {day}.",
 }
 
 
@@ -39,7 +41,7 @@ class Completeness:
         if self.complete_from is None:
             return ""
         day = format_date(self.complete_from, "d MMMM y", locale=lang)
-        return NOT_COMPARABLE[lang].format(day=day, why=self.why or "")
+        return NOT_COMPARABLE[lang].format(day=day)
 
 
 def completeness(system: System, *, known_by: str | None = None) -> Completeness:

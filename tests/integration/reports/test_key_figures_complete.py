@@ -45,8 +45,7 @@ def test_a_period_before_the_day_says_so_in_text_and_json(store: str) -> None:
     new = json.loads(_report(store, "2023-01-01", "2023-06-30", "--format", "json", "--rounded"))
     assert (new["complete_from"], new["comparable"]) == ("2023-01-01", True)
 
-    note = ("Not comparable: the data are complete only from 1 January 2023 "
-            "(caseload migrated whole).")  # fmt: skip
+    note = "Not comparable: the data are complete only from 1 January 2023."
     assert note in _report(store, "2022-06-01", "2023-01-31", "--lang", "en")
     assert "Niet vergelijkbaar: de gegevens zijn pas vanaf 1 januari 2023 volledig" in _report(
         store, "2022-06-01", "2023-01-31"
