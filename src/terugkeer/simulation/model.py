@@ -27,6 +27,7 @@ from terugkeer.simulation.emit import Emitter
 from terugkeer.simulation.params import Parameters
 from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
 from terugkeer.simulation.return_path import return_path
+from terugkeer.simulation.ukraine import UkraineSupport
 
 
 class World:
@@ -53,6 +54,7 @@ class World:
             corrected_share=params.corrections.corrected_share.value,
         )  # fmt: skip
         self.rng = random.Random(f"{seed}:world")
+        self.ukraine = UkraineSupport(params.ukraine, self.rules, self.emitter, seed)
         self.v_numbers: set[str] = set()
         self.persons = 0  # arrivals: a family is one
         self.members = 0  # the other persons of the families
@@ -301,6 +303,8 @@ class World:
             reintegration = rng.random() < p.support.reintegration_share.value
             kind = "reintegration" if reintegration else "basic_departure"
             self.emit("support_granted", person, {"kind": kind, "provider": "IOM"})
+        # Some of these departures are the Ukraine schemes' (a stream aside: nothing else moves).
+        self.ukraine.at_departure(self.env.now, person)
         if not person.has_document(self.env.now):
             valid = p.documents.passport_valid_years.value * YEAR
             self.emit(

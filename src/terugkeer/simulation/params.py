@@ -205,6 +205,18 @@ class Support(_Strict):
     reintegration_share: Share  # of those, with reintegration support (else basic departure)
 
 
+class Ukraine(_Strict):
+    """The agency's Ukraine support (RULES.md §7), given with independent departures the model
+    already makes, in the windows of the rules table's `ukraine_support` (simulation/ukraine.py):
+    of those departures, how many are supported under each scheme."""
+
+    #: Of the independent departures of Ukrainians while help to go home is open.
+    return_share: Share
+    #: Of the independent departures of other nationals while the remigration support for
+    #: third-country nationals from Ukraine is open (mid-November 2022 to 4 March 2024).
+    third_country_share: Share
+
+
 class Reentry(_Strict):
     """People who leave the caseload for a new asylum procedure and, rejected, come back."""
 
@@ -247,6 +259,7 @@ class Parameters(_Strict):
     outcomes: Outcomes
     dublin: Dublin
     support: Support
+    ukraine: Ukraine
     reentry: Reentry
     corrections: Corrections
     reporting: Reporting
