@@ -10,9 +10,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from terugkeer.bench.api import plan
 from terugkeer.bench.synthetic import synthetic_lines
 from terugkeer.cli.app import app
-from terugkeer.services.bench_api import plan
 
 
 def test_each_persons_events_keep_their_order_and_each_batch_is_one_source() -> None:

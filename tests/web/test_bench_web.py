@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from terugkeer.bench.pages import bench_pages
 from terugkeer.bench.synthetic import synthetic_lines
-from terugkeer.services.bench_web import web_bench_store
+from terugkeer.bench.web_store import web_bench_store
 from terugkeer.store.tables import case_directors, cases
-from terugkeer.web.bench import bench_pages
 
 
 def test_the_web_bench_times_every_page_on_the_store_it_describes(

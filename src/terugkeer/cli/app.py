@@ -6,9 +6,9 @@ import sys
 
 import typer
 
+from terugkeer.bench.cli import bench_app
 from terugkeer.cli.api_cmd import api_app
 from terugkeer.cli.audit_cmd import audit_app
-from terugkeer.cli.bench_cmd import bench_app
 from terugkeer.cli.calibrate_cmd import backtest_command, calibrate_command
 from terugkeer.cli.case_cmd import case_app
 from terugkeer.cli.db_cmd import db_app

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
 import typer
 
 from terugkeer.cli.context import DatabaseUrl, system
@@ -30,3 +33,41 @@ def rebuild_command(database_url: DatabaseUrl = None) -> None:
         f"rebuilt the projections of {done.persons} persons: {done.cases} cases, "
         f"{done.dublin_claims} Dublin claims"
     )
+
+
+@db_app.command("complete-from")
+def complete_from_command(
+    day: Annotated[
+        datetime | None,
+        typer.Argument(
+            formats=["%Y-%m-%d"],
+            help="The first day the store holds the caseload "
+            "whole (YYYY-MM-DD); without it, show the current setting.",
+        ),
+    ] = None,
+    why: Annotated[
+        str, typer.Option(help="Why (e.g. 'caseload migrated whole on this day').")
+    ] = "",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """From which day the store holds the caseload whole. Comparisons and series that reach
+    before it are marked "not comparable" (the annual report, dashboard, open data, key figures
+    and API). Each setting is kept with who set it, when and why."""
+    import getpass
+
+    from terugkeer.services.completeness import completeness, set_complete_from
+
+    if day is None:
+        found = completeness(system(database_url, migrate=False))
+        if found.complete_from is None:
+            typer.echo("not set: every period is taken as complete")
+        else:
+            typer.echo(f"complete from {found.complete_from.isoformat()} (set {found.set_at} "
+                       f"by {found.set_by}: {found.why})")  # fmt: skip
+        return
+    try:
+        made = set_complete_from(system(database_url), day.date(), by=getpass.getuser(), why=why)
+    except ValueError as refused:
+        typer.echo(f"not set: {refused}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"complete from {made.complete_from}: comparisons before it are not comparable")

@@ -18,12 +18,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
 from terugkeer import __version__
 from terugkeer.bootstrap import System, bootstrap, rules_of
+from terugkeer.services.completeness import set_complete_from
 from terugkeer.services.ingest import ingest_lines
 from terugkeer.settings import Settings
 from terugkeer.simulation.arrival import in_arrival_order
@@ -110,6 +111,9 @@ def demo_store(
     finally:
         system.store.arrivals = None
     arrived.unlink()
+    set_complete_from(
+        system, first, by="demo", why=f"the simulator's warm-up ends on {first - timedelta(days=1)}"
+    )
     if summary.rejected:  # the model writes only valid lines; a rejection is a bug to see
         raise RuntimeError(f"{len(summary.rejected)} simulated events were rejected, the first: "
                            f"{summary.rejected[0].error}")  # fmt: skip

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, insert, select
 
 from terugkeer.domain.rules import RulesTable
 from terugkeer.store.rebuild import rebuild_projections
-from terugkeer.store.tables import chain_head, events, metadata
+from terugkeer.store.tables import chain_head, completeness, events, metadata
 
 _CHUNK = 5000
 
@@ -45,6 +45,11 @@ def known_at(engine: Engine, recorded_by: str, rules: RulesTable) -> Iterator[En
                 scheme = source.execute(select(chain_head.c.scheme)).scalar_one()
                 head = {"id": 1, "last_seq": last_seq, "last_hash": last_hash, "scheme": scheme}
                 target.execute(insert(chain_head).values(**head))
+                # What was known then includes from when the store was held whole.
+                known = select(completeness).where(completeness.c.set_at <= recorded_by)
+                settings = [dict(row._mapping) for row in source.execute(known)]
+                if settings:
+                    target.execute(insert(completeness), settings)
             rebuild_projections(scratch, rules)
             yield scratch
         finally:

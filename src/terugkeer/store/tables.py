@@ -103,6 +103,19 @@ retention_runs = Table(
     Column("events", Integer, nullable=False),
 )
 
+#: From which day the store holds the caseload whole (issue 28): each setting appended, the
+#: latest rules; a figure or comparison reaching before it is "not comparable". A simulated
+#: store's warm-up ends there; a real store's is the day its caseload was migrated whole.
+completeness = Table(
+    "completeness",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("complete_from", Date, nullable=False),
+    Column("set_at", String(32), nullable=False),  # UTC ISO, the form of `recorded_at`
+    Column("set_by", String(64), nullable=False),
+    Column("why", String(500), nullable=False),
+)
+
 #: Projection: one row per case with its current state, rebuilt from the person's history in the
 #: same transaction as the events that change it.
 cases = Table(

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from terugkeer.cli.context import settings
-from terugkeer.cli.options import DEFAULT_DATA_DIR, ReportFormat
+#: Where the benchmarks keep their stores: the CLI's data folder (cli/options.py), named here so
+#: that this room imports nothing of the CLI that mounts it (no two packages import each other).
+DEFAULT_DATA_DIR = Path("var")
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
 
 if TYPE_CHECKING:
-    from terugkeer.services.bench import BackendBench
+    from terugkeer.bench.imports import BackendBench
 
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 
@@ -53,14 +61,15 @@ def bench_import_command(
     compare each with a raw insert of the same rows into the same schema (sqlite3
     executemany, COPY), measured in the same run. Never the configured store."""
     # Imported here, not at the top: the services bring SQLAlchemy (`--help` must start fast).
-    from terugkeer.services.bench import BenchInputError, import_benchmark
+    from terugkeer.bench.imports import BenchInputError, import_benchmark
+    from terugkeer.settings import Settings
 
     def progress(doing: str) -> None:
         typer.echo(f"{doing} ...", err=True)
 
     try:
         result = import_benchmark(
-            settings(),
+            Settings(),
             events=events,
             seed=seed,
             feed=feed,
@@ -82,7 +91,7 @@ def bench_import_command(
 
 
 def _print_backend(result: BackendBench, *, windows: bool) -> None:
-    from terugkeer.services.bench import WINDOW
+    from terugkeer.bench.imports import WINDOW
 
     def row(name: str, count: int, rate: float, seconds: float) -> None:
         typer.echo(f"  {name:<28} {count:>11,} {rate:>11,.0f} {seconds:>10.2f}")
@@ -138,7 +147,7 @@ def bench_report_command(
     Never the configured store: the simulated people live in a SQLite file of their own under
     --folder, built once (simulating and importing ten years takes about half an hour) and
     reused."""
-    from terugkeer.services.bench import ReportBenchInputError, report_benchmark
+    from terugkeer.bench.imports import ReportBenchInputError, report_benchmark
 
     try:
         result = report_benchmark(folder, years=years, seed=seed, feed=feed, repeats=repeats,
@@ -201,8 +210,9 @@ def bench_web_command(
     same server as the baseline. Synthetic people only, never the configured store."""
     import os
 
-    from terugkeer.services.bench import POSTGRES_URL_VARIABLE
-    from terugkeer.services.bench_web import (
+    from terugkeer.bench.imports import POSTGRES_URL_VARIABLE
+    from terugkeer.bench.pages import bench_pages
+    from terugkeer.bench.web_store import (
         WebBenchInputError,
         WebBenchStore,
         drop_database,
@@ -210,7 +220,6 @@ def bench_web_command(
         postgres_database,
         web_bench_store,
     )
-    from terugkeer.web.bench import bench_pages
 
     def progress(doing: str) -> None:
         if sys.stderr.isatty():
@@ -277,7 +286,7 @@ def bench_api_command(
     batch with its source's partner token, against `terugkeer serve` in its own process) next to
     `terugkeer import` of the same events (synthetic, or a feed), in the same run, on fresh
     SQLite stores."""
-    from terugkeer.services.bench_api import ApiBenchError, api_benchmark
+    from terugkeer.bench.api import ApiBenchError, api_benchmark
 
     def progress(doing: str) -> None:
         if sys.stderr.isatty():
@@ -301,3 +310,47 @@ def bench_api_command(
     typer.echo(f"  {'POST /api/v1/events':<32} {result.api_rate:>10,.0f} events/s "
                f"{result.api_seconds:>8.1f} s")  # fmt: skip
     typer.echo(f"  import / API: {result.import_rate / result.api_rate:.2f}x")
+
+
+@bench_app.command("calibration")
+def bench_calibration_command(
+    targets: Annotated[
+        Path,
+        typer.Option(
+            "--targets",
+            exists=True,
+            dir_okay=False,
+            help="published figures (JSON), e.g. ../shared/domain/figures-2023.json",
+        ),
+    ],
+    year: Annotated[int, typer.Option("--year")] = 2023,
+    seeds: Annotated[int, typer.Option("--seeds", min=1)] = 10,
+    scale: Annotated[
+        float, typer.Option("--scale", min=0.01, max=1.0, help="of the inflow (counts scaled back)")
+    ] = 1.0,
+    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0)] = 0.05,
+) -> None:
+    """The calibrated model against a year's published figures: each headline figure's mean
+    over --seeds simulated years (simulate → import → key figures) next to the published one.
+    Full scale and ten seeds take about ten minutes on two cores."""
+    import time
+
+    from terugkeer.bench.calibration import headlines
+    from terugkeer.simulation.loader import load_parameters
+
+    published = json.loads(targets.read_text(encoding="utf-8"))
+    started = time.perf_counter()
+
+    def done(count: int) -> None:
+        typer.echo(f"  {count} of {seeds} seeds", err=True)
+
+    rows = headlines(load_parameters(), published, year=year, seeds=seeds, scale=scale,
+                     progress=done)  # fmt: skip
+    typer.echo(f"{'figure':<58} {'published':>10} {'simulated':>10} {'deviation':>9}")
+    for row in rows:
+        mark = "" if abs(row.deviation) <= tolerance else "  outside"
+        typer.echo(f"{row.figure:<58} {row.published:>10,.2f} {row.simulated:>10,.2f} "
+                   f"{row.deviation:>+9.1%}{mark}")  # fmt: skip
+    inside = sum(abs(row.deviation) <= tolerance for row in rows)
+    typer.echo(f"{inside} of {len(rows)} within ±{tolerance:.0%} ({seeds} seeds, {scale:g} of the "
+               f"inflow, {time.perf_counter() - started:.0f} s)")  # fmt: skip

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import httpx
 import uvicorn
 
-from terugkeer.services.bench_web import WebBenchStore
+from terugkeer.bench.web_store import WebBenchStore
 from terugkeer.web.serve import server_config
 
 
