@@ -15,7 +15,12 @@ from terugkeer.bench.calibration import HEADLINES, Headline, headlines
 from terugkeer.simulation.loader import load_parameters
 
 pytestmark = pytest.mark.slow
-PUBLISHED = Path(__file__).resolve().parents[3] / "shared" / "domain" / "figures-2023.json"
+FIGURES = Path("shared") / "domain" / "figures-2023.json"
+#: Beside the checkout (`../shared`), found from a worktree nested deeper as well.
+PUBLISHED = next(
+    (up / FIGURES for up in Path(__file__).resolve().parents[2:] if (up / FIGURES).is_file()),
+    Path(__file__).resolve().parents[3] / FIGURES,
+)
 
 
 @pytest.fixture(scope="module")

@@ -96,6 +96,16 @@ class RemovalReadinessRule(RuleRow):
     travel_document_source: str = Field(min_length=1)
 
 
+class UkraineSupportRule(RuleRow):
+    """Which of the agency's Ukraine support schemes (RULES.md §7) can be granted from
+    `valid_from`: help for Ukrainians (temporary protection) who want to go home, and the
+    temporary remigration support for third-country nationals from Ukraine. A scheme ends
+    where a later row says it is no longer open (third countries: 4 March 2024)."""
+
+    return_home: bool
+    third_country: bool
+
+
 R = TypeVar("R", bound=RuleRow)
 
 
@@ -128,6 +138,7 @@ class RulesTable(BaseModel):
     document_request: tuple[DocumentRequestRule, ...] = Field(min_length=1)
     removal_readiness: tuple[RemovalReadinessRule, ...] = Field(min_length=1)
     worklist: tuple[WorklistRule, ...] = Field(min_length=1)
+    ukraine_support: tuple[UkraineSupportRule, ...] = Field(min_length=1)
 
     @field_validator(
         "dublin",
@@ -136,6 +147,7 @@ class RulesTable(BaseModel):
         "document_request",
         "removal_readiness",
         "worklist",
+        "ukraine_support",
     )
     @classmethod
     def _sorted_unique(cls, rows: tuple[R, ...]) -> tuple[R, ...]:
@@ -173,6 +185,9 @@ class RulesTable(BaseModel):
 
     def worklist_on(self, on: date) -> WorklistRule:
         return in_force(self.worklist, on)
+
+    def ukraine_support_on(self, on: date) -> UkraineSupportRule:
+        return in_force(self.ukraine_support, on)
 
 
 def in_force(rows: Sequence[R], on: date) -> R:

@@ -54,7 +54,9 @@ class Emitter:
         self.origin = origin.astimezone(UTC)
         self.write = write
         self.run = run
-        self.count = 0
+        self.count = 0  # every line written
+        self._numbered = 0  # the lines of the main series: their ids
+        self._aside = 0  # the lines written aside (`emit_aside`): their own ids
         self.corrected_share = corrected_share
         self._corrections = random.Random(f"{run}:corrections")
 
@@ -78,9 +80,27 @@ class Emitter:
             return
         self._line(day, kind, v_number, data, sender)
 
-    def _line(self, day: float, kind: str, v_number: str, data: dict[str, Any], source: str) -> str:
+    def emit_aside(
+        self, day: float, kind: str, v_number: str, data: dict[str, Any], source: str
+    ) -> None:
+        """A line of a stream added to the model's own (the Ukraine support) with ids of its
+        own, so that adding it leaves every other line, id included, as it was."""
+        self._aside += 1
+        self._line(day, kind, v_number, data, source, f"sim-{self.run}-ua{self._aside:07d}")
+
+    def _line(
+        self,
+        day: float,
+        kind: str,
+        v_number: str,
+        data: dict[str, Any],
+        source: str,
+        event_id: str = "",
+    ) -> str:
         self.count += 1
-        event_id = f"sim-{self.run}-{self.count:08d}"
+        if not event_id:
+            self._numbered += 1
+            event_id = f"sim-{self.run}-{self._numbered:08d}"
         line = {
             "id": event_id,
             "type": kind,

@@ -27,6 +27,7 @@ from terugkeer.simulation.emit import Emitter
 from terugkeer.simulation.params import Parameters
 from terugkeer.simulation.person import MINUTE, YEAR, Person, pick, wait
 from terugkeer.simulation.return_path import return_path
+from terugkeer.simulation.ukraine import UkraineSupport
 
 
 class World:
@@ -53,6 +54,7 @@ class World:
             corrected_share=params.corrections.corrected_share.value,
         )  # fmt: skip
         self.rng = random.Random(f"{seed}:world")
+        self.ukraine = UkraineSupport(params.ukraine, self.rules, self.emitter, seed)
         self.v_numbers: set[str] = set()
         self.persons = 0  # arrivals: a family is one
         self.members = 0  # the other persons of the families
@@ -115,18 +117,25 @@ class World:
             end = self.day(datetime.combine(date(year + 1, 1, 1), time(), AMSTERDAM))
             history = inflow.history_per_year.get(str(year)) if year < first_year else None
             per_year = (history or inflow.per_year).value / persons_per_arrival
+            # Per arrival, the Ukrainians asking to be helped home (persons, on average).
+            returners = self.ukraine.returner_share(year) * persons_per_arrival
             while True:
                 gap = self.rng.expovariate(per_year / YEAR) if per_year else end - self.env.now
                 if self.env.now + gap >= end:
                     break
                 yield self.env.timeout(gap)
+                self.ukraine.at_arrival(self.env.now, returners)
                 if self.returning and self.returning[0][0] <= self.env.now:
                     # An intake is a person coming back when one is due; the inflow stays the
                     # published number either way.
                     _, _, person = heapq.heappop(self.returning)
                     self.env.process(person_process(self, person.reentering()))
+                elif self.ukraine.converts(person := self._new_person()):
+                    # A case of its own (simulation/ukraine.py): the intake, by persons and by
+                    # sender, is the one the model would have made.
+                    self.env.process(self.ukraine.returner(self, person))
                 else:
-                    self.env.process(person_process(self, self._new_person()))
+                    self.env.process(person_process(self, person))
             yield self.env.timeout(max(end - self.env.now, 0))
 
     def identity(self) -> tuple[random.Random, str]:
@@ -301,6 +310,8 @@ class World:
             reintegration = rng.random() < p.support.reintegration_share.value
             kind = "reintegration" if reintegration else "basic_departure"
             self.emit("support_granted", person, {"kind": kind, "provider": "IOM"})
+        # Some of these departures are the Ukraine schemes' (a stream aside: nothing else moves).
+        self.ukraine.at_departure(self.env.now, person)
         if not person.has_document(self.env.now):
             valid = p.documents.passport_valid_years.value * YEAR
             self.emit(

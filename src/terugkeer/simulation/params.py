@@ -205,6 +205,34 @@ class Support(_Strict):
     reintegration_share: Share  # of those, with reintegration support (else basic departure)
 
 
+class Ukraine(_Strict):
+    """The agency's Ukraine support (RULES.md §7) in the windows of the rules table's
+    `ukraine_support` (simulation/ukraine.py): Ukrainians helped home, each a case of their own
+    converted from an intake of the inflow (so the inflow stays), and the remigration support
+    for third-country nationals given with independent departures the model already makes."""
+
+    #: Of the intakes (persons) of a calendar year while the rules table has the help open,
+    #: the share that are Ukrainians asking to be helped home (converted: the inflow stays);
+    #: a year not named takes the latest named year before it, none before the first.
+    returner_share_by_year: dict[str, Share]
+    #: The support is granted within this many days of the returner's intake (uniform).
+    returner_support_days_max: Value
+    #: The returner leaves this many days after the support (uniform between the two).
+    returner_departure_days_min: Value
+    returner_departure_days_max: Value
+    #: Of the independent departures of other nationals while the remigration support for
+    #: third-country nationals from Ukraine is open (mid-November 2022 to 4 March 2024).
+    third_country_share: Share
+
+    @model_validator(mode="after")
+    def _returners(self) -> Ukraine:
+        if not all(year.isdigit() and len(year) == 4 for year in self.returner_share_by_year):
+            raise ValueError('returner_share_by_year: the keys are calendar years, e.g. "2023"')
+        if self.returner_departure_days_min.value > self.returner_departure_days_max.value:
+            raise ValueError("returner_departure_days_min is more than returner_departure_days_max")
+        return self
+
+
 class Reentry(_Strict):
     """People who leave the caseload for a new asylum procedure and, rejected, come back."""
 
@@ -247,6 +275,7 @@ class Parameters(_Strict):
     outcomes: Outcomes
     dublin: Dublin
     support: Support
+    ukraine: Ukraine
     reentry: Reentry
     corrections: Corrections
     reporting: Reporting

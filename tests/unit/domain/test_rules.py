@@ -78,6 +78,8 @@ def _toml(extra: str = "") -> str:
         + f"[[worklist]]\nvalid_from = 2001-04-01\n{common}"
         + "".join(f"{key}_window_days = 7\n" for key in WINDOWS)
         + 'interview_interval_days = 42\ninterview_source = "t"\nflight_source = "t"\n'
+        + f"[[ukraine_support]]\nvalid_from = 2001-04-01\n{common}"
+        + "return_home = false\nthird_country = false\n"
     )
 
 
@@ -112,3 +114,17 @@ def test_duplicate_valid_from_is_rejected(rules: RulesTable) -> None:
     data["detention"] = data["detention"] * 2
     with pytest.raises(ValidationError, match="share a valid_from"):
         RulesTable.model_validate(data)
+
+
+def test_the_third_country_scheme_ends_on_4_march_2024_and_help_home_goes_on(
+    rules: RulesTable,
+) -> None:
+    """RULES.md §7: the remigration support for third-country nationals from Ukraine ended on
+    4 March 2024; the help for Ukrainians who want to go home did not end with it."""
+    assert rules.ukraine_support_on(date(2024, 3, 3)).third_country
+    ended = rules.ukraine_support_on(date(2024, 3, 4))
+    assert not ended.third_country and ended.return_home
+    assert not rules.ukraine_support_on(date(2022, 11, 14)).third_country
+    assert rules.ukraine_support_on(date(2022, 11, 15)).third_country
+    before = rules.ukraine_support_on(date(2022, 1, 1))
+    assert not before.return_home and not before.third_country
