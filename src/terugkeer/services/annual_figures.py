@@ -11,7 +11,7 @@ from terugkeer.bootstrap import System
 from terugkeer.reports.figures.caseload import caseload_without_dublin
 from terugkeer.reports.figures.recorded import data_date
 from terugkeer.reports.figures.repeat_asylum import RepeatAsylum, repeat_asylum
-from terugkeer.reports.figures.ukraine import UkraineSupport, ukraine_support
+from terugkeer.reports.figures.ukraine import Scheme, UkraineSupport, ukraine_support
 from terugkeer.reports.model import KeyFigures
 from terugkeer.reports.period import Period
 from terugkeer.services.completeness import Completeness, completeness
@@ -52,7 +52,25 @@ def annual_figures(system: System, year: int) -> AnnualFigures:
             before=before,
             completeness=complete,
             repeat_asylum=repeat_asylum(connection, period),
-            ukraine=ukraine_support(connection, period),
+            ukraine=ukraine_support(
+                connection,
+                period,
+                returns=_scheme(system, "return_home"),
+                third_country=_scheme(system, "third_country"),
+                complete_from=complete.complete_from,
+            ),
             caseload_without_dublin=caseload_without_dublin(connection, period),
             data_date=data_date(connection),
         )
+
+
+def _scheme(system: System, flag: str) -> Scheme | None:
+    """When a Ukraine support scheme was open, from the rules table (RULES.md §7): the first
+    row that opens it, and the first later row that closes it."""
+    started: date | None = None
+    for row in sorted(system.rules.ukraine_support, key=lambda rule: rule.valid_from):
+        if getattr(row, flag) and started is None:
+            started = row.valid_from
+        elif not getattr(row, flag) and started is not None:
+            return Scheme(started, row.valid_from)
+    return Scheme(started, None) if started else None

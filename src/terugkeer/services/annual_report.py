@@ -99,7 +99,8 @@ def _page(system: System, figures: AnnualFigures, lang: str, editorial: Editoria
             note = NOT_COMPARABLE[lang].format(day=day)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_templates())), autoescape=True)
     return env.get_template("annual.html").render(
-        lang=lang, year=year, t=PHRASES[lang], n=Numbers(lang), f=figures,
+        lang=lang, year=year, year_start=year_period(year).start, t=PHRASES[lang],
+        n=Numbers(lang), f=figures,
         k=figures.now, p=figures.before, not_comparable=note,
         roundabout=_data_url(picture) if picture else None, roundabout_text=picture_text,
         top=[(country_name(r.nationality, lang), r.count) for r in top],

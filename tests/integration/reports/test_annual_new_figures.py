@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from terugkeer.domain.rules import RulesTable
 from terugkeer.reports.figures.repeat_asylum import repeat_asylum
-from terugkeer.reports.figures.ukraine import Tally, ukraine_support
+from terugkeer.reports.figures.ukraine import Scheme, Tally, ukraine_support
 from terugkeer.reports.period import Period
 from terugkeer.store.event_store import EventStore
 from tests.integration.lines import NOW, intake, line, run
@@ -97,9 +97,22 @@ def test_ukrainian_returns_this_year_and_since_the_first_and_third_country_natio
         support("basic", people[7], "2023-05-01T10:00:00+02:00", "basic_departure"),
     )
     assert summary.rejected == []
+    returns = Scheme(date(2022, 3, 4), None)
+    third = Scheme(date(2022, 11, 15), date(2024, 3, 4))
     with engine.connect() as connection:
-        found = ukraine_support(connection, YEAR)
-    # 2023: b (c is withdrawn, "late" is 2024 in Amsterdam); since the first (a), to 2023's end.
-    assert found.returns == Tally(1, 2, date(2022, 11, 20), date(2023, 12, 31))
+        schemes = {"returns": returns, "third_country": third}
+        found = ukraine_support(connection, YEAR, **schemes, complete_from=None)
+        # Complete only from 2023: the totals start there, and say so.
+        whole_from_2023 = ukraine_support(
+            connection, YEAR, **schemes, complete_from=date(2023, 1, 1)
+        )
+        # A year before any scheme opened has no Ukraine figures at all.
+        year_2021 = Period(date(2021, 1, 1), date(2021, 12, 31))
+        before = ukraine_support(connection, year_2021, **schemes, complete_from=None)
+    # 2023: b (c is withdrawn, "late" is 2024 in Amsterdam); since the scheme began, to 2023's end.
+    assert found.returns == Tally(1, 2, date(2022, 3, 4), date(2023, 12, 31), partial=False)
     # 2023: e; in all: d, e and f (the scheme's last day), not g (the day after).
-    assert found.third_country == Tally(1, 3, date(2022, 11, 15), date(2024, 3, 4))
+    assert found.third_country == Tally(1, 3, date(2022, 11, 15), date(2024, 3, 4), partial=False)
+    assert whole_from_2023.returns == Tally(1, 1, date(2023, 1, 1), date(2023, 12, 31), True)
+    assert whole_from_2023.third_country == Tally(1, 2, date(2023, 1, 1), date(2024, 3, 4), True)
+    assert before.returns is None and before.third_country is None
