@@ -30,6 +30,12 @@ def base() -> list[dict[str, object]]:
     return replicate(small(load_parameters()), SEEDS, 2023)
 
 
+@pytest.fixture(scope="module")
+def scenario_runs() -> dict[str, list[dict[str, object]]]:
+    """Each scenario's replications, run once for all the figures it is expected to move."""
+    return {}
+
+
 def mean(runs: list[dict[str, object]], figure: str) -> float:
     return statistics.fmean(float(lookup(run, figure) or 0) for run in runs)
 
@@ -46,10 +52,16 @@ def mean(runs: list[dict[str, object]], figure: str) -> float:
     ],
 )  # fmt: skip
 def test_scenario_moves_its_figure(
-    base: list[dict[str, object]], scenario: str, figure: str, rises: bool
+    base: list[dict[str, object]],
+    scenario_runs: dict[str, list[dict[str, object]]],
+    scenario: str,
+    figure: str,
+    rises: bool,
 ) -> None:
-    params = small(load_parameters(SCENARIOS / f"{scenario}.toml"))
-    changed = replicate(params, SEEDS, 2023)
+    if scenario not in scenario_runs:
+        params = small(load_parameters(SCENARIOS / f"{scenario}.toml"))
+        scenario_runs[scenario] = replicate(params, SEEDS, 2023)
+    changed = scenario_runs[scenario]
     before, after = mean(base, figure), mean(changed, figure)
     assert (after > before) if rises else (after < before), (figure, before, after)
 
