@@ -8,9 +8,9 @@ Playwright's own time limits end a Chromium that hangs; the error is one sentenc
 
 from __future__ import annotations
 
-import base64
 import shutil
-from importlib import resources
+
+from terugkeer.reports.fonts import fira_sans
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
@@ -51,17 +51,3 @@ def png_of_svg(svg: str, width: int, scale: float = 2.0) -> bytes:
                 browser.close()
     except Error as error:
         raise PngError(f"Chromium could not draw the PNG: {error.message.splitlines()[0]}")  # noqa: B904
-
-
-def fira_sans() -> str:
-    """@font-face rules of the vendored Fira Sans (regular, italic, bold) as data: URLs."""
-    folder = resources.files("terugkeer.web") / "static" / "vendor" / "fonts"
-    faces = []
-    for name, style, weight in (("fira-sans-latin-400-normal", "normal", 400),
-                                ("fira-sans-latin-400-italic", "italic", 400),
-                                ("fira-sans-latin-700-normal", "normal", 700)):  # fmt: skip
-        data = base64.b64encode((folder / f"{name}.woff2").read_bytes()).decode()
-        faces.append(f"@font-face {{ font-family: 'Fira Sans'; font-style: {style}; "
-                     f"font-weight: {weight}; src: url(data:font/woff2;base64,{data}) "
-                     "format('woff2'); }")  # fmt: skip
-    return "\n".join(faces)

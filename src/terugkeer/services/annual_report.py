@@ -24,6 +24,7 @@ import jinja2
 
 from terugkeer.bootstrap import System
 from terugkeer.reports.annual_text import PHRASES, Numbers
+from terugkeer.reports.fonts import fira_sans
 from terugkeer.reports.period import Period
 from terugkeer.reports.publication import country_name
 from terugkeer.reports.roundabout.drawing import published_in, roundabout_svg
@@ -106,27 +107,12 @@ def _page(system: System, figures: AnnualFigures, lang: str, editorial: Editoria
         top=[(country_name(r.nationality, lang), r.count) for r in top],
         top_share=sum(r.count for r in top) / without_dublin if without_dublin else None,
         text={section: editorial.html(section) for section in editorial.files},
-        fonts=_fonts(),
+        fonts=fira_sans(),
     )  # fmt: skip
 
 
 def _templates() -> Any:
     return resources.files("terugkeer.reports") / "templates"
-
-
-def _fonts() -> str:
-    """Fira Sans (the pages' font, OFL) embedded, so that the HTML file stands alone and the
-    PDF carries its font."""
-    folder = resources.files("terugkeer.web") / "static" / "vendor" / "fonts"
-    faces = []
-    for name, style, weight in (("fira-sans-latin-400-normal", "normal", 400),
-                                ("fira-sans-latin-400-italic", "italic", 400),
-                                ("fira-sans-latin-700-normal", "normal", 700)):  # fmt: skip
-        data = base64.b64encode((folder / f"{name}.woff2").read_bytes()).decode()
-        faces.append(f"@font-face {{ font-family: 'Fira Sans'; font-style: {style}; "
-                     f"font-weight: {weight}; src: url(data:font/woff2;base64,{data}) "
-                     "format('woff2'); }")  # fmt: skip
-    return "\n".join(faces)
 
 
 def _data_url(svg: str) -> str:

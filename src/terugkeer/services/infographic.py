@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from terugkeer.bootstrap import System
+from terugkeer.reports.fonts import fira_sans
 from terugkeer.reports.period import Period
 from terugkeer.reports.roundabout.drawing import (
     VIEW_WIDTH,
@@ -20,7 +21,7 @@ from terugkeer.reports.roundabout.model import Roundabout
 from terugkeer.reports.roundabout.query import roundabout
 from terugkeer.reports.roundabout.text import text_html, text_lines
 from terugkeer.reports.roundabout.words import WORDS
-from terugkeer.reports.svg_png import PngError, fira_sans, png_of_svg
+from terugkeer.reports.svg_png import PngError, png_of_svg
 
 __all__ = ["Infographic", "NothingToDrawError", "PngError", "infographic", "roundabout_of"]
 
