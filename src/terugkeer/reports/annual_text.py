@@ -28,7 +28,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "difference": "Dat zijn er {n} {word} dan in {year}.",
         "about_as_many": "Dat zijn er ongeveer evenveel als in {year}.",
         "incomplete": "Onvolledig: de gegevens zijn pas vanaf {day} volledig; "
-        "de cijfers over {year} tellen alleen wat er sindsdien is vastgelegd.",
+        "wat in {year} vóór die dag gebeurde, bevatten de cijfers maar voor een deel.",
     },
     "en": {
         "title": "State of implementation {year}",
@@ -40,7 +40,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "difference": "That is {n} {word} than in {year}.",
         "about_as_many": "That is about as many as in {year}.",
         "incomplete": "Incomplete: the data are complete only from {day}; "
-        "the figures of {year} count only what was recorded since.",
+        "of what happened in {year} before that day, the figures hold only part.",
     },
 }  # fmt: skip
 

@@ -8,7 +8,9 @@ Playwright's own time limits end a Chromium that hangs; the error is one sentenc
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 from terugkeer.reports.fonts import fira_sans
 
@@ -35,6 +37,11 @@ def png_of_svg(svg: str, width: int, scale: float = 2.0) -> bytes:
     page = (f"<!doctype html><html><head><meta charset='utf-8'><style>{fira_sans()}"
             "html,body{margin:0;background:#fff}svg{display:block;width:100%;height:auto}"
             f"</style></head><body>{svg}</body></html>")  # fmt: skip
+    if _in_event_loop():
+        # Playwright's sync API refuses to run inside a running asyncio loop (a caller that is
+        # itself async, or a test process whose browser tests left one): draw in a thread.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(png_of_svg, svg, width, scale).result()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=ARGS,
@@ -51,3 +58,11 @@ def png_of_svg(svg: str, width: int, scale: float = 2.0) -> bytes:
                 browser.close()
     except Error as error:
         raise PngError(f"Chromium could not draw the PNG: {error.message.splitlines()[0]}")  # noqa: B904
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

@@ -32,7 +32,11 @@ class AnnualFigures:
 
     @property
     def empty(self) -> bool:
+        """Nothing to report: no event in the year, or a year the store had not reached when
+        it last accepted an event (a future year's caseload is last year's, carried on)."""
         now = self.now
+        if self.data_date is None or self.data_date < date(self.year, 1, 1):
+            return True
         return now.inflow == 0 and now.caseload == 0 and now.closed_procedures.total == 0
 
 
@@ -46,6 +50,7 @@ def annual_figures(system: System, year: int) -> AnnualFigures:
     before = key_figures_of(system, previous) if complete.covers(previous.start) else None
     now = key_figures_of(system, period)
     with system.engine.connect() as connection:
+        day_of_data = data_date(connection)
         return AnnualFigures(
             year=year,
             now=now,
@@ -58,9 +63,10 @@ def annual_figures(system: System, year: int) -> AnnualFigures:
                 returns=_scheme(system, "return_home"),
                 third_country=_scheme(system, "third_country"),
                 complete_from=complete.complete_from,
+                data_date=day_of_data,
             ),
             caseload_without_dublin=caseload_without_dublin(connection, period),
-            data_date=data_date(connection),
+            data_date=day_of_data,
         )
 
 

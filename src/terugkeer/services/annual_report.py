@@ -30,7 +30,6 @@ from terugkeer.reports.publication import country_name
 from terugkeer.reports.roundabout.drawing import published_in, roundabout_svg
 from terugkeer.reports.roundabout.text import text_lines
 from terugkeer.services.annual_figures import AnnualFigures, annual_figures, year_period
-from terugkeer.services.completeness import NOT_COMPARABLE
 from terugkeer.services.editorial import Editorial, editorial_file, editorial_texts
 from terugkeer.services.infographic import roundabout_of
 
@@ -97,7 +96,7 @@ def _page(system: System, figures: AnnualFigures, lang: str, editorial: Editoria
         if not complete.covers(year_period(year).start):
             note = PHRASES[lang]["incomplete"].format(day=day, year=year)
         elif figures.before is None:
-            note = NOT_COMPARABLE[lang].format(day=day)
+            note = complete.note(lang)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_templates())), autoescape=True)
     return env.get_template("annual.html").render(
         lang=lang, year=year, year_start=year_period(year).start, t=PHRASES[lang],

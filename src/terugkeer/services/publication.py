@@ -99,6 +99,9 @@ def left_out(figures: MonthlyFigures) -> str:
     if figures.complete_from is None:
         return ""
     day = format_date(figures.complete_from, "d MMMM y", locale="nl")
+    if figures.first_year is not None and figures.first_year > figures.month.year:
+        return (f"De jaarreeksen zijn nog leeg: de gegevens zijn pas vanaf {day} volledig en "
+                "sindsdien is er nog geen heel kalenderjaar.")  # fmt: skip
     return (f"Jaren vóór {figures.first_year} zijn weggelaten: de gegevens zijn pas vanaf {day} "
             "volledig; eerdere jaren bevatten maar een deel van de zaken.")  # fmt: skip
 
@@ -162,7 +165,13 @@ class Published:
 def publish(system: System, month: date, out: Path, *, known_by: str | None = None) -> Published:
     """Write the month's publication into `out` (created; an existing publication there is
     replaced only if it is of the same month); as known by `known_by` when given."""
-    files = compute(system, month, known_by=known_by)
+    whole = completeness(system, known_by=known_by)
+    if not whole.covers(month):
+        # The month's own figures would hold only part of the caseload; published, a reader
+        # could not tell. (`publish verify` still reproduces one made before the setting.)
+        raise PublicationError(f"the data are complete only from {whole.complete_from}: "
+                               f"{month:%Y-%m} is not published")  # fmt: skip
+    files = compute(system, month, known_by=known_by, whole=whole)
     if out.exists() and not out.is_dir():
         raise PublicationError(f"{out} is a file, not a folder")
     previous = out / MANIFEST

@@ -158,6 +158,4 @@ def test_before_the_complete_from_day_nothing_is_observed_or_compared(
     document = json.loads(result.stdout)
     assert sorted(document["recorded"]) == ["2023-06-01"]
     assert not document["inflow_per_year"]["source"].startswith("observed")
-    assert "Not comparable: the data are complete only from 1 June 2023 (migrated)" in (
-        result.stderr
-    )
+    assert "Not comparable: the data are complete only from 1 June 2023." in (result.stderr)

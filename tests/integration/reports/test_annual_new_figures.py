@@ -100,7 +100,7 @@ def test_ukrainian_returns_this_year_and_since_the_first_and_third_country_natio
     returns = Scheme(date(2022, 3, 4), None)
     third = Scheme(date(2022, 11, 15), date(2024, 3, 4))
     with engine.connect() as connection:
-        schemes = {"returns": returns, "third_country": third}
+        schemes = {"returns": returns, "third_country": third, "data_date": date(2024, 6, 1)}
         found = ukraine_support(connection, YEAR, **schemes, complete_from=None)
         # Complete only from 2023: the totals start there, and say so.
         whole_from_2023 = ukraine_support(
@@ -109,6 +109,11 @@ def test_ukrainian_returns_this_year_and_since_the_first_and_third_country_natio
         # A year before any scheme opened has no Ukraine figures at all.
         year_2021 = Period(date(2021, 1, 1), date(2021, 12, 31))
         before = ukraine_support(connection, year_2021, **schemes, complete_from=None)
+        # Complete only from after the year: no total that would leave the year's own out.
+        later = ukraine_support(connection, YEAR, **schemes, complete_from=date(2024, 1, 1))
+        # A report made before the scheme's end counts to the data's date, not the future.
+        early = ukraine_support(connection, YEAR, returns=returns, third_country=third,
+                                complete_from=None, data_date=date(2024, 1, 15))  # fmt: skip
     # 2023: b (c is withdrawn, "late" is 2024 in Amsterdam); since the scheme began, to 2023's end.
     assert found.returns == Tally(1, 2, date(2022, 3, 4), date(2023, 12, 31), partial=False)
     # 2023: e; in all: d, e and f (the scheme's last day), not g (the day after).
@@ -116,3 +121,6 @@ def test_ukrainian_returns_this_year_and_since_the_first_and_third_country_natio
     assert whole_from_2023.returns == Tally(1, 1, date(2023, 1, 1), date(2023, 12, 31), True)
     assert whole_from_2023.third_country == Tally(1, 2, date(2023, 1, 1), date(2024, 3, 4), True)
     assert before.returns is None and before.third_country is None
+    assert later.returns is not None and later.returns.total is None
+    assert later.third_country is not None and later.third_country.total is None
+    assert early.third_country == Tally(1, 2, date(2022, 11, 15), date(2024, 1, 15), False)

@@ -130,3 +130,18 @@ def test_the_annual_reports_pdf_carries_the_same_picture_as_text(tmp_path: Path)
         for font in ((xobject.get_object().get("/Resources") or {}).get("/Font") or {}).values()
     }
     assert any("Fira-Sans" in font for font in fonts)  # the picture's text in the pages' font
+
+
+def test_the_png_is_drawn_from_inside_a_running_event_loop_too() -> None:
+    """Playwright's sync API refuses a running asyncio loop (an async caller, or a process whose
+    browser tests started one): the PNG is then drawn in a thread of its own."""
+    import asyncio
+
+    from terugkeer.reports.svg_png import png_of_svg
+
+    square = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
+
+    async def draw() -> bytes:
+        return png_of_svg(square, 10)
+
+    assert asyncio.run(draw())[:4] == b"\x89PNG"

@@ -92,7 +92,26 @@ def test_a_publication_is_reproduced_after_the_day_is_set_later(store: str, tmp_
     again = runner.invoke(app, ["publish", "verify", str(with_day), "--database-url", store])
     assert "reproduced byte for byte" in again.stdout, again.output
     assert "was 2023-01-01 then and is 2023-07-01 now" in again.stdout
-    now = tmp_path / "now"
-    _publish(store, now)
-    assert _years(now, "instroom") == []  # no whole year yet: the line says from when
-    assert "Jaren vóór 2024 zijn weggelaten" in (now / "README.md").read_text()
+    # June 2023 itself now lies before the day: it is no longer published anew.
+    refused = runner.invoke(app, ["publish", "--month", "2023-06", "--out", str(tmp_path / "now"),
+                                  "--database-url", store])  # fmt: skip
+    assert "2023-06 is not published" in refused.output
+
+
+def test_a_month_before_the_day_is_not_published_and_an_empty_series_says_why(
+    store: str, tmp_path: Path
+) -> None:
+    _complete_from(store, "2023-07-01")
+    refused = runner.invoke(app, ["publish", "--month", "2023-06", "--out", str(tmp_path / "a"),
+                                  "--database-url", store])  # fmt: skip
+    assert refused.exit_code != 0
+    assert "2023-06 is not published" in refused.output
+    assert not (tmp_path / "a").exists()
+    out = tmp_path / "b"
+    done = runner.invoke(app, ["publish", "--month", "2023-07", "--out", str(out),
+                               "--database-url", store])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    # No whole calendar year yet: the series are empty and the line says so, naming no future year.
+    readme = (out / "README.md").read_text()
+    assert "De jaarreeksen zijn nog leeg: de gegevens zijn pas vanaf 1 juli 2023 volledig" in readme
+    assert "Jaren vóór" not in readme  # no future year named as the first whole one

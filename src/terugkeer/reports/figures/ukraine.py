@@ -38,9 +38,11 @@ class Scheme:
 @dataclass(frozen=True, slots=True)
 class Tally:
     in_period: int
-    total: int  # from `since` up to and including `until`
+    #: From `since` up to and including `until`; None when `since` lies after the period (a
+    #: total that would not hold the period's own count is no total of it).
+    total: int | None
     since: date  # the scheme's start, or the complete-from day when that is later
-    until: date
+    until: date  # the scheme's end or the period's, never after the data's date
     partial: bool  # the scheme started before the store is complete: `since` is that day
 
 
@@ -58,11 +60,16 @@ def ukraine_support(
     returns: Scheme | None,
     third_country: Scheme | None,
     complete_from: date | None,
+    data_date: date | None,
 ) -> UkraineSupport:
+    """`data_date`: the last day the store accepted events on (a total "to 4 March 2024" in a
+    report made before then runs to that day instead)."""
+
     def tally(kind: str, scheme: Scheme | None, until: date) -> Tally | None:
         if scheme is None or scheme.started > period.end:
             return None
         since = max(scheme.started, complete_from or scheme.started)
+        until = min(until, data_date) if data_date else until
         return _tally(connection, kind, period, since=since, until=until,
                       partial=since > scheme.started)  # fmt: skip
 
@@ -83,4 +90,4 @@ def _tally(
         func.count().filter(day.between(since, until)),
     ).where(events.c.type == EventType.SUPPORT_GRANTED, events.c.category == kind, not_withdrawn())
     in_period, total = connection.execute(query).one()
-    return Tally(int(in_period), int(total), since, until, partial)
+    return Tally(int(in_period), int(total) if since <= period.end else None, since, until, partial)
