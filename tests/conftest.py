@@ -22,6 +22,23 @@ POSTGRES_URL = os.environ.get("TERUGKEER_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("TERUGKEER_REQUIRE_POSTGRES") == "1"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """Argon2 with RFC 9106's parameters costs a third of a second per hash on this machine,
+    and the suite hashes and verifies passwords some thousand times: the tests hash with the
+    cheapest parameters instead (the product's own are held by a unit test). A hash carries its
+    parameters, so verifying needs nothing else."""
+    from argon2 import PasswordHasher
+
+    from terugkeer.services import users
+
+    product = users._HASHER, users._DUMMY_HASH
+    users._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    users._DUMMY_HASH = users._HASHER.hash("not a password of anyone")
+    yield
+    users._HASHER, users._DUMMY_HASH = product
+
+
 @pytest.fixture(scope="session")
 def rules() -> RulesTable:
     return load_rules()
