@@ -136,6 +136,7 @@ def test_the_png_is_drawn_from_inside_a_running_event_loop_too() -> None:
     """Playwright's sync API refuses a running asyncio loop (an async caller, or a process whose
     browser tests started one): the PNG is then drawn in a thread of its own."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from terugkeer.reports.svg_png import png_of_svg
 
@@ -144,4 +145,8 @@ def test_the_png_is_drawn_from_inside_a_running_event_loop_too() -> None:
     async def draw() -> bytes:
         return png_of_svg(square, 10)
 
-    assert asyncio.run(draw())[:4] == b"\x89PNG"
+    # A thread of its own, so that the loop is this test's whatever the process already runs
+    # (a pytest worker whose browser tests started one, where asyncio.run itself would refuse).
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        drawn = thread.submit(asyncio.run, draw()).result()
+    assert drawn[:4] == b"\x89PNG"
