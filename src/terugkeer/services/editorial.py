@@ -59,7 +59,12 @@ class Editorial:
 def editorial_file(folder: Path, year: int, lang: str) -> Path | None:
     """The year's challenges chapter in the layout before named sections: `YYYY.LANG.md`,
     else (Dutch) `YYYY.md`, in `folder`."""
-    names = [f"{year}.{lang}.md"] + ([f"{year}.md"] if lang == "nl" else [])
+    return _in_language(folder, str(year), lang)
+
+
+def _in_language(folder: Path, stem: str, lang: str) -> Path | None:
+    """`STEM.LANG.md` in `folder`, else for Dutch (the agency's own language) `STEM.md`."""
+    names = [f"{stem}.{lang}.md"] + ([f"{stem}.md"] if lang == "nl" else [])
     found = [folder / name for name in names if (folder / name).is_file()]
     return found[0] if found else None
 
@@ -72,10 +77,9 @@ def editorial_texts(
     files: dict[str, Path] = {}
     if folder is not None:
         for section in SECTIONS:
-            names = [f"{section}.{lang}.md"] + ([f"{section}.md"] if lang == "nl" else [])
-            found = [folder / str(year) / n for n in names if (folder / str(year) / n).is_file()]
-            if found:
-                files[section] = found[0]
+            found = _in_language(folder / str(year), section, lang)
+            if found is not None:
+                files[section] = found
         legacy = editorial_file(folder, year, lang)
         if CHALLENGES not in files and legacy is not None:
             files[CHALLENGES] = legacy
