@@ -9,6 +9,7 @@ import typer
 from terugkeer.bench.cli import bench_app
 from terugkeer.cli.api_cmd import api_app
 from terugkeer.cli.audit_cmd import audit_app
+from terugkeer.cli.backup_cmd import backup_command, restore_command
 from terugkeer.cli.calibrate_cmd import backtest_command, calibrate_command
 from terugkeer.cli.case_cmd import case_app
 from terugkeer.cli.db_cmd import db_app
@@ -40,6 +41,8 @@ app.command("simulate")(simulate_command)
 app.command("calibrate")(calibrate_command)
 app.command("backtest")(backtest_command)
 app.command("forecast")(forecast_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 app.add_typer(case_app, name="case")
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
