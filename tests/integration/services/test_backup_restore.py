@@ -1,0 +1,157 @@
+"""`terugkeer backup` and `terugkeer restore` on SQLite and PostgreSQL: a round trip gives the
+same history and the same figures; a damaged or tampered backup is refused with a sentence
+that says what differs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import text
+
+from terugkeer.cli.app import app
+from terugkeer.store.engine import make_engine
+from tests.integration.backup_helpers import (
+    V_NUMBERS,
+    YEARS,
+    build_store,
+    event_links,
+    key_figures,
+    runner,
+    tables,
+    target_url,
+)
+
+__all__ = ["target_url"]  # the fixture, used by name
+
+
+def _backup(url: str, folder: Path) -> Path:
+    done = runner.invoke(app, ["backup", str(folder), "--database-url", url])
+    assert done.exit_code == 0, done.output
+    return folder
+
+
+def _restore(folder: Path, url: str, *extra: str) -> tuple[int, str, str]:
+    done = runner.invoke(app, ["restore", str(folder), "--database-url", url, *extra])
+    return done.exit_code, done.stdout, done.stderr
+
+
+def test_a_round_trip_gives_the_same_history_and_every_years_figures(
+    database_url: str, target_url: str, tmp_path: Path
+) -> None:
+    build_store(database_url, tmp_path)
+    folder = _backup(database_url, tmp_path / "backup")
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["store"]["key_figures"]) == [str(year) for year in YEARS]
+    assert manifest["store"]["events"]["last_seq"] == len(event_links(database_url))
+    assert manifest["store"]["access_log"]["last_seq"] >= 1  # the case read
+    for year in YEARS:  # the figures `report key-figures` prints, as of the backup's day
+        assert manifest["store"]["key_figures"][str(year)] == key_figures(database_url, year)
+    written = (folder / "manifest.json").read_text(encoding="utf-8")
+    assert not any(v_number in written for v_number in V_NUMBERS)  # no personal data
+
+    code, out, err = _restore(folder, target_url)
+    assert (code, err) == (0, "")
+    assert "ok  every key figure of every year (2023 to 2024" in out
+    assert "restored and verified" in out
+    assert event_links(target_url) == event_links(database_url)
+    for year in YEARS:
+        assert key_figures(target_url, year) == key_figures(database_url, year)
+    verified = runner.invoke(app, ["audit", "verify", "--database-url", target_url])
+    assert verified.exit_code == 0, verified.output
+
+
+def test_a_store_with_data_is_overwritten_only_with_force(
+    database_url: str, target_url: str, tmp_path: Path
+) -> None:
+    build_store(database_url, tmp_path)
+    folder = _backup(database_url, tmp_path / "backup")
+    assert _restore(folder, target_url)[0] == 0
+
+    code, _, err = _restore(folder, target_url)
+    assert code == 2
+    assert "is not empty: restore replaces everything in it, so add --force" in err
+
+    assert _restore(folder, target_url, "--force")[0] == 0
+    assert event_links(target_url) == event_links(database_url)
+
+
+def test_a_backup_file_changed_after_it_was_taken_is_not_restored(
+    database_url: str, target_url: str, tmp_path: Path
+) -> None:
+    build_store(database_url, tmp_path)
+    folder = _backup(database_url, tmp_path / "backup")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    file = folder / manifest["file"]["name"]
+    data = bytearray(file.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit of one byte
+    file.write_bytes(bytes(data))
+
+    code, out, err = _restore(folder, target_url)
+    assert code == 1
+    assert "the backup file was changed or damaged after it was taken" in out
+    assert "not restored" in err
+    assert tables(target_url) == []  # the target was not touched
+
+
+def test_a_backup_of_an_edited_event_names_the_broken_row(
+    database_url: str, target_url: str, tmp_path: Path
+) -> None:
+    build_store(database_url, tmp_path)
+    engine = make_engine(database_url)
+    with engine.begin() as connection:  # someone edits a stored event behind the system's back
+        connection.execute(text("UPDATE events SET occurred_at = :at WHERE seq = 7"),
+                           {"at": "2023-01-02T10:00:00+01:00"})  # fmt: skip
+    engine.dispose()
+    folder = _backup(database_url, tmp_path / "backup")
+
+    code, out, err = _restore(folder, target_url)
+    assert code == 1
+    assert "NOT VERIFIED: the events' hash chain is broken at row seq 7" in err
+    assert not any(v_number in out + err for v_number in V_NUMBERS)
+
+
+def test_figures_that_differ_from_the_manifest_are_named(
+    database_url: str, target_url: str, tmp_path: Path
+) -> None:
+    build_store(database_url, tmp_path)
+    folder = _backup(database_url, tmp_path / "backup")
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    inflow = manifest["store"]["key_figures"]["2024"]["inflow"]
+    manifest["store"]["key_figures"]["2024"]["inflow"] = inflow + 1
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    code, out, err = _restore(folder, target_url)
+    assert code == 1
+    assert (
+        f"NOT VERIFIED: key figure inflow of 2024 is {inflow} in the restored store but "
+        f"{inflow + 1} in the manifest"
+    ) in err
+    assert "ok  the events' hash chain is intact" in out  # the other checks still ran
+
+
+def test_check_only_verifies_without_touching_any_store(database_url: str, tmp_path: Path) -> None:
+    build_store(database_url, tmp_path)
+    folder = _backup(database_url, tmp_path / "backup")
+    before = _databases(database_url)
+    untouched = tmp_path / "nothing-here.db"
+    server = f"sqlite:///{untouched}" if database_url.startswith("sqlite") else database_url
+
+    code, out, err = _restore(folder, server, "--check-only")
+    assert (code, err) == (0, "")
+    assert "the backup verifies" in out
+    assert not untouched.exists()
+    assert _databases(database_url) == before  # the scratch database is gone again
+
+
+def _databases(url: str) -> list[str]:
+    if url.startswith("sqlite"):
+        return []
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        found = connection.execute(text("SELECT datname FROM pg_database ORDER BY 1")).scalars()
+        names = list(found)
+    engine.dispose()
+    return names
