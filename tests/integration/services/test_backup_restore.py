@@ -60,6 +60,20 @@ def test_a_round_trip_gives_the_same_history_and_every_years_figures(
         assert key_figures(target_url, year) == key_figures(database_url, year)
     verified = runner.invoke(app, ["audit", "verify", "--database-url", target_url])
     assert verified.exit_code == 0, verified.output
+    # who copied every case, and who put them back, is in the access log
+    assert _logged(database_url)[-1][0] == "store.backup"
+    action, detail = _logged(target_url)[-1]
+    assert action == "store.restore"
+    assert detail.endswith("; verified")
+
+
+def _logged(url: str) -> list[tuple[str, str]]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT action, detail FROM access_log ORDER BY seq"))
+        found = [(action, detail) for action, detail in rows]
+    engine.dispose()
+    return found
 
 
 def test_a_store_with_data_is_overwritten_only_with_force(
