@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests use, if missing: a real PostgreSQL server, and Chromium
+# Install the Debian packages the tests use, if missing: a real PostgreSQL server (and its client
+# programs pg_dump and pg_restore, for the backup tests), and Chromium
 # (charts are drawn to PNG by kaleido in headless Chromium; later, page tests use it too).
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# pg_dump and pg_restore (`terugkeer backup` / `restore`); postgresql brings them, this says why
+ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
