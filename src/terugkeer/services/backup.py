@@ -53,6 +53,7 @@ def take_backup(system: System, folder: Path, *, actor: str, origin: str) -> Tak
         ),
         store=copy.facts,
     )
+    copy.file.chmod(0o600)
     manifests.write(folder, manifest)
     detail = f"events={manifest.store.events.last_seq} years={len(manifest.store.key_figures)}"
     with writing(system.engine) as connection:
@@ -71,7 +72,7 @@ def _prepare(folder: Path) -> bool:
     if not folder.parent.is_dir():
         raise ServiceError(f"the folder {folder.parent} does not exist")
     created = not folder.exists()
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)  # the copy holds every person's data
     return created
 
 

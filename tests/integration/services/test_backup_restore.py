@@ -48,6 +48,8 @@ def test_a_round_trip_gives_the_same_history_and_every_years_figures(
     assert manifest["store"]["access_log"]["last_seq"] >= 1  # the case read
     for year in YEARS:  # the figures `report key-figures` prints, as of the backup's day
         assert manifest["store"]["key_figures"][str(year)] == key_figures(database_url, year)
+    assert folder.stat().st_mode & 0o777 == 0o700  # the copy holds every person's data
+    assert (folder / manifest["file"]["name"]).stat().st_mode & 0o777 == 0o600
     written = (folder / "manifest.json").read_text(encoding="utf-8")
     assert not any(v_number in written for v_number in V_NUMBERS)  # no personal data
 
