@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL
 
 from terugkeer.store import postgres_tools as tools
@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 def take(engine: Engine, dest: Path, read: Callable[[Connection], T]) -> tuple[T, str]:
     """Dump the store of `engine` to `dest`; `read` sees the same snapshot. Returns what `read`
-    returned and pg_dump's version line."""
+    returned and what made the file ("pg_dump 15")."""
     pg_dump = tools.find("pg_dump")
     ours = tools.major_version(pg_dump)
     with guarded(engine.url, "read"), engine.connect() as plain:
@@ -48,11 +48,13 @@ def take(engine: Engine, dest: Path, read: Callable[[Connection], T]) -> tuple[T
 
 def restore(source: Path, engine: Engine) -> None:
     """Replace everything in the store's schema by the dump at `source`, in one transaction of
-    pg_restore's (after the old schema was dropped: a failed restore leaves it empty)."""
+    pg_restore's. A schema with tables is dropped first (a failed restore leaves it empty); an
+    empty one is left as it is, so a user who does not own it can restore into it."""
     pg_restore = tools.find("pg_restore")
     with guarded(engine.url, "written"), engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        if inspect(connection).get_table_names():
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     tools.run(
         pg_restore,
