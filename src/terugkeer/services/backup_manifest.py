@@ -93,8 +93,10 @@ def sha256_of(path: Path) -> str:
 
 
 def write(folder: Path, manifest: Manifest) -> Path:
-    path = folder / MANIFEST_NAME
-    path.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    """Written last and renamed into place: a folder with a manifest holds a whole backup."""
+    path, partial = folder / MANIFEST_NAME, folder / f"{MANIFEST_NAME}.partial"
+    partial.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)
     return path
 
 
