@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from terugkeer.cli.app import app
 from terugkeer.store.engine import make_engine
+from terugkeer.store.schema import HEAD_REVISION
 from tests.integration.backup_helpers import (
     V_NUMBERS,
     YEARS,
@@ -171,3 +172,26 @@ def _databases(url: str) -> list[str]:
         names = list(found)
     engine.dispose()
     return names
+
+
+def test_a_backup_of_another_revision_or_backend_is_refused_before_anything_is_touched(
+    database_url: str, target_url: str, tmp_path: Path
+) -> None:
+    build_store(database_url, tmp_path)
+    folder = _backup(database_url, tmp_path / "backup")
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    other = "postgresql+psycopg://nobody@127.0.0.1:1/none" if manifest["backend"] == "sqlite" \
+        else f"sqlite:///{tmp_path / 'other.db'}"  # fmt: skip
+
+    code, _, err = _restore(folder, other)
+    assert code == 2
+    kind = manifest["backend"]
+    assert f"the backup is of a {kind} store and cannot be restored into a" in err
+
+    manifest["store"]["schema_revision"] = "0015"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    code, _, err = _restore(folder, target_url)
+    assert code == 2
+    assert f"the backup is at schema revision 0015, this terugkeer at {HEAD_REVISION}" in err
+    assert tables(target_url) == []
