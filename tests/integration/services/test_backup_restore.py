@@ -93,6 +93,10 @@ def test_a_store_with_data_is_overwritten_only_with_force(
     assert _restore(folder, target_url, "--force")[0] == 0
     assert event_links(target_url) == event_links(database_url)
 
+    again = runner.invoke(app, ["backup", str(folder), "--database-url", database_url])
+    assert again.exit_code == 2
+    assert "already exists and is not an empty folder: a backup goes into a new one" in again.stderr
+
 
 def test_a_backup_file_changed_after_it_was_taken_is_not_restored(
     database_url: str, target_url: str, tmp_path: Path
