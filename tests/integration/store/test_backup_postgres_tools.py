@@ -57,6 +57,11 @@ def test_the_password_travels_in_the_environment_not_on_the_command_line(
     assert PASSWORD not in done.output
     assert PASSWORD not in (tmp_path / "backup" / "manifest.json").read_text(encoding="utf-8")
 
+    refused = runner.invoke(app, ["restore", str(tmp_path / "backup"), "--database-url", url])
+    assert refused.exit_code == 2  # the source is not empty
+    assert PASSWORD not in refused.output
+    assert "postgres:***@" in refused.stderr
+
 
 def test_a_missing_pg_dump_is_said_and_leaves_no_backup_behind(
     postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
