@@ -199,3 +199,34 @@ def test_a_backup_of_another_revision_or_backend_is_refused_before_anything_is_t
     assert code == 2
     assert f"the backup is at schema revision 0015, this terugkeer at {HEAD_REVISION}" in err
     assert tables(target_url) == []
+
+
+def test_a_backup_cut_short_and_resealed_is_caught_by_the_manifests_chain_head(
+    database_url: str, target_url: str, tmp_path: Path
+) -> None:
+    """Someone who can write files swaps in a copy without the newest events, with a chain
+    head rewound to match and the manifest's sha256 fixed: the chain verifies on its own, the
+    manifest's head does not."""
+    build_store(database_url, tmp_path)
+    genuine = _backup(database_url, tmp_path / "genuine")
+    assert _restore(genuine, target_url)[0] == 0
+    engine = make_engine(target_url)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM events WHERE seq > 60"))
+        connection.execute(text(
+            "UPDATE chain_head SET last_seq = 60, "
+            "last_hash = (SELECT hash FROM events WHERE seq = 60) WHERE id = 1"
+        ))  # fmt: skip
+    engine.dispose()
+    cut = _backup(target_url, tmp_path / "cut")
+    manifest = json.loads((genuine / "manifest.json").read_text(encoding="utf-8"))
+    cut_manifest = json.loads((cut / "manifest.json").read_text(encoding="utf-8"))
+    manifest["file"] = cut_manifest["file"]
+    (cut / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    code, out, err = _restore(cut, target_url, "--force")
+    assert code == 1
+    assert "ok  " + cut_manifest["file"]["name"] in out  # the file is the one "described"
+    last = manifest["store"]["events"]["last_seq"]
+    assert "NOT VERIFIED: the events' hash chain is intact but ends at seq 60 with hash" in err
+    assert f"the manifest says seq {last} with hash" in err
