@@ -76,6 +76,7 @@ def test_a_backup_during_intake_restores_to_a_prefix_of_the_history(
     feeder.start()
     try:
         while event_count(database_url) == 0:  # the first batch is in
+            assert importer.poll() is None, (tmp_path / "import.err").read_text()
             time.sleep(0.05)
         taken: list[tuple[Path, int]] = []
         for attempt in range(ATTEMPTS):
