@@ -2,18 +2,20 @@
 exactly the source's first N events (same seq, same hash), chains and projections verified.
 
 The importer is a real `terugkeer import -` process committing 20 lines at a time from a pipe
-this test feeds: the feed's second half is held back until the backups are done, so the
-importer is still running (and the source still growing) while they are taken.
+this test feeds, a batch at a time, until the backups are done: the importer is running (and
+the source growing) while they are taken, however long each takes.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,18 +31,20 @@ from tests.integration.backup_helpers import (
 
 __all__ = ["target_url"]  # the fixture, used by name
 
-PERSONS = 400  # two lines each: 40 batches
 BATCH = 20
 #: Backups to try until the importer commits past one's snapshot (one normally does at once).
 ATTEMPTS = 12
 
 
-def _feed() -> list[str]:
-    return [
+def _people() -> Iterator[list[str]]:
+    """Batches of intake and interview lines of ever new people, without end."""
+    lines = (
         text
-        for index in range(PERSONS)
-        for text in person_lines(index, f"{4200000000 + index}", 2023)[:2]  # intake, interview
-    ]
+        for index in itertools.count()
+        for text in person_lines(index, f"{4200000000 + index}", 2023)[:2]
+    )
+    while True:
+        yield list(itertools.islice(lines, BATCH))
 
 
 @pytest.mark.slow
@@ -48,8 +52,6 @@ def test_a_backup_during_intake_restores_to_a_prefix_of_the_history(
     database_url: str, target_url: str, tmp_path: Path
 ) -> None:
     assert runner.invoke(app, ["db", "upgrade", "--database-url", database_url]).exit_code == 0
-    lines = _feed()
-    half = len(lines) // 2
     with (tmp_path / "import.err").open("wb") as errors:  # the child keeps its own handle
         importer = subprocess.Popen(
             [sys.executable, "-m", "terugkeer", "import", "-", "--database-url", database_url],
@@ -58,19 +60,23 @@ def test_a_backup_during_intake_restores_to_a_prefix_of_the_history(
             stderr=errors,
             env={**os.environ, "TERUGKEER_IMPORT_BATCH_LINES": str(BATCH)},
         )
-    assert importer.stdin is not None
     backups_done = threading.Event()
+    fed: list[int] = [0]
 
     def feed() -> None:
         assert importer.stdin is not None
-        for number, text in enumerate(lines):
-            if number == half:
-                backups_done.wait()
-            importer.stdin.write(text.encode() + b"\n")
-            if number < half and number % BATCH == BATCH - 1:  # a batch at a time, as it arrives
+        try:
+            for batch in _people():  # a batch at a time, as a partner's feed arrives
+                importer.stdin.write(("\n".join(batch) + "\n").encode())
                 importer.stdin.flush()
-                time.sleep(0.2)
-        importer.stdin.close()
+                fed[0] += len(batch)
+                if backups_done.is_set():
+                    break
+                time.sleep(0.1)
+        except BrokenPipeError:  # the importer died: its return code says why
+            pass
+        finally:
+            importer.stdin.close()
 
     feeder = threading.Thread(target=feed)
     feeder.start()
@@ -96,7 +102,7 @@ def test_a_backup_during_intake_restores_to_a_prefix_of_the_history(
         importer.wait(timeout=300)
     assert importer.returncode == 0, (tmp_path / "import.err").read_text()
     source = event_links(database_url)
-    assert len(source) == len(lines)
+    assert len(source) == fed[0]
 
     for folder, before in taken:
         restored = runner.invoke(
