@@ -230,3 +230,19 @@ def test_a_backup_cut_short_and_resealed_is_caught_by_the_manifests_chain_head(
     last = manifest["store"]["events"]["last_seq"]
     assert "NOT VERIFIED: the events' hash chain is intact but ends at seq 60 with hash" in err
     assert f"the manifest says seq {last} with hash" in err
+
+
+def test_a_restore_under_another_pseudonym_key_says_which_setting_to_fix(
+    database_url: str, target_url: str, tmp_path: Path
+) -> None:
+    build_store(database_url, tmp_path)
+    folder = _backup(database_url, tmp_path / "backup")
+    other_key = {"TERUGKEER_PSEUDONYM_KEY": "another key than the source's, 32+ characters"}
+
+    done = runner.invoke(app, ["restore", str(folder), "--database-url", target_url],
+                         env=other_key)  # fmt: skip
+    assert done.exit_code == 1
+    assert (
+        "NOT VERIFIED: the store was written under another TERUGKEER_PSEUDONYM_KEY than the "
+        "one configured here: set the source's key and restore again"
+    ) in done.stderr
