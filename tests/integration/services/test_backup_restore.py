@@ -246,3 +246,6 @@ def test_a_restore_under_another_pseudonym_key_says_which_setting_to_fix(
         "NOT VERIFIED: the store was written under another TERUGKEER_PSEUDONYM_KEY than the "
         "one configured here: set the source's key and restore again"
     ) in done.stderr
+    # nothing was logged under the wrong key: with the source's, the restored store verifies
+    verified = runner.invoke(app, ["audit", "verify", "--database-url", target_url])
+    assert verified.exit_code == 0, verified.output
