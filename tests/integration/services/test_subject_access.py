@@ -8,10 +8,11 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -22,7 +23,8 @@ from terugkeer.services.errors import UnknownPersonError
 from terugkeer.services.ingest import ingest_lines
 from terugkeer.services.integrity import check_integrity
 from terugkeer.services.partners import add_partner
-from terugkeer.services.subject_access import ReasonError
+from terugkeer.services.retention import run_retention
+from terugkeer.services.subject_access import PseudonymisedPersonError, ReasonError
 from terugkeer.services.subject_export import ExportFormat, export_subject
 from terugkeer.services.users import User
 from terugkeer.services.webhooks import deliver_due, subscribe
@@ -40,7 +42,8 @@ REASON = "AVG-2026-0042 art. 15"
 
 @pytest.fixture
 def system(database_url: str) -> Iterator[System]:
-    built = bootstrap(Settings(database_url=database_url, controller_name="Testdienst"))
+    built = bootstrap(Settings(database_url=database_url, controller_name="Testdienst",
+                               pseudonym_key=SecretStr("subject tests' own key")))  # fmt: skip
     built.clock = lambda: datetime(2024, 1, 10, 12, tzinfo=UTC)
     add_partner(built, "coa", "COA", ["location_changed"], reads=["location_changed"])
     yield built
@@ -187,3 +190,16 @@ def test_a_reason_that_could_hold_personal_data_is_refused_before_anything_is_re
         assert not connection.execute(
             select(access_log.c.id).where(access_log.c.action.like("subject.%"))
         ).first()
+
+
+def test_a_person_retention_pseudonymised_is_said_so(system: System) -> None:
+    _history(system)
+    departed = line("x-1", "departed", OTHER, "2023-12-10T10:00:00+01:00",
+                    {"mode": "independent", "destination": "DZA", "evidence": "iom_confirmation"},
+                    source="IOM")  # fmt: skip
+    assert not ingest_lines(system, [departed]).rejected
+    assert run_retention(system, closed_before=date(2024, 1, 1), dry_run=False).persons == 1
+    with pytest.raises(PseudonymisedPersonError) as raised:
+        export_subject(system, FG, OTHER, REASON, ExportFormat.JSON, channel="cli", origin="h")
+    assert "retention pseudonymised this person (2 events)" in raised.value.message
+    assert json.loads(_export(system))["v_number"] == V  # the other person is still whole
