@@ -58,7 +58,6 @@ def test_the_privacy_officer_finds_a_persons_data_and_downloads_it(
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.locator("#subject-heading").scroll_into_view_if_needed()
         page.screenshot(path=str(Path(SHOTS) / "privacy.png"))
-        page.screenshot(path=str(Path(SHOTS) / "privacy-full.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("button", name="Downloaden als PDF").click()
     saved = download.value.path()
