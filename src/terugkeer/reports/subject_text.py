@@ -28,7 +28,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "Gereedheid is informatie voor een besluit van een mens, geen besluit.",
         "day": "Dag", "open": "open", "closed": "gesloten", "track": "Spoor",
         "whereabouts": "Verblijfplaats", "document": "Reisdocument tot", "ready": "Gereed",
-        "conditions": "Voorwaarden (rechtmatig uitzetbaar, beschikbaar, in bewaring, "
+        "conditions": "Voorwaarden (juridisch uitzetbaar, beschikbaar, in bewaring, "
         "reisdocument)", "yes": "ja", "no": "nee", "none": "—",
         "reads": "Wie de gegevens inzag of wijzigde",
         "reads_intro": "Elke regel van het toegangslog over deze persoon, oudste eerst.",
