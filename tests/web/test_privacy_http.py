@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from terugkeer.services.ingest import ingest_lines
 from terugkeer.services.integrity import check_integrity
+from terugkeer.services.partners import add_partner
 from tests.integration.lines import line
 from tests.web.conftest import csrf_of, signed_in
 from tests.web.server import MINE, Site
@@ -29,11 +30,14 @@ def _withdraw_request(site: Site) -> None:
 
 def test_the_overview_holds_the_directors_read_and_the_withdrawn_fact(site: Site) -> None:
     _withdraw_request(site)
+    add_partner(site.system, "kmar-grens", "KMAR", ["departed"], reads=["departed"])
     assert signed_in(site, "anna").get(f"/cases/{MINE}").status_code == 200  # the read
     officer = signed_in(site, "fg")
     start = officer.get("/privacy")
     assert start.status_code == 200 and 'id="subject-form"' in start.text
     assert "Register van verwerkingsactiviteiten (AVG art. 30)" in start.text
+    recipients = start.text.split('id="recipients"')[1].split("</ul>")[0]
+    assert "ketenpartner <strong>kmar-grens</strong>" in recipients  # the partner configured
     page = officer.post("/privacy", data={"csrf_token": csrf_of(start.text), "v_number": MINE,
                                           "why": REASON})  # fmt: skip
     assert page.status_code == 200, page.text
