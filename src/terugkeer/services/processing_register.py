@@ -88,6 +88,30 @@ class Recipient:
 
 
 @dataclass(frozen=True, slots=True)
+class Retention:
+    """`person_years`: a person's events, projections and access-log rows are pseudonymised
+    this long after their last case closed (TERUGKEER_RETENTION_YEARS, `retention run`). No
+    period per data category: the rules table holds no retention rows (RULES.md §8, [U])."""
+
+    person_years: int
+    session_idle_minutes: int  # TERUGKEER_SESSION_IDLE_MINUTES
+    session_absolute_hours: int  # TERUGKEER_SESSION_ABSOLUTE_HOURS
+    per_category: None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Security:
+    """What the settings switch on: a pseudonym key of the installation's own (without it the
+    public development key protects nothing), the hash chains (`audit verify`), HTTPS with
+    Strict-Transport-Security, local sign-in beside single sign-on."""
+
+    pseudonym_key: bool
+    hash_chains: bool
+    https: bool
+    local_login: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Register:
     controller: str
     officer: str
@@ -96,8 +120,8 @@ class Register:
     subjects: list[tuple[str, str]]  # (key, source)
     data: list[DataCategory]
     recipients: list[Recipient]
-    retention: list[tuple[str, str, str]]  # (what, period, source)
-    security: list[tuple[str, str]]  # (measure, state)
+    retention: Retention
+    security: Security
     sources: list[str]
 
 
@@ -153,25 +177,14 @@ def processing_register(system: System) -> Register:
         subjects.append(("unaccompanied_minors", "EVENTS.md: intake.unaccompanied_minor"))
     staff = sorted({a.role.value for a in accounts(system)})
     subjects.append(("staff_accounts", "users table: " + (", ".join(staff) or "none yet")))
-    years = settings.retention_years
-    retention = [
-        ("events, projections, access-log rows of a person",
-         f"pseudonymised {years} years after their last case closed",
-         "TERUGKEER_RETENTION_YEARS (`terugkeer retention run`)"),
-        ("per data category", "not configured: one period for all [U]",
-         "rules table (rules.toml) holds no retention rows; RULES.md §8"),
-        ("sessions", f"{settings.session_idle_minutes} min idle, "
-         f"{settings.session_absolute_hours} h at most",
-         "TERUGKEER_SESSION_IDLE_MINUTES, TERUGKEER_SESSION_ABSOLUTE_HOURS"),
-    ]  # fmt: skip
-    security = [
-        ("pseudonym key", "configured" if settings.pseudonym_key else
-         "NOT SET: the public development key protects nothing"),
-        ("hash chains over events and access log", "on (`terugkeer audit verify`)"),
-        ("HTTPS (Strict-Transport-Security)", "on" if settings.served_over_tls else "off"),
-        ("local sign-in beside single sign-on", "on" if settings.local_login else "off"),
-        ("access by role and case scope", "GRANTS, docs/permissions.md"),
-    ]  # fmt: skip
+    retention = Retention(
+        settings.retention_years, settings.session_idle_minutes,
+        settings.session_absolute_hours,
+    )  # fmt: skip
+    security = Security(
+        pseudonym_key=settings.pseudonym_key is not None, hash_chains=True,
+        https=settings.served_over_tls, local_login=settings.local_login,
+    )  # fmt: skip
     return Register(
         settings.controller_name, settings.privacy_officer_contact, LEGAL_BASIS, _purposes(),
         subjects, [_category(t, s) for t, s in DATA_SCHEMAS.items()], _recipients(system),
@@ -179,5 +192,6 @@ def processing_register(system: System) -> Register:
         ["settings (TERUGKEER_CONTROLLER_NAME, TERUGKEER_PRIVACY_OFFICER_CONTACT, ...)",
          "GRANTS in src/terugkeer/domain/permissions.py",
          "DATA_SCHEMAS in src/terugkeer/chain_events/schema.py (EVENTS.md v1.1)",
-         "partners, subscriptions and users tables of this store"],
+         "partners, subscriptions and users tables of this store",
+         "TERUGKEER_RETENTION_YEARS, TERUGKEER_SESSION_*; rules table (no retention rows)"],
     )  # fmt: skip
