@@ -69,6 +69,7 @@ def test_downloads_as_json_and_pdf_are_logged_for_the_auditor(site: Site) -> Non
     assert ("anna", "web", "case.read") in [
         (a["actor"], a["channel"], a["action"]) for a in found["access_log"]
     ]
+    assert [(a["director"], a["assigned_by"]) for a in found["assignments"]] == [("anna", "lead")]
     as_pdf = officer.post("/privacy/export", data={**asked, "format": "pdf"},
                           headers={"accept-language": "en"})  # fmt: skip
     assert as_pdf.status_code == 200 and as_pdf.content.startswith(b"%PDF")

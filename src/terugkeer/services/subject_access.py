@@ -8,7 +8,8 @@ officer (functionaris gegevensbescherming):
   happened in it — the one fold (domain/state.py) and the four conditions (domain/removal.py)
   as the store judges them now, withdrawn facts left out;
 - every access-log row about the person: who read or changed their case, and when;
-- every webhook delivery of their events: which partner received what, and when.
+- every webhook delivery of their events: which partner received what, and when;
+- who directed their cases (assignments) and the partners a case director shared them with.
 
 Every look is logged in the access log (who, the person, the request's reference), in the
 transaction that reads it, so that no export exists that nobody is logged as having made.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.history import Case, PersonHistory
@@ -30,6 +31,7 @@ from terugkeer.services.errors import ServiceError, UnknownPersonError
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
 from terugkeer.store.queries import person_events
+from terugkeer.store.reach import ShareRow, shares
 from terugkeer.store.subject import (
     DeliveredEvent,
     LoggedAccess,
@@ -37,11 +39,11 @@ from terugkeer.store.subject import (
     deliveries_of,
     events_under,
 )
-from terugkeer.store.workplace import receipts
+from terugkeer.store.workplace import assignments_of, receipts
 
 __all__ = [
-    "DayState", "DeliveredEvent", "LoggedAccess", "PseudonymisedPersonError", "ReasonError",
-    "Retraction", "SubjectEvent", "SubjectRecord", "subject_record",
+    "Assignment", "DayState", "DeliveredEvent", "LoggedAccess", "PseudonymisedPersonError",
+    "ReasonError", "Retraction", "ShareRow", "SubjectEvent", "SubjectRecord", "subject_record",
 ]  # fmt: skip
 
 _STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -99,6 +101,12 @@ class DayState:
     readiness: Readiness | None  # None before the first rule of the rules table
 
 
+class Assignment(NamedTuple):
+    at: str  # UTC, the store's form
+    director: str
+    assigned_by: str
+
+
 @dataclass(frozen=True, slots=True)
 class SubjectRecord:
     v_number: str
@@ -109,6 +117,8 @@ class SubjectRecord:
     states: list[DayState]  # case by case, day by day
     accesses: list[LoggedAccess]  # oldest first, before this look
     deliveries: list[DeliveredEvent]  # oldest first
+    assignments: list[Assignment]  # oldest first
+    shares: list[ShareRow]  # newest first, each with its early end
 
     @property
     def senders(self) -> list[str]:
@@ -137,6 +147,8 @@ def subject_record(
             seen = receipts(connection, v_number)
             accesses = accesses_of(connection, v_number)
             deliveries = deliveries_of(connection, v_number)
+            assigned = [Assignment(*row) for row in assignments_of(connection, v_number)]
+            shared = shares(connection, v_number=v_number)
         else:
             retained = events_under(connection, system.pseudonyms.subject(v_number))
         action = reader.action if held else f"{reader.action}.unknown"
@@ -154,7 +166,7 @@ def subject_record(
     history = PersonHistory(v_number, stored)
     return SubjectRecord(
         v_number, now, by, reason, _events(stored, history, seen), _states(system, history),
-        accesses, deliveries,
+        accesses, deliveries, assigned, shared,
     )  # fmt: skip
 
 

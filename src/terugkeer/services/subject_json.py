@@ -66,4 +66,10 @@ def subject_json(found: SubjectRecord, controller: str) -> dict[str, Any]:
         "states": [_state(d) for d in found.states],
         "access_log": [a._asdict() for a in found.accesses],
         "webhook_deliveries": [d._asdict() for d in found.deliveries],
-    }
+        "assignments": [a._asdict() for a in found.assignments],
+        "shares": [
+            {"id": s.id, "partner": s.partner, "until": s.until.isoformat(), "by": s.actor,
+             "at": s.at, "ended_by": s.ended_by, "ended_at": s.ended_at}
+            for s in found.shares
+        ],
+    }  # fmt: skip

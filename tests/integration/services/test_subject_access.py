@@ -30,6 +30,8 @@ from terugkeer.services.users import User
 from terugkeer.services.webhooks import deliver_due, subscribe
 from terugkeer.services.workplace import NotYoursError
 from terugkeer.settings import Settings
+from terugkeer.store.engine import writing
+from terugkeer.store.reach import add_share
 from terugkeer.store.tables import access_log
 from tests.integration.lines import line
 from tests.web.webhook_receiver import receiving
@@ -85,6 +87,8 @@ def test_the_export_holds_the_withdrawn_event_the_reads_and_the_deliveries(
         system.clock = fixed
     reader = Access("anna", "web", "case.read", "10.0.0.7", V)
     case_file(system, v_number=V, on=datetime(2024, 1, 10).date(), reader=reader)
+    with writing(system.engine) as connection:
+        add_share(connection, "coa", V, date(2024, 3, 31), "anna", "2024-01-05T09:00:00.000000Z")
 
     found = json.loads(_export(system))
 
@@ -112,6 +116,8 @@ def test_the_export_holds_the_withdrawn_event_the_reads_and_the_deliveries(
     assert delivery["partner"] == "coa" and delivery["event_id"] == "c-1"
     assert delivery["state"] == "delivered" and delivery["delivered_at"]
     assert delivery["subscription"] == subscription
+    [share] = found["shares"]
+    assert (share["partner"], share["until"], share["by"]) == ("coa", "2024-03-31", "anna")
 
 
 def test_every_export_is_in_the_access_log_and_its_chain_stays_intact(system: System) -> None:
