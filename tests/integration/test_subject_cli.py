@@ -97,6 +97,20 @@ def test_refusals_say_why(database_url: str) -> None:
     code, _, err = _run("subject", "export", V, "--by", "fg", "--why", f"verzoek {V}",
                         "--database-url", database_url)  # fmt: skip
     assert code == 1 and "five or more digits" in err
+    code, _, err = _run("subject", "export", "Jan Jansen", "--by", "fg", "--why", "AVG-1",
+                        "--database-url", database_url)  # fmt: skip
+    assert code == 1 and "a V-number is 10 digits" in err
+    system = bootstrap(Settings(database_url=database_url), migrate=False)
+    with system.engine.connect() as connection:
+        logged = connection.execute(
+            select(access_log.c.v_number, access_log.c.action)
+            .where(access_log.c.action.like("subject.%")).order_by(access_log.c.seq)
+        ).all()  # fmt: skip
+    system.close()
+    assert [tuple(r) for r in logged] == [
+        ("6199999999", "subject.export.unknown"),
+        (V, "subject.export.refused"),
+    ]  # nothing of the malformed V-number or the refused reference reached the log
 
 
 def test_the_register_lists_the_configured_partner_and_its_webhook(database_url: str) -> None:

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.history import Case, PersonHistory
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.domain.removal import Readiness, last_instant, removal_readiness
 from terugkeer.domain.rules import NoRuleInForceError
 from terugkeer.domain.state import CaseState, case_state
@@ -133,8 +134,12 @@ def subject_record(
     system: System, *, v_number: str, by: str, reason: str, reader: Access
 ) -> SubjectRecord:
     """The record of `v_number`, logged as `reader` (its detail gets the reason). Raises
-    ReasonError for a reason that cannot be logged (nothing is read), UnknownPersonError
+    ServiceError for a malformed V-number and ReasonError for a reason that cannot be logged
+    (nothing is read or logged), UnknownPersonError
     when nothing is stored (the attempt is logged, `….unknown`)."""
+    if not is_v_number(v_number):
+        # Refused before anything is logged: the log holds a V-number only in its form.
+        raise ServiceError("a V-number is 10 digits")
     problem = reason_problem(reason)
     if problem is not None:
         raise ReasonError(problem)

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from terugkeer.bootstrap import System
+from terugkeer.domain.identifiers import is_v_number
 from terugkeer.domain.permissions import Resource
 from terugkeer.reports.subject_pdf import subject_pdf
+from terugkeer.services.errors import ServiceError
 from terugkeer.services.subject_access import SubjectRecord, subject_record
 from terugkeer.services.subject_json import subject_json
 from terugkeer.services.users import User
@@ -32,11 +34,19 @@ class Export:
     filename: str  # no V-number: a download's name ends up in browser histories and folders
 
 
+def _well_formed(v_number: str) -> None:
+    """A malformed V-number is refused before anything is logged, a refusal too: the log
+    holds a V-number only in its form (docs/access-log.md)."""
+    if not is_v_number(v_number):
+        raise ServiceError("a V-number is 10 digits")
+
+
 def subject_overview(
     system: System, user: User, v_number: str, reason: str, *, channel: str, origin: str
 ) -> SubjectRecord:
     """What the privacy page shows; raises NotYoursError (refused), ReasonError or
     UnknownPersonError."""
+    _well_formed(v_number)
     reader = Access(user.name, channel, READ, origin, v_number)
     admit(system, user, Resource.SUBJECT_ACCESS, reader)
     return subject_record(system, v_number=v_number, by=user.name, reason=reason, reader=reader)
@@ -47,6 +57,7 @@ def export_subject(
     *, channel: str, origin: str, lang: str = "nl", detail: str | None = None,
 ) -> Export:  # fmt: skip
     """The export in `output`, logged with its format (and `detail`, e.g. the CLI's OS user)."""
+    _well_formed(v_number)
     logged = f"format={output.value}" + (f"; {detail}" if detail else "")
     reader = Access(user.name, channel, EXPORT, origin, v_number, logged)
     admit(system, user, Resource.SUBJECT_ACCESS, reader)
