@@ -129,3 +129,14 @@ def test_the_register_lists_the_configured_partner_and_its_webhook(database_url:
     code, out, _ = _run("privacy", "register", "--lang", "en", "--database-url", database_url)
     assert code == 0 and out.startswith("# Register of processing activities (GDPR art. 30)")
     assert "- partner `dji-bewaring`: detention_started" in out
+
+
+def test_users_add_makes_a_privacy_officer_who_may_export(database_url: str) -> None:
+    _store(database_url)
+    made = runner.invoke(app, ["users", "add", "fg2", "--role", "privacy_officer",
+                               "--database-url", database_url],
+                         input="a one-time passphrase\n")  # fmt: skip
+    assert made.exit_code == 0 and "added fg2 (privacy_officer)" in made.stdout
+    code, out, _ = _run("subject", "export", V, "--by", "fg2", "--why", "AVG-2026-8",
+                        "--database-url", database_url)  # fmt: skip
+    assert code == 0 and json.loads(out)["made_by"] == "fg2"
