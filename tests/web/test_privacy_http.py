@@ -42,7 +42,7 @@ def test_the_overview_holds_the_directors_read_and_the_withdrawn_fact(site: Site
                                           "why": REASON})  # fmt: skip
     assert page.status_code == 200, page.text
     facts = page.text.split('data-sender="DTENV"')[1].split("</table>")[0]
-    assert "Afzender: DTenV" in facts and "verzoeken tot rectificatie gaan naar deze" in facts
+    assert "Afzender: DTenV" in facts and "naar de regievoerder of teamleider" in facts
     withdrawn = facts.split('data-id="w-5"')[1].split("</tr>")[0]
     assert "ingetrokken</span>" in withdrawn and "ingetrokken met w-9" in withdrawn
     assert "ten onrechte vastgelegd" in withdrawn

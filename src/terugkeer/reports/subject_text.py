@@ -39,7 +39,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "verstuurd, en wanneer.", "partner": "Ketenpartner", "event": "Feit", "state": "Stand",
         "delivered_at": "Afgeleverd", "nothing": "Geen.",
         "times": "Tijden in Nederlandse tijd (Europe/Amsterdam).",
-        "directors": "Regievoerders van de zaken", "director": "Regievoerder",
+        "account": "partneraccount", "directors": "Regievoerders van de zaken",
+        "director": "Regievoerder",
         "assigned_by": "Toegewezen door", "shares": "Gedeeld met ketenpartners",
         "shares_intro": "Een regievoerder kan een persoon tot een dag delen met een "
         "ketenpartner, die dan de zaak mag lezen.", "until": "Tot en met",
@@ -78,7 +79,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "and when.", "partner": "Chain partner", "event": "Fact", "state": "State",
         "delivered_at": "Delivered", "nothing": "None.",
         "times": "Times in Dutch time (Europe/Amsterdam).",
-        "directors": "Case directors of the cases", "director": "Case director",
+        "account": "partner account", "directors": "Case directors of the cases",
+        "director": "Case director",
         "assigned_by": "Assigned by", "shares": "Shared with chain partners",
         "shares_intro": "A case director can share a person with a chain partner until a day; "
         "the partner may then read the case.", "until": "Until",

@@ -31,6 +31,7 @@ from terugkeer.domain.subject_request import PROBLEMS, reason_problem
 from terugkeer.services.errors import ServiceError, UnknownPersonError
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
+from terugkeer.store.partners import all_partners
 from terugkeer.store.queries import person_events
 from terugkeer.store.reach import ShareRow, shares
 from terugkeer.store.subject import (
@@ -120,6 +121,9 @@ class SubjectRecord:
     deliveries: list[DeliveredEvent]  # oldest first
     assignments: list[Assignment]  # oldest first
     shares: list[ShareRow]  # newest first, each with its early end
+    #: The partner account that holds each sender's source now (a source is one sender's at a
+    #: time, EVENTS.md v1.1): who receives a rectification request. DTENV: the agency itself.
+    sender_accounts: dict[str, str]
 
     @property
     def senders(self) -> list[str]:
@@ -154,6 +158,10 @@ def subject_record(
             deliveries = deliveries_of(connection, v_number)
             assigned = [Assignment(*row) for row in assignments_of(connection, v_number)]
             shared = shares(connection, v_number=v_number)
+            holders = {
+                p.source: p.name for p in all_partners(connection)
+                if p.source and p.kind == "partner" and p.revoked_at is None
+            }  # fmt: skip
         else:
             retained = events_under(connection, system.pseudonyms.subject(v_number))
         action = reader.action if held else f"{reader.action}.unknown"
@@ -172,6 +180,8 @@ def subject_record(
     return SubjectRecord(
         v_number, now, by, reason, _events(stored, history, seen), _states(system, history),
         accesses, deliveries, assigned, shared,
+        {source: holders[source] for source in sorted({e.source for e in stored})
+         if source in holders},
     )  # fmt: skip
 
 

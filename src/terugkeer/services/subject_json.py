@@ -62,6 +62,7 @@ def subject_json(found: SubjectRecord, controller: str) -> dict[str, Any]:
         "made_by": found.made_by,
         "reason": found.reason,
         "senders": found.senders,
+        "sender_accounts": found.sender_accounts,
         "events": [_event(e) for e in found.events],
         "states": [_state(d) for d in found.states],
         "access_log": [a._asdict() for a in found.accesses],

@@ -101,6 +101,7 @@ def test_the_export_holds_the_withdrawn_event_the_reads_and_the_deliveries(
     assert withdrawn["reason"] == "wrong_person" and by_id["k-2"]["withdraws"] == "k-1"
     assert by_id["i-1"]["withdrawn"] is None and by_id["k-1"]["source"] == "DJI"
     assert found["senders"] == ["COA", "DJI", "IND"]
+    assert found["sender_accounts"] == {"COA": "coa"}  # the account a COA fact's request goes to
     # The case over time as the store judges it now: the withdrawn detention never counts.
     days = [s["on"] for s in found["states"]]
     assert days == ["2023-12-01", "2023-12-05", "2023-12-06"]
