@@ -23,7 +23,7 @@ KEYWORDS = {"say": None, "_": None, "gettext": None}
 
 #: Values the pages show through gettext (`_(value)`), not found by extraction.
 VALUES = (
-    "case_director", "team_lead", "analyst", "auditor", "admin",
+    "case_director", "team_lead", "analyst", "auditor", "admin", "privacy_officer",
     "asylum", "dublin", "regular", "criminal", "illegal_stay",
     "azc", "family_location", "vbl", "emergency_reception", "detention", "prison", "private",
     "unknown", "cooperating", "not_cooperating",
@@ -60,6 +60,7 @@ VALUES = (
 #: English names of those values (the Dutch ones are in the nl catalogue).
 ENGLISH = {
     "case_director": "case director",
+    "privacy_officer": "privacy officer",
     "retracted": "retraction",
     "event_id": "event",
     "entered_in_error": "entered in error",

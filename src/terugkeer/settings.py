@@ -51,6 +51,18 @@ class Settings(BaseSettings):
         "`retention run` [U]: to be set per data category (RULES.md §9)",
     )
     retention_batch: int = Field(default=500, gt=0, description="persons per transaction")
+    controller_name: str = Field(
+        default="Minister van Justitie en Veiligheid (Dienst Terugkeer en Vertrek)",
+        min_length=1,
+        description="the controller (verwerkingsverantwoordelijke, AVG art. 4(7)) named in the "
+        "register of processing activities and on every subject export",
+    )
+    privacy_officer_contact: str = Field(
+        default="functionaris gegevensbescherming, Ministerie van Justitie en Veiligheid",
+        min_length=1,
+        description="how the data protection officer is reached (AVG art. 30(1)(a)), in the "
+        "register of processing activities",
+    )
     ammr_from: date | None = Field(
         default=None,
         description="first day the AMMR (EU 2024/1351) applies; the rules table says 2026-06-12",

@@ -37,6 +37,7 @@ USERS = (
     ("ana", Role.ANALYST, None),
     ("audi", Role.AUDITOR, None),
     ("root", Role.ADMIN, None),
+    ("fg", Role.PRIVACY_OFFICER, None),
 )
 
 

@@ -25,6 +25,7 @@ from terugkeer.cli.scenario_cmd import scenario_app
 from terugkeer.cli.serve_cmd import serve
 from terugkeer.cli.shares_cmd import shares_app
 from terugkeer.cli.simulate_cmd import simulate_command
+from terugkeer.cli.subject_cmd import privacy_app, subject_app
 from terugkeer.cli.users_cmd import users_app
 from terugkeer.cli.webhooks_cmd import webhooks_app
 
@@ -57,6 +58,8 @@ app.add_typer(export_app, name="export")
 app.add_typer(publish_app, name="publish")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(api_app, name="api")
+app.add_typer(subject_app, name="subject")
+app.add_typer(privacy_app, name="privacy")
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ users_app = typer.Typer(
     no_args_is_help=True,
 )
 
-ROLES = "case_director, team_lead, analyst, auditor, admin"
+ROLES = "case_director, team_lead, analyst, auditor, admin, privacy_officer"
 
 
 @users_app.command("add")

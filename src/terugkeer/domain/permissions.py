@@ -3,7 +3,9 @@
 One table (`GRANTS`) that every route of the pages declares against (web/permissions.py) and
 that docs/permissions.md renders. A case director works on the cases assigned to them, a team
 lead on those of the team, an analyst sees aggregates only, an auditor the access log and no
-case content, an admin the accounts and no case content (least privilege: AVG art. 25, BIO).
+case content, an admin the accounts and no case content, the privacy officer one person's
+data at a time for a data subject's request and nothing else (least privilege: AVG art. 25,
+BIO).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ class Role(StrEnum):
     ANALYST = "analyst"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    #: The privacy officer (functionaris gegevensbescherming, FG): answers a data subject's
+    #: requests (AVG art. 15-16) and keeps the register of processing activities (art. 30).
+    PRIVACY_OFFICER = "privacy_officer"
 
 
 class Resource(StrEnum):
@@ -35,6 +40,10 @@ class Resource(StrEnum):
     USERS = "users"
     #: The webhook delivery log: partner, event id and type, state, attempts; no case content.
     WEBHOOKS = "webhooks"
+    #: Everything held on one person, for their request (AVG art. 15): events withdrawn ones
+    #: included, states over time, who read the case, the partners it was delivered to. Each
+    #: look is logged with its purpose; no worklist, no recording.
+    SUBJECT_ACCESS = "subject_access"
 
 
 class Action(StrEnum):
@@ -48,8 +57,8 @@ class Scope(StrEnum):
     ALL = "all"
 
 
-_CD, _TL, _AN, _AU, _AD = (Role.CASE_DIRECTOR, Role.TEAM_LEAD, Role.ANALYST, Role.AUDITOR,
-                           Role.ADMIN)  # fmt: skip
+_CD, _TL, _AN, _AU, _AD, _PO = (Role.CASE_DIRECTOR, Role.TEAM_LEAD, Role.ANALYST,
+                                Role.AUDITOR, Role.ADMIN, Role.PRIVACY_OFFICER)  # fmt: skip
 
 #: (resource, action) -> role -> scope. A role not listed for a pair may not do it at all.
 GRANTS: dict[tuple[Resource, Action], dict[Role, Scope]] = {
@@ -66,6 +75,7 @@ GRANTS: dict[tuple[Resource, Action], dict[Role, Scope]] = {
     (Resource.USERS, Action.READ): {_AD: Scope.ALL},
     (Resource.USERS, Action.RECORD): {_AD: Scope.ALL},
     (Resource.WEBHOOKS, Action.READ): {_AD: Scope.ALL},
+    (Resource.SUBJECT_ACCESS, Action.READ): {_PO: Scope.ALL},
 }
 
 #: Where a role lands after signing in: its first page.
@@ -73,6 +83,7 @@ HOME: dict[Role, str] = {
     Role.AUDITOR: "/audit",
     Role.ADMIN: "/admin/users",
     Role.ANALYST: "/dashboard",
+    Role.PRIVACY_OFFICER: "/privacy",
 }
 
 

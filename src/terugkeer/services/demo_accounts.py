@@ -1,5 +1,6 @@
 """The demo's organisation: teams like the agency's, each with a team lead and several case
-directors whose open cases number in the tens, plus an analyst, an auditor and an admin.
+directors whose open cases number in the tens, plus an analyst, an auditor, an admin and a
+privacy officer.
 
 Accounts that `terugkeer demo` prints get a fresh one-time password on every run: the user
 chooses their own at the first sign-in. The other case
@@ -36,6 +37,7 @@ STAFF = (
     ("analist", Role.ANALYST),
     ("auditor", Role.AUDITOR),
     ("beheerder", Role.ADMIN),
+    ("privacy", Role.PRIVACY_OFFICER),
 )
 
 Progress = Callable[[str], None]

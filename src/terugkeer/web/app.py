@@ -29,6 +29,7 @@ from terugkeer.web import (
     routes_family,
     routes_favicon,
     routes_figures,
+    routes_privacy,
     routes_record,
     routes_sso,
     routes_users,
@@ -106,6 +107,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_assign.router)
     app.include_router(routes_users.router)
     app.include_router(routes_webhooks.router)
+    app.include_router(routes_privacy.router)
     app.include_router(routes_figures.router)
     app.include_router(routes_dashboard.router)
     app.include_router(routes_favicon.router)
