@@ -61,6 +61,8 @@ class Cluster:
     def __exit__(self, *_: object) -> None:
         try:
             self.stop()
+        except ClusterError:
+            pass  # stopped already (a run that failed while it was down)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 

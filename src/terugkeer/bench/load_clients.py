@@ -105,7 +105,8 @@ class EventMaker:
         at = datetime.now(UTC) - timedelta(hours=1)
         for _ in range(people):
             v_number = self._v_number()
-            prefix = f"syn-load-{self.source.lower()}" if self.synthetic else self.source.lower()
+            own = f"{self.source.lower()}-{self.number}"
+            prefix = f"syn-load-{own}" if self.synthetic else own
             stamp = at.isoformat(timespec="seconds")
             lines.append({"id": f"{prefix}-{self.people}-in", "type": "intake",
                           "v_number": v_number, "occurred_at": stamp, "source": self.source,
