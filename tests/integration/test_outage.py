@@ -176,6 +176,10 @@ def test_a_postgres_restart_under_intake_loses_and_doubles_nothing(
     output = log.read_text()
     assert "Traceback" not in output and "unhandled" not in output
     assert "database unavailable" in output
+    # The webhook deliverer, a loop beside the requests, went on: one line as the outbox went
+    # away, one as it came back, not one per poll.
+    assert output.count("the outbox could not be read") == 1
+    assert output.count("the outbox can be read again") == 1
     assert not re.search(r"\d{10}", output)  # no V-number in the server's log
 
 

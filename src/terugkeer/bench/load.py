@@ -42,6 +42,8 @@ SOURCES = ("IND", "COA", "DJI", "KMAR", "POLITIE")
 PASSWORD = "load run password 2026"
 #: Seconds from the start when PostgreSQL was stopped and when it was back (None: no restart).
 Window = tuple[float, float] | None
+#: Over how many seconds the page users begin (each signs in as they do).
+RAMP_SECONDS = 20.0
 #: How long PostgreSQL stays down in the middle of the run.
 OUTAGE_SECONDS = 5.0
 
@@ -49,10 +51,12 @@ OUTAGE_SECONDS = 5.0
 @dataclass(frozen=True, slots=True)
 class RouteFigures:
     route: str
-    count: int
+    count: int  # answered (any status)
     p50: float
     p95: float
     p99: float
+    server_errors: int  # 5xx
+    unanswered: int  # no answer within the client's timeout, or the connection failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +158,11 @@ def _drive(urls: list[str], cluster: Cluster, directors: list[Director], tokens:
            taken: frozenset[str], seconds: float, restart: bool,
            progress: Callable[[str], None]) -> tuple[Ledger, float, Window]:  # fmt: skip
     ledger, stop_event = Ledger(), threading.Event()
+    ramp = min(RAMP_SECONDS, seconds / 4)  # the users sign in one after the other
     threads = [
         threading.Thread(target=page_user, args=(urls[n % 2], d, ledger, stop_event),
-                         kwargs={"seed": n}, daemon=True)
+                         kwargs={"seed": n, "start_after": n * ramp / len(directors)},
+                         daemon=True)
         for n, d in enumerate(directors)
     ] + [
         threading.Thread(target=partner, args=(urls[n % 2], token,
@@ -233,13 +239,15 @@ def _overlaps(answer: Answer, began: float, window: tuple[float, float] | None) 
 def _result(ledger: Ledger, began: float, window: tuple[float, float] | None, seconds: float,
             users: int, partners: int, events_tally: Tally, recordings: Tally,
             verified: tuple[int, str], logged: int) -> LoadResult:  # fmt: skip
-    by_route: dict[str, list[float]] = {}
+    by_route: dict[str, list[Answer]] = {}
     for answer in ledger.answers:
-        if answer.status:
-            by_route.setdefault(answer.route, []).append(answer.ms)
-    routes = [
-        RouteFigures(route, len(ms), *_percentiles(ms)) for route, ms in sorted(by_route.items())
-    ]
+        by_route.setdefault(answer.route, []).append(answer)
+    routes = []
+    for route, answers in sorted(by_route.items()):
+        ms = [a.ms for a in answers if a.status]
+        routes.append(RouteFigures(route, len(ms), *_percentiles(ms),
+                                   sum(1 for a in answers if a.status >= 500),
+                                   sum(1 for a in answers if a.status == 0)))  # fmt: skip
     failed = [a for a in ledger.answers if a.status >= 500 or a.status == 0]
     inside = sum(1 for a in failed if _overlaps(a, began, window))
     return LoadResult(

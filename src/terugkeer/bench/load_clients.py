@@ -175,11 +175,16 @@ class Director:
 
 
 def page_user(url: str, director: Director, ledger: Ledger, stop: threading.Event, *,
-              seed: int, think: tuple[float, float] = (1.0, 4.0),
-              record_share: float = 0.15) -> None:  # fmt: skip
-    """Sign in, then until `stop`: the worklist, a case page or (`record_share` of the time) an
-    interview recorded on one of the director's cases, with a pause between."""
+              seed: int, think: tuple[float, float] = (1.0, 4.0), record_share: float = 0.15,
+              start_after: float = 0.0) -> None:  # fmt: skip
+    """After `start_after` seconds, sign in, then until `stop`: the worklist, a case page or
+    (`record_share` of the time) an interview recorded on one of the director's cases, with a
+    pause between. (A sign-in hashes the password with argon2, a third of a second of a core
+    by design: fifty users signing in in the same second queue for many seconds, which no
+    office does at once.)"""
     rng = random.Random(seed)
+    if stop.wait(start_after):
+        return
     with httpx.Client(base_url=url, timeout=30, follow_redirects=False) as http:
         if not _sign_in(http, director, ledger, stop):
             return

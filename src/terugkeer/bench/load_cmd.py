@@ -65,9 +65,11 @@ def _print(r: LoadResult) -> None:
     if r.restart:
         echo(f"PostgreSQL stopped at {r.restart[0]:.1f} s, answering again at "
              f"{r.restart[1]:.1f} s")  # fmt: skip
-    echo(f"\n  {'route':<36} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    echo(f"\n  {'route':<34} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+         f"{'5xx':>5} {'no answer':>9}")  # fmt: skip
     for f in r.routes:
-        echo(f"  {f.route:<36} {f.count:>7,} {f.p50:>8.1f} {f.p95:>8.1f} {f.p99:>8.1f}")
+        echo(f"  {f.route:<34} {f.count:>6,} {f.p50:>8.1f} {f.p95:>8.1f} {f.p99:>8.1f} "
+             f"{f.server_errors:>5} {f.unanswered:>9}")  # fmt: skip
     statuses = ", ".join(f"{'no answer' if s == 0 else s}: {n:,}" for s, n in r.statuses.items())
     echo(f"\n  answers: {statuses}")
     echo(f"  5xx or no answer: {r.errors_inside:,} within the restart window, "
