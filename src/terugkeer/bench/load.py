@@ -128,7 +128,7 @@ def _store(url: str, users: int, partners: int, people: int, progress: Callable[
            ) -> tuple[list[Director], dict[str, str], frozenset[str]]:  # fmt: skip
     system = bootstrap(Settings(database_url=url))
     try:
-        progress(f"a store of synthetic people ({people:,} events' worth of cases)")
+        progress(f"a store of about {people:,} synthetic people ({people * 12:,} events)")
         ingest_lines(system, synthetic_lines(people * 12, seed=29))
         lead = add_user(system, "load-lead", Role.TEAM_LEAD, "team01", PASSWORD)
         wanted = [(f"load-director-{n:03d}", f"team{1 + n // 10:02d}") for n in range(users)]

@@ -24,6 +24,8 @@ def load_command(
                     ] = "127.0.0.1",
     restart: Annotated[bool, typer.Option("--restart/--no-restart",
                                           help="stop and start PostgreSQL in the middle")] = True,
+    people: Annotated[int, typer.Option("--people", min=100, max=100_000,
+                                        help="synthetic people in the store, about")] = 6_000,
     as_json: Annotated[bool, typer.Option("--json", help="the figures as JSON")] = False,
 ) -> None:  # fmt: skip
     """Two `terugkeer serve` processes on loopback, on a throwaway PostgreSQL cluster of its
@@ -43,7 +45,7 @@ def load_command(
 
     try:
         result = load_run(seconds=seconds, users=users, partners=partners, host=host,
-                          restart=restart, progress=progress)  # fmt: skip
+                          restart=restart, progress=progress, people=people)  # fmt: skip
     except (ClusterError, ServerError, ValueError) as error:
         typer.echo(f"terugkeer: {error}", err=True)
         raise typer.Exit(1) from None
