@@ -135,6 +135,10 @@ def test_a_postgres_restart_under_intake_loses_and_doubles_nothing(
         page = director.get(f"/cases/{MINE}")
         assert page.status_code == 503 and "retry-after" in page.headers
         assert "Even niet bereikbaar" in page.text and "Traceback" not in page.text
+        # In the user's language; also for a visitor without a session, whose refusal's
+        # access-log row cannot be written either.
+        english = httpx.get(f"{base}/", cookies={"lang": "en"})
+        assert english.status_code == 503 and "Briefly unavailable" in english.text
         posted = director.post(path, data=form)
         assert posted.status_code == 503
         assert "NIET opgeslagen" in posted.text
