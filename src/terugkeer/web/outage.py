@@ -45,7 +45,6 @@ async def outage_page(request: Request, error: Exception) -> HTMLResponse:
         "fields": fields,
         "dropped": dropped,
         "again": request.url.path + query,
-        "seconds": RETRY_AFTER_SECONDS,
     }
     page = render(request, "unavailable.html", context, status_code=503)
     page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
