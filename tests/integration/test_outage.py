@@ -139,6 +139,10 @@ def test_a_postgres_restart_under_intake_loses_and_doubles_nothing(
         # access-log row cannot be written either.
         english = httpx.get(f"{base}/", cookies={"lang": "en"})
         assert english.status_code == 503 and "Briefly unavailable" in english.text
+        # A password is never written back into a page: the way back to the form instead.
+        login = httpx.post(f"{base}/login", data={"username": "anna", "password": PASSWORD})
+        assert login.status_code == 503 and 'id="back-to-form"' in login.text
+        assert PASSWORD not in login.text and "anna" not in login.text
         posted = director.post(path, data=form)
         assert posted.status_code == 503
         assert "NIET opgeslagen" in posted.text
