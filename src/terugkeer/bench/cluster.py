@@ -54,8 +54,12 @@ class Cluster:
         self._root = os.getuid() == 0
         if self._root:
             shutil.chown(self.folder, "postgres")
-        self._run("initdb", "-D", str(self.folder / "data"), "-A", "trust", "-U", "postgres")
-        self.start()
+        try:
+            self._run("initdb", "-D", str(self.folder / "data"), "-A", "trust", "-U", "postgres")
+            self.start()
+        except ClusterError:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         return self
 
     def __exit__(self, *_: object) -> None:
