@@ -97,3 +97,33 @@ def test_postgres_unreachable_is_an_outage() -> None:
         pass
     assert is_outage(refused.value)
     assert not is_outage(ValueError("not a database error"))
+
+
+def test_a_database_host_that_never_answers_is_an_outage_not_a_hang() -> None:
+    """A listener that accepts the connection and then says nothing, as a host cut off by a
+    failover looks: connecting gives up after the engine's connect timeout."""
+    import socket
+    import threading
+
+    from terugkeer.store.engine import make_engine
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nobody ever answers
+        port = silent.getsockname()[1]
+        engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
+        failed: list[BaseException] = []
+
+        def connect() -> None:
+            try:
+                with engine.connect():
+                    pass
+            except BaseException as error:
+                failed.append(error)
+
+        attempt = threading.Thread(target=connect, daemon=True)
+        attempt.start()
+        attempt.join(timeout=120)  # a bound against hanging for ever, not a speed check
+        engine.dispose()
+    assert not attempt.is_alive(), "connecting hung"
+    assert len(failed) == 1 and is_outage(failed[0])
