@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from terugkeer.bench.load_cmd import load_command
+
 #: Where the benchmarks keep their stores: the CLI's data folder (cli/options.py), named here so
 #: that this room imports nothing of the CLI that mounts it (no two packages import each other).
 DEFAULT_DATA_DIR = Path("var")
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from terugkeer.bench.imports import BackendBench
 
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
+bench_app.command("load")(load_command)
 
 
 #: `--feed` of `bench import` and `bench api`.

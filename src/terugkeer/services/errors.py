@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from terugkeer.bootstrap import StoreNotCurrentError
-from terugkeer.store.errors import StoreUnavailableError
+from terugkeer.store.errors import DATABASE_ERRORS, StoreUnavailableError, is_outage
 
 __all__ = [
+    "DATABASE_ERRORS",
     "ServiceError",
     "StoreNotCurrentError",
     "StoreUnavailableError",
     "UnanswerableDayError",
     "UnknownPersonError",
+    "is_outage",
 ]
 
 

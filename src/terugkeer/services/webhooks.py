@@ -265,6 +265,7 @@ class Deliverer:
         self._client.close()
 
     def _run(self) -> None:
+        away = False  # the outbox could not be read at the last poll
         while not self._stop.is_set():
             try:
                 self._busy = {future for future in self._busy if not future.done()}
@@ -274,9 +275,14 @@ class Deliverer:
                         if self._stop.is_set():
                             break  # claimed, not sent: its lease runs out, it is sent later
                         self._busy.add(self._pool.submit(self._deliver, due))
+                if away:
+                    log.warning("webhook deliverer: the outbox can be read again")
+                away = False
             except Exception as error:  # a store briefly away: again at the next poll
-                log.warning("webhook deliverer: the outbox could not be read (%s)",
-                            type(error).__name__)  # fmt: skip
+                if not away:  # one line per outage, not one per poll
+                    log.warning("webhook deliverer: the outbox could not be read (%s); "
+                                "trying again every poll", type(error).__name__)  # fmt: skip
+                away = True
             self._stop.wait(self.system.settings.webhook_poll_seconds)
 
     def _deliver(self, due: rows.Due) -> str:

@@ -23,6 +23,8 @@ from terugkeer.store.errors import unavailable
 WRITER = "terugkeer_writer"
 #: Seconds a SQLite writer waits for another one before giving up.
 BUSY_TIMEOUT = 60
+#: Seconds a PostgreSQL connection may take to open (unless the URL says `connect_timeout`).
+CONNECT_TIMEOUT = 10
 _EXAMPLES = "e.g. sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE"
 
 
@@ -39,6 +41,11 @@ def make_engine(url: str) -> Engine:
     options: dict[str, Any] = (
         {"connect_args": {"timeout": BUSY_TIMEOUT}} if sqlite else {"pool_pre_ping": True}
     )
+    if not sqlite and "connect_timeout" not in parsed.query:
+        # A database host that does not answer at all (a failover, a network cut) fails a
+        # request after this, as a 503 (web/outage.py), instead of holding its thread for
+        # the minutes TCP takes to give up, until no thread is left to answer anyone.
+        options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
     try:
         engine = create_engine(parsed, **options)
     except NoSuchModuleError:

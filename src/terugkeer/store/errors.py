@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 
 #: user:password@ in a URL that SQLAlchemy cannot parse (so cannot hide the password itself).
 _PASSWORD = re.compile(r"(://[^/:@]*):[^/@]*@")
@@ -23,6 +24,10 @@ _LONG_NUMBER = re.compile(r"\d{8,}")
 
 class StoreUnavailableError(Exception):
     """`str()` is one sentence naming the store (password hidden) and what is wrong."""
+
+
+#: The errors a request may meet when the database is away; `is_outage` says which of them are.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (StoreUnavailableError, DBAPIError, SATimeoutError)
 
 
 def store_name(url: str | URL) -> str:
@@ -68,3 +73,36 @@ def _values(params: Any) -> Iterator[str]:
             yield from _values(value)
     elif params is not None:
         yield str(params)
+
+
+#: SQLite's words for another writer holding the file past the busy timeout (engine.py): the
+#: store is there, only briefly taken. Any other OperationalError of SQLite ("no such table",
+#: a damaged file) is not one a retry cures.
+_SQLITE_BUSY = ("locked", "busy")
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) says the database is briefly out of reach — stopped,
+    restarting, the connection dropped ("terminating connection due to administrator command",
+    refused), no pooled connection free in time, SQLite locked past its timeout —, so that the
+    same request may succeed when sent again; not a mistake in the request or the code."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, SATimeoutError):  # the pool waited for a connection in vain
+            return True
+        if isinstance(current, DBAPIError):
+            return _is_outage(current)
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _is_outage(error: DBAPIError) -> bool:
+    if error.connection_invalidated:  # SQLAlchemy recognised a lost connection
+        return True
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    if type(error.orig).__module__.startswith("sqlite3"):
+        return any(word in str(error.orig).lower() for word in _SQLITE_BUSY)
+    return True  # PostgreSQL: cannot connect, shutting down, starting up, connection closed

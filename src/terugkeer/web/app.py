@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from terugkeer.bootstrap import System
+from terugkeer.services.errors import is_outage
 from terugkeer.services.webhooks import Deliverer
 from terugkeer.web import (
     routes_assign,
@@ -45,6 +46,7 @@ from terugkeer.web.crash import CrashPage
 from terugkeer.web.head import HeadAsGet
 from terugkeer.web.hosts import HostCheck
 from terugkeer.web.i18n import LANGUAGES, translations
+from terugkeer.web.outage import install_pages, outage_page
 from terugkeer.web.permissions import Forbidden, NotSignedIn, PasswordChangeRequired
 from terugkeer.web.refusals import log_page_refusal
 from terugkeer.web.security import SecurityHeaders
@@ -112,6 +114,8 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_dashboard.router)
     app.include_router(routes_favicon.router)
 
+    install_pages(app)  # the database briefly away: 503 and "try again", never a crash page
+
     @app.exception_handler(NotSignedIn)
     async def sign_in_first(request: Request, _: NotSignedIn) -> Response:
         await log_page_refusal(request, 303, "not signed in")
@@ -162,10 +166,13 @@ PLAIN_500 = (
 )
 
 
-def _crash_page(request: Request) -> Response:
+async def _crash_page(request: Request, error: Exception) -> Response:
     """The answer to an unhandled error of a page: the HTML error page (the API answers its
     own with problem+json, web/api/problems.py). Drawn without the database, which may be the
-    very thing that failed."""
+    very thing that failed; when it is briefly away (an error page's own access-log row could
+    not be written, say), the outage page."""
+    if is_outage(error):
+        return await outage_page(request, error)
     request.state.session = None  # no session lookup: the store may be down
     try:
         return render(request, "error.html", {"status": 500}, status_code=500)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-ErrorPage = Callable[[Request], Response]
+#: The answer to an error (the outage page for a database briefly away, web/outage.py).
+ErrorPage = Callable[[Request, Exception], Awaitable[Response]]
 log = logging.getLogger("terugkeer.web")
 
 
@@ -46,11 +47,19 @@ class CrashPage:
         try:
             await self.app(scope, receive, watched)
         except Exception as error:
-            route = getattr(scope.get("route"), "path_format", "?")  # the template: no V-number
-            frames = "".join(traceback.format_tb(error.__traceback__))
-            log.error("unhandled %s answering %s %s\n%s", type(error).__name__, scope["method"],
-                      route, frames)  # fmt: skip
             if not started:
-                await self.page(Request(scope, receive))(scope, receive, send)
-            elif not finished:
-                raise
+                answer = await self.page(Request(scope, receive), error)
+                if answer.status_code != 503:  # an outage is logged where it is answered
+                    _log(scope, error)
+                await answer(scope, receive, send)
+            else:
+                _log(scope, error)
+                if not finished:
+                    raise
+
+
+def _log(scope: Scope, error: Exception) -> None:
+    route = getattr(scope.get("route"), "path_format", "?")  # the template: no V-number
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unhandled %s answering %s %s\n%s", type(error).__name__, scope["method"],
+              route, frames)  # fmt: skip

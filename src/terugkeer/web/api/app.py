@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from terugkeer.bootstrap import System
 from terugkeer.chain_events.schema import Envelope
 from terugkeer.settings import Settings
-from terugkeer.web.api import events, publications, reads
+from terugkeer.web.api import events, outage, publications, reads
 from terugkeer.web.api.document import event_schema, finish
 from terugkeer.web.api.models import API_VERSION
 from terugkeer.web.api.problems import install
@@ -60,6 +60,7 @@ def _api(settings: Settings) -> Api:
     )  # fmt: skip
     api.state.settings = settings
     install(api)
+    outage.install(api)
 
     @api.get("/openapi.json", include_in_schema=False)
     async def document() -> JSONResponse:

@@ -43,7 +43,7 @@ _BODY = {
     "/events",
     response_model=IntakeResult,
     summary="Send chain events (v1 format)",
-    responses=responses(400, 401, 403, 413, 415),
+    responses=responses(400, 401, 403, 413, 415, 503),
     openapi_extra={"requestBody": _BODY},
     operation_id="postEvents",
 )
