@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -74,6 +74,18 @@ def _all_delivered(system: System, count: int, timeout: float) -> None:
         time.sleep(0.1)
 
 
+def _ports_while(served: Served, receiver: Receiver, done: Callable[[], bool]) -> set[int]:
+    """The local ports `served` sends from (its keep-alive connections to the receiver), seen
+    after each arrival until `done`."""
+    ports: set[int] = set()
+    while True:
+        seen = len(receiver.arrivals)  # before the check: an arrival meanwhile ends the wait
+        ports |= local_ports(served.process.pid)
+        if done():
+            return ports
+        receiver.wait_for_count(seen + 1, timeout=60)
+
+
 def test_two_servers_deliver_each_event_once(
     system: System, postgres_url: str, tmp_path: Path
 ) -> None:
@@ -85,10 +97,7 @@ def test_two_servers_deliver_each_event_once(
         ):
             wanted = _post_cases(a, token, range(0, PERSONS // 2))
             wanted |= _post_cases(b, token, range(PERSONS // 2, PERSONS))
-            ports_a: set[int] = set()
-            while receiver.ids() != wanted:
-                ports_a |= local_ports(a.process.pid)  # its keep-alive connections to us
-                receiver.wait_for_count(len(receiver.arrivals) + 1, timeout=60)
+            ports_a = _ports_while(a, receiver, lambda: receiver.ids() == wanted)
             _all_delivered(system, PERSONS, timeout=60)
     sent = Counter(arrival.delivery_id for arrival in receiver.arrivals)
     assert sent == Counter(dict.fromkeys(wanted, 1))  # each once, none lost
@@ -107,11 +116,7 @@ def test_a_server_killed_mid_delivery_loses_nothing_and_doubles_only_what_it_had
         ):
             wanted = _post_cases(a, token, range(0, PERSONS // 2))
             wanted |= _post_cases(b, token, range(PERSONS // 2, PERSONS))
-            ports_a: set[int] = set()
-            while len(receiver.arrivals) < PERSONS // 4:
-                ports_a |= local_ports(a.process.pid)
-                receiver.wait_for_count(len(receiver.arrivals) + 1, timeout=60)
-            ports_a |= local_ports(a.process.pid)
+            ports_a = _ports_while(a, receiver, lambda: len(receiver.arrivals) >= PERSONS // 4)
             a.kill()
             killed_at = time.monotonic()
             # Far sooner than a lease (two minutes): A's rows were freed when it died.
