@@ -62,7 +62,7 @@ def _logged_reason(system: System, event_id: str) -> str:
 def store(database_url: str) -> Iterator[tuple[System, str]]:
     """The page tests' caseload with its users, and a COA partner's token."""
     system, _ = prepared(Settings(database_url=database_url, work_date=WORK_DATE))
-    token = add_partner(system, "coa", "COA", ["location_changed"])
+    token = add_partner(system, "coa", "COA", ["location_changed"], reads=["location_changed"])
     yield system, token
     system.close()
 
@@ -83,6 +83,10 @@ def test_what_one_server_accepts_the_other_shows_and_judges_by_at_once(
         [moved] = _post(a, token, _moved("coa-1", 6, "Gezinslocatie Katwijk"))
         assert moved["outcome"] == "accepted"
         assert "Gezinslocatie Katwijk" in bram.get(f"/cases/{THEIRS}").text
+        # And in B's API: the partner reads its own event back there.
+        read = httpx.get(f"{b.url}/api/v1/persons/{THEIRS}/events", timeout=60,
+                         headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        assert [event["id"] for event in read.json()["items"]] == ["coa-1"], read.text
 
         # The director closes the case on B (A holds THEIRS's history in memory from coa-1)...
         page = bram.get(f"/cases/{THEIRS}").text
