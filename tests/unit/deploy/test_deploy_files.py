@@ -21,7 +21,11 @@ from terugkeer.settings import Settings
 DEPLOY = Path(__file__).parents[3] / "deploy"
 
 
-def test_the_environment_file_names_every_setting_and_its_values_are_valid() -> None:
+def test_the_environment_file_names_every_setting_and_its_values_are_valid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in Settings.model_fields:  # the file alone, not this machine's environment
+        monkeypatch.delenv(f"TERUGKEER_{name.upper()}", raising=False)
     text = (DEPLOY / "terugkeer.env").read_text(encoding="utf-8")
     named = set(re.findall(r"^#? ?TERUGKEER_([A-Z_]+)=", text, flags=re.MULTILINE))
     assert named == {name.upper() for name in Settings.model_fields}
