@@ -73,6 +73,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL of an empty PostgreSQL database, for what is about several server processes or
+    hosts on one store (SQLite is one machine's file)."""
+    yield from _postgres_database()
+
+
+@pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     ensure_schema(engine)

@@ -85,6 +85,17 @@ def running_site(
     a port chosen beforehand (an identity provider must know the callback's address)."""
     settings = Settings(database_url=database_url, work_date=WORK_DATE,
                         cookie_secure=cookie_secure, **more)  # fmt: skip
+    system, users = prepared(settings, lines)
+    try:
+        with serving(system, port) as url:
+            yield Site(url, system, users)
+    finally:
+        system.close()
+
+
+def prepared(settings: Settings, lines: list[str] | None = None) -> tuple[System, dict[str, User]]:
+    """The store of `settings` with the caseload (or `lines`), the users and the directors'
+    cases assigned; its system, on the real clock from then on."""
     system = bootstrap(settings)
     system.clock = lambda: datetime(2023, 3, 10, 9, 0, tzinfo=UTC)
     summary = ingest_lines(system, caseload() if lines is None else lines)
@@ -96,11 +107,7 @@ def running_site(
     assign_cases(system, users["lead"], users["anna"], mine)
     assign_cases(system, users["lead"], users["bram"], [(seq_of[THEIRS], THEIRS)])
     system.clock = lambda: datetime.now(UTC)  # sessions expire by the real clock
-    try:
-        with serving(system, port) as url:
-            yield Site(url, system, users)
-    finally:
-        system.close()
+    return system, users
 
 
 @contextmanager

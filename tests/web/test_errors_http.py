@@ -5,6 +5,7 @@ banner, HSTS only when served over TLS."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -20,10 +21,12 @@ from starlette.routing import Mount
 from terugkeer.bootstrap import System
 from terugkeer.domain.permissions import scope_of
 from terugkeer.rules.loader import load_rules
+from terugkeer.services.partners import add_partner
 from terugkeer.settings import Settings
 from terugkeer.web.app import create_app, route_table
+from tests.integration.lines import line
 from tests.web.conftest import csrf_of, signed_in
-from tests.web.server import MINE, USERS, Site, running_site
+from tests.web.server import MINE, THEIRS, USERS, Site, running_site
 from tests.web.test_permissions import _declared, _path
 
 PAGE, API = "page", "api"
@@ -232,3 +235,19 @@ def test_hsts_on_every_answer_when_served_over_tls(tls_site: Site) -> None:
     for path in ("/login", "/nowhere", "/api/v1/openapi.json", "/static/site.css"):
         answer = httpx.get(f"{tls_site.url}{path}")
         assert answer.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_addresses_handed_out_are_https_when_served_over_tls(tls_site: Site) -> None:
+    """The proxy in front ends TLS and speaks plain HTTP to the server: the API's link to the
+    next page still sends the partner to https."""
+    token = add_partner(tls_site.system, "kmar", "KMAR", ["location_changed"],
+                        reads=["location_changed"])  # fmt: skip
+    moves = [json.loads(line(f"k-{day}", "location_changed", THEIRS,
+                             f"2023-03-0{day}T10:00:00+01:00", {"kind": "vbl"}, source="KMAR"))
+             for day in (6, 7)]  # fmt: skip
+    bearer = {"Authorization": f"Bearer {token}"}
+    posted = httpx.post(f"{tls_site.url}/api/v1/events", json=moves, headers=bearer)
+    assert posted.json()["accepted"] == 2, posted.text
+    first = httpx.get(f"{tls_site.url}/api/v1/persons/{THEIRS}/events", params={"limit": 1},
+                      headers=bearer)  # fmt: skip
+    assert first.headers["Link"].startswith(f"<https://{tls_site.url.removeprefix('http://')}/")

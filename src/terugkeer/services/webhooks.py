@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+from sqlalchemy import Connection
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import to_micros
@@ -176,11 +177,28 @@ SUPERSEDED = "superseded"
 def deliver(system: System, client: httpx.Client, due: rows.Due) -> str:
     """Send one claimed delivery and record the attempt; the row's new state (or SUPERSEDED
     when the lease ran out meanwhile: another claim owns the row, this result is dropped)."""
-    settings = system.settings
+    attempt = _attempt(system, client, due)
+    with writing(system.engine) as connection:
+        return _record(system, connection, due, attempt)
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    status: int | None
+    result: str
+    ms: int
+
+
+def _attempt(system: System, client: httpx.Client, due: rows.Due) -> _Attempt:
     started = time.monotonic()
     status, result = _send(client, due, int(system.clock().timestamp()))
-    ms = int((time.monotonic() - started) * 1000)
+    return _Attempt(status, result, int((time.monotonic() - started) * 1000))
+
+
+def _record(system: System, connection: Connection, due: rows.Due, attempt: _Attempt) -> str:
+    settings = system.settings
     now = system.clock()
+    status, result = attempt.status, attempt.result
     if status is not None and 200 <= status < 300:
         state, result, later = rows.DELIVERED, "delivered", 0.0
     elif due.attempt >= settings.webhook_max_attempts:
@@ -193,11 +211,10 @@ def deliver(system: System, client: httpx.Client, due: rows.Due) -> str:
             due.attempt,
             random.random(),
         )
-    with writing(system.engine) as connection:
-        following = to_micros(now) + int(later * 1_000_000)
-        kept = rows.record_attempt(connection, due, at=utc_text(now), status=status,
-                                   result=result, ms=ms, state=state,
-                                   next_attempt_us=following)  # fmt: skip
+    following = to_micros(now) + int(later * 1_000_000)
+    kept = rows.record_attempt(connection, due, at=utc_text(now), status=status,
+                               result=result, ms=attempt.ms, state=state,
+                               next_attempt_us=following)  # fmt: skip
     if not kept:
         log.warning("webhook delivery %s attempt %s: lease ended, result dropped",
                     due.outbox_id, due.attempt)  # fmt: skip
@@ -205,6 +222,35 @@ def deliver(system: System, client: httpx.Client, due: rows.Due) -> str:
     if state != rows.DELIVERED:
         log.info("webhook delivery %s attempt %s: %s", due.outbox_id, due.attempt, result)
     return state
+
+
+def locks_rows(system: System) -> bool:
+    """Whether deliverers own their rows by a lock held through the send (PostgreSQL) rather
+    than by a committed lease (SQLite: its one write lock cannot be held that long)."""
+    return system.engine.dialect.name == "postgresql"
+
+
+def deliver_one(system: System, client: httpx.Client) -> str | None:
+    """Claim the next due delivery and send it; its new state, None when none was due.
+
+    On PostgreSQL the claim is a row lock (FOR UPDATE SKIP LOCKED) held by one transaction
+    through the send and the record: no other process or host sends the row meanwhile, and
+    when this process dies the database ends the transaction and the row is due again at
+    once, with no attempt counted. The transaction may wait on the partner at most the lease
+    (idle_in_transaction_session_timeout, for this transaction only), so a host that vanished
+    without closing its connection frees its rows then. On SQLite the claim is the lease,
+    committed before the send (`claim`); a killed process's rows are due after it."""
+    if not locks_rows(system):
+        claimed = claim(system, 1)
+        return deliver(system, client, claimed[0]) if claimed else None
+    lease = lease_seconds(system)
+    with writing(system.engine) as connection:
+        rows.wait_idle_at_most(connection, lease)
+        now = to_micros(system.clock())
+        claimed = rows.claim_due(connection, now, int(lease * 1_000_000), 1, lock=True)
+        if not claimed:
+            return None
+        return _record(system, connection, claimed[0], _attempt(system, client, claimed[0]))
 
 
 def lease_seconds(system: System) -> float:
@@ -223,15 +269,21 @@ def claim(system: System, limit: int) -> list[rows.Due]:
         return rows.claim_due(connection, now, lease, limit)
 
 
+def due_count(system: System, limit: int) -> int:
+    """How many deliveries are due now, up to `limit`."""
+    with system.engine.connect() as connection:
+        return rows.count_due(connection, to_micros(system.clock()), limit)
+
+
 def deliver_due(system: System, client: httpx.Client, limit: int = 100) -> Round:
     """One pass, one delivery after the other, each claimed just before it is sent (no lease
     runs out while others are sent): for `webhooks deliver --once` and tests."""
     counts = {rows.DELIVERED: 0, rows.PENDING: 0, rows.FAILED: 0, SUPERSEDED: 0}
     for _ in range(limit):
-        claimed = claim(system, 1)
-        if not claimed:
+        state = deliver_one(system, client)
+        if state is None:
             break
-        counts[deliver(system, client, claimed[0])] += 1
+        counts[state] += 1
     return Round(counts[rows.DELIVERED], counts[rows.PENDING], counts[rows.FAILED])
 
 
@@ -248,7 +300,7 @@ class Deliverer:
         self._client = (client or (lambda: httpx.Client(
             timeout=timeout, follow_redirects=False, trust_env=False)))()  # fmt: skip
         self._pool = ThreadPoolExecutor(senders, thread_name_prefix="webhook")
-        self._busy: set[Future[str]] = set()
+        self._busy: set[Future[str | None]] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="deliverer", daemon=True)
 
@@ -270,7 +322,10 @@ class Deliverer:
             try:
                 self._busy = {future for future in self._busy if not future.done()}
                 room = self._senders - len(self._busy)
-                if room > 0:
+                if room > 0 and locks_rows(self.system):  # each sender claims its own row
+                    for _ in range(due_count(self.system, room)):
+                        self._busy.add(self._pool.submit(self._deliver_one))
+                elif room > 0:
                     for due in claim(self.system, room):
                         if self._stop.is_set():
                             break  # claimed, not sent: its lease runs out, it is sent later
@@ -284,6 +339,13 @@ class Deliverer:
                                 "trying again every poll", type(error).__name__)  # fmt: skip
                 away = True
             self._stop.wait(self.system.settings.webhook_poll_seconds)
+
+    def _deliver_one(self) -> str | None:
+        try:
+            return deliver_one(self.system, self._client)
+        except Exception as error:  # its transaction ended without a record: due again
+            log.warning("webhook delivery: not recorded (%s)", type(error).__name__)
+            return rows.PENDING
 
     def _deliver(self, due: rows.Due) -> str:
         try:

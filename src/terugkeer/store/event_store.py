@@ -84,6 +84,10 @@ _STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 #: Events in memory from which a pause of the collector freezes them (store/collector.py).
 _LARGE_CACHE = 20_000
 
+#: Events appended by other writers since our last batch up to which only the persons they
+#: touched are forgotten (beyond it, say after another process's import, the whole cache).
+_CATCH_UP_EVENTS = 10_000
+
 
 class EventStore:
     """Appends chain events; keeps recently used person histories in memory between batches."""
@@ -220,6 +224,22 @@ class EventStore:
         if self._cached_count > self._cache_events // 2:
             self._forget()
 
+    def _catch_up(self, connection: Connection, seq: int) -> None:
+        """Others appended seqs after ours up to `seq`: the persons of those events have stale
+        histories, projection rows and identities here, so they are forgotten and read back
+        when a batch needs them; everyone else stays (with several server processes, nearly
+        every batch finds the head moved). When more came than is worth sorting, all go."""
+        since = self._cached_seq
+        if since < 0 or not 0 < seq - since <= _CATCH_UP_EVENTS:
+            self._forget()
+            return
+        query = select(events.c.v_number).where(events.c.seq > since).distinct()
+        stale = [v for v in connection.execute(query).scalars() if v in self._histories]
+        for v_number in stale:
+            self._cached_count -= sum(len(c.events) for c in self._histories.pop(v_number).cases)
+        self._projected.drop(stale)
+        self._identities.drop(stale)
+
     def _forget(self) -> None:
         self._histories.clear()
         self._projected.forget()
@@ -236,16 +256,20 @@ class EventStore:
         seq, chain, pseudonymous = head.last_seq, head.last_hash, head.scheme == 2
         if pseudonymous:
             self._check_key(connection, head.key_check)
-        # Under the lock, so recorded_at never runs backwards against seq between writers.
+        # Under the lock, and never before the chain head's: recorded_at never runs backwards
+        # against seq, whichever writer (thread, process, host with its own clock) came first.
         now = self.clock().astimezone(UTC)
-        recorded_at = now_text = now.strftime(_STAMP)
-        latest = self._latest_stamp(connection, seq) if self.arrivals is not None else ""
-        # Another writer appended, or retention rewrote histories, since our last batch?
+        latest = self._latest_stamp(connection, seq)
+        recorded_at = now_text = max(now.strftime(_STAMP), latest)  # one format: text order
+        # Retention rewrote histories, or another writer (a thread of another process, another
+        # host) appended, since our last batch?
         retained = connection.execute(
             select(func.count(), func.coalesce(func.sum(retention_runs.c.events), 0))
         ).one()
-        if (seq, tuple(retained)) != (self._cached_seq, self._cached_retention):
+        if tuple(retained) != self._cached_retention:
             self._forget()
+        elif seq != self._cached_seq:
+            self._catch_up(connection, seq)
         self._cached_retention = tuple(retained)
         stored = self._stored_bodies(connection, [parsed.event for parsed in batch])
         loaded = self._load_histories(connection, {parsed.event.v_number for parsed in batch})

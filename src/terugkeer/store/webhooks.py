@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, text, update
 
 from terugkeer.domain.calendar import from_micros, local_date
 from terugkeer.store.reach import ground_of, live_rules
@@ -191,11 +191,20 @@ def any_due(connection: Connection, now_us: int) -> bool:
     return connection.execute(query).first() is not None
 
 
-def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int) -> list[Due]:
+def count_due(connection: Connection, now_us: int, limit: int) -> int:
+    """How many deliveries are due, up to `limit` (a read)."""
+    query = select(webhook_outbox.c.id).where(_due(now_us)).limit(limit)
+    return len(connection.execute(query).all())
+
+
+def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int,
+              *, lock: bool = False) -> list[Due]:  # fmt: skip
     """Take up to `limit` due deliveries for `lease_us`: a row is claimed by exactly one
     deliverer (the conditional update), across threads and processes, on both backends. Only
     for live subscriptions of partners not revoked (their queued rows are given up when they
-    end, see `give_up`; this guards the moment between)."""
+    end, see `give_up`; this guards the moment between). `lock` (PostgreSQL): the rows are
+    also locked, skipping those another transaction holds, until the caller's transaction
+    ends — a deliverer that sends and records within it owns them without a committed lease."""
     due = _due(now_us)
     query = (
         select(
@@ -214,6 +223,8 @@ def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int) ->
         .order_by(webhook_outbox.c.next_attempt_us, webhook_outbox.c.id)
         .limit(limit)
     )
+    if lock:
+        query = query.with_for_update(skip_locked=True, of=webhook_outbox)
     claimed: list[Due] = []
     lease = now_us + lease_us
     for key, attempts, event_id, source, url, secret, body in connection.execute(query).all():
@@ -226,6 +237,15 @@ def claim_due(connection: Connection, now_us: int, lease_us: int, limit: int) ->
             delivery_id = f"{source}:{event_id}"
             claimed.append(Due(key, attempts + 1, delivery_id, url, secret, body, lease))
     return claimed
+
+
+def wait_idle_at_most(connection: Connection, seconds: float) -> None:
+    """PostgreSQL ends this transaction (and its connection) when its client leaves it idle
+    longer than `seconds`: its row locks are freed even if the client's host vanished."""
+    connection.execute(
+        text("SELECT set_config('idle_in_transaction_session_timeout', :ms, true)"),
+        {"ms": str(int(seconds * 1000))},
+    )
 
 
 def record_attempt(connection: Connection, due: Due, *, at: str, status: int | None,

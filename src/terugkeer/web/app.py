@@ -49,6 +49,7 @@ from terugkeer.web.i18n import LANGUAGES, translations
 from terugkeer.web.outage import install_pages, outage_page
 from terugkeer.web.permissions import Forbidden, NotSignedIn, PasswordChangeRequired
 from terugkeer.web.refusals import log_page_refusal
+from terugkeer.web.scheme import HttpsScheme
 from terugkeer.web.security import SecurityHeaders
 
 
@@ -157,6 +158,8 @@ def create_app(system: System) -> FastAPI:
     app.add_middleware(SecurityHeaders, form_targets=routes_sso.form_targets(system.settings),
                        served_over_tls=system.settings.served_over_tls)  # fmt: skip
     app.add_middleware(HeadAsGet)
+    if system.settings.served_over_tls:  # outermost: every layer sees the site's own scheme
+        app.add_middleware(HttpsScheme)
     return app
 
 

@@ -1,14 +1,35 @@
-"""Running the pages: uvicorn with the app built on the given system."""
+"""Running the pages: uvicorn with the app built on the given system, or N worker processes
+that each build their own system from the settings (web/worker.py)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import make_url
 
 from terugkeer.bootstrap import System
 
 if TYPE_CHECKING:
     import uvicorn
     from starlette.types import ASGIApp
+
+    from terugkeer.settings import Settings
+
+#: The app factory each worker process imports (an import string: a spawned process builds
+#: its own system from the environment; an engine or a cache cannot be handed over).
+WORKER_APP = "terugkeer.web.worker:create"
+
+#: uvicorn's own proxy headers stay off: by default it believes X-Forwarded-For from
+#: 127.0.0.1, so anyone on the machine could write their own origin into the access log; the
+#: app decides instead, from `trusted_proxies` (web/origin.py). No `server` header: a banner
+#: naming the server software tells an attacker what to try (BIO2).
+_OPTIONS: dict[str, Any] = {
+    "log_level": "warning",
+    "access_log": False,
+    "proxy_headers": False,
+    "server_header": False,
+}
 
 
 def server_config(system: System, host: str, port: int) -> uvicorn.Config:
@@ -19,17 +40,48 @@ def server_config(system: System, host: str, port: int) -> uvicorn.Config:
 
 
 def uvicorn_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
-    """uvicorn's own proxy headers stay off: by default it believes X-Forwarded-For from
-    127.0.0.1, so anyone on the machine could write their own origin into the access log; the
-    app decides instead, from `trusted_proxies` (web/origin.py). No `server` header: a banner
-    naming the server software tells an attacker what to try (BIO2)."""
     import uvicorn
 
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                          proxy_headers=False, server_header=False)  # fmt: skip
+    return uvicorn.Config(app, host=host, port=port, **_OPTIONS)
 
 
 def run_web(system: System, host: str, port: int) -> None:
     import uvicorn
 
     uvicorn.Server(server_config(system, host, port)).run()
+
+
+class WorkersRefusedError(Exception):
+    """Several workers cannot serve this store (the message says why)."""
+
+
+def workers_warning(database_url: str, workers: int) -> str | None:
+    """What an operator should know before N workers serve this store; raises when they
+    cannot. SQLite serialises writers across processes by its file lock (BEGIN IMMEDIATE,
+    waiting up to a minute), so workers on one machine are correct but write one at a time;
+    an in-memory database would be one per worker."""
+    if workers == 1:
+        return None
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return None
+    if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
+        raise WorkersRefusedError(
+            "an in-memory SQLite database is one per process: several workers need a file "
+            "or PostgreSQL"
+        )
+    return (
+        f"{workers} workers on SQLite: pages are served in parallel, but every write waits for "
+        "the one before it (one file lock), and only on this machine; for several hosts or "
+        "heavy intake use PostgreSQL"
+    )
+
+
+def run_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """`workers` processes on one listening socket, each with its own system built from the
+    settings: what the command line set goes to them through the environment. uvicorn's
+    supervisor restarts a worker that dies and stops them all on SIGINT or SIGTERM."""
+    import uvicorn
+
+    os.environ["TERUGKEER_DATABASE_URL"] = settings.database_url
+    uvicorn.run(WORKER_APP, factory=True, host=host, port=port, workers=workers, **_OPTIONS)

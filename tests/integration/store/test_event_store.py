@@ -118,6 +118,30 @@ def test_two_writers_see_each_others_events(engine: Engine, rules: RulesTable) -
     assert "already closed" in (late.rejected[0].error or "")
 
 
+def test_after_another_writer_only_the_persons_it_touched_are_read_back(
+    engine: Engine, rules: RulesTable
+) -> None:
+    """With several server processes nearly every batch finds the head moved: the persons the
+    others wrote about are read back (history, projection rows, identities), the rest stay."""
+    other = "1234567891"
+    first, second = (EventStore(engine, rules, clock=lambda: NOW) for _ in range(2))
+    run(first, intake("c-1", V, "2023-01-05T10:00:00+01:00"),
+        intake("c-2", other, "2023-01-05T10:00:00+01:00"))  # fmt: skip
+    # The second writer's decision puts a departure-term item on the worklist...
+    run(second, line("c-3", "return_decision", V, "2023-02-01T10:00:00+01:00",
+                     {"departure_term_days": 28}))  # fmt: skip
+    # ...which the first one's departure takes off again: it must know the item was written.
+    moved = line("c-5", "location_changed", other, "2023-02-02T10:00:00+01:00", {"kind": "azc"})
+    both = run(first, departed("c-4", V, "2023-02-02T10:00:00+01:00"), moved)
+    assert both.accepted == 2
+    assert other in first._histories  # kept: nobody else wrote about them
+    late = run(second, line("c-6", "absconded", V, "2023-04-01T10:00:00+02:00"))
+    assert "already closed" in (late.rejected[0].error or "")
+    with engine.connect() as connection:
+        assert verify(connection).intact
+        assert projection_problems(connection, rules) == []
+
+
 def test_a_reference_with_control_characters_is_stored_and_matched(
     engine: Engine, rules: RulesTable
 ) -> None:
