@@ -34,6 +34,7 @@ import httpx
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import to_micros
+from terugkeer.monitoring.metrics import count_webhook_failure
 from terugkeer.services.errors import ServiceError
 from terugkeer.services.partners import CASE, PARTNER, list_partners
 from terugkeer.store import webhooks as rows
@@ -203,6 +204,7 @@ def deliver(system: System, client: httpx.Client, due: rows.Due) -> str:
                     due.outbox_id, due.attempt)  # fmt: skip
         return SUPERSEDED
     if state != rows.DELIVERED:
+        count_webhook_failure(status, result, given_up=state == rows.FAILED)
         log.info("webhook delivery %s attempt %s: %s", due.outbox_id, due.attempt, result)
     return state
 

@@ -22,14 +22,21 @@ def uvicorn_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
     """uvicorn's own proxy headers stay off: by default it believes X-Forwarded-For from
     127.0.0.1, so anyone on the machine could write their own origin into the access log; the
     app decides instead, from `trusted_proxies` (web/origin.py). No `server` header: a banner
-    naming the server software tells an attacker what to try (BIO2)."""
+    naming the server software tells an attacker what to try (BIO2). No access log and no
+    logging configuration of uvicorn's own: its access lines carry the raw path (V-numbers);
+    the app logs each request by its route's template instead (web/signals.py), and
+    uvicorn's remaining records go through the handler `run_web` configures."""
     import uvicorn
 
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                          proxy_headers=False, server_header=False)  # fmt: skip
+                          proxy_headers=False, server_header=False,
+                          log_config=None)  # fmt: skip
 
 
 def run_web(system: System, host: str, port: int) -> None:
     import uvicorn
 
+    from terugkeer.monitoring.logs import configure
+
+    configure(system.settings.log_format, system.settings.log_level)
     uvicorn.Server(server_config(system, host, port)).run()
