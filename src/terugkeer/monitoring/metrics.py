@@ -31,7 +31,7 @@ from prometheus_client.registry import Collector
 __all__ = ["CONTENT_TYPE_LATEST", "StoreSnapshot", "exposition"]
 
 #: No `_created` series beside every counter: a timestamp per label set that no alert reads.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 #: The metrics this process counts (not the default registry: nothing else of the process —
 #: a library's metrics — is exposed unless named here).
