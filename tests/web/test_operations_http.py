@@ -4,6 +4,8 @@ and the request id of each answer."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import time
@@ -279,3 +281,28 @@ def test_the_readiness_body_is_plain_json_without_personal_data(site: Site) -> N
     body = httpx.get(f"{site.url}/ready").text
     assert json.loads(body)["status"] == "ready"
     assert V_NUMBER_SHAPED.search(body) is None
+
+
+def test_the_auditor_goes_from_a_request_id_to_its_rows_and_exports_them(site: Site) -> None:
+    anna = signed_in(site, "anna")
+    request_id = anna.get(f"/cases/{MINE}").headers["x-request-id"]
+    anna.get(f"/cases/{CHILD}")  # another request: not in the selection
+    auditor = signed_in(site, "audi")
+    page = auditor.get("/audit", params={"request": request_id})
+    assert page.status_code == 200
+    rows = re.findall(r'<tr class="utrecht-table__row" data-action="([^"]+)">(.*?)</tr>', page.text)
+    assert [action for action, _ in rows] == ["case.read"]
+    assert MINE in rows[0][1] and request_id in rows[0][1]
+    export = auditor.get("/audit/export.csv", params={"request": request_id})
+    table = list(csv.reader(io.StringIO(export.text)))
+    assert table[0][-1] == "request_id"
+    assert [(row[3], row[6], row[-1]) for row in table[1:]] == [("case.read", MINE, request_id)]
+
+
+def test_a_request_id_of_another_form_is_said_next_to_its_field(site: Site) -> None:
+    auditor = signed_in(site, "audi")
+    dutch = auditor.get("/audit", params={"request": "drop table; --"})
+    assert dutch.status_code == 422
+    assert 'id="e-request"' in dutch.text and "Een request-id is een code" in dutch.text
+    english = auditor.get("/audit", params={"request": "a b"}, headers={"accept-language": "en"})
+    assert english.status_code == 422 and "A request id is a code" in english.text

@@ -251,6 +251,8 @@ access_log = Table(
     Index("ix_access_log_v_number", "v_number", "at"),
     Index("ix_access_log_actor", "actor", "at"),
     Index("ix_access_log_seq", "seq", unique=True),
+    # From a log line to its rows: the auditor's filter by request id (/audit).
+    Index("ix_access_log_request_id", "request_id"),
 )
 
 #: The last link of the access log's chain; its row lock serialises writers of the log.
