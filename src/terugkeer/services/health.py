@@ -68,6 +68,9 @@ def readiness(system: System) -> Readiness:
         found.failed.append("migrations")
         return found  # an older schema may lack the outbox's columns
     snapshot = store_snapshot(system)
+    if not snapshot.reachable:  # the database went away between two statements
+        found.checks["webhook_backlog"] = {"error": "unreadable"}
+        return found
     found.checks["webhook_backlog"] = {
         "pending": snapshot.pending,
         "oldest_pending_age_seconds": round(snapshot.oldest_pending_seconds, 3),
