@@ -22,7 +22,7 @@ from terugkeer.services.partners import add_partner
 from terugkeer.services.webhooks import subscribe
 from terugkeer.store.tables import access_log
 from tests.integration.lines import intake, line
-from tests.web.conftest import signed_in
+from tests.web.conftest import csrf_of, signed_in
 from tests.web.server import CHILD, MINE, THEIRS, UNASSIGNED, Site, running_site
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -167,6 +167,10 @@ def test_a_scrape_counts_intake_latency_by_route_template_and_sign_in_failures(
     assert anna.get(f"/cases/{CHILD}").status_code == 200
     assert anna.get(f"/cases/{THEIRS}").status_code == 403  # another director's case
     assert anna.get(f"/api/v1/persons/{MINE}").status_code == 200
+    form = {"csrf_token": csrf_of(anna.get(f"/cases/{MINE}").text), "day": "2023-03-10",
+            "at": "09:30", "kind": "first", "stance": "cooperating"}  # fmt: skip
+    recorded = anna.post(f"/cases/{MINE}/record/interview", data=form)
+    assert recorded.status_code == 303
     _wrong_password(site, "anna")
     _wrong_password(site, "nobody-of-that-name")
 
@@ -179,9 +183,12 @@ def test_a_scrape_counts_intake_latency_by_route_template_and_sign_in_failures(
     assert grew(intake_total, channel="api", outcome="accepted") == 2
     assert grew(intake_total, channel="api", outcome="rejected") == 1
     assert grew(intake_total, channel="api", outcome="known") == 1
+    assert grew(intake_total, channel="page", outcome="accepted") == 1  # the interview
     latency = "terugkeer_http_request_duration_seconds_count"
     assert grew(latency, channel="page", route="/cases/{v_number}", method="GET",
-                status="2xx") == 2  # fmt: skip
+                status="2xx") == 3  # fmt: skip
+    assert grew(latency, channel="page", route="/cases/{v_number}/record/{event_type}",
+                method="POST", status="3xx") == 1  # fmt: skip
     assert grew(latency, channel="page", route="/cases/{v_number}", method="GET",
                 status="4xx") == 1  # fmt: skip
     assert grew(latency, channel="api", route="/api/v1/events", method="POST", status="2xx") == 2
