@@ -21,6 +21,9 @@ TEXT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 #: The JSON keys of the standard attributes (the rest — request_id, route, method, status,
 #: duration_ms — keep their names).
 _RENAMED = {"levelname": "level", "name": "logger"}
+#: Libraries that log every outgoing request's URL at INFO (the webhook deliverer's, the
+#: identity provider's): their warnings only. What was sent is in the delivery log.
+_QUIET = ("httpx", "httpcore")
 
 
 class _WithRequestId(logging.Filter):
@@ -58,3 +61,5 @@ def configure(log_format: str, level: str, stream: TextIO | None = None) -> None
         root.removeHandler(old)
     root.addHandler(handler(log_format, stream))
     root.setLevel(level)
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
