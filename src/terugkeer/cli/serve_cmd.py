@@ -14,7 +14,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Serve the web pages (worklist, case pages, access log) until stopped with Ctrl-C."""
+    """Serve the web pages (worklist, case pages, access log) and the API until stopped with
+    Ctrl-C; /health, /ready and /metrics for operations (docs/operations.md)."""
     from terugkeer.web.serve import run_web
 
     run_web(system(database_url), host, port)
