@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -252,6 +252,24 @@ class Settings(BaseSettings):
         if self.oidc_issuer and not self.oidc_client_id:
             raise ValueError("single sign-on needs oidc_client_id beside oidc_issuer")
         return self
+
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="the bearer token Prometheus sends to scrape /metrics (Authorization: "
+        "Bearer TOKEN); while unset, /metrics answers only on loopback, to a request that no "
+        "proxy forwarded (docs/operations.md)",
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="how `serve` writes its log on stderr: json (one object a line, for the "
+        "log collector), text (for a developer's terminal), or auto: text on a terminal, "
+        "json otherwise",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO",
+        description="the least severe log records written; INFO has one line per request "
+        "(the probes /health, /ready and /metrics at DEBUG)",
+    )
 
     served_over_tls: bool = Field(
         default=False,

@@ -83,6 +83,18 @@ def running_site(
 ) -> Iterator[Site]:
     """`lines`: the store's events instead of `caseload()` (a synthetic store, say); `port`:
     a port chosen beforehand (an identity provider must know the callback's address)."""
+    system, users = prepared(database_url, cookie_secure=cookie_secure, lines=lines, **more)
+    try:
+        with serving(system, port) as url:
+            yield Site(url, system, users)
+    finally:
+        system.close()
+
+
+def prepared(
+    database_url: str, *, cookie_secure: bool, lines: list[str] | None = None, **more: Any
+) -> tuple[System, dict[str, User]]:
+    """The store of the test site (its events, users and assignments), not yet served."""
     settings = Settings(database_url=database_url, work_date=WORK_DATE,
                         cookie_secure=cookie_secure, **more)  # fmt: skip
     system, users = prepared(settings, lines)

@@ -24,7 +24,8 @@ def serve(
     ] = 1,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Serve the web pages (worklist, case pages, access log) until stopped with Ctrl-C."""
+    """Serve the web pages (worklist, case pages, access log) and the API until stopped with
+    Ctrl-C; /health, /ready and /metrics for operations (docs/operations.md)."""
     from terugkeer.web.serve import WorkersRefusedError, run_web, run_workers, workers_warning
 
     try:  # before anything is opened: a refusal changes nothing

@@ -97,6 +97,9 @@ def deliver(
             done = deliver_due(app, client)
         typer.echo(f"delivered {done.delivered}, to retry {done.retried}, given up {done.failed}")
         return
+    from terugkeer.monitoring.logs import configure
+
+    configure(app.settings.log_format, app.settings.log_level)  # the log of `serve`'s form
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     deliverer = Deliverer(app)

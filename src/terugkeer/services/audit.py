@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.identifiers import is_v_number
+from terugkeer.monitoring.context import accepted_request_id
 from terugkeer.services.users import User
 from terugkeer.store import audit as rows
 from terugkeer.store.access_log import Access, record
@@ -29,7 +30,9 @@ class Filters:
     v_number: str | None = None
     since: date | None = None
     until: date | None = None
-    #: field -> problem (bad_date, reversed, v_number), to say next to the field.
+    #: The X-Request-ID of an answer, as the server's log and the access log have it.
+    request_id: str | None = None
+    #: field -> problem (bad_date, reversed, v_number, request_id), to say next to the field.
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -50,7 +53,7 @@ def _day(text: str) -> date | None:
     return day
 
 
-def filters_of(user: str, case: str, since: str, until: str) -> Filters:
+def filters_of(user: str, case: str, since: str, until: str, request: str = "") -> Filters:
     """The filters of the form; impossible ones are named in `errors` (nothing is read)."""
     errors: dict[str, str] = {}
     days: dict[str, date | None] = {}
@@ -65,7 +68,10 @@ def filters_of(user: str, case: str, since: str, until: str) -> Filters:
     case = case.strip()
     if case and not is_v_number(case):
         errors["case"] = "v_number"
-    return Filters(user.strip() or None, case or None, first, last, errors)
+    request = request.strip()
+    if request and accepted_request_id(request) is None:  # no id has any other form
+        errors["request"] = "request_id"
+    return Filters(user.strip() or None, case or None, first, last, request or None, errors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +84,7 @@ class Entry:
     origin: str
     v_number: str | None
     detail: str | None
+    request_id: str | None = None
 
 
 def _bound(day: date | None) -> str | None:
@@ -89,11 +96,13 @@ def _entries(system: System, filters: Filters, before: int | None, limit: int) -
     with system.engine.connect() as connection:
         found = rows.access_entries(
             connection, actor=filters.actor, v_number=filters.v_number,
-            since=_bound(filters.since), until=_bound(until), before=before, limit=limit,
+            request_id=filters.request_id, since=_bound(filters.since), until=_bound(until),
+            before=before, limit=limit,
         )  # fmt: skip
     return [
         Entry(r["id"], datetime.strptime(r["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
-              r["actor"], r["channel"], r["action"], r["origin"], r["v_number"], r["detail"])
+              r["actor"], r["channel"], r["action"], r["origin"], r["v_number"], r["detail"],
+              r["request_id"])
         for r in found
     ]  # fmt: skip
 

@@ -15,6 +15,7 @@ from terugkeer.bootstrap import System
 from terugkeer.chain_events import ParsedLine
 from terugkeer.importing.parsing import Line, LineResult, Oversized, parse_chunk
 from terugkeer.importing.service import ImportSummary, Progress, import_lines, split_lines
+from terugkeer.monitoring.metrics import count_intake
 from terugkeer.services.errors import ServiceError
 from terugkeer.store.access_log import Access, record_all
 from terugkeer.store.collector import collector_paused
@@ -48,7 +49,7 @@ def ingest_lines(
     system: System, lines: Iterable[Line], *, progress: Progress | None = None
 ) -> ImportSummary:
     """Store every valid line, report every invalid one (line numbers from 1)."""
-    return import_lines(
+    summary = import_lines(
         lines,
         system.store,
         clock=system.clock,
@@ -56,6 +57,9 @@ def ingest_lines(
         max_line_bytes=system.settings.max_event_bytes,
         batch_size=system.settings.import_batch_lines,
     )
+    count_intake("import", ["accepted"] * summary.accepted + ["known"] * summary.known
+                 + ["rejected"] * len(summary.rejected))  # fmt: skip
+    return summary
 
 
 def ingest_stream(
@@ -110,6 +114,7 @@ def ingest_batch(
         raise NotPermittedError(refused)
     if not parsed:
         _log(system, [replace(access, detail=_counts(results)), *unparsed])
+        count_intake("api", (r.outcome.value for r in results))
         return results
     hidden: set[int] = set()  # positions answered NOT_ACCEPTED
 
@@ -143,6 +148,7 @@ def ingest_batch(
         for (number, _), done in zip(parsed, appended, strict=True)
     ]  # fmt: skip
     results.sort(key=lambda r: r.line)
+    count_intake("api", (r.outcome.value for r in results))
     return results
 
 

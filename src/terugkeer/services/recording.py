@@ -25,6 +25,7 @@ from terugkeer.chain_events.schema import DATA_SCHEMAS
 from terugkeer.domain.calendar import AMSTERDAM
 from terugkeer.domain.messages import Code, FieldPath, Message, say
 from terugkeer.domain.provenance import own_event_id
+from terugkeer.monitoring.metrics import count_intake
 from terugkeer.services.cases import Access
 from terugkeer.services.errors import ServiceError
 from terugkeer.services.plausibility import doubts, fingerprint
@@ -300,6 +301,7 @@ def store_batch(
                 record(connection, access, system.clock())
 
     outcomes = system.store.append(batch, actor=user.name, whole=True, also=log)
+    count_intake("page", (o.outcome.value for o in outcomes))
     stored = earlier(system, named.id)
     refused = [o for o in outcomes if o.outcome is Outcome.REJECTED]
     if refused and stored is None:

@@ -43,6 +43,7 @@ from terugkeer.domain.sign_in_throttle import (
     taken_back,
     wait_left,
 )
+from terugkeer.monitoring.metrics import count_sign_in_failure
 from terugkeer.services.device_cookies import nonce_of
 from terugkeer.services.users import (
     Session,
@@ -111,6 +112,7 @@ def log_in(
             record(connection, Access(actor, channel, "session.throttled", origin,
                                       detail=f"wait {reserved.minutes} min"), now)  # fmt: skip
     if isinstance(reserved, LoginRefused):
+        count_sign_in_failure("throttled")
         raise reserved
     reason = _judge(row, password, now)
     with writing(system.engine) as connection:
@@ -127,6 +129,7 @@ def log_in(
             return token, Session(user_of(fresh), csrf, token_hash(token))
         record(connection, Access(actor, channel, "session.sign_in.refused", origin,
                                   detail=reason), now)  # fmt: skip
+        count_sign_in_failure(reason or "other")
         across = reserved.get((counters.name_key(name), counters.ANY))
         if row is not None and across is not None and reaches_untrusted_limit(across, policy):
             hours = int(policy.window.total_seconds() // 3600)
@@ -209,6 +212,7 @@ def refuse_unjudged(
         actor = _actor_of(row)
         record(connection, Access(actor, channel, "session.sign_in.refused", origin,
                                   detail=reason), system.clock())  # fmt: skip
+    count_sign_in_failure(reason)
 
 
 def log_out(system: System, session: Session, origin: str, channel: str = "web") -> None:

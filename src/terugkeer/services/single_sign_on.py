@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.sso_claims import ClaimNames, Identity, Unmapped, identity_of
+from terugkeer.monitoring.metrics import count_sign_in_failure
 from terugkeer.services.users import Session, User, sweep_sessions, valid_user_name
 from terugkeer.store import sso
 from terugkeer.store import users as rows
@@ -45,6 +46,7 @@ def refuse(system: System, reason: str, origin: str, actor: str = "-") -> SignIn
     refusal for the caller to raise."""
     with writing(system.engine) as connection:
         record(connection, Access(actor, "web", REFUSED, origin, detail=reason), system.clock())
+    count_sign_in_failure("single_sign_on")
     return SignInRefused(reason)
 
 
@@ -81,6 +83,7 @@ def sign_in(
         record(connection, Access(found.name, "web", REFUSED if reason else SIGN_IN, origin,
                                   detail=reason or found.role.value), now)  # fmt: skip
     if reason is not None:
+        count_sign_in_failure("single_sign_on")
         raise SignInRefused(reason)
     user = User(found.name, found.role, found.team)
     return token, Session(user, csrf, _token_hash(token))

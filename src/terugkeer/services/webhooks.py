@@ -35,6 +35,7 @@ from sqlalchemy import Connection
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import to_micros
+from terugkeer.monitoring.metrics import count_webhook_failure
 from terugkeer.services.errors import ServiceError
 from terugkeer.services.partners import CASE, PARTNER, list_partners
 from terugkeer.store import webhooks as rows
@@ -220,6 +221,7 @@ def _record(system: System, connection: Connection, due: rows.Due, attempt: _Att
                     due.outbox_id, due.attempt)  # fmt: skip
         return SUPERSEDED
     if state != rows.DELIVERED:
+        count_webhook_failure(status, result, given_up=state == rows.FAILED)
         log.info("webhook delivery %s attempt %s: %s", due.outbox_id, due.attempt, result)
     return state
 

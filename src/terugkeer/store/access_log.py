@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from terugkeer.domain.identifiers import is_v_number
+from terugkeer.monitoring.context import current_request_id
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
 from terugkeer.store.tables import access_log, access_log_head
 
@@ -85,13 +86,18 @@ def log_subject(pseudonyms: Pseudonyms, v_number: str) -> str:
 
 def retained_form(pseudonyms: Pseudonyms | None, row: dict[str, Any] | Any, seq: int) -> list[Any]:
     """The values the hash covers, in this order. `pseudonyms` None: a row chained by the
-    migration without the key (its V-number and a rejection's reason are not covered)."""
+    migration without the key (its V-number and a rejection's reason are not covered). The
+    request id (0017) is the last value, and only where the row has one: the links of rows
+    written before it (and of the CLI's, which have none) are what they always were, while
+    one added, changed or removed later changes the row's link like any other column."""
     v_number, subject = row["v_number"], None
     if pseudonyms is not None:
         subject = log_subject(pseudonyms, v_number) if is_v_number(v_number) else v_number
     detail = None if removable(row["action"]) else row["detail"]
-    return [seq, row["at"], row["actor"], row["channel"], row["action"], row["origin"],
+    form = [seq, row["at"], row["actor"], row["channel"], row["action"], row["origin"],
             subject, detail, row["commitment"]]  # fmt: skip
+    request_id = row.get("request_id")  # absent in the migrations' own row selections
+    return form if request_id is None else [*form, request_id]
 
 
 def record_all(connection: Connection, accesses: Sequence[Access], at: datetime) -> None:
@@ -106,13 +112,14 @@ def record_all(connection: Connection, accesses: Sequence[Access], at: datetime)
     seq, previous = head.last_seq, head.last_hash
     sealed = {} if head.unkeyed_seal is not None else {"unkeyed_seal": _seal(connection, head)}
     stamp = at.astimezone(UTC).strftime(_STAMP)
+    request_id = current_request_id()  # of the HTTP request being served, if any
     rows = []
     for access in accesses:
         seq += 1
         row: dict[str, Any] = {
             "at": stamp, "actor": access.actor, "channel": access.channel,
             "action": access.action, "origin": access.origin, "v_number": access.v_number,
-            "detail": access.detail, "seq": seq, "commitment": None,
+            "detail": access.detail, "seq": seq, "commitment": None, "request_id": request_id,
         }  # fmt: skip
         if removable(access.action) and access.detail is not None:
             row["commitment"] = pseudonyms.log_detail(seq, access.detail)

@@ -15,6 +15,7 @@ def access_entries(
     *,
     actor: str | None,
     v_number: str | None,
+    request_id: str | None = None,
     since: str | None,
     until: str | None,
     before: int | None,
@@ -27,6 +28,8 @@ def access_entries(
         where.append(access_log.c.actor == actor)
     if v_number:
         where.append(access_log.c.v_number == v_number)
+    if request_id:
+        where.append(access_log.c.request_id == request_id)
     if since:
         where.append(access_log.c.at >= since)
     if until:

@@ -9,6 +9,7 @@ projections of the persons touched are rebuilt — all committed together or not
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -79,6 +80,16 @@ class Appended(NamedTuple):  # built per event: a tuple is made in half the time
 Also = Callable[[Connection, list[Appended]], None]
 
 
+def _in_context(also: Also | None) -> Also | None:
+    """`also` run in its caller's context wherever it runs: another caller's thread may write
+    it with its own group (store/group_commit.py), and what `also` writes must still be the
+    caller's — the request id of its access-log rows (monitoring/context.py)."""
+    if also is None:
+        return None
+    context = contextvars.copy_context()
+    return lambda connection, results: context.run(also, connection, results)
+
+
 _STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 #: Events in memory from which a pause of the collector freezes them (store/collector.py).
@@ -143,7 +154,7 @@ class EventStore:
         if actor is not None or whole:  # a page's action: alone, as it is judged whole
             with self._group.lock:
                 return self._append_locked(batch, actor, whole, also)
-        return self._group.run(batch, also, self._append_group)
+        return self._group.run(batch, _in_context(also), self._append_group)
 
     def holds_synthetic(self) -> bool:
         """Whether the store holds synthetic events (its first event says; a store never mixes

@@ -245,9 +245,14 @@ access_log = Table(
     Column("hash", String(64)),
     # A rejection's reason, which retention removes: a keyed MAC of it, which the hash covers.
     Column("commitment", String(64)),
+    # The HTTP request that wrote the row (web/signals.py), also in the JSON request log; NULL
+    # for the CLI and for rows from before 0017. Hashed only where present (access_log.py).
+    Column("request_id", String(64)),
     Index("ix_access_log_v_number", "v_number", "at"),
     Index("ix_access_log_actor", "actor", "at"),
     Index("ix_access_log_seq", "seq", unique=True),
+    # From a log line to its rows: the auditor's filter by request id (/audit).
+    Index("ix_access_log_request_id", "request_id"),
 )
 
 #: The last link of the access log's chain; its row lock serialises writers of the log.
@@ -438,6 +443,8 @@ webhook_outbox = Table(
     Column("delivered_at", String(32)),
     Index("ux_webhook_outbox_event", "subscription_id", "event_seq", unique=True),
     Index("ix_webhook_outbox_due", "state", "next_attempt_us"),
+    # The oldest pending delivery at once, for the readiness probe and the metrics.
+    Index("ix_webhook_outbox_pending", "state", "event_seq"),
 )
 
 #: Every delivery attempt (the admin's delivery log): when, the answer, how long it took.

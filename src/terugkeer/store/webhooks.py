@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, text, update
 
 from terugkeer.domain.calendar import from_micros, local_date
 from terugkeer.store.reach import ground_of, live_rules
@@ -308,3 +308,31 @@ def deliveries(connection: Connection, limit: int, state: str | None = None) -> 
     if state is not None:
         query = query.where(webhook_outbox.c.state == state)
     return [Delivery(**row._asdict()) for row in connection.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    pending: int
+    #: When the oldest pending delivery's event was stored (its outbox row was written in the
+    #: same transaction), UTC text; None when nothing waits.
+    oldest_pending_at: str | None
+    given_up: int
+
+
+def backlog(connection: Connection) -> Backlog:
+    """The outbox's waiting and given-up deliveries, read through `ix_webhook_outbox_pending`
+    (state, event_seq): ranges of the index, never the delivered rows."""
+    counts: dict[str, int] = dict(
+        connection.execute(
+            select(webhook_outbox.c.state, func.count())
+            .where(webhook_outbox.c.state.in_((PENDING, FAILED)))
+            .group_by(webhook_outbox.c.state)
+        ).all()
+    )
+    oldest = (
+        select(func.min(webhook_outbox.c.event_seq))
+        .where(webhook_outbox.c.state == PENDING)
+        .scalar_subquery()
+    )
+    at = connection.execute(select(events.c.recorded_at).where(events.c.seq == oldest)).scalar()
+    return Backlog(int(counts.get(PENDING, 0)), at, int(counts.get(FAILED, 0)))

@@ -30,6 +30,7 @@ from terugkeer.web import (
     routes_family,
     routes_favicon,
     routes_figures,
+    routes_ops,
     routes_privacy,
     routes_record,
     routes_sso,
@@ -51,6 +52,7 @@ from terugkeer.web.permissions import Forbidden, NotSignedIn, PasswordChangeRequ
 from terugkeer.web.refusals import log_page_refusal
 from terugkeer.web.scheme import HttpsScheme
 from terugkeer.web.security import SecurityHeaders
+from terugkeer.web.signals import RequestSignals
 
 
 def _templates(language: str) -> Jinja2Templates:
@@ -114,6 +116,7 @@ def create_app(system: System) -> FastAPI:
     app.include_router(routes_figures.router)
     app.include_router(routes_dashboard.router)
     app.include_router(routes_favicon.router)
+    app.include_router(routes_ops.router)
 
     install_pages(app)  # the database briefly away: 503 and "try again", never a crash page
 
@@ -151,12 +154,16 @@ def create_app(system: System) -> FastAPI:
             return answer
         return render(request, "error.html", {"status": error.status_code}, error.status_code)
 
-    # Outermost last: HEAD as GET around the security headers around the host check around the
-    # crash page: a refused host's answer and a crash page have the headers too.
+    # Outermost last: HEAD as GET around the request's signals (its id, latency and log line)
+    # around the security headers around the host check around the crash page: a refused
+    # host's answer and a crash page have the headers, an id and a log line too. The probes
+    # pass the host check: a load balancer asks by address, and they echo no host.
     app.add_middleware(CrashPage, page=_crash_page)
-    app.add_middleware(HostCheck, allowed=system.settings.allowed_hosts)
+    app.add_middleware(HostCheck, allowed=system.settings.allowed_hosts,
+                       exempt=routes_ops.PROBES)  # fmt: skip
     app.add_middleware(SecurityHeaders, form_targets=routes_sso.form_targets(system.settings),
                        served_over_tls=system.settings.served_over_tls)  # fmt: skip
+    app.add_middleware(RequestSignals, trusted_proxies=tuple(system.settings.trusted_proxies))
     app.add_middleware(HeadAsGet)
     if system.settings.served_over_tls:  # outermost: every layer sees the site's own scheme
         app.add_middleware(HttpsScheme)

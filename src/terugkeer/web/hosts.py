@@ -31,12 +31,15 @@ def host_name(header: str) -> str | None:
 
 
 class HostCheck:
-    def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
+    def __init__(self, app: ASGIApp, allowed: Iterable[str], exempt: Iterable[str] = ()) -> None:
+        """`exempt`: paths answered whatever the Host (the operations' probes, asked by
+        address: their answers carry no host name)."""
         self.app = app
         self.allowed = frozenset(name.lower() for name in allowed)
+        self.exempt = frozenset(exempt)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        if scope["type"] not in ("http", "websocket") or scope.get("path") in self.exempt:
             await self.app(scope, receive, send)
             return
         hosts = [v for k, v in scope.get("headers", []) if k == b"host"]

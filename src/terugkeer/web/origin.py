@@ -24,7 +24,7 @@ def networks(trusted: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(each, strict=False) for each in trusted)
 
 
-def _trusted(address: str, trusted: Sequence[Network]) -> bool:
+def is_trusted(address: str, trusted: Sequence[Network]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -35,7 +35,7 @@ def _trusted(address: str, trusted: Sequence[Network]) -> bool:
 def client_address(peer: str, forwarded_for: Sequence[str], trusted: Sequence[Network]) -> str:
     """The origin to log: `peer` is the connecting address, `forwarded_for` every
     X-Forwarded-For header of the request in order."""
-    if not _trusted(peer, trusted):
+    if not is_trusted(peer, trusted):
         return peer
     hops = [hop.strip() for header in forwarded_for for hop in header.split(",")]
     last = peer
@@ -44,7 +44,7 @@ def client_address(peer: str, forwarded_for: Sequence[str], trusted: Sequence[Ne
             address = str(ipaddress.ip_address(hop))
         except ValueError:
             return last  # forged or garbled beyond here: the last hop we trust
-        if not _trusted(address, trusted):
+        if not is_trusted(address, trusted):
             return address
         last = address
     return last

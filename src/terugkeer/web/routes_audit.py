@@ -37,9 +37,10 @@ class Typed:
     case: str = ""
     since: str = ""
     until: str = ""
+    request: str = ""  # a request id, from the server's log or an answer's X-Request-ID
 
     def filters(self) -> Filters:
-        return filters_of(self.user, self.case, self.since, self.until)
+        return filters_of(self.user, self.case, self.since, self.until, self.request)
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -104,12 +105,12 @@ def export_csv(
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["time (Europe/Amsterdam)", "user", "channel", "action", "action (label)",
-                     "from", "v_number", "detail"])  # fmt: skip
+                     "from", "v_number", "detail", "request_id"])  # fmt: skip
     for e in found:
         at = e.at.astimezone(AMSTERDAM).isoformat(timespec="seconds")
         writer.writerow([_cell(c) for c in (at, e.actor, e.channel, e.action,
                          action_label(e.action, gettext), e.origin, e.v_number or "",
-                         e.detail or "")])  # fmt: skip
+                         e.detail or "", e.request_id or "")])  # fmt: skip
     return Response(
         out.getvalue(), media_type="text/csv; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="access-log.csv"'},

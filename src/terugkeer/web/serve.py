@@ -23,12 +23,16 @@ WORKER_APP = "terugkeer.web.worker:create"
 #: uvicorn's own proxy headers stay off: by default it believes X-Forwarded-For from
 #: 127.0.0.1, so anyone on the machine could write their own origin into the access log; the
 #: app decides instead, from `trusted_proxies` (web/origin.py). No `server` header: a banner
-#: naming the server software tells an attacker what to try (BIO2).
+#: naming the server software tells an attacker what to try (BIO2). No access log and no
+#: logging configuration of uvicorn's own: its access lines carry the raw path (V-numbers);
+#: the app logs each request by its route's template instead (web/signals.py), and uvicorn's
+#: remaining records go through the handler `run_web` (or each worker) configures.
 _OPTIONS: dict[str, Any] = {
     "log_level": "warning",
     "access_log": False,
     "proxy_headers": False,
     "server_header": False,
+    "log_config": None,
 }
 
 
@@ -48,6 +52,9 @@ def uvicorn_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
 def run_web(system: System, host: str, port: int) -> None:
     import uvicorn
 
+    from terugkeer.monitoring.logs import configure
+
+    configure(system.settings.log_format, system.settings.log_level)
     uvicorn.Server(server_config(system, host, port)).run()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, insert, select, update
@@ -317,3 +318,57 @@ def test_a_pseudonym_before_a_marker_for_a_person_never_retained_is_named(engine
     found = _verify(engine)
     assert found.broken_seq == 4
     assert "never pseudonymised that person's events" in (found.problem or ""), found.problem
+
+
+def test_rows_from_before_request_ids_verify_as_before_and_a_request_id_is_covered(
+    database_url: str,
+) -> None:
+    """0017 adds the request id: the rows logged before it (and the CLI's, which have none)
+    keep the link they had — the id is hashed only where present — while one added, changed or
+    removed afterwards breaks the link like any other column."""
+    from alembic import command
+
+    from terugkeer.bootstrap import bootstrap
+    from terugkeer.monitoring.context import serving
+    from terugkeer.settings import Settings
+    from terugkeer.store.schema import _config
+
+    system = bootstrap(Settings(database_url=database_url))
+    _fill(system.engine, 2)
+    links = [(row.seq, row.hash) for row in _rows(system.engine)]
+    with system.engine.begin() as connection:
+        config = _config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0016")
+    system.close()
+
+    upgraded = bootstrap(Settings(database_url=database_url))
+    assert [(row.seq, row.hash) for row in _rows(upgraded.engine)] == links
+    with serving("aaaa1111-bbbb2222-cccc3333"), writing(upgraded.engine) as connection:
+        record(connection, Access("anna", "web", "case.read", "10.0.0.1", "1000000004"), AT)
+    found = _verify(upgraded.engine)
+    assert (found.intact, found.rows_checked) == (True, 5)
+    newest = _rows(upgraded.engine)[-1]
+    assert newest.request_id == "aaaa1111-bbbb2222-cccc3333"
+
+    for seq, request_id in ((1, "forged-id"), (5, None), (5, "another-request")):
+        with upgraded.engine.begin() as connection:
+            before = connection.execute(
+                select(access_log.c.request_id).where(access_log.c.seq == seq)
+            ).scalar()
+            connection.execute(
+                update(access_log).where(access_log.c.seq == seq).values(request_id=request_id)
+            )
+        found = _verify(upgraded.engine)
+        assert found.broken_seq == seq and "was changed" in (found.problem or ""), request_id
+        with upgraded.engine.begin() as connection:
+            connection.execute(
+                update(access_log).where(access_log.c.seq == seq).values(request_id=before)
+            )
+    assert _verify(upgraded.engine).intact
+    upgraded.close()
+
+
+def _rows(engine: Engine) -> list[Any]:
+    with engine.connect() as connection:
+        return list(connection.execute(select(access_log).order_by(access_log.c.seq)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 
 from sqlalchemy import Engine, func, select
@@ -297,3 +298,51 @@ def test_a_person_whose_first_events_were_all_rejected_can_start_later(
     with engine.connect() as connection:
         assert verify(connection).intact
         assert projection_problems(connection, rules) == []
+
+
+def test_a_group_written_by_one_caller_logs_each_callers_rows_with_its_own_request_id(
+    engine: Engine, rules: RulesTable
+) -> None:
+    """Group commit writes another caller's `also` in the leader's thread: the access-log rows
+    it writes still carry that caller's request id, not the leader's."""
+    from sqlalchemy import Connection
+
+    from terugkeer.monitoring.context import serving
+    from terugkeer.store.access_log import Access, record
+    from terugkeer.store.event_store import Appended
+    from terugkeer.store.tables import access_log
+    from tests.unit.store.test_group_commit import wait_until_queued
+
+    store = EventStore(engine, rules, clock=lambda: NOW)
+    failures: list[BaseException] = []
+
+    def send(name: str, v_number: str) -> None:
+        def log(connection: Connection, _: list[Appended]) -> None:
+            record(connection, Access(name, "api", "events.post", "10.0.0.1", v_number), NOW)
+
+        parsed, _ = parse_chunk([(1, intake(f"g-{name}", v_number, "2023-01-05T10:00:00+01:00"))],
+                                NOW)  # fmt: skip
+        try:
+            with serving(f"request-of-{name}"):
+                store.append([p for _, p in parsed], also=log)
+        except BaseException as error:  # surfaced below, in the test's thread
+            failures.append(error)
+
+    callers = (("first", "5000000001"), ("second", "5000000002"), ("third", "5000000003"))
+    threads = [threading.Thread(target=send, args=caller) for caller in callers]
+    with store._group.lock:  # a write in progress: the first caller leads, and waits for it
+        threads[0].start()
+        deadline = time.monotonic() + 10
+        while not store._group._leading:
+            assert time.monotonic() < deadline, "the first caller never led"
+            time.sleep(0.001)
+        threads[1].start()
+        threads[2].start()
+        wait_until_queued(store._group, 2)  # type: ignore[arg-type]
+    # The first writes its own; then one of the other two writes both, in its own thread.
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    with engine.connect() as connection:
+        logged = dict(connection.execute(select(access_log.c.actor, access_log.c.request_id)).all())
+    assert logged == {name: f"request-of-{name}" for name, _ in callers}
