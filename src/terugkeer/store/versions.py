@@ -123,13 +123,10 @@ def rename_person(
             values["family"] = None
         connection.execute(update(versions).where(versions.c.v_number == v_number).values(values))
         (key,) = table.primary_key.columns
-        since = dict(
-            connection.execute(
-                select(versions.c[key.name], versions.c.from_seq).where(
-                    versions.c.v_number == subject, versions.c.to_seq == CURRENT
-                )
-            ).tuples()
+        held = select(versions.c[key.name], versions.c.from_seq).where(
+            versions.c.v_number == subject, versions.c.to_seq == CURRENT
         )
+        since = {row[0]: row[1] for row in connection.execute(held)}
         connection.execute(
             delete(versions).where(versions.c.v_number == subject, versions.c.to_seq == CURRENT)
         )
