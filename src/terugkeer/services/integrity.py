@@ -1,5 +1,5 @@
-"""Integrity of the history: the events' hash chain, the projections replayed from the events,
-and the access log's hash chain."""
+"""Integrity of the history: the events' hash chain, the projections replayed from the events
+(and their versions: store/versions_check.py), and the access log's hash chain."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from terugkeer.bootstrap import System
 from terugkeer.store.access_chain import LogVerification, verify_access_log
 from terugkeer.store.hashchain import Verification, verify
 from terugkeer.store.projection_check import projection_problems
+from terugkeer.store.versions_check import version_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,5 +30,6 @@ def check_integrity(system: System, anchors: Mapping[int, str] | None = None) ->
     with system.engine.connect() as connection:
         chain = verify(connection)
         problems = projection_problems(connection, system.rules)
+        problems += version_problems(connection)
         logged = verify_access_log(connection, system.pseudonyms, anchors=anchors)
     return IntegrityReport(chain, tuple(problems), logged)

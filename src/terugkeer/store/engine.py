@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.pool import StaticPool
 
 from terugkeer.settings import DEFAULT_DATA_DIR
 from terugkeer.store.errors import unavailable
@@ -132,3 +133,17 @@ def writing(engine: Engine) -> Iterator[Connection]:
     read first fails at once with "database is locked" when another writer went ahead."""
     with engine.connect() as plain, plain.execution_options(**{WRITER: True}).begin() as tx:
         yield tx.connection
+
+
+def single_connection(engine: Engine) -> Engine:
+    """An engine on `engine`'s database that holds one connection of its own for every use:
+    temporary tables and views made on it are seen by each caller (store/as_of.py)."""
+    sqlite = engine.dialect.name == "sqlite"
+    options: dict[str, Any] = {"poolclass": StaticPool}
+    if sqlite:  # one connection, used by whichever thread reads next
+        options["connect_args"] = {"timeout": BUSY_TIMEOUT, "check_same_thread": False}
+    single = create_engine(engine.url, **options)
+    if sqlite:
+        event.listen(single, "connect", _sqlite_connect)
+        event.listen(single, "begin", _sqlite_begin)
+    return single

@@ -363,7 +363,7 @@ class EventStore:
                 self._histories, touched, procedures_touched, withdrawals_touched
             )
             self.stopwatch.lap(DERIVE)
-            changes.write(connection)
+            changes.write(connection, seq)
             self.stopwatch.lap(WRITE_PROJECTIONS)
             # Webhook deliveries due, in this transaction: committed with the events or not at
             # all, so none is lost in a crash and none is sent for an event not stored.

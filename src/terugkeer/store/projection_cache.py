@@ -33,6 +33,7 @@ from terugkeer.store.projections import (
     withdrawal_rows,
 )
 from terugkeer.store.tables import location_spells, procedures, withdrawals
+from terugkeer.store.versions import record_versions
 
 Row = list[Any]
 
@@ -124,9 +125,11 @@ class Changes:
     def add(self, table: Table, rows: list[Row]) -> None:
         self.inserts.setdefault(table, []).extend(rows)
 
-    def write(self, connection: Connection) -> None:
+    def write(self, connection: Connection, seq: int) -> None:
         """Into the store: the rewritten persons' rows deleted whole, then the changed rows
-        deleted by key, then every new row inserted."""
+        deleted by key, then every new row inserted; the same into the versions, as of the
+        commit whose last event has seq `seq`."""
+        record_versions(connection, seq, self.rewrite, self.deletes, self.inserts)
         if self.rewrite:
             for table in PROJECTIONS:
                 persons = one_of(connection, table.c.v_number, "vs")

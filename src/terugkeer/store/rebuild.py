@@ -18,6 +18,7 @@ from terugkeer.store.engine import WRITER
 from terugkeer.store.projections import PROJECTIONS, Rows, person_rows
 from terugkeer.store.queries import all_histories
 from terugkeer.store.tables import cases, chain_head, dublin_claims, worklist_items
+from terugkeer.store.versions import restart_versions
 
 BATCH = 5000  # persons per insert
 
@@ -44,7 +45,11 @@ def rebuild_within(connection: Connection, rules: RulesTable) -> Rebuilt:
     connection.execute(select(chain_head.c.last_seq).with_for_update()).all()
     for table in PROJECTIONS:
         connection.execute(delete(table))
-    return _derive(connection, rules)
+    rebuilt = _derive(connection, rules)
+    # Versions derived under the former rules would answer "as known on" differently from a
+    # replay under these: they start again here, and earlier moments are replayed.
+    restart_versions(connection)
+    return rebuilt
 
 
 def _derive(connection: Connection, rules: RulesTable) -> Rebuilt:

@@ -62,12 +62,14 @@ from terugkeer.store.tables import (
     webhook_outbox,
     withdrawals,
 )
+from terugkeer.store.versions import VERSIONED, rename_person
 
 #: Every table that held an original value: rewritten afterwards. The projections all carry
 #: the V-number, so a new one is in here by being a projection.
 TOUCHED_TABLES = (
     "events",
     *(table.name for table in PROJECTIONS),
+    *(table.name for table in VERSIONED.values()),
     "access_log",
     "identity_salts",
     "assignments",
@@ -171,6 +173,7 @@ def _pseudonymise_batch(
     found = connection.execute(query, {"vs": v_numbers}).all()
     changes: list[dict[str, object]] = []
     histories: list[PersonHistory] = []
+    retained_v_numbers: list[str] = []
     for v_number, person in groupby(found, key=lambda row: row.v_number):
         person_rows_ = list(person)
         subject = person_rows_[0].subject
@@ -188,6 +191,7 @@ def _pseudonymise_batch(
             )  # fmt: skip
             retained_events.append(event_from_body(row.seq, body))
         histories.append(PersonHistory(subject, retained_events))
+        retained_v_numbers.append(v_number)
         for table in (assignments, case_directors, reach_shares):
             connection.execute(
                 update(table).where(table.c.v_number == v_number).values(v_number=subject)
@@ -219,9 +223,11 @@ def _pseudonymise_batch(
     connection.execute(delete(identity_salts).where(identity_salts.c.subject.in_(subjects)))
     for table in PROJECTIONS:
         connection.execute(delete(table).where(table.c.v_number.in_(v_numbers)))
-    for history in histories:
-        for table, rows in person_rows(history, rules).items():
-            insert_rows(connection, table, rows)
+    for v_number, history in zip(retained_v_numbers, histories, strict=True):
+        rows = person_rows(history, rules)
+        for table, table_rows in rows.items():
+            insert_rows(connection, table, table_rows)
+        rename_person(connection, v_number, history.v_number, rows)
     return len(changes)
 
 

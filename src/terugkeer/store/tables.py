@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -82,6 +83,9 @@ chain_head = Table(
     # 1: every column hashed (stores begun before retention existed); 2: the pseudonymous form.
     Column("scheme", Integer, nullable=False, server_default="2"),
     Column("key_check", String(64)),  # HMAC of a constant under the pseudonym key, not the key
+    # The first seq from which the projections' versions are whole (store/versions.py): a
+    # question "as known on" an earlier moment is answered by a replay instead.
+    Column("versions_from", BigInteger, nullable=False, server_default="0"),
 )
 
 #: One salt per history (subject) for the identity commitments; retention deletes it.
@@ -459,3 +463,36 @@ webhook_attempts = Table(
     Column("result", String(120), nullable=False),  # delivered, or why not (no content)
     Column("ms", Integer, nullable=False),
 )
+
+
+#: What the store held at each commit that appended events: the seq of its last event. A
+#: projection version starts at one of these (store/versions.py).
+projection_marks = Table(
+    "projection_marks",
+    metadata,
+    Column("seq", Key, primary_key=True, autoincrement=False),
+)
+
+
+def _versions_of(table: Table) -> Table:
+    """`table`'s rows with the range of prefixes in which each held: `[from_seq, to_seq)`,
+    `to_seq` the sentinel `CURRENT` while it still holds (store/versions.py)."""
+    keys = [column.name for column in table.primary_key.columns]
+    return Table(
+        f"{table.name}_versions",
+        metadata,
+        *(Column(c.name, c.type, nullable=c.nullable) for c in table.columns),
+        Column("from_seq", BigInteger, nullable=False),
+        Column("to_seq", BigInteger, nullable=False),
+        PrimaryKeyConstraint(*keys, "from_seq"),
+        # A writer closes a person's current rows; retention renames a person's every row.
+        Index(f"ix_{table.name}_versions_person", "v_number", "to_seq"),
+    )
+
+
+#: The versioned projections: what the figures read, "as known on" any moment.
+cases_versions = _versions_of(cases)
+withdrawals_versions = _versions_of(withdrawals)
+dublin_claims_versions = _versions_of(dublin_claims)
+procedures_versions = _versions_of(procedures)
+location_spells_versions = _versions_of(location_spells)
