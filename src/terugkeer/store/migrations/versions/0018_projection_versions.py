@@ -4,8 +4,8 @@ so that "as known on" a moment is a query instead of a replay (store/versions.py
 An existing store has no record of its earlier commits: its versions start at the chain's head
 (`chain_head.versions_from`) with the current rows, and a moment before that is replayed.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
