@@ -97,15 +97,12 @@ def prepared(
     """The store of the test site (its events, users and assignments), not yet served."""
     settings = Settings(database_url=database_url, work_date=WORK_DATE,
                         cookie_secure=cookie_secure, **more)  # fmt: skip
-    system, users = prepared(settings, lines)
-    try:
-        with serving(system, port) as url:
-            yield Site(url, system, users)
-    finally:
-        system.close()
+    return prepared_store(settings, lines)
 
 
-def prepared(settings: Settings, lines: list[str] | None = None) -> tuple[System, dict[str, User]]:
+def prepared_store(
+    settings: Settings, lines: list[str] | None = None
+) -> tuple[System, dict[str, User]]:
     """The store of `settings` with the caseload (or `lines`), the users and the directors'
     cases assigned; its system, on the real clock from then on."""
     system = bootstrap(settings)

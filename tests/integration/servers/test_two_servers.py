@@ -15,11 +15,10 @@ from sqlalchemy import select
 
 from terugkeer.bootstrap import System
 from terugkeer.services.partners import add_partner
-from terugkeer.settings import Settings
 from terugkeer.store.tables import access_log
 from tests.integration.lines import line
 from tests.integration.servers.processes import Served, serve_process
-from tests.web.server import PASSWORD, THEIRS, WORK_DATE, prepared
+from tests.web.server import PASSWORD, THEIRS, prepared
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +60,7 @@ def _logged_reason(system: System, event_id: str) -> str:
 @pytest.fixture
 def store(database_url: str) -> Iterator[tuple[System, str]]:
     """The page tests' caseload with its users, and a COA partner's token."""
-    system, _ = prepared(Settings(database_url=database_url, work_date=WORK_DATE))
+    system, _ = prepared(database_url, cookie_secure=False)
     token = add_partner(system, "coa", "COA", ["location_changed"], reads=["location_changed"])
     yield system, token
     system.close()
