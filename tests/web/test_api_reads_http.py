@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -315,6 +315,32 @@ def test_an_analyst_reads_aggregates_only(site: Site) -> None:
     assert exact.status_code == 200, exact.text
     assert exact.json()["inflow"] == INTAKES + 2
     assert _log(site, "wodc")[0] == ("api.case.read.refused", V)
+
+
+def test_key_figures_as_known_at_a_moment(site: Site) -> None:
+    """The site's events were recorded on 10 March 2023 at 09:00 UTC (its store's clock); one
+    more intake is recorded on 1 June: as known before then, the year does not hold it."""
+    site.system.store.clock = lambda: datetime(2023, 6, 1, 12, tzinfo=UTC)
+    coa = _holding(site, "coa-later", "COA", ["intake"])
+    later = json.loads(line("c-9", "intake", "7300000099", "2023-05-30T10:00:00+02:00",
+                            {"nationality": "MAR", "track": "asylum"}, source="COA"))  # fmt: skip
+    assert _call(site, coa, "POST", "/events", json=[later]).json()["accepted"] == 1
+    analyst = add_analyst(site.system, "wodc-as-of")
+    period = {"from": "2023-01-01", "to": "2023-12-31", "exact": "true"}
+
+    def inflow(as_of: str) -> int:
+        answer = _call(site, analyst, "GET", "/key-figures", params={**period, "as_of": as_of})
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["inflow"])
+
+    assert inflow("2023-03-10T08:59:59Z") == 0  # before anything was recorded
+    assert inflow("2023-03-10T10:00:00+01:00") == INTAKES + 2  # that moment, inclusive
+    assert inflow("2023-06-01T13:59:59+02:00") == INTAKES + 2
+    assert inflow("2023-06-01T14:00:00+02:00") == INTAKES + 3
+    naive = _call(site, analyst, "GET", "/key-figures",
+                  params={**period, "as_of": "2023-03-10T10:00:00"})  # fmt: skip
+    assert naive.status_code == 400  # a moment without an offset is no moment
+    assert naive.json()["invalid-params"][0]["name"] == "query.as_of"
 
 
 def test_partners_get_the_published_form_of_the_key_figures(site: Site) -> None:

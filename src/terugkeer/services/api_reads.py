@@ -174,11 +174,21 @@ def work_items_of(system: System, reader: Reader, v_number: str, *, on: date,
     return [WorkItem(i.kind, i.due, i.source, i.details) for i in found]
 
 
-def figures_of(system: System, reader: Reader, period: Period, *, exact: bool,
-               origin: str) -> KeyFigures | PublishedKeyFigures:  # fmt: skip
+def figures_of(
+    system: System,
+    reader: Reader,
+    period: Period,
+    *,
+    exact: bool,
+    origin: str,
+    known_by: str | None = None,
+) -> KeyFigures | PublishedKeyFigures:
     """The key figures of `period`: published form for every token, exact for analysts; either
-    form for a user whose role reads figures (the dashboard's exact counts), none for others."""
+    form for a user whose role reads figures (the dashboard's exact counts), none for others.
+    `known_by` (a `recorded_at` value): as known then."""
     detail = f"{period.start}..{period.end}{' exact' if exact else ''}"
+    if known_by is not None:
+        detail += f" as of {known_by}"
     if isinstance(reader, User):
         access = Access(reader.name, "api", "api.key_figures.read", origin, detail=detail)
         admit(system, reader, Resource.FIGURES, access)
@@ -187,7 +197,7 @@ def figures_of(system: System, reader: Reader, period: Period, *, exact: bool,
         raise NotInAgreementError("exact key figures are for analyst tokens; ask the "
                                   "published form")  # fmt: skip
     _log(system, reader, "api.key_figures.read", origin, detail=detail)
-    figures = key_figures_of(system, period)
+    figures = key_figures_of(system, period, known_by=known_by)
     return figures if exact else published(figures)
 
 

@@ -35,7 +35,7 @@ from terugkeer.reports.numbers import format_number
 from terugkeer.reports.publication import MonthlyFigures, Table, month_end, monthly_figures
 from terugkeer.services.completeness import Completeness, completeness
 from terugkeer.services.errors import ServiceError
-from terugkeer.store.as_of import known_at
+from terugkeer.store.as_of import cut_seq, known_at
 from terugkeer.store.tables import events, withdrawals
 from terugkeer.store.users import utc_text
 
@@ -139,10 +139,11 @@ def compute(
     if whole is None:
         whole = completeness(system, known_by=known_by)
     with system.engine.connect() as connection:
-        query = select(func.count()).select_from(events)
-        if known_by is not None:
-            query = query.where(events.c.recorded_at <= known_by)
-        if connection.execute(query).scalar_one() == 0:
+        if known_by is None:
+            held = connection.execute(select(func.count()).select_from(events)).scalar_one()
+        else:
+            held = cut_seq(connection, known_by)
+        if held == 0:
             raise PublicationError("no event was recorded by then: there is nothing to publish")
     if known_by is None:
         with system.engine.connect() as connection:
@@ -235,13 +236,12 @@ def verify(system: System, folder: Path) -> Verified:
         if name.endswith(".json") and name != "kerncijfers-maand.json":
             moved += _moved(name, json.loads(then[name]), json.loads(now[name]))
     with system.engine.connect() as connection:
-        late = connection.execute(
-            select(func.count()).where(events.c.recorded_at > as_of)
-        ).scalar_one()
+        # What was recorded after the moment is what follows its cut (seq and recorded_at
+        # run together): counted by seq, not by a scan of every event's recorded_at.
+        cut = cut_seq(connection, as_of)
+        late = connection.execute(select(func.count()).where(events.c.seq > cut)).scalar_one()
         withdrawn = connection.execute(
-            select(func.count())
-            .select_from(withdrawals.join(events, events.c.seq == withdrawals.c.retraction_seq))
-            .where(events.c.recorded_at > as_of)
+            select(func.count()).where(withdrawals.c.retraction_seq > cut)
         ).scalar_one()
     moved_day = None
     if latest.complete_from != made_with.complete_from:

@@ -474,10 +474,17 @@ projection_marks = Table(
 )
 
 
-def _versions_of(table: Table) -> Table:
+def _versions_of(table: Table, *mirrored: str) -> Table:
     """`table`'s rows with the range of prefixes in which each held: `[from_seq, to_seq)`,
-    `to_seq` the sentinel `CURRENT` while it still holds (store/versions.py)."""
+    `to_seq` the sentinel `CURRENT` while it still holds (store/versions.py). The `mirrored`
+    indexes of the table are kept on the versions too, with the range last: the figures read
+    the versions through them "as known on" as they read the table now."""
     keys = [column.name for column in table.primary_key.columns]
+    indexes = [
+        Index(f"{index.name}_versions", *(c.name for c in index.columns), "to_seq", "from_seq")
+        for index in sorted(table.indexes, key=lambda index: str(index.name))
+        if index.name in mirrored
+    ]
     return Table(
         f"{table.name}_versions",
         metadata,
@@ -487,12 +494,13 @@ def _versions_of(table: Table) -> Table:
         PrimaryKeyConstraint(*keys, "from_seq"),
         # A writer closes a person's current rows; retention renames a person's every row.
         Index(f"ix_{table.name}_versions_person", "v_number", "to_seq"),
+        *indexes,
     )
 
 
 #: The versioned projections: what the figures read, "as known on" any moment.
-cases_versions = _versions_of(cases)
+cases_versions = _versions_of(cases, "ix_cases_open_at", "ix_cases_closed_on")
 withdrawals_versions = _versions_of(withdrawals)
 dublin_claims_versions = _versions_of(dublin_claims)
-procedures_versions = _versions_of(procedures)
-location_spells_versions = _versions_of(location_spells)
+procedures_versions = _versions_of(procedures, "ix_procedures_person")
+location_spells_versions = _versions_of(location_spells, "ix_location_spells_kind")

@@ -6,9 +6,11 @@ rules; this module parses and renders."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import AwareDatetime
 from starlette.concurrency import run_in_threadpool
 
 from terugkeer.domain.calendar import FIRST_DAY, LAST_DAY
@@ -25,6 +27,7 @@ from terugkeer.services.case_json import case_file_json
 from terugkeer.services.completeness import completeness
 from terugkeer.services.errors import ServiceError, UnanswerableDayError, UnknownPersonError
 from terugkeer.services.key_figures import Period
+from terugkeer.services.publication import recorded_by
 from terugkeer.web.api import cursors
 from terugkeer.web.api.auth import caller, origin_of, system_of
 from terugkeer.web.api.days import Day
@@ -168,11 +171,19 @@ async def key_figures(
     exact: Annotated[
         bool, Query(description="exact counts (analyst tokens; users whose role reads figures)")
     ] = False,
+    as_of: Annotated[
+        AwareDatetime | None,
+        Query(
+            description="the figures as known at this moment (RFC 3339 with an offset): "
+            "from the events recorded by then, as a publication made then had them"
+        ),
+    ] = None,
 ) -> Any:
     """Published form (counts rounded to tens, under 5 shown as <5) unless `exact`. Open to
     every token; of signed-in users, to the roles that read figures (the dashboard's). Beside
-    the figures: from when the store holds the caseload whole, and whether the period lies
-    there (a period before it holds only part of the caseload: not comparable)."""
+    the figures: from when the store holds the caseload whole (as set by `as_of`), and
+    whether the period lies there (a period before it holds only part of the caseload: not
+    comparable)."""
     for name, day in (("from", start), ("to", end)):
         if not FIRST_DAY <= day <= LAST_DAY:
             reason = f"outside {FIRST_DAY}..{LAST_DAY}"
@@ -182,14 +193,15 @@ async def key_figures(
         invalid = [InvalidParam(name="query.to", reason="is before from")]
         raise ProblemError(400, "the period ends before it starts", invalid)
     system = system_of(request)
+    known_by = None if as_of is None else recorded_by(as_of)
     try:
         found = await run_in_threadpool(
             figures_of, system, reader, Period(start, end), exact=exact,
-            origin=origin_of(request),
+            origin=origin_of(request), known_by=known_by,
         )  # fmt: skip
     except ServiceError as error:
         raise refused(error) from None
-    whole = await run_in_threadpool(completeness, system)
+    whole = await run_in_threadpool(partial(completeness, system, known_by=known_by))
     shown = KeyFigures if isinstance(found, figures.KeyFigures) else PublishedKeyFigures
     return shown.model_validate({**found.model_dump(), "complete_from": whole.complete_from,
                                  "comparable": whole.covers(start)})  # fmt: skip

@@ -80,6 +80,18 @@ def _columns() -> dict[str, list[sa.Column[Any]]]:
     }
 
 
+#: The indexes of the projections the figures read through, kept on their versions too.
+_MIRRORED: dict[str, dict[str, list[str]]] = {
+    "cases": {
+        "ix_cases_closed_on": ["closed_date", "closing_type", "closing_category",
+                               "dublin_transfer", "destination"],
+        "ix_cases_open_at": ["closed_us", "opened_us", "track", "nationality", "v_number"],
+    },
+    "procedures": {"ix_procedures_person": ["v_number", "started_us", "decided_us"]},
+    "location_spells": {"ix_location_spells_kind": ["kind", "until_us", "from_us", "case_seq"]},
+}  # fmt: skip
+
+
 def upgrade() -> None:
     with op.batch_alter_table("chain_head") as batch:
         batch.add_column(
@@ -99,6 +111,9 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint(key, "from_seq"),
         )
         op.create_index(f"ix_{name}_versions_person", f"{name}_versions", ["v_number", "to_seq"])
+        for index, columns_of_index in _MIRRORED.get(name, {}).items():
+            op.create_index(f"{index}_versions", f"{name}_versions",
+                            [*columns_of_index, "to_seq", "from_seq"])  # fmt: skip
         names = ", ".join(column.name for column in _columns()[name])
         bind.execute(sa.text(
             f"INSERT INTO {name}_versions ({names}, from_seq, to_seq) "
@@ -111,6 +126,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for name in _columns():
+        for index in _MIRRORED.get(name, {}):
+            op.drop_index(f"{index}_versions", f"{name}_versions")
         op.drop_index(f"ix_{name}_versions_person", f"{name}_versions")
         op.drop_table(f"{name}_versions")
     op.drop_table("projection_marks")
