@@ -329,7 +329,7 @@ def test_key_figures_as_known_at_a_moment(site: Site) -> None:
     period = {"from": "2023-01-01", "to": "2023-12-31", "exact": "true"}
 
     def inflow(as_of: str) -> int:
-        answer = _call(site, analyst, "GET", "/key-figures", params={**period, "as_of": as_of})
+        answer = _call(site, analyst, "GET", "/key-figures", params={**period, "asOf": as_of})
         assert answer.status_code == 200, answer.text
         return int(answer.json()["inflow"])
 
@@ -338,9 +338,9 @@ def test_key_figures_as_known_at_a_moment(site: Site) -> None:
     assert inflow("2023-06-01T13:59:59+02:00") == INTAKES + 2
     assert inflow("2023-06-01T14:00:00+02:00") == INTAKES + 3
     naive = _call(site, analyst, "GET", "/key-figures",
-                  params={**period, "as_of": "2023-03-10T10:00:00"})  # fmt: skip
+                  params={**period, "asOf": "2023-03-10T10:00:00"})  # fmt: skip
     assert naive.status_code == 400  # a moment without an offset is no moment
-    assert naive.json()["invalid-params"][0]["name"] == "query.as_of"
+    assert naive.json()["invalid-params"][0]["name"] == "query.asOf"
 
 
 def test_partners_get_the_published_form_of_the_key_figures(site: Site) -> None:

@@ -174,14 +174,15 @@ async def key_figures(
     as_of: Annotated[
         AwareDatetime | None,
         Query(
+            alias="asOf",
             description="the figures as known at this moment (RFC 3339 with an offset): "
-            "from the events recorded by then, as a publication made then had them"
+            "from the events recorded by then, as a publication made then had them",
         ),
     ] = None,
 ) -> Any:
     """Published form (counts rounded to tens, under 5 shown as <5) unless `exact`. Open to
     every token; of signed-in users, to the roles that read figures (the dashboard's). Beside
-    the figures: from when the store holds the caseload whole (as set by `as_of`), and
+    the figures: from when the store holds the caseload whole (as set by `asOf`), and
     whether the period lies there (a period before it holds only part of the caseload: not
     comparable)."""
     for name, day in (("from", start), ("to", end)):
