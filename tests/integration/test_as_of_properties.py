@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 
 from terugkeer.domain.rules import RulesTable
 from terugkeer.importing.service import import_lines
-from terugkeer.store.as_of import _replayed, known_at
+from terugkeer.store.as_of import known_at, replayed
 from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.schema import ensure_schema
@@ -120,7 +120,7 @@ def test_versions_answer_as_the_replay_does_on_both_backends(
     moments = sorted(set(arrived.values()))
     for moment in moments[:: max(1, len(moments) // 6)]:
         stamp = moment.strftime(_STAMP)
-        with known_at(engine, stamp, rules) as viewed, _replayed(engine, stamp, rules) as replay:
+        with known_at(engine, stamp, rules) as viewed, replayed(engine, stamp, rules) as replay:
             assert figures(viewed) == figures(replay)
             assert projections(viewed, same_store=True) == projections(replay, same_store=True)
             with viewed.connect() as connection:

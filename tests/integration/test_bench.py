@@ -133,9 +133,14 @@ def test_first_and_last_windows_come_from_the_progress_marks() -> None:
     assert first_window(marks, window=100) == whole
 
 
-def test_bench_report_times_each_output_and_agrees_with_duckdb(tmp_path: Path) -> None:
+def test_bench_report_times_each_output_and_agrees_with_duckdb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On the hand-built people of the key-figure contract: every timing is printed, and the
-    DuckDB aggregation (written apart, from EVENTS.md) gives the report's figures."""
+    DuckDB aggregation (written apart, from EVENTS.md) gives the report's figures; committed
+    ten lines at a time, the figures as known at the middle event are timed too, and equal a
+    replay's."""
+    monkeypatch.setenv("TERUGKEER_IMPORT_BATCH_LINES", "10")
     fixture = Path(__file__).parents[1] / "e2e" / "fixtures" / "key_figures_people.jsonl"
     folder = tmp_path / "bench"
     args = ["bench", "report", "--feed", str(fixture), "--repeats", "2", "--folder", str(folder)]
@@ -148,6 +153,9 @@ def test_bench_report_times_each_output_and_agrees_with_duckdb(tmp_path: Path) -
                  "key figures / DuckDB"):  # fmt: skip
         assert name in out, out
     assert "same figures in both         yes" in out
+    for name in ("as known at ", "  key figures 2024", "  publication 2024-", "  publish verify"):
+        assert name in out, out
+    assert "same as a replay: yes" in out
     assert (folder / "key_figures_people.db").is_file()  # its own store, kept for the next run
     again = runner.invoke(app, args)
     assert "same figures in both         yes" in again.stdout

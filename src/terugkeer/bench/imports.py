@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from terugkeer.bench.report import (
     ReportBench,
     fill,
     key_figures_against_duckdb,
+    middle_moment,
     received_after,
     timed,
 )
@@ -27,15 +29,18 @@ from terugkeer.bench.runner import (
     feed_source,
     synthetic_source,
 )
-from terugkeer.bootstrap import bootstrap, rules_of
+from terugkeer.bootstrap import System, bootstrap, rules_of
+from terugkeer.reports.key_figures import key_figures
+from terugkeer.reports.model import KeyFigures
 from terugkeer.reports.period import Period
 from terugkeer.services.dashboard import dashboard
 from terugkeer.services.demo import inputs_digest
-from terugkeer.services.publication import publish
+from terugkeer.services.publication import publish, verify
 from terugkeer.services.simulation import first_possible_start
 from terugkeer.settings import Settings
 from terugkeer.simulation.loader import load_parameters
 from terugkeer.simulation.runner import simulate
+from terugkeer.store.as_of import known_at, replayed
 from terugkeer.store.tables import events
 
 __all__ = [
@@ -107,7 +112,8 @@ def report_benchmark(
     system = bootstrap(Settings(database_url=f"sqlite:///{store}"), clock=lambda: now)
     try:
         progress(f"importing {feed.name} into {store.name} (once)")
-        stored = fill(system.engine, system.rules, feed, now)
+        batch = system.settings.import_batch_lines  # as `terugkeer import` commits
+        stored = fill(system.engine, system.rules, feed, now, batch)
         with system.engine.connect() as connection:
             last_day = connection.execute(select(func.max(events.c.local_date))).scalar()
         if not stored or last_day is None:
@@ -124,10 +130,36 @@ def report_benchmark(
             publication_ms, _ = timed(repeats, lambda: publish(system, month, Path(out) / "m"))
         progress(f"timing the dashboard of {year.start.year}")
         dashboard_ms, _ = timed(repeats, lambda: dashboard(system, year))
+        result = ReportBench(stored, year, ours_ms, duck_ms, publication_ms, dashboard_ms,
+                             copy_seconds, differences)  # fmt: skip
+        moment = middle_moment(system.engine)
+        if moment is not None:
+            progress(f"timing the same as known at {moment} (the middle event's recording)")
+            result = _as_of(system, year, month, today, moment, repeats, result)
     finally:
         system.close()
-    return ReportBench(stored, year, ours_ms, duck_ms, publication_ms, dashboard_ms,
-                       copy_seconds, differences)  # fmt: skip
+    return result
+
+
+def _as_of(system: System, year: Period, month: date, today: date, moment: str, repeats: int,
+           result: ReportBench) -> ReportBench:  # fmt: skip
+    """The key figures, the month's publication and `publish verify` as known at `moment`;
+    the key figures once more by a replay of the prefix, to compare."""
+
+    def figures() -> KeyFigures:
+        with known_at(system.engine, moment, system.rules) as viewed, viewed.connect() as c:
+            return key_figures(c, year, today=today)
+
+    as_of_ms, seen = timed(repeats, figures)
+    with replayed(system.engine, moment, system.rules) as scratch, scratch.connect() as c:
+        reproduced = key_figures(c, year, today=today) == seen
+    with tempfile.TemporaryDirectory(prefix="terugkeer-bench-") as out:
+        folder = Path(out) / "m"
+        publication_ms, _ = timed(repeats, lambda: publish(system, month, folder, known_by=moment))
+        verify_ms, checked = timed(repeats, lambda: verify(system, folder))
+    return replace(result, as_of=moment, key_figures_as_of_ms=as_of_ms,
+                   publication_as_of_ms=publication_ms, verify_ms=verify_ms,
+                   as_of_reproduced=reproduced and not checked.not_reproduced)  # fmt: skip
 
 
 def _simulated_feed(

@@ -63,7 +63,7 @@ def known_at(engine: Engine, recorded_by: str, rules: RulesTable) -> Iterator[En
         cut = cut_seq(connection, recorded_by)
         versions_from = connection.execute(select(chain_head.c.versions_from)).scalar() or 0
     if cut < versions_from or _in_memory(engine):
-        with _replayed(engine, recorded_by, rules) as scratch:
+        with replayed(engine, recorded_by, rules) as scratch:
             yield scratch
         return
     with _versioned(engine, recorded_by, cut, rules) as viewed:
@@ -213,7 +213,7 @@ def _overlay_table(table: Table) -> Table:
 
 
 @contextmanager
-def _replayed(engine: Engine, recorded_by: str, rules: RulesTable) -> Iterator[Engine]:
+def replayed(engine: Engine, recorded_by: str, rules: RulesTable) -> Iterator[Engine]:
     """An engine on a scratch SQLite store with the events recorded at or before
     `recorded_by` and their projections derived anew; removed after."""
     with tempfile.TemporaryDirectory(prefix="terugkeer-as-of-") as folder:
