@@ -4,6 +4,9 @@ that each build their own system from the settings (web/worker.py)."""
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
@@ -91,4 +94,27 @@ def run_workers(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     os.environ["TERUGKEER_DATABASE_URL"] = settings.database_url
-    uvicorn.run(WORKER_APP, factory=True, host=host, port=port, workers=workers, **_OPTIONS)
+    with metrics_directory():
+        uvicorn.run(WORKER_APP, factory=True, host=host, port=port, workers=workers, **_OPTIONS)
+
+
+#: prometheus-client's multiprocess mode: read by each process when it first imports it.
+MULTIPROC = "PROMETHEUS_MULTIPROC_DIR"
+
+
+@contextmanager
+def metrics_directory() -> Iterator[None]:
+    """The workers count into one directory, so that a scrape of any of them adds up all of
+    them (monitoring/metrics.py); without it each scrape would answer one worker's counts, and
+    the counters would jump between workers. An operator's `PROMETHEUS_MULTIPROC_DIR` is kept
+    (shared with a separate `webhooks deliver`, emptied by the unit at each start); without
+    one, a new private directory for this run, removed when the workers stop."""
+    if os.environ.get(MULTIPROC):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="terugkeer-metrics-") as folder:
+        os.environ[MULTIPROC] = folder
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC]

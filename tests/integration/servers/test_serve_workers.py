@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from typer.testing import CliRunner
 
 from terugkeer.cli.app import app
@@ -53,3 +54,40 @@ def test_a_worker_that_dies_is_replaced_and_the_others_answer_meanwhile(
             assert time.monotonic() < deadline, "the dead worker was not replaced"
             time.sleep(0.2)
         assert httpx.get(f"{served.url}/login", timeout=30).status_code == 200
+
+
+def _login_pages_counted(url: str) -> float:
+    """What a scrape says of the answered GETs of /login (over every worker, if it adds up)."""
+    scraped = httpx.get(f"{url}/metrics", timeout=30)
+    assert scraped.status_code == 200
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(scraped.text)
+        for sample in family.samples
+        if sample.name == "terugkeer_http_request_duration_seconds_count"
+        and sample.labels["route"] == "/login"
+        and sample.labels["method"] == "GET"
+    )
+
+
+def test_a_scrape_of_any_worker_counts_the_requests_of_every_worker(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operator sets nothing: `serve --workers N` gives its workers one directory to count
+    in (prometheus-client's multiprocess mode), removed when they stop."""
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    with serve_process(database_url, tmp_path, workers=2) as served:
+        folders = set()
+        for worker in _workers(served.process.pid):
+            environment = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
+            named = [v for v in environment if v.startswith(b"PROMETHEUS_MULTIPROC_DIR=")]
+            assert len(named) == 1, "a worker counts for itself alone"
+            folders.add(named[0].split(b"=", 1)[1].decode())
+        (folder,) = folders  # one directory, shared by the workers
+        assert Path(folder).is_dir()
+        before = _login_pages_counted(served.url)
+        for _ in range(30):  # each on a connection of its own: the workers share them out
+            assert httpx.get(f"{served.url}/login", timeout=30).status_code == 200
+        for _ in range(6):  # whichever worker answers the scrape, it counts all thirty
+            assert _login_pages_counted(served.url) == before + 30
+    assert not Path(folder).exists()
