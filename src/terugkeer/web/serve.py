@@ -3,10 +3,11 @@ that each build their own system from the settings (web/worker.py)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
@@ -90,12 +91,23 @@ def workers_warning(database_url: str, workers: int) -> str | None:
 def run_workers(settings: Settings, host: str, port: int, workers: int) -> None:
     """`workers` processes on one listening socket, each with its own system built from the
     settings: what the command line set goes to them through the environment. uvicorn's
-    supervisor restarts a worker that dies and stops them all on SIGINT or SIGTERM."""
+    supervisor (as `uvicorn.run` starts it) restarts a worker that dies, and logs that it did,
+    and stops them all on SIGINT or SIGTERM."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from terugkeer.monitoring.logs import configure
 
     os.environ["TERUGKEER_DATABASE_URL"] = settings.database_url
-    with metrics_directory():
-        uvicorn.run(WORKER_APP, factory=True, host=host, port=port, workers=workers, **_OPTIONS)
+    configure(settings.log_format, settings.log_level)  # the supervisor's lines in the same form
+    config = uvicorn.Config(WORKER_APP, factory=True, host=host, port=port, workers=workers,
+                            **_OPTIONS)  # fmt: skip
+    # The supervisor says (at INFO) when a worker died and was replaced, which the operator
+    # must see; the workers' own uvicorn lines stay at WARNING (each configures its own).
+    supervisor = logging.getLogger("uvicorn.error")
+    supervisor.setLevel(max(logging.INFO, logging.getLogger().level))
+    with metrics_directory(), suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 #: prometheus-client's multiprocess mode: read by each process when it first imports it.
