@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import make_url
 
 from terugkeer.bootstrap import System
+from terugkeer.monitoring.metrics import MULTIPROC
 
 if TYPE_CHECKING:
     import uvicorn
@@ -108,10 +109,6 @@ def run_workers(settings: Settings, host: str, port: int, workers: int) -> None:
     supervisor.setLevel(max(logging.INFO, logging.getLogger().level))
     with metrics_directory(), suppress(KeyboardInterrupt):
         Multiprocess(config, sockets=[config.bind_socket()]).run()
-
-
-#: prometheus-client's multiprocess mode: read by each process when it first imports it.
-MULTIPROC = "PROMETHEUS_MULTIPROC_DIR"
 
 
 @contextmanager

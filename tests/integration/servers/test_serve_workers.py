@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from typer.testing import CliRunner
 
 from terugkeer.cli.app import app
-from tests.integration.servers.processes import serve_process
+from tests.integration.servers.processes import free_port, serve_process
 
 pytestmark = pytest.mark.slow
 
@@ -97,3 +99,27 @@ def test_a_scrape_of_any_worker_counts_the_requests_of_every_worker(
         for _ in range(6):  # whichever worker answers the scrape, it counts all thirty
             assert _login_pages_counted(served.url) == before + 30
     assert not Path(folder).exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_metrics_directory_that_cannot_be_written_is_refused_before_serving(
+    tmp_path: Path, workers: int
+) -> None:
+    """Started on it, every request's count would fail with a traceback in the log while
+    /ready says all is well; refused, the operator reads what to do."""
+    missing, store = tmp_path / "metrics", tmp_path / "a.db"
+    command = [sys.executable, "-m", "terugkeer", "serve", "--port", str(free_port()),
+               "--workers", str(workers), "--database-url", f"sqlite:///{store}"]  # fmt: skip
+    environment = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(missing)}
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+    try:
+        _, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise AssertionError("serve started on a metrics directory it cannot write") from None
+    assert process.returncode == 2
+    said = " ".join(err.decode().split())
+    assert f"PROMETHEUS_MULTIPROC_DIR={missing} is not a directory this user may write in" in said
+    assert not store.exists()  # refused before anything was opened
