@@ -69,9 +69,9 @@ def restore_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Put the backup in SRC into the store, then verify it: the file's sha256, both hash
-    chains intact and ending where the manifest says, the projections equal to a replay of the
-    events, and every year's key figures equal to the manifest's. Exit 1 names the first
-    difference; exit 2 when nothing was restored."""
+    chains intact and ending where the manifest says, the projections (and their versions)
+    equal to a replay of the events, and every year's key figures equal to the manifest's.
+    Exit 1 names the first difference; exit 2 when nothing was restored."""
     from terugkeer.services.errors import ServiceError
     from terugkeer.services.restore import check_backup, restore_backup
 
