@@ -102,5 +102,7 @@ def _print(report: RestoreReport, check_only: bool) -> None:
         else:
             typer.echo(f"NOT VERIFIED: {failure.sentence}", err=True)
         raise typer.Exit(1)
-    what = "the backup verifies" if check_only else "restored and verified"
+    # Which store was replaced: a shell without the service's environment restores into the
+    # default SQLite file, and says so here.
+    what = "the backup verifies" if check_only else f"restored and verified into {report.target}"
     typer.echo(f"{what}: the store as it was at {taken:%Y-%m-%d %H:%M:%S} UTC")

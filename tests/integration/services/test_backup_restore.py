@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from terugkeer.cli.app import app
 from terugkeer.store.engine import make_engine
@@ -57,7 +59,8 @@ def test_a_round_trip_gives_the_same_history_and_every_years_figures(
     code, out, err = _restore(folder, target_url)
     assert (code, err) == (0, "")
     assert "ok  every key figure of every year (2023 to 2024" in out
-    assert "restored and verified" in out
+    shown = make_url(target_url).render_as_string(hide_password=True)
+    assert f"restored and verified into {unquote(shown)}: the store as it was" in out
     assert event_links(target_url) == event_links(database_url)
     for year in YEARS:
         assert key_figures(target_url, year) == key_figures(database_url, year)
