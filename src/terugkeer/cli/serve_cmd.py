@@ -41,6 +41,4 @@ def serve(
         run_web(built, host, port)
         return
     built.close()
-    if warning is not None:
-        typer.echo(f"warning: {warning}", err=True)
-    run_workers(built.settings, host, port, workers)
+    run_workers(built.settings, host, port, workers, warning=warning)

@@ -89,7 +89,9 @@ def workers_warning(database_url: str, workers: int) -> str | None:
     )
 
 
-def run_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+def run_workers(
+    settings: Settings, host: str, port: int, workers: int, *, warning: str | None = None
+) -> None:
     """`workers` processes on one listening socket, each with its own system built from the
     settings: what the command line set goes to them through the environment. uvicorn's
     supervisor (as `uvicorn.run` starts it) restarts a worker that dies, and logs that it did,
@@ -101,6 +103,8 @@ def run_workers(settings: Settings, host: str, port: int, workers: int) -> None:
 
     os.environ["TERUGKEER_DATABASE_URL"] = settings.database_url
     configure(settings.log_format, settings.log_level)  # the supervisor's lines in the same form
+    if warning is not None:  # workers_warning's, in the log's form like every other line
+        logging.getLogger("terugkeer.serve").warning("%s", warning)
     config = uvicorn.Config(WORKER_APP, factory=True, host=host, port=port, workers=workers,
                             **_OPTIONS)  # fmt: skip
     # The supervisor says (at INFO) when a worker died and was replaced, which the operator
