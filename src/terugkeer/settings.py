@@ -259,6 +259,17 @@ class Settings(BaseSettings):
         "Bearer TOKEN); while unset, /metrics answers only on loopback, to a request that no "
         "proxy forwarded (docs/operations.md)",
     )
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        """`TERUGKEER_METRICS_TOKEN=` (an env file's line left empty) means no token: as a
+        token, no scraper could send it (a header's trailing blank is dropped), so /metrics
+        would refuse everyone, Prometheus on loopback included."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     log_format: Literal["auto", "json", "text"] = Field(
         default="auto",
         description="how `serve` writes its log on stderr: json (one object a line, for the "

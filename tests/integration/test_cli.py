@@ -180,3 +180,15 @@ def test_audit_verify_prints_an_anchor_that_catches_the_newest_rows_deleted(url:
     assert "the anchor names row seq 3, but the chain ends at row seq 2" in anchored.stderr
     wrong = runner.invoke(app, ["audit", "verify", "--database-url", url, "--anchor", "3:xyz"])
     assert wrong.exit_code == 2 and "SEQ:HASH" in wrong.output
+
+
+def test_a_deliverer_refuses_a_metrics_directory_it_cannot_write(
+    tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside `serve`, with the directory the docs name but not yet made: said, not a
+    traceback on every failed delivery it counts."""
+    missing = tmp_path / "metrics"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(missing))
+    done = runner.invoke(app, ["webhooks", "deliver", "--once", "--database-url", url])
+    assert done.exit_code == 2
+    assert f"PROMETHEUS_MULTIPROC_DIR={missing} is not a directory" in done.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -84,6 +85,27 @@ def test_subject_export_as_json_and_pdf_is_logged(database_url: str, tmp_path: P
         ("fg", "cli", f"format=json; os_user={user}; why=AVG-2026-7 art. 15"),
         ("fg", "cli", f"format=pdf; os_user={user}; why=AVG-2026-7 art. 15"),
     ]
+
+
+def test_an_export_written_to_a_file_is_readable_by_its_owner_only(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The file holds everything on one person: not for the other users of the machine, not
+    under the usual umask, not when it overwrites a file that was readable."""
+    _store(database_url)
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text("{}", encoding="utf-8")
+    earlier.chmod(0o644)
+    before = os.umask(0o022)
+    try:
+        for out in (tmp_path / "inzage.json", earlier):
+            code, _, _ = _run("subject", "export", V, "--by", "fg", "--why", "AVG-2026-7 art. 15",
+                              "--out", str(out), "--database-url", database_url)  # fmt: skip
+            assert code == 0
+            assert out.stat().st_mode & 0o777 == 0o600
+            assert json.loads(out.read_text(encoding="utf-8"))["v_number"] == V
+    finally:
+        os.umask(before)
 
 
 def test_refusals_say_why(database_url: str) -> None:

@@ -34,6 +34,20 @@ def test_local_time_and_action_names_in_the_readers_language(site: Site) -> None
     assert "opened a case (refused)" in english and "1 Jul 2023 11:15:30" in english
 
 
+def test_a_backup_and_a_restore_are_named_in_words(site: Site) -> None:
+    """Who copied every case, and who replaced the store: the auditor reads it, not a code."""
+    at = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    _log(site, (at, Access("beheer", "cli", "store.backup", "host-1", detail="events=7 years=1")),
+         (at, Access("beheer", "cli", "store.restore", "host-1", detail="verified")))  # fmt: skip
+    auditor = signed_in(site, "audi")
+    page = auditor.get("/audit", params={"user": "beheer"}).text
+    assert "de hele opslag naar een back-up gekopieerd</td>" in page
+    assert "de hele opslag uit een back-up teruggezet</td>" in page
+    english = auditor.get("/audit", params={"user": "beheer"},
+                          headers={"accept-language": "en"}).text  # fmt: skip
+    assert "copied the whole store into a backup" in english
+
+
 def test_paging_goes_back_in_time_without_gaps_or_repeats(site: Site) -> None:
     start = datetime(2023, 1, 1, 8, tzinfo=UTC)
     _log(site, *[(start + timedelta(minutes=n), Access("bot", "web", "case.read", "h", MINE))

@@ -222,6 +222,13 @@ def test_metrics_take_the_configured_bearer_token(guarded_site: Site) -> None:
     assert right.status_code == 200 and "terugkeer_intake_events_total" in right.text
 
 
+def test_an_empty_token_line_is_no_token_not_a_lock_on_everyone(database_url: str) -> None:
+    """`TERUGKEER_METRICS_TOKEN=` left empty in the environment file: loopback still scrapes."""
+    with running_site(database_url, cookie_secure=False, metrics_token=" ",
+                      webhooks_in_server=False) as running:  # fmt: skip
+        assert httpx.get(f"{running.url}/metrics").status_code == 200
+
+
 def test_without_a_token_metrics_answer_only_an_unforwarded_local_request(site: Site) -> None:
     assert httpx.get(f"{site.url}/metrics").status_code == 200
     # A proxy on this machine forwards the world's requests from loopback: refused.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
 from tests.web.server import Site, running_site
@@ -71,3 +72,34 @@ def test_not_ready_while_the_database_server_is_stopped(
     assert httpx.get(f"{site.url}/health").status_code == 200  # the process itself answers
     scraped = httpx.get(f"{site.url}/metrics", timeout=60)
     assert scraped.status_code == 200 and "terugkeer_store_reachable 0.0" in scraped.text
+
+
+#: The partners' intake answered 5xx, as the 5xx alert reads it.
+INTAKE_5XX = {"channel": "api", "method": "POST", "route": "/api/v1/events", "status": "5xx"}
+
+
+def _api_5xx(site: Site) -> float:
+    scraped = httpx.get(f"{site.url}/metrics", timeout=60).text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(scraped)
+        for sample in family.samples
+        if sample.name == "terugkeer_http_request_duration_seconds_count"
+        and sample.labels == INTAKE_5XX
+    )
+
+
+def test_a_503_of_the_outage_is_counted_and_carries_its_request_id(
+    site_on_own_cluster: Site, own_cluster: tuple[str, dict[str, str]]
+) -> None:
+    """The seam of the outage's answer and the signals: the partner's 503 has an id to quote,
+    and the 5xx alert sees it (by the route's template)."""
+    site, (_, environment) = site_on_own_cluster, own_cluster
+    before = _api_5xx(site)
+    subprocess.run(["bash", str(SCRIPT), "stop"], env=environment, timeout=120, check=True)
+    answer = httpx.post(f"{site.url}/api/v1/events", content=b"{}\n", timeout=60,
+                        headers={"authorization": "Bearer not-a-token",
+                                 "content-type": "application/jsonl"})  # fmt: skip
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
+    assert len(answer.headers["x-request-id"]) == 26
+    assert _api_5xx(site) == before + 1

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+from collections.abc import Callable
+from typing import Any
 
+import httpx
+import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from terugkeer.services.ingest import ingest_lines
 from terugkeer.services.integrity import check_integrity
 from terugkeer.services.partners import add_partner
+from terugkeer.store.tables import access_log
+from terugkeer.web import routes_privacy
 from tests.integration.lines import line
 from tests.web.conftest import csrf_of, signed_in
 from tests.web.server import MINE, Site
@@ -121,3 +129,39 @@ def test_only_the_privacy_officer_and_the_officer_gets_no_case_or_worklist(site:
     forged = officer.post("/privacy", data={"csrf_token": "forged", "v_number": MINE,
                                             "why": REASON})  # fmt: skip
     assert forged.status_code == 403
+
+
+def test_while_an_export_is_made_the_server_answers_everyone_else(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF of a long record takes seconds: the probes and the other users of the process do
+    not wait for it. The export is held until /health has answered (the real export then runs);
+    were it made on the event loop, /health could not answer meanwhile."""
+    probed = threading.Event()
+    real: Callable[..., Any] = routes_privacy.export_subject
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        probed.wait(timeout=30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(routes_privacy, "export_subject", held)
+    officer = signed_in(site, "fg")
+    asked = {"csrf_token": csrf_of(officer.get("/privacy").text), "v_number": MINE,
+             "why": REASON, "format": "json"}  # fmt: skip
+    answers: list[httpx.Response] = []
+    exporting = threading.Thread(target=lambda: answers.append(
+        officer.post("/privacy/export", data=asked)))  # fmt: skip
+    exporting.start()
+    try:
+        health = httpx.get(f"{site.url}/health", timeout=10)
+        assert health.status_code == 200
+    finally:
+        probed.set()
+        exporting.join(timeout=60)
+    [export] = answers
+    assert export.status_code == 200 and json.loads(export.content)["v_number"] == MINE
+    with site.system.engine.connect() as connection:  # made in a thread: still the request's
+        logged = connection.execute(
+            select(access_log.c.request_id).where(access_log.c.action == "subject.export")
+        ).scalar_one()  # fmt: skip
+    assert logged == export.headers["x-request-id"]

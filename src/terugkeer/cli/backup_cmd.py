@@ -69,9 +69,9 @@ def restore_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Put the backup in SRC into the store, then verify it: the file's sha256, both hash
-    chains intact and ending where the manifest says, the projections equal to a replay of the
-    events, and every year's key figures equal to the manifest's. Exit 1 names the first
-    difference; exit 2 when nothing was restored."""
+    chains intact and ending where the manifest says, the projections (and their versions)
+    equal to a replay of the events, and every year's key figures equal to the manifest's.
+    Exit 1 names the first difference; exit 2 when nothing was restored."""
     from terugkeer.services.errors import ServiceError
     from terugkeer.services.restore import check_backup, restore_backup
 
@@ -102,5 +102,7 @@ def _print(report: RestoreReport, check_only: bool) -> None:
         else:
             typer.echo(f"NOT VERIFIED: {failure.sentence}", err=True)
         raise typer.Exit(1)
-    what = "the backup verifies" if check_only else "restored and verified"
+    # Which store was replaced: a shell without the service's environment restores into the
+    # default SQLite file, and says so here.
+    what = "the backup verifies" if check_only else f"restored and verified into {report.target}"
     typer.echo(f"{what}: the store as it was at {taken:%Y-%m-%d %H:%M:%S} UTC")

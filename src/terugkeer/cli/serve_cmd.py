@@ -26,8 +26,12 @@ def serve(
 ) -> None:
     """Serve the web pages (worklist, case pages, access log) and the API until stopped with
     Ctrl-C; /health, /ready and /metrics for operations (docs/operations.md)."""
+    from terugkeer.monitoring.metrics import multiprocess_problem
     from terugkeer.web.serve import WorkersRefusedError, run_web, run_workers, workers_warning
 
+    if (problem := multiprocess_problem()) is not None:
+        typer.echo(f"terugkeer: {problem}", err=True)
+        raise typer.Exit(2)
     try:  # before anything is opened: a refusal changes nothing
         warning = workers_warning(settings(database_url).database_url, workers)
     except WorkersRefusedError as error:
@@ -37,6 +41,4 @@ def serve(
         run_web(built, host, port)
         return
     built.close()
-    if warning is not None:
-        typer.echo(f"warning: {warning}", err=True)
-    run_workers(built.settings, host, port, workers)
+    run_workers(built.settings, host, port, workers, warning=warning)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import socket
 import sys
 from enum import StrEnum
@@ -80,8 +81,17 @@ def export_command(
         sys.stdout.buffer.write(made.body)
         sys.stdout.buffer.write(b"\n")
         return
-    out.write_bytes(made.body)
+    _write_private(out, made.body)
     typer.echo(f"written {out} ({len(made.body):,} bytes); the export is in the access log")
+
+
+def _write_private(path: Path, body: bytes) -> None:
+    """Readable by its owner only, whatever the umask: it holds everything on one person (as a
+    backup's files are 0600). An existing file is emptied and made so too."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(file.fileno(), 0o600)
+        file.write(body)
 
 
 @privacy_app.command("register")

@@ -89,8 +89,12 @@ def deliver(
     apart from the web server (TERUGKEER_WEBHOOKS_IN_SERVER=false there)."""
     import httpx
 
+    from terugkeer.monitoring.metrics import multiprocess_problem
     from terugkeer.services.webhooks import Deliverer, deliver_due
 
+    if (problem := multiprocess_problem()) is not None:  # it counts its failed attempts
+        typer.echo(f"terugkeer: {problem}", err=True)
+        raise typer.Exit(2)
     app = system(database_url)
     if once:
         with httpx.Client(timeout=app.settings.webhook_timeout_seconds) as client:

@@ -136,11 +136,28 @@ class _Store(Collector):
         )
 
 
+#: prometheus-client's multiprocess mode: read by each process when it first imports it.
+MULTIPROC = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def multiprocess_problem() -> str | None:
+    """What keeps the multiprocess mode an operator set from working, if anything: a directory
+    that is missing or not writable fails every request's count (a traceback a request),
+    so a process that counts refuses to start on it instead."""
+    folder = os.environ.get(MULTIPROC)
+    if not folder or (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+        return None
+    return (
+        f"{MULTIPROC}={folder} is not a directory this user may write in: create it (empty), "
+        "or unset it (serve --workers N then makes one of its own)"
+    )
+
+
 def exposition(store: Callable[[], StoreSnapshot]) -> bytes:
     """The text a scrape answers: this process's counts (or every process's, in multiprocess
     mode) and the store's gauges read now."""
     registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if os.environ.get(MULTIPROC):
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry.register(REGISTRY)

@@ -36,6 +36,8 @@ class RestoreReport:
     manifest: manifests.Manifest
     #: Every check in the order made, the file's sha256 first.
     checks: tuple[Check, ...]
+    #: The store restored into (password hidden); None for a check in a scratch store.
+    target: str | None = None
 
     @property
     def verified(self) -> bool:
@@ -65,10 +67,11 @@ def restore_backup(
                 "in it, so add --force to overwrite it"
             )
         _restore(file, engine)
+        target = store_name(engine.url)
     finally:
         engine.dispose()
     checks = verify_restored(settings, manifest, log=(actor, origin))
-    return RestoreReport(manifest, (sha, *checks))
+    return RestoreReport(manifest, (sha, *checks), target)
 
 
 def check_backup(settings: Settings, folder: Path) -> RestoreReport:

@@ -22,6 +22,7 @@ from terugkeer.store.backup import heads
 from terugkeer.store.engine import writing
 from terugkeer.store.hashchain import verify
 from terugkeer.store.projection_check import projection_problems
+from terugkeer.store.versions_check import version_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +102,16 @@ def _checks(
             logged.rows_checked,
         )
     problems = projection_problems(connection, system.rules, limit=1_000_000)
+    # and their versions, which the "as known on" answers read: as `audit verify` checks them
+    versions = version_problems(connection, limit=1_000_000)
     yield Check(
         "projections",
-        not problems,
-        "the projections equal a replay of the events"
-        if not problems
-        else f"{len(problems)} projection rows differ from a replay of the events (run `terugkeer "
-        "audit verify` on the restored store to see them)",
+        not problems and not versions,
+        "the projections and their versions equal a replay of the events"
+        if not problems and not versions
+        else f"{len(problems)} projection rows and {len(versions)} of their versions differ "
+        "from a replay of the events (run `terugkeer audit verify` on the restored store to "
+        "see them)",
     )
     yield _figures(connection, manifest)
 

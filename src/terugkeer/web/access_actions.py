@@ -60,6 +60,10 @@ LABELS = {
     "retention.log": _("pseudonymised people whose cases closed long ago (retention)"),
     "api.call": _("called the API"),
     "host": _("asked for a host name this server does not answer to"),
+    # `terugkeer backup` and `restore` (services/backup.py, restore_checks.py): every case
+    # copied out, or the whole store replaced.
+    "store.backup": _("copied the whole store into a backup"),
+    "store.restore": _("restored the whole store from a backup"),
 }
 #: Endings a service adds to a code, outermost last.
 ENDINGS = {

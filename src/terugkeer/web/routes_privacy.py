@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from terugkeer.domain.identifiers import is_v_number
 from terugkeer.domain.narrative import describe
@@ -67,9 +68,9 @@ async def look(request: Request, granted: Annotated[Granted, Depends(OFFICER)]) 
     if errors:
         return _page(request, typed, errors, status=422)
     try:
-        found = subject_overview(
-            system_of(request), granted.session.user, typed["v_number"], typed["why"],
-            channel="web", origin=origin_of(request),
+        found = await run_in_threadpool(  # off the event loop: a long record takes a while
+            subject_overview, system_of(request), granted.session.user, typed["v_number"],
+            typed["why"], channel="web", origin=origin_of(request),
         )  # fmt: skip
     except ReasonError as refused:
         return _page(request, typed, {"why": refused.code}, status=422)
@@ -89,10 +90,12 @@ async def download(request: Request, granted: Annotated[Granted, Depends(OFFICER
     if errors:
         return _page(request, typed, errors, status=422)
     try:
-        made = export_subject(
-            system_of(request), granted.session.user, typed["v_number"], typed["why"],
-            ExportFormat(typed["format"]), channel="web", origin=origin_of(request),
-            lang=language_of(request),
+        # Off the event loop: a PDF takes seconds of WeasyPrint, and the process's other
+        # requests (the probes among them) would wait for it all that time.
+        made = await run_in_threadpool(
+            export_subject, system_of(request), granted.session.user, typed["v_number"],
+            typed["why"], ExportFormat(typed["format"]), channel="web",
+            origin=origin_of(request), lang=language_of(request),
         )  # fmt: skip
     except ReasonError as refused:
         return _page(request, typed, {"why": refused.code}, status=422)

@@ -3,12 +3,17 @@ that each build their own system from the settings (web/worker.py)."""
 
 from __future__ import annotations
 
+import logging
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
 
 from terugkeer.bootstrap import System
+from terugkeer.monitoring.metrics import MULTIPROC
 
 if TYPE_CHECKING:
     import uvicorn
@@ -84,11 +89,45 @@ def workers_warning(database_url: str, workers: int) -> str | None:
     )
 
 
-def run_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+def run_workers(
+    settings: Settings, host: str, port: int, workers: int, *, warning: str | None = None
+) -> None:
     """`workers` processes on one listening socket, each with its own system built from the
     settings: what the command line set goes to them through the environment. uvicorn's
-    supervisor restarts a worker that dies and stops them all on SIGINT or SIGTERM."""
+    supervisor (as `uvicorn.run` starts it) restarts a worker that dies, and logs that it did,
+    and stops them all on SIGINT or SIGTERM."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from terugkeer.monitoring.logs import configure
 
     os.environ["TERUGKEER_DATABASE_URL"] = settings.database_url
-    uvicorn.run(WORKER_APP, factory=True, host=host, port=port, workers=workers, **_OPTIONS)
+    configure(settings.log_format, settings.log_level)  # the supervisor's lines in the same form
+    if warning is not None:  # workers_warning's, in the log's form like every other line
+        logging.getLogger("terugkeer.serve").warning("%s", warning)
+    config = uvicorn.Config(WORKER_APP, factory=True, host=host, port=port, workers=workers,
+                            **_OPTIONS)  # fmt: skip
+    # The supervisor says (at INFO) when a worker died and was replaced, which the operator
+    # must see; the workers' own uvicorn lines stay at WARNING (each configures its own).
+    supervisor = logging.getLogger("uvicorn.error")
+    supervisor.setLevel(max(logging.INFO, logging.getLogger().level))
+    with metrics_directory(), suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+@contextmanager
+def metrics_directory() -> Iterator[None]:
+    """The workers count into one directory, so that a scrape of any of them adds up all of
+    them (monitoring/metrics.py); without it each scrape would answer one worker's counts, and
+    the counters would jump between workers. An operator's `PROMETHEUS_MULTIPROC_DIR` is kept
+    (shared with a separate `webhooks deliver`, emptied by the unit at each start); without
+    one, a new private directory for this run, removed when the workers stop."""
+    if os.environ.get(MULTIPROC):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="terugkeer-metrics-") as folder:
+        os.environ[MULTIPROC] = folder
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC]

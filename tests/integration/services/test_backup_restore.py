@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from terugkeer.cli.app import app
 from terugkeer.store.engine import make_engine
@@ -57,7 +59,8 @@ def test_a_round_trip_gives_the_same_history_and_every_years_figures(
     code, out, err = _restore(folder, target_url)
     assert (code, err) == (0, "")
     assert "ok  every key figure of every year (2023 to 2024" in out
-    assert "restored and verified" in out
+    shown = make_url(target_url).render_as_string(hide_password=True)
+    assert f"restored and verified into {unquote(shown)}: the store as it was" in out
     assert event_links(target_url) == event_links(database_url)
     for year in YEARS:
         assert key_figures(target_url, year) == key_figures(database_url, year)
@@ -130,6 +133,28 @@ def test_a_backup_of_an_edited_event_names_the_broken_row(
     code, out, err = _restore(folder, target_url)
     assert code == 1
     assert "NOT VERIFIED: the events' hash chain is broken at row seq 7" in err
+    assert not any(v_number in out + err for v_number in V_NUMBERS)
+
+
+def test_a_backup_whose_projection_versions_were_edited_is_not_verified(
+    database_url: str, target_url: str, tmp_path: Path
+) -> None:
+    """The versions the "as known on" answers read are checked as `audit verify` checks them:
+    a restore that passes is one whose past answers are the source's too."""
+    build_store(database_url, tmp_path)
+    engine = make_engine(database_url)
+    with engine.begin() as connection:  # someone removes the versions the last commit wrote
+        last = "SELECT MAX(from_seq) FROM cases_versions"
+        connection.execute(text(f"DELETE FROM cases_versions WHERE from_seq = ({last})"))
+    engine.dispose()
+    assert runner.invoke(app, ["audit", "verify", "--database-url", database_url]).exit_code == 1
+    folder = _backup(database_url, tmp_path / "backup")
+
+    code, out, err = _restore(folder, target_url)
+    assert code == 1
+    assert "FAILED  " in out and "of their versions differ from a replay" in out
+    assert "NOT VERIFIED" in err
+    assert "ok  the events' hash chain is intact" in out  # the other checks still ran
     assert not any(v_number in out + err for v_number in V_NUMBERS)
 
 
