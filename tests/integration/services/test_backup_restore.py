@@ -193,11 +193,14 @@ def test_check_only_verifies_without_touching_any_store(database_url: str, tmp_p
 
 
 def _databases(url: str) -> list[str]:
+    """The scratch databases of `restore --check-only` on the server (other tests running
+    beside this one create and drop databases of their own)."""
     if url.startswith("sqlite"):
         return []
     engine = make_engine(url)
     with engine.connect() as connection:
-        found = connection.execute(text("SELECT datname FROM pg_database ORDER BY 1")).scalars()
+        query = "SELECT datname FROM pg_database WHERE datname LIKE 'terugkeer_check_%' ORDER BY 1"
+        found = connection.execute(text(query)).scalars()
         names = list(found)
     engine.dispose()
     return names
