@@ -4,6 +4,7 @@ dies is replaced while the others answer."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -123,3 +124,33 @@ def test_a_metrics_directory_that_cannot_be_written_is_refused_before_serving(
     said = " ".join(err.decode().split())
     assert f"PROMETHEUS_MULTIPROC_DIR={missing} is not a directory this user may write in" in said
     assert not store.exists()  # refused before anything was opened
+
+
+def test_a_worker_whose_database_is_down_says_so_in_one_json_line_and_exits(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker started while PostgreSQL is down (it was being replaced during a restart): one
+    JSON log line naming the store without its password, then an exit for the supervisor to
+    start it again after a pause, instead of a traceback twice a second."""
+    from terugkeer.web import worker
+
+    url = f"postgresql+psycopg://terugkeer:secret-word@127.0.0.1:{free_port()}/terugkeer"
+    monkeypatch.setenv("TERUGKEER_DATABASE_URL", url)
+    monkeypatch.setenv("TERUGKEER_LOG_FORMAT", "json")
+    monkeypatch.setattr(worker, "RETRY_SECONDS", 0.0)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # the worker configures the root logger
+    try:
+        with pytest.raises(SystemExit) as exited:
+            worker.create()
+    finally:
+        for handler in root.handlers[:]:
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+    assert exited.value.code == 1
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    [said] = [line for line in lines if "cannot start" in line["message"]]
+    assert said["level"] == "ERROR"
+    assert "127.0.0.1" in said["message"] and "secret-word" not in json.dumps(lines)
