@@ -8,8 +8,8 @@ import time
 from fastapi import FastAPI
 
 from terugkeer.bootstrap import bootstrap
+from terugkeer.services.errors import StoreUnavailableError
 from terugkeer.settings import Settings
-from terugkeer.store.errors import StoreUnavailableError
 from terugkeer.web.app import create_app
 
 #: Seconds a worker that cannot open its store waits before it exits. uvicorn's supervisor
