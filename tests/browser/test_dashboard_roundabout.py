@@ -83,3 +83,30 @@ def test_the_roundabout_of_the_period_with_its_numbers(site: Site, context: Brow
     assert "Removal process" in drawn and "legally removable" in drawn
     assert _row(page, "Inflow (return procedures opened)") == "6"
     assert_no_violations(page)
+
+
+def test_the_dashboard_as_known_on_a_day(site: Site, context: BrowserContext) -> None:
+    """An analyst asks what the figures were as known on a day (the site's events were all
+    recorded on 10 March 2023): the form takes the day, the page says what it rests on."""
+    page = context.new_page()
+    _log_in(page, site)
+    page.get_by_label("Zoals bekend op (niet verplicht)").fill("2023-03-09")
+    page.get_by_role("button", name="Toon", exact=True).click()
+    page.wait_for_url(re.compile(r"known=2023-03-09"))
+    note = page.locator("#known-on")
+    assert note.is_visible()
+    assert "Zoals bekend aan het eind van 9 maart 2023" in note.inner_text()
+    assert _row(page, "Instroom (nieuwe vertrekprocedures)") == "0"
+    assert_no_violations(page)
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "dashboard-known-on.png"), full_page=False)
+    note.get_by_role("link", name="Toon de cijfers zoals ze nu zijn").click()
+    page.wait_for_url(re.compile(r"/dashboard\?from="))
+    assert page.locator("#known-on").count() == 0
+    assert _row(page, "Instroom (nieuwe vertrekprocedures)") == "6"
+
+    page.goto(site.url + "/dashboard?known=2030-01-01")  # after the work date
+    field = page.get_by_label("Zoals bekend op (niet verplicht)")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert "Kies een dag tot en met vandaag" in page.locator("#e-known").inner_text()
+    assert_no_violations(page)

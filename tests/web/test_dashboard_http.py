@@ -57,3 +57,35 @@ def test_a_wrong_period_is_refused_with_the_field_named(site: Site) -> None:
 def test_case_directors_and_auditors_may_not(site: Site) -> None:
     for name in ("anna", "audi", "root"):
         assert signed_in(site, name).get("/dashboard").status_code == 403, name
+
+
+def test_the_figures_as_known_on_a_day(site: Site) -> None:
+    """The site's caseload was recorded on 10 March 2023 (its clock then): as known at the end
+    of 9 March nothing was, as known at the end of 10 March all of it, and what the page rests
+    on is said."""
+    client = signed_in(site, "ana")
+    period = {"from": "2023-01-01", "to": "2023-03-10"}
+    now = client.get("/dashboard", params=period).text
+    before = client.get("/dashboard", params=period | {"known": "2023-03-09"})
+    assert before.status_code == 200
+    assert _cell(before.text, "inflow") == "0" and _cell(now, "inflow") == "4"
+    note = before.text.split('id="known-on"')[1].split("</div>")[0]
+    assert "Zoals bekend aan het eind van 9 maart 2023: uit de 0 gebeurtenissen" in note
+    assert "tellen niet mee" in note and "Toon de cijfers zoals ze nu zijn" in note
+    assert 'id="f-known" name="known" type="date" value="2023-03-09"' in before.text
+    assert "known=2023-03-09" in before.text  # the common periods keep the moment
+    on_the_day = client.get("/dashboard", params=period | {"known": "2023-03-10"}).text
+    assert _cell(on_the_day, "inflow") == "4"
+    for figure in ("inflow", "travel_document_requests", "flights_booked", "departure_interviews"):
+        assert _cell(on_the_day, figure) == _cell(now, figure), figure
+
+
+def test_a_wrong_known_on_day_is_refused_in_its_field(site: Site) -> None:
+    client = signed_in(site, "ana")
+    later = client.get("/dashboard", params={"known": "2023-03-11"})  # after the work date
+    assert later.status_code == 400
+    assert "Kies een dag tot en met vandaag" in later.text and 'id="e-known"' in later.text
+    answer = client.get("/dashboard", params={"known": "gisteren"},
+                        headers={"accept-language": "en"})  # fmt: skip
+    assert answer.status_code == 400
+    assert "Give the day the figures were known on as a date." in answer.text

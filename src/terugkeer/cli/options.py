@@ -6,14 +6,14 @@ lives here, away from the services and their libraries (SQLAlchemy, pydantic, pl
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from terugkeer.domain.calendar import AMSTERDAM
+from terugkeer.domain.calendar import AMSTERDAM, last_instant
 
 #: terugkeer.settings.DEFAULT_DATA_DIR without importing pydantic-settings (a test keeps them equal)
 DEFAULT_DATA_DIR = Path("var")
@@ -52,6 +52,4 @@ def as_of_moment(text: str) -> datetime:
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM",
                                  param_hint="--as-of") from None  # fmt: skip
-    return datetime.combine(day + timedelta(days=1), time.min, AMSTERDAM) - timedelta(
-        microseconds=1
-    )
+    return last_instant(day)

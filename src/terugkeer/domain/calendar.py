@@ -35,6 +35,11 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=AMSTERDAM)
 
 
+def last_instant(day: date) -> datetime:
+    """The last microsecond of `day` in Europe/Amsterdam: "as known on a day" means by then."""
+    return start_of_day(day + timedelta(days=1)) - timedelta(microseconds=1)
+
+
 def end_of_day_micros(day: date) -> int:
     """Exclusive bound: the first microsecond (UTC epoch) of the day after `day` in Amsterdam.
 

@@ -10,7 +10,7 @@ not compared with: its change is "not comparable", and the trends leave its mont
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from terugkeer.bootstrap import System
@@ -25,9 +25,14 @@ from terugkeer.reports.figures.trends import MonthTrend, monthly_trends, months_
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.model import KeyFigures
 from terugkeer.reports.period import Period
+from terugkeer.reports.roundabout.model import Roundabout
+from terugkeer.reports.roundabout.query import roundabout
 from terugkeer.services.completeness import Completeness, completeness
+from terugkeer.services.known import Known, as_known, known_of
 
-__all__ = ["Comparison", "Dashboard", "Period", "compared_periods", "dashboard", "default_period"]
+__all__ = [
+    "Comparison", "Dashboard", "Known", "Period", "compared_periods", "dashboard", "default_period",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,9 @@ class Dashboard:
     completeness: Completeness
     #: Months the trends would show but leave out, as they start before the complete-from day.
     months_left_out: int
+    roundabout: Roundabout
+    #: None: as the store stands now; else what it had recorded by a moment and what came later.
+    known: Known | None = None
 
     @property
     def comparable(self) -> tuple[bool, bool]:
@@ -97,7 +105,18 @@ def _within(start: date, end: date) -> Period:
     return Period(start, max(end, start))
 
 
-def dashboard(system: System, period: Period) -> Dashboard:
+def dashboard(system: System, period: Period, *, known_by: str | None = None) -> Dashboard:
+    """The dashboard of `period`; with `known_by` (a `recorded_at` value) as the store stood
+    then: from the events recorded by that moment only, so that an analyst can see what a
+    figure was when it was reported, and how much it moved since."""
+    with as_known(system, known_by) as seen:
+        found = _dashboard(seen, period)
+        if known_by is None:
+            return found
+        return replace(found, known=known_of(system, seen, known_by))
+
+
+def _dashboard(system: System, period: Period) -> Dashboard:
     periods = compared_periods(period)
     today = system.today()
     whole = completeness(system)
@@ -116,4 +135,5 @@ def dashboard(system: System, period: Period) -> Dashboard:
             dublin=dublin_monitor(connection, period, today),
             completeness=whole,
             months_left_out=len(months) - len(shown),
+            roundabout=roundabout(connection, period),
         )

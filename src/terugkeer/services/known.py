@@ -5,11 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy import select
 
 from terugkeer.bootstrap import System
+from terugkeer.domain.calendar import last_instant
 from terugkeer.store.as_of import known_at
+from terugkeer.store.tables import chain_head
+from terugkeer.store.users import utc_text
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a view "as known at a moment" rests on: the moment, the events the store had
+    recorded by then, and how many it recorded after it (which the view leaves out)."""
+
+    moment: datetime
+    recorded: int
+    recorded_later: int
 
 
 @contextmanager
@@ -23,3 +38,17 @@ def as_known(system: System, known_by: str | None) -> Iterator[System]:
     with known_at(system.engine, known_by, system.rules) as scratch:
         # Its today is the moment's: a Dublin deadline after it had not expired yet then.
         yield replace(system, engine=scratch, clock=lambda: moment, _store=None)
+
+
+def known_by_end_of(day: date) -> str:
+    """The `recorded_at` bound of "as known on `day`": the end of that day in Europe/Amsterdam."""
+    return utc_text(last_instant(day))
+
+
+def known_of(system: System, seen: System, known_by: str) -> Known:
+    """The `Known` of `seen`, a view of `system` as known by `known_by`."""
+    with seen.engine.connect() as then, system.engine.connect() as now:
+        recorded = then.execute(select(chain_head.c.last_seq)).scalar() or 0
+        head = now.execute(select(chain_head.c.last_seq)).scalar() or 0
+    moment = datetime.fromisoformat(known_by.replace("Z", "+00:00"))
+    return Known(moment, recorded, head - recorded)
