@@ -43,6 +43,9 @@ class ParsedLine(NamedTuple):  # built per event: a tuple is made in half the ti
     event: Event
     #: The whole line object as compact JSON with sorted keys: equal for equal content.
     canonical: str
+    #: `event.data` in the same form (the inside of `canonical`), kept so that the store's
+    #: pseudonymous form reuses it; "" when not known (then the store encodes it itself).
+    data_json: str = ""
 
 
 def parse_line(text: str, *, received_at: datetime) -> ParsedLine:
@@ -72,7 +75,18 @@ def parse_line(text: str, *, received_at: datetime) -> ParsedLine:
         source=obj["source"],
         data=data,
     )
-    return ParsedLine(event, canonical(obj))
+    data_json = canonical(data)
+    return ParsedLine(event, body_of(event_id, type_name, obj, data_json), data_json)
+
+
+def body_of(event_id: str, type_name: str, obj: dict[str, Any], data_json: str) -> str:
+    """= canonical(obj) for a valid line, from its data's canonical JSON: every other value
+    passed a check that leaves nothing to escape (the id's pattern, the v_number's digits, the
+    occurred_at's shape, the source's and type's names), and the keys sort in this order."""
+    return (
+        f'{{"data":{data_json},"id":"{event_id}","occurred_at":"{obj["occurred_at"]}",'
+        f'"source":"{obj["source"]}","type":"{type_name}","v_number":"{obj["v_number"]}"}}'
+    )
 
 
 def _id_of_rejected_json(text: str) -> str | None:

@@ -337,6 +337,7 @@ class EventStore:
                     recorded_at=recorded_at,
                     previous=chain,
                     named_seq=None if withdrawn is None else withdrawn.seq,
+                    data_json=parsed.data_json,
                 )
             else:  # a store begun before chain scheme 2 keeps hashing every column
                 row = event_row(placed, case_seq=case.key, body=body, recorded_at=recorded_at)
