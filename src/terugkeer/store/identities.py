@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from hashlib import sha256
 
 from sqlalchemy import Connection, insert, select
 
@@ -22,7 +23,6 @@ from terugkeer.store.pseudonyms import (
     CHANGED_KEYS,
     Pseudonyms,
     TokenBook,
-    commitment,
     form_of,
     pseudonymous_data,
 )
@@ -98,9 +98,14 @@ class Identities:
         if not data_json or not CHANGED_KEYS.isdisjoint(data):
             data_json = canonical(pseudonymous_data(event.type, data, token, named_seq))
         form = form_of(event.type, occurred_at, event.source, data_json)
-        committed = commitment(
-            identity.salt, event.seq, (event.id, event.v_number, reference, body)
-        )
+        # = commitment(salt, seq, (id, v_number, reference, body)), as one string: the id and
+        # V-number are never None; the reference may be.
+        ref = "-" if reference is None else f"{len(reference)}:{reference}"
+        committed = sha256(
+            identity.salt
+            + f"{event.seq}|{len(event.id)}:{event.id}|{len(event.v_number)}:{event.v_number}"
+            f"|{ref}|{len(body)}:{body}".encode()
+        ).hexdigest()
         category = event.category
         digest = form_link(
             previous, event.seq, event.type, identity.subject, case_seq, occurred_at,
