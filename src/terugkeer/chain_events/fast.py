@@ -14,7 +14,7 @@ from typing import get_args
 
 import msgspec
 
-from terugkeer.chain_events.schema import _OCCURRED_AT, DATA_ADAPTERS, Source, TypeName
+from terugkeer.chain_events.schema import DATA_ADAPTERS, OCCURRED_AT_FORM, Source, TypeName
 
 _ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 _V_NUMBER = re.compile(r"[0-9]{10}")
@@ -70,7 +70,7 @@ def fast_parse(text: str, latest: datetime) -> Fast | None:
         or line.source not in _SOURCES
         or _ID.fullmatch(line.id) is None
         or _V_NUMBER.fullmatch(line.v_number) is None
-        or _OCCURRED_AT.fullmatch(line.occurred_at) is None
+        or OCCURRED_AT_FORM.fullmatch(line.occurred_at) is None
     ):
         return None
     try:
