@@ -132,6 +132,10 @@ def test_changed_values_give_the_same_outcome_both_ways(
 @given(st.text(max_size=300))
 @example('{"id":"a","type":"absconded","v_number":"1234567890","occurred_at":'
          '"2023-03-14T09:40:00+01:00","source":"IOM","data":{}}')  # fmt: skip
+# A raw lone surrogate, as in a body decoded with surrogateescape:
+@example('{"id":"a","type":"absconded","v_number":"1234567890","occurred_at":'
+         '"2023-03-14T09:40:00+01:00","source":"IOM","data":{"last_known_location":"x\udc80"}}'
+         )  # fmt: skip
 def test_any_text_gives_the_same_outcome_both_ways(text: str) -> None:
     same_as_strict(text)
 
