@@ -37,7 +37,7 @@ def problem(text: Message, note: Message | None = None) -> PydanticCustomError:
 
 ID_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"
 OCCURRED_AT_SHAPE = say("must be a date-time YYYY-MM-DDTHH:MM[:SS[.fraction]] with Z or ±HH:MM")
-_OCCURRED_AT = re.compile(
+OCCURRED_AT_FORM = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
     r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
@@ -48,7 +48,7 @@ ONE_DAY = timedelta(hours=24)
 
 def _occurred_at(value: Any, info: ValidationInfo) -> datetime:
     """Context: {"latest": received_at + 24 hours}, the last instant `occurred_at` may name."""
-    if type(value) is not str or _OCCURRED_AT.fullmatch(value) is None:
+    if type(value) is not str or OCCURRED_AT_FORM.fullmatch(value) is None:
         if type(value) is str and _LOCAL_TIME.fullmatch(value):
             raise problem(say("must have a UTC offset"))
         raise problem(OCCURRED_AT_SHAPE)

@@ -75,13 +75,16 @@ CATEGORY_FIELD: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Event:
     """One accepted fact about a person.
 
     `occurred_at` is timezone-aware with the offset the sender wrote. `seq` is the receipt order
     (position in the event store); it breaks ties between equal `occurred_at` instants. An event
-    not yet stored carries the seq it will get.
+    not yet stored carries the seq it will get: the event store sets it when it places the
+    event (`place`), the one change an event ever sees. Not frozen: a frozen dataclass sets
+    each field through object.__setattr__, and the store built every event twice (parsed,
+    then placed), which was a tenth of judging (issue 30). Never hashed (its data is a dict).
     """
 
     id: str
@@ -98,7 +101,7 @@ class Event:
 
     def __post_init__(self) -> None:
         if self.micros == -1:
-            object.__setattr__(self, "micros", to_micros(self.occurred_at))
+            self.micros = to_micros(self.occurred_at)
 
     def stored_as(self, seq: int) -> Event:
         """The same event with its receipt position in the store."""
@@ -116,8 +119,7 @@ class Event:
         """The calendar day in Europe/Amsterdam on which the event occurred."""
         day = self._day
         if day is None:
-            day = local_date(self.occurred_at)
-            object.__setattr__(self, "_day", day)
+            day = self._day = local_date(self.occurred_at)
         return day
 
     @property

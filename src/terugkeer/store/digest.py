@@ -27,3 +27,34 @@ def _link_input(previous: str, values: Sequence[Any]) -> bytes:
         text = None if value is None else str(value)
         parts.append("-" if text is None else f"{len(text)}:{text}")
     return "|".join(parts).encode()
+
+
+def _part(text: str | None) -> str:
+    return "-" if text is None else f"{len(text)}:{text}"
+
+
+def form_link(
+    previous: str,
+    seq: int,
+    event_type: str,
+    subject: str,
+    case_seq: int,
+    occurred_at: str,
+    micros: int,
+    local_day: str,
+    source: str,
+    category: str | None,
+    token: str | None,
+    form: str,
+    recorded_at: str,
+    committed: str,
+) -> str:
+    """= chain_hash(previous, [seq, …, committed]) of one scheme-2 row (FORM_COLUMNS order),
+    its input built as one string: the writer links one row per event."""
+    s, c, m = str(seq), str(case_seq), str(micros)
+    return hashlib.sha256(
+        f"{previous}|{len(s)}:{s}|{len(event_type)}:{event_type}|{len(subject)}:{subject}"
+        f"|{len(c)}:{c}|{len(occurred_at)}:{occurred_at}|{len(m)}:{m}"
+        f"|{len(local_day)}:{local_day}|{len(source)}:{source}|{_part(category)}|{_part(token)}"
+        f"|{len(form)}:{form}|{len(recorded_at)}:{recorded_at}|{len(committed)}:{committed}".encode()
+    ).hexdigest()

@@ -308,10 +308,12 @@ class EventStore:
                 results.append(Appended(event.id, Outcome.REJECTED, error))
                 continue
             history = self._histories[event.v_number]
-            placed = event.stored_as(seq + 1)
+            # Placed where it is, not copied: the parsed event is the batch's alone.
+            placed, event.seq = event, seq + 1
             try:
                 case = history.accept(placed)
             except EventRejectedError as rejection:
+                event.seq = 0  # not stored after all
                 results.append(Appended(
                     event.id, Outcome.REJECTED, rejection.sentence, rejection.sender_only
                 ))  # fmt: skip
@@ -337,6 +339,7 @@ class EventStore:
                     recorded_at=recorded_at,
                     previous=chain,
                     named_seq=None if withdrawn is None else withdrawn.seq,
+                    data_json=parsed.data_json,
                 )
             else:  # a store begun before chain scheme 2 keeps hashing every column
                 row = event_row(placed, case_seq=case.key, body=body, recorded_at=recorded_at)

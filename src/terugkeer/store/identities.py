@@ -10,14 +10,22 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from hashlib import sha256
 
 from sqlalchemy import Connection, insert, select
 
+from terugkeer.chain_events.jsonline import canonical
 from terugkeer.domain.events import Event
 from terugkeer.store.bulk import one_of
 from terugkeer.store.codec import EventRow, column_text
-from terugkeer.store.digest import chain_hash
-from terugkeer.store.pseudonyms import Pseudonyms, TokenBook, commitment, pseudonymous_body
+from terugkeer.store.digest import form_link
+from terugkeer.store.pseudonyms import (
+    CHANGED_KEYS,
+    Pseudonyms,
+    TokenBook,
+    form_of,
+    pseudonymous_data,
+)
 from terugkeer.store.tables import events, identity_salts
 
 
@@ -77,26 +85,35 @@ class Identities:
         recorded_at: str,
         previous: str,
         named_seq: int | None = None,
+        data_json: str = "",
     ) -> tuple[EventRow, str]:
         """The stored columns of `event` (table order) and its chain hash. `named_seq`: for a
-        retraction, the seq of the event it withdraws (its form names it so)."""
+        retraction, the seq of the event it withdraws (its form names it so). `data_json`:
+        the canonical JSON of `event.data` when the parser kept it (ParsedLine)."""
         identity = self._known[event.v_number]
+        data = event.data
         reference = column_text(event.reference)
         token = identity.tokens.token(reference)
         occurred_at, local_day = event.occurred_at.isoformat(), event.local_date.isoformat()
-        form = pseudonymous_body(
-            event.type, occurred_at, event.source, event.data, token, named_seq
-        )
-        committed = commitment(
-            identity.salt, event.seq, (event.id, event.v_number, reference, body)
-        )
-        digest = chain_hash(previous, [
-            event.seq, event.type, identity.subject, case_seq, occurred_at, event.micros,
-            local_day, event.source, event.category, token, form, recorded_at, committed,
-        ])  # fmt: skip
+        if not data_json or not CHANGED_KEYS.isdisjoint(data):
+            data_json = canonical(pseudonymous_data(event.type, data, token, named_seq))
+        form = form_of(event.type, occurred_at, event.source, data_json)
+        # = commitment(salt, seq, (id, v_number, reference, body)), as one string: the id and
+        # V-number are never None; the reference may be.
+        ref = "-" if reference is None else f"{len(reference)}:{reference}"
+        committed = sha256(
+            identity.salt
+            + f"{event.seq}|{len(event.id)}:{event.id}|{len(event.v_number)}:{event.v_number}"
+            f"|{ref}|{len(body)}:{body}".encode()
+        ).hexdigest()
+        category = event.category
+        digest = form_link(
+            previous, event.seq, event.type, identity.subject, case_seq, occurred_at,
+            event.micros, local_day, event.source, category, token, form, recorded_at, committed,
+        )  # fmt: skip
         row: EventRow = [
             event.seq, event.id, event.type, event.v_number, case_seq, occurred_at, event.micros,
-            local_day, event.source, event.category, reference, body, recorded_at, digest,
+            local_day, event.source, category, reference, body, recorded_at, digest,
             identity.subject, committed,
         ]  # fmt: skip
         return row, digest

@@ -124,16 +124,30 @@ def pseudonymous_body(
     )
 
 
+#: The data keys whose value `pseudonymous_data` may drop or change (for some event type):
+#: data without any of them is its own pseudonymous form.
+CHANGED_KEYS = frozenset(
+    {key for keys in DROPPED.values() for key in keys} | {"event_id", "birth_date", "reference"}
+)
+
+
+def form_of(event_type: str, occurred_at: str, source: str, data_json: str) -> str:
+    """= pseudonymous_body(...) given the canonical JSON of its pseudonymous data: the other
+    values are names and an ISO date-time, with nothing to escape, and the keys sort in this
+    order. One string, built once (the writer builds one per event)."""
+    return (
+        f'{{"data":{data_json},"occurred_at":"{occurred_at}","source":"{source}",'
+        f'"type":"{event_type}"}}'
+    )
+
+
 def commitment(salt: bytes, seq: int, identifying: tuple[str | None, ...]) -> str:
     """A salted commitment to the identifying values of one row (id, v_number, reference, body):
     checkable while the salt exists, unopenable (not even by brute force over V-numbers) once
     retention has deleted it."""
-    digest = hashlib.sha256(salt)
-    digest.update(str(seq).encode())
-    for value in identifying:
-        text = "-" if value is None else f"{len(value)}:{value}"
-        digest.update(b"|" + text.encode())
-    return digest.hexdigest()
+    # One string hashed at once: the same bytes as updating the digest part by part.
+    parts = "".join("|-" if value is None else f"|{len(value)}:{value}" for value in identifying)
+    return hashlib.sha256(salt + f"{seq}{parts}".encode()).hexdigest()
 
 
 class NamedBook:
