@@ -21,7 +21,6 @@ from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import AMSTERDAM, to_micros
 from terugkeer.domain.permissions import Role
 from terugkeer.services.users import User, add_user, find_user, set_password
-from terugkeer.services.workplace import assign_cases
 from terugkeer.store import users as rows
 from terugkeer.store import workplace as reads
 from terugkeer.store.engine import writing
@@ -139,5 +138,10 @@ def _spread(
             turn = (turn + 1) % len(directors)
         previous = family
         batches[directors[turn].name].append((case_seq, v_number))
-    for director in directors:
-        assign_cases(system, by, director, batches[director.name])
+    spread = [
+        rows.Assignment(case_seq, v_number, director.name, director.team)
+        for director in directors
+        for case_seq, v_number in batches[director.name]
+    ]
+    with writing(system.engine) as connection:  # one commit, not one per director
+        rows.assign_all(connection, spread, by=by.name, at=utc_text(system.clock()))

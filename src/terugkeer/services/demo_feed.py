@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import queue
+import threading
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -108,16 +110,19 @@ class ArrivingFeed:
             created.write_bytes(b"")
         self._process.start()
         sending.close()  # the child's end: a child that dies is then an EOF here
+        self._handed: queue.SimpleQueue[Handed | Failed] = queue.SimpleQueue()
+        self._listener = threading.Thread(target=self._listen, name="demo-simulation-listener",
+                                          daemon=True)  # fmt: skip
+        self._listener.start()
 
     def lines(self) -> Iterator[bytes]:
         job = self.job
         with job.arrived.open("rb") as data, job.times.open("rb") as times:
             count = 0
             while True:
-                message = self._receive()
-                if isinstance(message, Said):
-                    self._progress(message.text)
-                    continue
+                message = self._handed.get()
+                if isinstance(message, Failed):
+                    raise RuntimeError(f"the demo's simulation failed: {message.why}")
                 moments = array("d")
                 moments.frombytes(times.read(8 * (message.lines - count)))
                 blob = data.read(message.size - data.tell())
@@ -137,19 +142,25 @@ class ArrivingFeed:
         if self.outcome is None and self._process.is_alive():
             self._process.terminate()
         self._process.join()
+        self._listener.join()
         self._pipe.close()
 
-    def _receive(self) -> Said | Handed:
-        try:
-            message: Message = self._pipe.recv()
-        except EOFError:
-            self._process.join()
-            raise RuntimeError(
-                f"the demo's simulation stopped (exit code {self._process.exitcode})"
-            ) from None
-        if isinstance(message, Failed):
-            raise RuntimeError(f"the demo's simulation failed: {message.why}")
-        return message
+    def _listen(self) -> None:
+        """In a thread of its own: says the simulator's progress when it comes (the importer
+        can be busy for seconds) and queues the rest for `lines`."""
+        while True:
+            try:
+                message: Message = self._pipe.recv()
+            except (EOFError, OSError):
+                self._process.join()
+                self._handed.put(Failed(f"it stopped (exit code {self._process.exitcode})"))
+                return
+            if isinstance(message, Said):
+                self._progress(message.text)
+                continue
+            self._handed.put(message)
+            if isinstance(message, Failed) or message.outcome is not None:
+                return
 
 
 def simulate_arriving(job: FeedJob, pipe: Connection) -> None:
