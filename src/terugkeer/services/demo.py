@@ -10,6 +10,11 @@ any figure, case list or forecast of the years shown.
 Each event is imported when the simulation says it reached the agency (its sender's usual
 delay, simulation/arrival.py), in arrival order on a simulated clock: "recorded" on a
 timeline is a plausible moment, "late" means late, and `recorded_at` never runs backwards.
+
+The simulator runs in a second process and hands each event over as soon as its place in
+that order is certain, while this one imports (services/demo_feed.py): both cores work, and
+the store is the one that simulating first and importing afterwards gives (`_in_order`,
+which is also the way when the handed-over events could not be exactly those).
 """
 
 from __future__ import annotations
