@@ -39,6 +39,7 @@ def demo(
 
     from terugkeer.cli.render_key_figures import key_figures_tables
     from terugkeer.services.demo import demo_store
+    from terugkeer.services.demo_accounts import OneTimePasswords
     from terugkeer.services.key_figures import Period, key_figures_of
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -52,6 +53,8 @@ def demo(
     from terugkeer.domain.calendar import AMSTERDAM
 
     today = datetime.now(AMSTERDAM).date()  # the agency's today, whatever the machine's zone
+    # Hashed in threads meanwhile: seconds of argon2 off the path to the first page.
+    passwords = OneTimePasswords() if serve else None
     built = demo_store(folder, until=today, seed=seed, progress=say)
     state = "reused" if built.reused else "built"
     typer.echo(f"demo store {state}: {built.store_file} ({built.lines:,} events up to "
@@ -74,7 +77,7 @@ def demo(
     from terugkeer.web.serve import run_web
 
     system = built.system
-    organisation = demo_organisation(system, today, say)
+    organisation = demo_organisation(system, today, say, passwords)
     typer.echo("demo accounts (one-time passwords, new on every run: each user chooses their "
                "own at the first sign-in; the other case directors get one from beheerder on "
                "/admin/users):")  # fmt: skip

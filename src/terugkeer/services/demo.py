@@ -10,6 +10,11 @@ any figure, case list or forecast of the years shown.
 Each event is imported when the simulation says it reached the agency (its sender's usual
 delay, simulation/arrival.py), in arrival order on a simulated clock: "recorded" on a
 timeline is a plausible moment, "late" means late, and `recorded_at` never runs backwards.
+
+The simulator runs in a second process and hands each event over as soon as its place in
+that order is certain, while this one imports (services/demo_feed.py): both cores work, and
+the store is the one that simulating first and importing afterwards gives (`_in_order`,
+which is also the way when the handed-over events could not be exactly those).
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from pathlib import Path
 from terugkeer import __version__
 from terugkeer.bootstrap import System, bootstrap, rules_of
 from terugkeer.services.completeness import set_complete_from
-from terugkeer.services.ingest import ingest_lines
+from terugkeer.services.demo_feed import ArrivingFeed, FeedJob
+from terugkeer.services.ingest import ImportSummary, ingest_lines
 from terugkeer.settings import Settings
 from terugkeer.simulation.arrival import in_arrival_order
 from terugkeer.simulation.loader import load_parameters
@@ -49,6 +55,7 @@ class DemoStore:
     first: date  # the first day of the first full year (the warm-up ends the day before)
     until: date  # the last simulated day: the day it was built
     reused: bool
+    overlapped: bool = False  # built while simulating (services/demo_feed.py)
 
 
 def demo_store(
@@ -59,11 +66,13 @@ def demo_store(
     progress: Progress,
     now: datetime | None = None,
     params: Parameters | None = None,
+    overlap: bool = True,
 ) -> DemoStore:
     """The demo store up to `until` (today) for `seed` in `folder`: reused when it was built
     from the same inputs on the same day, else built anew. `now`: the moment it is built
     (what had not arrived by then is not in it); `params`: the simulator's (default: its
-    calibrated parameters; tests use a smaller inflow)."""
+    calibrated parameters; tests use a smaller inflow). `overlap`: import while simulating,
+    on a second core (False: one after the other, the reference it equals)."""
     folder.mkdir(parents=True, exist_ok=True)
     store_file, stamp = folder / "demo.db", folder / "demo.json"
     parameters = params or load_parameters()
@@ -78,39 +87,20 @@ def demo_store(
     if store_file.exists() and found.get("built") == wanted and isinstance(lines, int):
         system = bootstrap(Settings(database_url=url), migrate=False)
         return DemoStore(system, store_file, lines, first, until, reused=True)
-    for stale in [stamp, *folder.glob("demo.db*"), *folder.glob("simulated-*.jsonl")]:
+    for stale in [stamp, *folder.glob("demo.db*"), *folder.glob("simulated-*.jsonl"),
+                  *(folder / name for name in _SCRATCH)]:  # fmt: skip
         stale.unlink(missing_ok=True)
     settings = Settings(database_url=url)
-    whole, kept, arrived = (folder / f"{name}.jsonl" for name in ("simulated", "kept", "arrived"))
     origin = first.year - parameters.warm_up_years
     progress(f"simulating {origin} to {until} (warm-up until {first.year}, seed {seed}) ...")
-    simulate(parameters, first, until, seed, whole, _percent(progress, "simulated"),
-             rules=rules_of(settings))  # fmt: skip
-    progress("keeping the people who count from the first full year on ...")
-    persons_of_the_year(whole, kept, first)
-    whole.unlink()
-    progress("ordering the events as they reached the agency (each sender's usual delay) ...")
     moment = now or datetime.now(UTC)
-    arrivals = in_arrival_order(kept, arrived, parameters.reporting, seed, now=moment)
-    kept.unlink()
-    system = bootstrap(settings)
-    system.store.arrivals = arrivals
-    total = len(arrivals)
-    progress(f"importing {total:,} events in arrival order ...")
-    said = [0]
-
-    def imported(done: int) -> None:
-        tenth = 10 * done // max(total, 1)
-        if tenth > said[0]:
-            said[0] = tenth
-            progress(f"  {done:,} of {total:,} events imported")
-
-    try:
-        with arrived.open("rb") as stream:
-            summary = ingest_lines(system, stream, progress=imported)
-    finally:
-        system.store.arrivals = None
-    arrived.unlink()
+    job = FeedJob(folder, parameters.model_dump_json(), rules_of(settings), seed, first, until,
+                  moment.timestamp())  # fmt: skip
+    built = _overlapped(job, settings, progress) if overlap else None
+    # In order: the reference the overlapped build equals, and the way when it could not.
+    system, summary = built or _in_order(job, settings, progress, simulated=overlap)
+    for scratch in _SCRATCH:
+        (folder / scratch).unlink(missing_ok=True)
     set_complete_from(
         system, first, by="demo", why=f"the simulator's warm-up ends on {first - timedelta(days=1)}"
     )
@@ -118,7 +108,78 @@ def demo_store(
         raise RuntimeError(f"{len(summary.rejected)} simulated events were rejected, the first: "
                            f"{summary.rejected[0].error}")  # fmt: skip
     stamp.write_text(json.dumps({"built": wanted, "lines": summary.lines}), encoding="utf-8")
-    return DemoStore(system, store_file, summary.lines, first, until, reused=False)
+    return DemoStore(system, store_file, summary.lines, first, until, reused=False,
+                     overlapped=built is not None)  # fmt: skip
+
+
+#: What a build writes beside the store, removed when it is done.
+_SCRATCH = ("simulated.jsonl", "kept.jsonl", "arrived.jsonl", "arrived.times")
+
+
+def _overlapped(
+    job: FeedJob, settings: Settings, progress: Progress
+) -> tuple[System, ImportSummary] | None:
+    """Simulate in a second process and import each event as it arrives, the store's own
+    set-up meanwhile. None when the streamed lines were not exactly the in-order ones: the
+    store then holds some of them, so it is removed."""
+    feed = ArrivingFeed(job, progress)
+    try:
+        system = bootstrap(settings)
+        system.store.arrivals = feed.arrivals
+        progress("importing each event as it reaches the agency, while simulating ...")
+        summary = ingest_lines(system, feed.lines(), progress=_imported(progress))
+        system.store.arrivals = None
+    finally:
+        feed.close()
+    outcome = feed.outcome
+    if outcome is not None and outcome.exact:
+        progress(f"  {outcome.arrived:,} events imported (of {outcome.simulated:,} simulated)")
+        return system, summary
+    progress("the streamed events differ from the ordered ones: building in order ...")
+    system.close()
+    for stale in job.folder.glob("demo.db*"):
+        stale.unlink()
+    return None
+
+
+def _in_order(
+    job: FeedJob, settings: Settings, progress: Progress, *, simulated: bool
+) -> tuple[System, ImportSummary]:
+    """Simulate to the end (unless `simulated`), keep the people who count, order their
+    events as they reached the agency, and import them into an empty store."""
+    params = Parameters.model_validate_json(job.params_json)
+    if not simulated:
+        simulate(params, job.first, job.until, job.seed, job.simulated,
+                 _percent(progress, "simulated"), rules=job.rules)  # fmt: skip
+    progress("keeping the people who count from the first full year on ...")
+    kept = job.folder / "kept.jsonl"
+    persons_of_the_year(job.simulated, kept, job.first)
+    job.simulated.unlink()
+    progress("ordering the events as they reached the agency (each sender's usual delay) ...")
+    moment = datetime.fromtimestamp(job.cutoff, UTC)
+    arrivals = in_arrival_order(kept, job.arrived, params.reporting, job.seed, now=moment)
+    kept.unlink()
+    system = bootstrap(settings)
+    system.store.arrivals = arrivals
+    progress(f"importing {len(arrivals):,} events in arrival order ...")
+    try:
+        with job.arrived.open("rb") as stream:
+            summary = ingest_lines(system, stream, progress=_imported(progress))
+    finally:
+        system.store.arrivals = None
+    return system, summary
+
+
+def _imported(progress: Progress) -> Callable[[int], None]:
+    """An import progress callback that says every 100,000 events."""
+    said = [0]
+
+    def imported(done: int) -> None:
+        if done // 100_000 > said[0]:
+            said[0] = done // 100_000
+            progress(f"  {done:,} events imported")
+
+    return imported
 
 
 def _percent(progress: Progress, what: str) -> Callable[[float, float], None]:

@@ -14,14 +14,14 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import AMSTERDAM, to_micros
 from terugkeer.domain.permissions import Role
-from terugkeer.services.users import User, add_user, find_user, set_password
-from terugkeer.services.workplace import assign_cases
+from terugkeer.services.users import User, check_password, hash_password
 from terugkeer.store import users as rows
 from terugkeer.store import workplace as reads
 from terugkeer.store.engine import writing
@@ -63,16 +63,47 @@ def lead_name(team: str) -> str:
     return f"tl-{team.lower()}"
 
 
-def demo_organisation(system: System, today: date, progress: Progress) -> Organisation:
+def printed_accounts() -> list[tuple[str, Role, str | None]]:
+    """The accounts `terugkeer demo` prints: one director and the team lead of every team, and
+    the staff (name, role, team)."""
+    accounts = [(director_name(team, 1), Role.CASE_DIRECTOR, team) for team in TEAMS]
+    accounts += [(lead_name(team), Role.TEAM_LEAD, team) for team in TEAMS]
+    return accounts + [(name, role, None) for name, role in STAFF]
+
+
+class OneTimePasswords:
+    """Fresh passwords for the printed accounts, hashed in threads from the moment this is
+    made: argon2 lets go of the GIL, and sixteen hashes take seconds of one core, which the
+    demo spends while it waits for the simulator or opens the store."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="demo-passwords")
+        self._hashed = {name: self._pool.submit(_one_time, name)
+                        for name, _, _ in printed_accounts()}  # fmt: skip
+        self._pool.shutdown(wait=False)
+
+    def of(self, name: str) -> tuple[str, str]:
+        """(password, its hash) for a printed account."""
+        return self._hashed[name].result()
+
+
+def _one_time(name: str) -> tuple[str, str]:
+    password = secrets.token_urlsafe(12)
+    check_password(password, name)  # as add_user and set_password would
+    return password, hash_password(password)
+
+
+def demo_organisation(
+    system: System, today: date, progress: Progress, passwords: OneTimePasswords | None = None
+) -> Organisation:
     """The teams and their accounts (made once per store), the open cases spread over the
-    directors the first time, and fresh passwords for the printed accounts."""
+    directors the first time, and fresh passwords for the printed accounts (`passwords`:
+    hashed in advance)."""
     with system.engine.connect() as connection:
         open_cases = reads.open_cases(connection)
     per_team = max(2, math.ceil(len(open_cases) / CASES_PER_DIRECTOR / len(TEAMS)))
     directors = _directors(system, per_team, progress)
-    printed = [_printed(system, director_name(team, 1), Role.CASE_DIRECTOR, team) for team in TEAMS]
-    printed += [_printed(system, lead_name(team), Role.TEAM_LEAD, team) for team in TEAMS]
-    printed += [_printed(system, name, role, None) for name, role in STAFF]
+    printed = _printed(system, passwords or OneTimePasswords())
     with system.engine.connect() as connection:
         assigned = connection.execute(reads.assigned_count()).scalar()
     if not assigned:
@@ -106,14 +137,24 @@ def directors_without_password(
     return [User(name, Role.CASE_DIRECTOR, team) for name, team in wanted]
 
 
-def _printed(system: System, name: str, role: Role, team: str | None) -> DemoAccount:
-    password = secrets.token_urlsafe(12)
-    user = find_user(system, name)
-    if user is None:
-        user = add_user(system, name, role, team, password, must_change=True)
-    else:
-        set_password(system, name, password, must_change=True)
-    return DemoAccount(user, password)
+def _printed(system: System, passwords: OneTimePasswords) -> list[DemoAccount]:
+    """The printed accounts with their one-time passwords (as `add_user` and `set_password`
+    with `must_change`), in one transaction; an account that exists keeps its role and team."""
+    printed = []
+    at = utc_text(system.clock())
+    with writing(system.engine) as connection:
+        for name, role, team in printed_accounts():
+            password, hashed = passwords.of(name)
+            row = rows.find_user(connection, name)
+            if row is None:
+                rows.add_user(connection, name, role.value, team, hashed, at, must_change=True)
+                user = User(name, role, team, must_change=True)
+            else:
+                rows.set_user(connection, name, password_hash=hashed, failed_logins=0,
+                              locked_until=None, must_change_password=True)  # fmt: skip
+                user = User(row.name, Role(row.role), row.team, row.active, must_change=True)
+            printed.append(DemoAccount(user, password))
+    return printed
 
 
 def _spread(
@@ -139,5 +180,10 @@ def _spread(
             turn = (turn + 1) % len(directors)
         previous = family
         batches[directors[turn].name].append((case_seq, v_number))
-    for director in directors:
-        assign_cases(system, by, director, batches[director.name])
+    spread = [
+        rows.Assignment(case_seq, v_number, director.name, director.team)
+        for director in directors
+        for case_seq, v_number in batches[director.name]
+    ]
+    with writing(system.engine) as connection:  # one commit, not one per director
+        rows.assign_all(connection, spread, by=by.name, at=utc_text(system.clock()))

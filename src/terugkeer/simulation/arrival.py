@@ -56,13 +56,13 @@ def arrivals(feed: Path, reporting: Reporting, seed: int) -> array[float]:
         for line in lines:
             _, v_number, occurred_at = head_of(line)
             occurred = datetime.fromisoformat(occurred_at).timestamp()
-            arrives = max(occurred + delays.seconds(_source_of(line)), latest.get(v_number, 0.0))
+            arrives = max(occurred + delays.seconds(source_of(line)), latest.get(v_number, 0.0))
             latest[v_number] = arrives
             found.append(arrives)
     return found
 
 
-def _source_of(line: bytes) -> str:
+def source_of(line: bytes) -> str:
     """The sender of a simulator line (simulation/emit.py writes `"source":"X"` after the
     head; none of its values holds that text)."""
     start = line.index(b'"source":"') + 10
@@ -85,10 +85,10 @@ def in_arrival_order(
         for index in order:
             line = lines[index]
             kept.write(line)
-            arrived[_id_of(line)] = datetime.fromtimestamp(times[index], UTC)
+            arrived[id_of(line)] = datetime.fromtimestamp(times[index], UTC)
     return arrived
 
 
-def _id_of(line: bytes) -> str:
+def id_of(line: bytes) -> str:
     start = line.index(b'"id":"') + 6
     return line[start : line.index(b'"', start)].decode("ascii")

@@ -149,3 +149,28 @@ def assign(
             case_seq=case_seq, v_number=v_number, director=director, team=team
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    case_seq: int
+    v_number: str
+    director: str
+    team: str | None
+
+
+def assign_all(connection: Connection, rows: list[Assignment], *, by: str, at: str) -> None:
+    """`assign` for many cases in three statements (the demo spreads some 14,000 at once,
+    where one statement at a time took seconds); each case once."""
+    if not rows:
+        return
+    current = [
+        {"case_seq": r.case_seq, "v_number": r.v_number, "director": r.director, "team": r.team}
+        for r in rows
+    ]
+    connection.execute(insert(assignments), [{**c, "assigned_by": by, "at": at} for c in current])
+    seqs = [r.case_seq for r in rows]
+    for start in range(0, len(seqs), 10_000):  # within any backend's limit of bound parameters
+        part = seqs[start : start + 10_000]
+        connection.execute(delete(case_directors).where(case_directors.c.case_seq.in_(part)))
+    connection.execute(insert(case_directors), current)
