@@ -18,7 +18,7 @@ from terugkeer.importing.parsing import Line, LineResult, Oversized, parse_chunk
 from terugkeer.importing.service import ImportSummary, Progress, import_lines, split_lines
 from terugkeer.monitoring.metrics import count_intake
 from terugkeer.services.errors import ServiceError
-from terugkeer.services.intake_group import append_together, coming
+from terugkeer.services.intake_group import append_together, coming, not_coming
 from terugkeer.store.access_log import Access, record_all
 from terugkeer.store.collector import collector_paused
 from terugkeer.store.engine import writing
@@ -149,6 +149,8 @@ def ingest_batch(
         refused = _refused(system, parsed, permits)
         if parsed and not refused:
             appended = append_together(system.store, [line for _, line in parsed], log, token)
+        else:
+            not_coming(system, token)
     if refused:
         by_number = dict(parsed)
         logged = [_rejection(access, n, by_number[n].event.id, by_number[n].event.v_number,

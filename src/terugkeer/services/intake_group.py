@@ -47,6 +47,12 @@ def coming(system: System) -> AbstractContextManager[Coming]:
     return _group_of(system.store).expecting()
 
 
+def not_coming(system: System, token: Coming) -> None:
+    """The batch of `token` will not be appended (refused, nothing to store): a request about
+    to write stops waiting for it now, before this one writes its log rows on its own."""
+    _group_of(system.store).not_coming(token)
+
+
 def append_together(
     store: EventStore, batch: Sequence[ParsedLine], also: Also, token: Coming | None
 ) -> list[Appended]:

@@ -76,9 +76,13 @@ class GroupCommit(Generic[Item, Extra, Result]):
             self._coming += 1
         try:
             yield coming
-        finally:
-            with self._changed:  # left without running a batch (refused, empty, failed)
-                self._arrived(coming)
+        finally:  # left without running a batch (refused, empty, failed)
+            self.not_coming(coming)
+
+    def not_coming(self, coming: Coming) -> None:
+        """The batch of `coming` will not be run after all: nobody waits for it any more."""
+        with self._changed:
+            self._arrived(coming)
 
     def _arrived(self, coming: Coming) -> None:
         """The expected batch is queued, or will not come (under `_changed`)."""

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from terugkeer.bootstrap import System, bootstrap
 from terugkeer.monitoring.context import serving
 from terugkeer.services import intake_group
-from terugkeer.services.ingest import LineResult, ingest_batch
+from terugkeer.services.ingest import LineResult, NotPermittedError, ingest_batch
 from terugkeer.settings import Settings
 from terugkeer.store.access_chain import verify_access_log
 from terugkeer.store.access_log import Access
@@ -91,3 +91,51 @@ def test_batches_posted_together_are_stored_in_one_transaction_each_with_its_own
                      "coa": "200 accepted=1 known=0 rejected=1"}  # fmt: skip
     persons = sorted((actor, v) for actor, action, v, *_ in logged if action.endswith(".person"))
     assert persons == [("coa", "5000000003"), ("ind", "5000000001"), ("ind", "5000000002")]
+
+
+def test_a_request_refused_after_it_was_announced_does_not_hold_the_others_back(
+    system: System,
+) -> None:
+    """A batch refused whole (403: an event outside the partner's agreement) will not be
+    stored: the request about to write stops waiting for it at once, although the refused
+    request is not answered yet."""
+    group = intake_group._group_of(system.store)
+    group.patience = 600  # only the refusal can end the wait within the test
+    ind = Access("ind", "api", "events.post", "10.0.0.1")
+    coa = Access("coa", "api", "events.post", "10.0.0.2")
+    announced, go, answered = threading.Event(), threading.Event(), threading.Event()
+    refusals: list[str] = []
+
+    def post_refused() -> None:
+        with intake_group.coming(system) as token:
+            announced.set()
+            assert go.wait(10)
+            try:
+                ingest_batch(system, [intake("coa-9", "5000000009", "2024-01-05T10:00:00+01:00")],
+                             permits=lambda *_: "not in the agreement", access=coa,
+                             announced=token)  # fmt: skip
+            except NotPermittedError as error:
+                refusals.append(str(error))
+            assert answered.wait(60)  # the answer is not sent yet (longer than IND may take)
+
+    stored: list[LineResult] = []
+    refused = threading.Thread(target=post_refused)
+    refused.start()
+    assert announced.wait(10)
+    writer = threading.Thread(target=lambda: stored.extend(ingest_batch(
+        system, [intake("ind-9", "5000000008", "2024-01-05T10:00:00+01:00")],
+        permits=lambda *_: None, access=ind)))  # fmt: skip
+    writer.start()
+    deadline = time.monotonic() + 10
+    while not group._leading:
+        assert time.monotonic() < deadline, "IND never came to write"
+        time.sleep(0.001)
+    go.set()
+    writer.join(20)
+    try:
+        assert not writer.is_alive(), "IND waited for a batch that was refused"
+        assert [r.outcome.value for r in stored] == ["accepted"]
+        assert refusals == ["not in the agreement"]
+    finally:
+        answered.set()
+        refused.join(30)
