@@ -105,6 +105,7 @@ def test_a_request_refused_after_it_was_announced_does_not_hold_the_others_back(
     coa = Access("coa", "api", "events.post", "10.0.0.2")
     announced, go, answered = threading.Event(), threading.Event(), threading.Event()
     refusals: list[str] = []
+    refusal_told = threading.Event()
 
     def post_refused() -> None:
         with intake_group.coming(system) as token:
@@ -116,6 +117,7 @@ def test_a_request_refused_after_it_was_announced_does_not_hold_the_others_back(
                              announced=token)  # fmt: skip
             except NotPermittedError as error:
                 refusals.append(str(error))
+                refusal_told.set()
             assert answered.wait(60)  # the answer is not sent yet (longer than IND may take)
 
     stored: list[LineResult] = []
@@ -135,6 +137,7 @@ def test_a_request_refused_after_it_was_announced_does_not_hold_the_others_back(
     try:
         assert not writer.is_alive(), "IND waited for a batch that was refused"
         assert [r.outcome.value for r in stored] == ["accepted"]
+        assert refusal_told.wait(10)  # logged and raised after it stopped holding IND back
         assert refusals == ["not in the agreement"]
     finally:
         answered.set()
