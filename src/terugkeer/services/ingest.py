@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import BinaryIO
 
@@ -17,10 +18,12 @@ from terugkeer.importing.parsing import Line, LineResult, Oversized, parse_chunk
 from terugkeer.importing.service import ImportSummary, Progress, import_lines, split_lines
 from terugkeer.monitoring.metrics import count_intake
 from terugkeer.services.errors import ServiceError
+from terugkeer.services.intake_group import append_together, coming, not_coming
 from terugkeer.store.access_log import Access, record_all
 from terugkeer.store.collector import collector_paused
 from terugkeer.store.engine import writing
 from terugkeer.store.event_store import Appended, Outcome
+from terugkeer.store.group_commit import Coming
 from terugkeer.store.queries import named_types
 from terugkeer.store.tables import events
 
@@ -89,6 +92,7 @@ def ingest_batch(
     permits: Permits,
     access: Access,
     reaches: Reaches | None = None,
+    announced: Coming | None = None,
 ) -> list[LineResult]:
     """One batch from a partner (the API): the same parser and store append as a file
     import, one result per event in request order (position from 1; blank lines have none).
@@ -98,25 +102,15 @@ def ingest_batch(
 
     With `reaches`, a rejection the store judged for a person outside the sender's reach
     answers NOT_ACCEPTED instead of its reason — unless the sender itself stored an event
-    with that id (a conflict with its own earlier message tells it nothing new)."""
-    received_at = system.clock()
-    numbered = list(enumerate(lines, start=1))
-    with collector_paused():  # as the append does (store/collector.py)
-        parsed, results = parse_chunk(numbered, received_at, system.settings.max_event_bytes)
-    unparsed = [_rejection(access, r.line, r.event_id, _v_number(lines[r.line - 1]), r.error)
-                for r in results if r.outcome is Outcome.REJECTED]  # fmt: skip
-    refused = _refused(system, parsed, permits)
-    if refused:
-        by_number = dict(parsed)
-        logged = [_rejection(access, n, by_number[n].event.id, by_number[n].event.v_number,
-                             f"403 {why}") for n, why in refused]  # fmt: skip
-        _log(system, [replace(access, detail=f"403 refused={len(refused)}"), *logged])
-        raise NotPermittedError(refused)
-    if not parsed:
-        _log(system, [replace(access, detail=_counts(results)), *unparsed])
-        count_intake("api", (r.outcome.value for r in results))
-        return results
+    with that id (a conflict with its own earlier message tells it nothing new).
+
+    `announced`: the token `intake_group.coming` gave the caller for this batch (the API says
+    a request is coming as soon as its body is read); without it, the batch is said to be
+    coming from here on."""
     hidden: set[int] = set()  # positions answered NOT_ACCEPTED
+    parsed: list[tuple[int, ParsedLine]] = []
+    results: list[LineResult] = []
+    unparsed: list[Access] = []
 
     def log(connection: Connection, appended: list[Appended]) -> None:
         """The call's access-log rows, committed with its events (one commit, not two); which
@@ -141,7 +135,32 @@ def ingest_batch(
                          detail=_counts(found)[4:]) for v, found in persons.items()]  # fmt: skip
         record_all(connection, rows, system.clock())
 
-    appended = system.store.append([line for _, line in parsed], also=log)
+    received_at = system.clock()
+    numbered = list(enumerate(lines, start=1))
+    appended: list[Appended] = []
+    # Said to be coming while it is parsed: requests posted together are appended together
+    # (services/intake_group.py). Left before anything else is written.
+    with coming(system) if announced is None else nullcontext(announced) as token:
+        with collector_paused():  # as the append does (store/collector.py)
+            parsed, results = parse_chunk(numbered, received_at,
+                                          system.settings.max_event_bytes)  # fmt: skip
+        unparsed = [_rejection(access, r.line, r.event_id, _v_number(lines[r.line - 1]), r.error)
+                    for r in results if r.outcome is Outcome.REJECTED]  # fmt: skip
+        refused = _refused(system, parsed, permits)
+        if parsed and not refused:
+            appended = append_together(system.store, [line for _, line in parsed], log, token)
+        else:
+            not_coming(system, token)
+    if refused:
+        by_number = dict(parsed)
+        logged = [_rejection(access, n, by_number[n].event.id, by_number[n].event.v_number,
+                             f"403 {why}") for n, why in refused]  # fmt: skip
+        _log(system, [replace(access, detail=f"403 refused={len(refused)}"), *logged])
+        raise NotPermittedError(refused)
+    if not parsed:
+        _log(system, [replace(access, detail=_counts(results)), *unparsed])
+        count_intake("api", (r.outcome.value for r in results))
+        return results
     results += [
         LineResult(number, done.event_id, done.outcome,
                    NOT_ACCEPTED if number in hidden else done.error)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from terugkeer.chain_events.jsonline import canonical
@@ -64,8 +65,12 @@ class Pseudonyms:
     def log_link(self, previous: str, values: Sequence[Any]) -> str:
         """A keyed link of the access log's chain (store/access_log.py), under a key derived
         from this one for that purpose only."""
-        chain_key = hmac.new(self._key, b"terugkeer access log chain", hashlib.sha256).digest()
-        return keyed_chain_hash(chain_key, previous, values)
+        return keyed_chain_hash(self._log_chain_key, previous, values)
+
+    @cached_property
+    def _log_chain_key(self) -> bytes:
+        # Derived once: an API call links a row per person it touched.
+        return hmac.new(self._key, b"terugkeer access log chain", hashlib.sha256).digest()
 
     def log_seal(self, unkeyed_rows: int, boundary_hash: str) -> str:
         """The access log head's seal of how many rows were chained without the key (migrated

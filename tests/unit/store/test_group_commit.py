@@ -162,3 +162,93 @@ def test_a_caller_whose_batch_was_written_returns_while_a_later_write_runs() -> 
         release_later.set()
         for thread in threads:
             thread.join(10)
+
+
+def _leading_alone(group: GroupCommit[int, str, int]) -> None:
+    """Wait until a caller leads a group and waits (for a batch said to be coming)."""
+    deadline = time.monotonic() + 10
+    while not group._leading:  # the test waits for the caller to lead
+        assert time.monotonic() < deadline, "no caller led"
+        time.sleep(0.001)
+
+
+def test_a_writer_waits_for_a_batch_said_to_be_coming_and_writes_both_together() -> None:
+    """Requests posted together: the one parsed first does not write alone while the other is
+    still being parsed."""
+    group: GroupCommit[int, str, int] = GroupCommit(patience=60)
+    writes: list[list[str]] = []
+
+    def write(waiting: Group) -> None:
+        writes.append([w.extra for w in waiting])
+        for w in waiting:
+            w.results = [item * 10 for item in w.batch]
+
+    results: dict[str, list[int]] = {}
+    announced, parsed = threading.Event(), threading.Event()
+
+    def coming() -> None:
+        with group.expecting() as token:
+            announced.set()
+            assert parsed.wait(10)  # "parsing" until the test says it is done
+            results["b"] = group.run([2], "b", write, coming=token)
+
+    def call() -> None:
+        results["a"] = group.run([1], "a", write)
+
+    threads = [started(coming)]
+    assert announced.wait(10)
+    threads.append(started(call))
+    _leading_alone(group)
+    assert writes == []  # a leads, and has not written without b
+    parsed.set()
+    for thread in threads:
+        thread.join(10)
+    assert writes == [["a", "b"]]
+    assert results == {"a": [10], "b": [20]}
+
+
+def test_a_batch_said_to_be_coming_that_never_comes_does_not_hold_the_writer() -> None:
+    """A request refused after it was announced (403, nothing to store) leaves its block:
+    the writer goes on at once, not after its patience."""
+    group: GroupCommit[int, str, int] = GroupCommit(patience=600)
+    writes: list[list[str]] = []
+
+    def write(waiting: Group) -> None:
+        writes.append([w.extra for w in waiting])
+        for w in waiting:
+            w.results = list(w.batch)
+
+    announced, refused = threading.Event(), threading.Event()
+
+    def coming() -> None:
+        with group.expecting():
+            announced.set()
+            assert refused.wait(10)
+
+    threads = [started(coming)]
+    assert announced.wait(10)
+    done = threading.Event()
+    threads.append(started(lambda: (group.run([1], "a", write), done.set())))
+    _leading_alone(group)
+    refused.set()
+    assert done.wait(10), "the writer kept waiting for a batch that was not coming"
+    for thread in threads:
+        thread.join(10)
+    assert writes == [["a"]]
+
+
+def test_a_writer_waits_for_a_coming_batch_no_longer_than_its_patience() -> None:
+    """One stuck request does not hold everyone back: past the patience, the writer writes
+    what it has."""
+    group: GroupCommit[int, str, int] = GroupCommit(patience=0.01)
+    writes: list[list[str]] = []
+
+    def write(waiting: Group) -> None:
+        writes.append([w.extra for w in waiting])
+        for w in waiting:
+            w.results = list(w.batch)
+
+    with group.expecting():  # never comes while the writer writes
+        assert group.run([1], "a", write) == [1]
+    assert writes == [["a"]]
+    assert group.run([2], "b", write) == [2]  # nothing is said to be coming any more

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from terugkeer.chain_events.jsonline import JsonLineError, load_array
 from terugkeer.services.cases import Access
 from terugkeer.services.ingest import NotPermittedError, ingest_batch
+from terugkeer.services.intake_group import coming
 from terugkeer.services.partners import Partner
 from terugkeer.services.reach import reaches
 from terugkeer.web.api.auth import origin_of, partner, system_of
@@ -64,14 +65,18 @@ async def post_events(
     lines = _lines(body, kind)
     access = Access(sender.name, "api", "events.post", origin_of(request))
     try:
-        results = await run_in_threadpool(
-            ingest_batch,
-            system,
-            lines,
-            permits=sender.may_send,
-            access=access,
-            reaches=reaches(system, sender),
-        )
+        # Said to be coming before it waits for a worker thread: a request about to write
+        # waits for the ones posted with it (services/intake_group.py).
+        with coming(system) as announced:
+            results = await run_in_threadpool(
+                ingest_batch,
+                system,
+                lines,
+                permits=sender.may_send,
+                access=access,
+                reaches=reaches(system, sender),
+                announced=announced,
+            )
     except NotPermittedError as refused:
         invalid = [InvalidParam(name=f"events[{n}]", reason=why) for n, why in refused.refused]
         raise ProblemError(403, "events outside this partner's agreement: nothing was stored",
