@@ -6,12 +6,16 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
 from terugkeer.simulation.loader import load_parameters
 from terugkeer.simulation.replications import head_of, import_feed, persons_of_the_year
 from terugkeer.simulation.runner import simulate
 from tests.integration.simulation.worlds import small_world
+
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
 
 
 def test_the_year_s_figures_are_the_same_without_the_people_who_cannot_count(
