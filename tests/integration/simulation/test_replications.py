@@ -23,7 +23,7 @@ def test_the_year_s_figures_are_the_same_without_the_people_who_cannot_count(
 ) -> None:
     """A two-year warm-up, then 2023: the people whose cases all closed before 2023 are left
     out of the import, and every key figure of 2023 is what the whole feed gives."""
-    params = small_world(load_parameters(), per_year=1500, warm_up_years=2)
+    params = small_world(load_parameters(), per_year=800, warm_up_years=2)
     first, last = date(2023, 1, 1), date(2023, 12, 31)
     feed, kept = tmp_path / "all.jsonl", tmp_path / "kept.jsonl"
     simulate(params, first, last, seed=8, out=feed)
