@@ -7,6 +7,8 @@ if [ -z "${TERUGKEER_TEST_POSTGRES_URL:-}" ]; then
   eval "$(scripts/postgres.sh start)"
   trap 'scripts/postgres.sh stop' EXIT
 fi
-# loadscope: a module's tests stay on one worker, so a module fixture (the ten calibration
-# replications, the forecast's store) is built once, not once per worker.
+# loadscope: a module's tests stay on one worker, so a module fixture (the calibration's
+# replications, the forecast's store) is built once, not once per worker. Modules marked slow
+# are collected first (tests/conftest.py), so that no long module starts last on one worker
+# while the other has nothing left.
 .venv/bin/pytest -n 2 --dist loadscope --durations=15 "$@"
