@@ -9,6 +9,8 @@ if [ -z "${TERUGKEER_TEST_POSTGRES_URL:-}" ]; then
 fi
 # loadscope: a module's tests stay on one worker, so a module fixture (the calibration's
 # replications, the forecast's store) is built once, not once per worker. Modules marked slow
-# are collected first (tests/conftest.py), so that no long module starts last on one worker
-# while the other has nothing left.
-.venv/bin/pytest -n 2 --dist loadscope --durations=15 "$@"
+# are collected first (tests/conftest.py), and --no-loadscope-reorder keeps that order: by
+# default xdist hands out the modules with the most tests first, which put the long modules of
+# one or two tests (schemathesis, the director's day, the property tests) last, on one worker
+# while the other had nothing left.
+.venv/bin/pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=20 "$@"
