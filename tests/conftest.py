@@ -22,6 +22,16 @@ POSTGRES_URL = os.environ.get("TERUGKEER_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("TERUGKEER_REQUIRE_POSTGRES") == "1"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with long-running tests first. With `--dist loadscope --no-loadscope-reorder`
+    (scripts/run-tests.sh) a worker takes a whole module at a time, in collection order: a long
+    module taken last leaves the other worker idle until it ends, so the long ones go first.
+    Whole modules move, in their own order, so that a module's fixtures are still built once in
+    a run without workers too."""
+    long = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in long)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_password_hashes() -> Iterator[None]:
     """Argon2 with RFC 9106's parameters costs a third of a second per hash on this machine,

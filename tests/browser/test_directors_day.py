@@ -28,6 +28,8 @@ from tests.browser.conftest import assert_no_violations, desk
 from tests.demo import small_demo
 from tests.web.server import serving
 
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
+
 SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 UNTIL = date(2026, 3, 13)  # a Friday; the pages take it as today
 NOW = datetime(2026, 3, 13, 17, 0, tzinfo=UTC)

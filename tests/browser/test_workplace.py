@@ -23,6 +23,8 @@ from tests.browser.conftest import assert_accessible, assert_no_violations
 from tests.integration.lines import line
 from tests.web.server import CHILD, FAMILY, MINE, PASSWORD, THEIRS, UNASSIGNED, Site, running_site
 
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
+
 SHOTS = os.environ.get("TERUGKEER_SCREENSHOTS")
 
 

@@ -1,4 +1,4 @@
-"""The forecast against what happened: a simulated store (a quarter of the inflow, so that it
+"""The forecast against what happened: a simulated store (an eighth of the inflow, so that it
 takes seconds) is forecast from its caseload of 30 June 2023, and the months July-December it
 already holds must fall inside the forecast's intervals. The store's own continuation is the
 truth the aggregate cohorts have to reproduce."""
@@ -25,7 +25,7 @@ from terugkeer.store.schema import ensure_schema
 pytestmark = pytest.mark.slow
 
 AS_OF = date(2023, 6, 30)
-SCALE = 0.25
+SCALE = 0.125
 MONTHS = 6
 FLOWS = (
     "inflow",
@@ -54,7 +54,7 @@ def forecast_and_truth(
     folder = tmp_path_factory.mktemp("truth")
     scenario = folder / "warm-up.toml"
     scenario.write_text("warm_up_years = 1\n", encoding="utf-8")
-    # A quarter of the inflow: the same model and path at a size that takes seconds.
+    # An eighth of the inflow: the same model and path at a size that takes seconds.
     params = scaled(load_parameters(scenario), SCALE)
     feed = folder / "truth.jsonl"
     simulate(params, date(2023, 1, 1), date(2023, 12, 31), seed=21, out=feed)
@@ -107,7 +107,7 @@ def test_the_stocks_continue_from_the_caseload(
     months, truth = forecast_and_truth
     first = months[0].figures[name]
     assert first.low <= truth[0][name] <= first.high
-    # 5% at full scale; a count's relative noise grows as 1/sqrt(size): 10% at a quarter.
+    # 5% at full scale; a count's relative noise grows as 1/sqrt(size): 14% at an eighth.
     tolerance = 0.05 / SCALE**0.5
     for month, actual in zip(months, truth, strict=True):
         assert month.figures[name].mean == pytest.approx(actual[name], rel=tolerance), month.period

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
@@ -27,6 +28,8 @@ from terugkeer.store.tables import chain_head, completeness, events
 from terugkeer.store.versions import VERSIONED
 from tests.integration.test_import_properties import RULES, as_line, clock, figures, population
 from tests.unit.domain.test_history_properties import Planned, arrival_order
+
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
 
 _numbers = itertools.count(500)
 START = datetime(2025, 1, 1, tzinfo=UTC)

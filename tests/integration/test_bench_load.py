@@ -23,7 +23,7 @@ def test_a_short_load_run_reports_every_route_and_loses_and_doubles_nothing() ->
         if REQUIRE_POSTGRES:
             pytest.fail("PostgreSQL is not installed but is required")
         pytest.skip("PostgreSQL is not installed")
-    done = subprocess.run([*COMMAND, "--duration", "24", "--users", "3", "--partners", "2",
+    done = subprocess.run([*COMMAND, "--duration", "12", "--users", "3", "--partners", "2",
                            "--people", "300", "--json"], capture_output=True, text=True,
                           timeout=600, check=False)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]

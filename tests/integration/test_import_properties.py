@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
@@ -25,6 +26,8 @@ from terugkeer.store.projection_check import projection_problems
 from terugkeer.store.schema import ensure_schema
 from terugkeer.store.tables import cases, dublin_claims, events
 from tests.unit.domain.test_history_properties import Planned, arrival_order, person_history
+
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
 
 RULES = load_rules()
 PERIODS = [

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
@@ -34,6 +35,8 @@ from tests.integration.test_import_properties import (
     population,
 )
 from tests.unit.domain.test_history_properties import Planned
+
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
 
 #: Every tenth day through the generated histories (2022 to early 2025).
 DAYS = [date(2022, 1, 1) + timedelta(days=10 * n) for n in range(115)]

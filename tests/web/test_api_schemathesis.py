@@ -19,9 +19,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from terugkeer.services.partners import add_partner
 from terugkeer.services.publication import publish
 from tests.web.server import running_site
+
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
 
 #: schemathesis reads it from the directory it runs in. Every check runs (its default) except
 #: those above; the command line would override the per-operation setting, so both are here.

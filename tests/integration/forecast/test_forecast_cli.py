@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("store")
     feed = folder / "sim.jsonl"
-    simulate(small_world(load_parameters(), per_year=1500), date(2023, 1, 1), date(2023, 6, 30),
+    simulate(small_world(load_parameters(), per_year=800), date(2023, 1, 1), date(2023, 6, 30),
              seed=9, out=feed)  # fmt: skip
     url = f"sqlite:///{folder / 'store.db'}"
     engine = make_engine(url)

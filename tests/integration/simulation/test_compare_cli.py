@@ -12,10 +12,10 @@ from terugkeer.cli.app import app
 pytestmark = pytest.mark.slow
 SMALL = """warm_up_years = 1
 [inflow]
-per_year = { value = 1500, source = "test: a small world" }
+per_year = { value = 600, source = "test: a small world" }
 [inflow.history_per_year]
-"2022" = { value = 1500, source = "test: a small world" }
-"2023" = { value = 1500, source = "test: a small world" }
+"2022" = { value = 600, source = "test: a small world" }
+"2023" = { value = 600, source = "test: a small world" }
 """
 
 

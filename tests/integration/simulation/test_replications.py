@@ -6,6 +6,8 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
 from terugkeer.simulation.loader import load_parameters
@@ -13,13 +15,15 @@ from terugkeer.simulation.replications import head_of, import_feed, persons_of_t
 from terugkeer.simulation.runner import simulate
 from tests.integration.simulation.worlds import small_world
 
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
+
 
 def test_the_year_s_figures_are_the_same_without_the_people_who_cannot_count(
     tmp_path: Path,
 ) -> None:
     """A two-year warm-up, then 2023: the people whose cases all closed before 2023 are left
     out of the import, and every key figure of 2023 is what the whole feed gives."""
-    params = small_world(load_parameters(), per_year=1500, warm_up_years=2)
+    params = small_world(load_parameters(), per_year=800, warm_up_years=2)
     first, last = date(2023, 1, 1), date(2023, 12, 31)
     feed, kept = tmp_path / "all.jsonl", tmp_path / "kept.jsonl"
     simulate(params, first, last, seed=8, out=feed)

@@ -20,6 +20,8 @@ from terugkeer.store.event_store import EventStore
 from terugkeer.store.schema import ensure_schema
 from tests.integration.simulation.worlds import small_world
 
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
+
 
 @pytest.fixture(scope="module")
 def short() -> Parameters:

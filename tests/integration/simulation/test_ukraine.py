@@ -24,6 +24,8 @@ from terugkeer.simulation.replications import import_feed, persons_of_the_year
 from terugkeer.simulation.runner import simulate
 from tests.integration.simulation.worlds import small_world
 
+pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
+
 THIRD_FROM, THIRD_UNTIL = date(2022, 11, 15), date(2024, 3, 4)  # rules.toml, ukraine_support
 RETURN_FROM = date(2022, 3, 4)
 END = date(2024, 6, 30)  # the small runs' last day
