@@ -235,7 +235,9 @@ def test_rows_an_open_transaction_still_sees_are_reported_not_hidden(database_ur
     finally:
         snapshot.rollback()
         reader.close()
-    assert rewrite_files(engine, attempts=1) == 0
+    # Once the reader has ended, nothing is kept; with the retries the product uses, since a
+    # transaction of another test on the same server can hold the horizon back for a moment.
+    assert rewrite_files(engine) == 0
     engine.dispose()
 
 
