@@ -22,6 +22,7 @@ from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import AMSTERDAM, to_micros
 from terugkeer.domain.permissions import Role
 from terugkeer.services.users import User, check_password, hash_password
+from terugkeer.store import sign_in_throttle as throttle
 from terugkeer.store import users as rows
 from terugkeer.store import workplace as reads
 from terugkeer.store.engine import writing
@@ -152,6 +153,7 @@ def _printed(system: System, passwords: OneTimePasswords) -> list[DemoAccount]:
             else:
                 rows.set_user(connection, name, password_hash=hashed, failed_logins=0,
                               locked_until=None, must_change_password=True)  # fmt: skip
+                throttle.forget_name(connection, name)  # the new password is tried afresh
                 user = User(row.name, Role(row.role), row.team, row.active, must_change=True)
             printed.append(DemoAccount(user, password))
     return printed

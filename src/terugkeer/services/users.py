@@ -24,6 +24,7 @@ from terugkeer.domain.permissions import Role
 from terugkeer.passwords import common_passwords
 from terugkeer.services.errors import ServiceError
 from terugkeer.settings import Settings
+from terugkeer.store import sign_in_throttle as throttle
 from terugkeer.store import users as rows
 from terugkeer.store.access_log import Access, record
 from terugkeer.store.engine import writing
@@ -116,6 +117,7 @@ def set_password(system: System, name: str, password: str, *, must_change: bool 
             raise UserError("no user with this name")
         rows.set_user(connection, name, password_hash=_HASHER.hash(password), failed_logins=0,
                       locked_until=None, must_change_password=must_change)  # fmt: skip
+        throttle.forget_name(connection, name)  # unlocked: the name's throttle starts afresh
 
 
 #: What the CLI says for each reason a password is refused (the pages word them in templates).

@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from terugkeer.domain.permissions import Role
+from terugkeer.domain.sign_in_throttle import ThrottlePolicy
 from terugkeer.services.demo import DemoStore
 from terugkeer.services.demo_accounts import TEAMS, demo_organisation
+from terugkeer.services.sign_in import LoginRefused, log_in
 from terugkeer.store.tables import case_directors, cases, events
 from tests.demo import small_demo
 
@@ -114,7 +116,13 @@ def test_the_organisation_has_teams_of_directors_with_tens_of_open_cases(
                    case_directors.c.director.is_(None))
         ).scalars())  # fmt: skip
     assert not waiting & set(directors_per_family)  # nor split between assigned and waiting
+    analyst = next(a for a in organisation.printed if a.user.role is Role.ANALYST)
+    for _ in range(ThrottlePolicy().free_tries):  # the last run's password, until throttled
+        with pytest.raises(LoginRefused):
+            log_in(demo.system, analyst.user.name, "last run's password", "127.0.0.1")
     again = demo_organisation(demo.system, UNTIL, lambda _: None)  # passwords anew only
+    fresh = next(a for a in again.printed if a.user.role is Role.ANALYST)
+    log_in(demo.system, fresh.user.name, fresh.password, "127.0.0.1")  # the printed one works
     assert {a.user.name for a in again.printed} == {a.user.name for a in organisation.printed}
     assert all(
         a.password != b.password for a, b in zip(again.printed, organisation.printed, strict=True)
