@@ -22,10 +22,7 @@ def keyed_chain_hash(key: bytes, previous: str, values: Sequence[Any]) -> str:
 
 
 def _link_input(previous: str, values: Sequence[Any]) -> bytes:
-    parts = [previous]
-    for value in values:
-        text = None if value is None else str(value)
-        parts.append("-" if text is None else f"{len(text)}:{text}")
+    parts = [previous, *(_part(None if value is None else str(value)) for value in values)]
     return "|".join(parts).encode()
 
 
