@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import BinaryIO
 
 from terugkeer.importing.parsing import (
@@ -17,6 +18,7 @@ from terugkeer.importing.parsing import (
 )
 from terugkeer.store.collector import collector_paused
 from terugkeer.store.event_store import EventStore, Outcome
+from terugkeer.store.projector_process import projector_beside, shareable
 from terugkeer.store.stopwatch import PARSE
 
 Clock = Callable[[], datetime]
@@ -66,7 +68,17 @@ def import_lines(
     summary = ImportSummary()
     numbered = enumerate(lines, start=1)
     with collector_paused():  # parsing too: its events go into the store's caches
-        _import_chunks(numbered, store, summary, clock, batch_size, progress, max_line_bytes)
+        first = list(islice(numbered, batch_size))
+        _import_chunks(iter(first), store, summary, clock, batch_size, progress, max_line_bytes)
+        following = next(numbered, None)
+        if following is None:
+            return summary
+        # More than one batch: the projections are kept by a projector on the other core
+        # meanwhile (store/projector_process.py), and are up to date when this returns.
+        beside = projector_beside(store) if shareable(store.engine) else nullcontext()
+        with beside:
+            _import_chunks(chain([following], numbered), store, summary, clock, batch_size,
+                           progress, max_line_bytes)  # fmt: skip
     return summary
 
 
