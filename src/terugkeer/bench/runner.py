@@ -333,6 +333,7 @@ def _import(source: Source, settings: Settings, url: str) -> _Imported:
             progress=progress,
             max_line_bytes=system.settings.max_event_bytes,
             batch_size=system.settings.import_batch_lines,
+            projector_after=system.settings.import_projector_after,  # as `terugkeer import`
         )
         seconds = time.perf_counter() - began
     finally:

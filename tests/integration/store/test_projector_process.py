@@ -66,7 +66,8 @@ def projector_of(importer: subprocess.Popen[bytes]) -> int | None:
 
 def start_import(database_url: str, tmp_path: Path) -> subprocess.Popen[bytes]:
     assert runner.invoke(app, ["db", "upgrade", "--database-url", database_url]).exit_code == 0
-    environment = {**os.environ, "TERUGKEER_IMPORT_BATCH_LINES": str(BATCH)}
+    environment = {**os.environ, "TERUGKEER_IMPORT_BATCH_LINES": str(BATCH),
+                   "TERUGKEER_IMPORT_PROJECTOR_AFTER": str(BATCH)}  # fmt: skip
     with (tmp_path / "import.err").open("wb") as errors:
         return subprocess.Popen(
             [sys.executable, "-m", "terugkeer", "import", "-", "--database-url", database_url],
