@@ -38,6 +38,13 @@ class Settings(BaseSettings):
         "person's cases are derived once per transaction, fewer index pages are written per "
         "line) but holds the writer's lock longer, so the API's intake waits meanwhile",
     )
+    import_projector_after: int | None = Field(
+        default=50_000,
+        ge=0,
+        description="lines an import handles with the projections kept inline; if more follow, "
+        "a projector process on the other core keeps them meanwhile (starting it takes about "
+        "a second: worth it for a bulk import only). Unset: always inline",
+    )
     pseudonym_key: SecretStr | None = Field(
         default=None,
         description="the key of the pseudonyms that retention leaves (at least 16 characters); "

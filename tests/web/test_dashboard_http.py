@@ -26,6 +26,7 @@ def test_the_analyst_lands_on_the_dashboard_and_sees_aggregates_only(site: Site)
     assert _cell(page, "travel_document_requests") == "1"
     assert 'data-country="MAR"' in page  # the request to Morocco, in the cooperation monitor
     assert page.count('src="data:image/svg+xml;base64,') == 6  # five trends and the Dublin one
+    assert "Afgeleid uit de gebeurtenissen tot en met nummer" in page  # how far it reaches
     for personal in (MINE, THEIRS, UNASSIGNED, CHILD, FAMILY):
         assert personal not in page
 

@@ -10,7 +10,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from terugkeer.chain_events.parse import parse_line
+from terugkeer.store.event_store import EventStore
+from terugkeer.store.projector import Projector, head_seq
 from terugkeer.store.tables import access_log
+from tests.integration.lines import intake
 from tests.web.conftest import signed_in
 from tests.web.desk import (
     COLLEAGUES_CASE,
@@ -247,3 +251,27 @@ def test_the_go_to_form_is_in_the_header_of_every_page_of_a_case_director(desk: 
         assert 'action="/go"' in header and 'role="search"' in header, path
     assert 'action="/go"' not in signed_in(desk, "audi").get("/audit").text
     assert 'action="/go"' not in httpx.get(desk.url + "/login").text
+
+
+def test_the_worklist_says_which_events_it_reflects_and_when_it_is_behind(desk: Site) -> None:
+    """A bulk import's projector may be behind the chain (store/projector.py): the list says
+    how far it reaches, and that more is being processed, until the projector has caught
+    up; a page's own write brings the projections up with it."""
+    system = desk.system
+    anna = signed_in(desk, "anna")
+    with system.engine.connect() as connection:
+        head = head_seq(connection)
+    assert f"tot en met nummer {head} van de keten" in anna.get("/").text
+    importer = EventStore(system.engine, system.rules)  # another process's, say
+    importer.project = False
+    later = [intake(f"k-late{n}", f"77000000{n:02d}", "2023-03-02T10:00:00+01:00") for n in (1, 2)]
+    importer.append([parse_line(text, received_at=system.clock()) for text in later])
+    page = anna.get("/").text
+    assert f"tot en met nummer {head} van de keten" in page
+    assert "2 gebeurtenissen die sindsdien zijn ontvangen, worden nog verwerkt" in page
+    english = anna.get("/", headers={"accept-language": "en"}).text
+    assert "2 events received since are still being processed" in english
+    Projector(system.engine, system.rules).catch_up()
+    page = anna.get("/").text
+    assert f"tot en met nummer {head + 2} van de keten" in page
+    assert "worden nog verwerkt" not in page

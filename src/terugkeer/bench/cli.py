@@ -102,8 +102,15 @@ def _print_backend(result: BackendBench, *, windows: bool) -> None:
     typer.echo(result.server)
     typer.echo(f"  {'':<28} {'events':>11} {'events/s':>11} {'seconds':>10}")
     row("terugkeer import", result.events, result.import_rate, result.import_seconds)
+    row("  of which appended", result.events, result.appended_rate, result.appended_seconds)
     row(result.baseline, result.events, result.baseline_rate, result.baseline_seconds)
     typer.echo(f"  {'import time / baseline time':<28} {result.ratio:>33.1f} x")
+    appended = result.appended_seconds / result.baseline_seconds
+    typer.echo(f"  {'appended time / baseline':<28} {appended:>33.1f} x")
+    behind = max(result.behind, default=0)
+    catch_up = result.import_seconds - result.appended_seconds
+    typer.echo(f"  {'projector: most behind':<28} {behind:>11,} events, caught up "
+               f"{catch_up:.2f} s after the last batch")  # fmt: skip
     if windows:
         typer.echo(f"  {'':<28} {'lines':>11} {'lines/s':>11} {'seconds':>10}")
         for name, window in (("first", result.first), ("last", result.last)):

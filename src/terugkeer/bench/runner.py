@@ -37,6 +37,7 @@ from terugkeer.importing.service import import_lines, split_lines
 from terugkeer.settings import Settings
 from terugkeer.store.engine import make_engine
 from terugkeer.store.errors import guarded
+from terugkeer.store.projector import head_seq, projected_seq
 from terugkeer.store.schema import ensure_schema
 from terugkeer.store.stopwatch import STAGES, Stopwatch
 
@@ -122,10 +123,19 @@ class BackendBench:
     baseline_digest: str
     baseline_events: int
     stages: list[Stage]
+    #: Until the last batch was appended; `import_seconds` runs on until the projections
+    #: reached it too (a bulk import's projector, store/projector.py).
+    appended_seconds: float = 0.0
+    #: Events appended but not yet projected, after each batch.
+    behind: tuple[int, ...] = ()
 
     @property
     def import_rate(self) -> float:
         return self.events / self.import_seconds
+
+    @property
+    def appended_rate(self) -> float:
+        return self.events / self.appended_seconds if self.appended_seconds else 0.0
 
     @property
     def baseline_rate(self) -> float:
@@ -155,6 +165,13 @@ class BackendBench:
             "baseline_events_per_s": round(self.baseline_rate, 1),
             "baseline_seconds": round(self.baseline_seconds, 4),
             "ratio": round(self.ratio, 3),
+            "appended_events_per_s": round(self.appended_rate, 1),
+            "appended_ratio": round(self.appended_seconds / self.baseline_seconds, 3),
+            "projector_catch_up_seconds": round(self.import_seconds - self.appended_seconds, 4),
+            "projector_behind_max_events": max(self.behind, default=0),
+            "projector_behind_median_events": sorted(self.behind)[len(self.behind) // 2]
+            if self.behind
+            else 0,
         }
         if windows:
             for name, window in (("first", self.first), ("last", self.last)):
@@ -272,6 +289,8 @@ class _Imported:
     seconds: float
     marks: list[tuple[int, float]]  # (lines done, seconds since the start), from (0, 0.0)
     laps: list[dict[str, float]]  # each stage's seconds so far, at each mark
+    appended_seconds: float  # until the last batch was appended (`seconds`: also projected)
+    behind: list[int]  # events not yet projected after each batch (store/projector.py)
 
     def stages(self) -> list[Stage]:
         """Every stage, and the rest of the time as OTHER, whole and per window."""
@@ -297,12 +316,15 @@ def _import(source: Source, settings: Settings, url: str) -> _Imported:
         marks: list[tuple[int, float]] = [(0, 0.0)]
         stopwatch = system.store.stopwatch = Stopwatch()
         laps: list[dict[str, float]] = [{}]
+        behind: list[int] = []
         lines = source.lines()
         began = time.perf_counter()
 
         def progress(done: int) -> None:
             marks.append((done, time.perf_counter() - began))
             laps.append(dict(stopwatch.seconds))
+            with system.engine.connect() as connection:  # how far the projector is behind
+                behind.append(head_seq(connection) - projected_seq(connection))
 
         summary = import_lines(
             lines,
@@ -311,15 +333,17 @@ def _import(source: Source, settings: Settings, url: str) -> _Imported:
             progress=progress,
             max_line_bytes=system.settings.max_event_bytes,
             batch_size=system.settings.import_batch_lines,
+            projector_after=system.settings.import_projector_after,  # as `terugkeer import`
         )
         seconds = time.perf_counter() - began
     finally:
         system.close()
     if summary.accepted == 0:
         raise BenchInputError(f"{source.name}: no event was stored, so there is nothing to time")
-    marks.append((summary.lines, seconds))  # the end, after the last commit
+    appended = marks[-1][1]  # the last batch's commit (the projector may still be behind)
+    marks.append((summary.lines, seconds))  # the end, the projections up to the head
     laps.append(dict(stopwatch.seconds))
-    return _Imported(summary.lines, summary.accepted, seconds, marks, laps)
+    return _Imported(summary.lines, summary.accepted, seconds, marks, laps, appended, behind)
 
 
 def first_window(marks: Sequence[tuple[int, float]], window: int = WINDOW) -> Window:
@@ -399,6 +423,8 @@ def _baseline(
         baseline_digest=again.hexdigest(),
         baseline_events=again.count,
         stages=measured.stages(),
+        appended_seconds=measured.appended_seconds,
+        behind=tuple(measured.behind),
     )
 
 

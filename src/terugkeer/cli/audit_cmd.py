@@ -64,7 +64,10 @@ def verify_command(database_url: DatabaseUrl = None, anchor: AnchorOption = None
     for problem in report.projection_problems:
         typer.echo(f"PROJECTION differs: {problem}", err=True)
     if not report.projection_problems:
-        typer.echo("projections match the events")
+        behind = chain.rows_checked - report.projected_seq if chain.intact else 0
+        reach = (f" up to seq {report.projected_seq} ({behind} after it not projected yet: "
+                 "`terugkeer db project` brings them up)") if behind > 0 else ""  # fmt: skip
+        typer.echo(f"projections match the events{reach}")
     logged = report.access_log
     if logged.intact:
         earlier = logged.unkeyed_rows

@@ -1,4 +1,4 @@
-"""`terugkeer db upgrade | rebuild`: the store's schema and its derived tables."""
+"""`terugkeer db upgrade | rebuild | project`: the store's schema and its derived tables."""
 
 from __future__ import annotations
 
@@ -33,6 +33,19 @@ def rebuild_command(database_url: DatabaseUrl = None) -> None:
         f"rebuilt the projections of {done.persons} persons: {done.cases} cases, "
         f"{done.dublin_claims} Dublin claims"
     )
+
+
+@db_app.command("project")
+def project_command(database_url: DatabaseUrl = None) -> None:
+    """Bring the projections up to the chain's head, where a bulk import's projector left
+    them (it was killed, say). Pages and the API do so by themselves at the next write."""
+    from terugkeer.services.schema import project
+
+    done = project(system(database_url, migrate=False))
+    if done.reached == done.start:
+        typer.echo(f"the projections reflect every event (seq {done.reached})")
+    else:
+        typer.echo(f"projected seq {done.start + 1} to {done.reached}")
 
 
 @db_app.command("complete-from")

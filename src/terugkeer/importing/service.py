@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import BinaryIO
 
 from terugkeer.importing.parsing import (
@@ -17,6 +17,7 @@ from terugkeer.importing.parsing import (
 )
 from terugkeer.store.collector import collector_paused
 from terugkeer.store.event_store import EventStore, Outcome
+from terugkeer.store.projector_process import projector_beside, shareable
 from terugkeer.store.stopwatch import PARSE
 
 Clock = Callable[[], datetime]
@@ -60,40 +61,65 @@ def import_lines(
     batch_size: int = 50_000,  # = Settings.import_batch_lines' default (why there)
     progress: Progress | None = None,
     max_line_bytes: int = MAX_LINE_BYTES,
+    projector_after: int | None = None,
 ) -> ImportSummary:
     """Store every valid line, report every invalid one. Each batch commits as a whole, so an
-    interrupted import leaves whole lines only; re-running it skips what was stored (known)."""
+    interrupted import leaves whole lines only; re-running it skips what was stored (known).
+
+    `projector_after`: once this many lines are handled, if more follow, a projector process
+    on the other core keeps the projections meanwhile (store/projector_process.py); they are
+    up to date when this returns. None: the store keeps them inline throughout (the process
+    costs a second to start, worth it for a bulk import only)."""
     summary = ImportSummary()
     numbered = enumerate(lines, start=1)
+    chunks = _Chunks(store, summary, clock, batch_size, progress, max_line_bytes)
     with collector_paused():  # parsing too: its events go into the store's caches
-        _import_chunks(numbered, store, summary, clock, batch_size, progress, max_line_bytes)
+        if projector_after is None or not shareable(store.engine):
+            chunks.run(numbered)
+            return summary
+        chunks.run(numbered, until=projector_after)
+        following = next(numbered, None)
+        if following is not None:
+            with projector_beside(store):
+                chunks.run(chain([following], numbered))
     return summary
 
 
-def _import_chunks(
-    numbered: Iterator[tuple[int, Line]],
-    store: EventStore,
-    summary: ImportSummary,
-    clock: Clock,
-    batch_size: int,
-    progress: Progress | None,
-    max_line_bytes: int,
-) -> None:
-    while chunk := list(islice(numbered, batch_size)):
-        received_at = clock()
-        store.stopwatch.start()
-        parsed, results = parse_chunk(chunk, received_at, max_line_bytes)
-        store.stopwatch.lap(PARSE)
-        if parsed:
-            appended = store.append([event for _, event in parsed])
-            results += [
-                LineResult(number, done.event_id, done.outcome, done.error)
-                for (number, _), done in zip(parsed, appended, strict=True)
-            ]
-        for result in sorted(results, key=lambda r: r.line):
-            summary.add(result)
-        if progress is not None:
-            progress(chunk[-1][0])
+class _Chunks:
+    """Parsing and appending an import batch by batch."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        summary: ImportSummary,
+        clock: Clock,
+        batch_size: int,
+        progress: Progress | None,
+        max_line_bytes: int,
+    ) -> None:
+        self.store, self.summary, self.clock = store, summary, clock
+        self.batch_size, self.progress, self.max_line_bytes = batch_size, progress, max_line_bytes
+
+    def run(self, numbered: Iterator[tuple[int, Line]], *, until: int | None = None) -> None:
+        """Whole batches of `numbered` until it ends, or until `until` lines are handled."""
+        store = self.store
+        while (until is None or self.summary.lines < until) and (
+            chunk := list(islice(numbered, self.batch_size))
+        ):
+            received_at = self.clock()
+            store.stopwatch.start()
+            parsed, results = parse_chunk(chunk, received_at, self.max_line_bytes)
+            store.stopwatch.lap(PARSE)
+            if parsed:
+                appended = store.append([event for _, event in parsed])
+                results += [
+                    LineResult(number, done.event_id, done.outcome, done.error)
+                    for (number, _), done in zip(parsed, appended, strict=True)
+                ]
+            for result in sorted(results, key=lambda r: r.line):
+                self.summary.add(result)
+            if self.progress is not None:
+                self.progress(chunk[-1][0])
 
 
 def split_lines(stream: BinaryIO, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Line]:

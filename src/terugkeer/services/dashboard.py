@@ -28,7 +28,7 @@ from terugkeer.reports.period import Period
 from terugkeer.reports.roundabout.model import Roundabout
 from terugkeer.reports.roundabout.query import roundabout
 from terugkeer.services.completeness import Completeness, completeness
-from terugkeer.services.known import Known, as_known, known_of
+from terugkeer.services.known import Known, Reflected, as_known, known_of, reflected
 
 __all__ = [
     "Comparison", "Dashboard", "Known", "Period", "compared_periods", "dashboard", "default_period",
@@ -57,6 +57,8 @@ class Dashboard:
     roundabout: Roundabout
     #: None: as the store stands now; else what it had recorded by a moment and what came later.
     known: Known | None = None
+    #: The chain's events the figures now are derived from (None "as known on" a day).
+    reflected: Reflected | None = None
 
     @property
     def comparable(self) -> tuple[bool, bool]:
@@ -112,7 +114,8 @@ def dashboard(system: System, period: Period, *, known_by: str | None = None) ->
     with as_known(system, known_by) as seen:
         found = _dashboard(seen, period)
         if known_by is None:
-            return found
+            with system.engine.connect() as connection:
+                return replace(found, reflected=reflected(connection))
         return replace(found, known=known_of(system, seen, known_by))
 
 

@@ -59,6 +59,7 @@ def ingest_lines(
         progress=progress,
         max_line_bytes=system.settings.max_event_bytes,
         batch_size=system.settings.import_batch_lines,
+        projector_after=system.settings.import_projector_after,
     )
     count_intake("import", ["accepted"] * summary.accepted + ["known"] * summary.known
                  + ["rejected"] * len(summary.rejected))  # fmt: skip

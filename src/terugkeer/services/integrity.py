@@ -10,6 +10,7 @@ from terugkeer.bootstrap import System
 from terugkeer.store.access_chain import LogVerification, verify_access_log
 from terugkeer.store.hashchain import Verification, verify
 from terugkeer.store.projection_check import projection_problems
+from terugkeer.store.projector import projected_seq
 from terugkeer.store.versions_check import version_problems
 
 
@@ -19,6 +20,8 @@ class IntegrityReport:
     #: Up to ten sentences, each naming a projection row that differs from the events.
     projection_problems: tuple[str, ...]
     access_log: LogVerification
+    #: The seq the projections reflect (the chain's head, unless a projector is behind).
+    projected_seq: int = 0
 
     @property
     def intact(self) -> bool:
@@ -31,5 +34,6 @@ def check_integrity(system: System, anchors: Mapping[int, str] | None = None) ->
         chain = verify(connection)
         problems = projection_problems(connection, system.rules)
         problems += version_problems(connection)
+        projected = projected_seq(connection)
         logged = verify_access_log(connection, system.pseudonyms, anchors=anchors)
-    return IntegrityReport(chain, tuple(problems), logged)
+    return IntegrityReport(chain, tuple(problems), logged, projected)

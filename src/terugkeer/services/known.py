@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import last_instant
 from terugkeer.store.as_of import known_at
+from terugkeer.store.projector import head_seq, projected_seq
 from terugkeer.store.tables import chain_head
 from terugkeer.store.users import utc_text
 
@@ -52,3 +53,20 @@ def known_of(system: System, seen: System, known_by: str) -> Known:
         head = now.execute(select(chain_head.c.last_seq)).scalar() or 0
     moment = datetime.fromisoformat(known_by.replace("Z", "+00:00"))
     return Known(moment, recorded, head - recorded)
+
+
+@dataclass(frozen=True, slots=True)
+class Reflected:
+    """How far what a page reads reaches: the projections reflect the chain up to seq
+    `projected` of `head` (a bulk import's projector may be behind: store/projector.py)."""
+
+    projected: int
+    head: int
+
+    @property
+    def behind(self) -> int:
+        return self.head - self.projected
+
+
+def reflected(connection: Connection) -> Reflected:
+    return Reflected(projected_seq(connection), head_seq(connection))

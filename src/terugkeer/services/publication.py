@@ -36,6 +36,7 @@ from terugkeer.reports.publication import MonthlyFigures, Table, month_end, mont
 from terugkeer.services.completeness import Completeness, completeness
 from terugkeer.services.errors import ServiceError
 from terugkeer.store.as_of import cut_seq, known_at
+from terugkeer.store.projector import head_seq, projected_seq
 from terugkeer.store.tables import events, withdrawals
 from terugkeer.store.users import utc_text
 
@@ -136,6 +137,15 @@ def compute(
     recorded at or before `known_by` (a `recorded_at` value) when given, else from all. The
     years before the complete-from day of `whole` are left out; by default, of the setting
     known by `known_by` (the latest when None)."""
+    if known_by is None:
+        # The manifest names the chain's head: while a bulk import's projector is behind it
+        # (store/projector.py), the figures are those of the head as known now, derived
+        # through the versions as "as known on" is, not the projections' older state.
+        with system.engine.connect() as connection:
+            head = head_seq(connection)
+            if projected_seq(connection) < head:
+                latest = select(events.c.recorded_at).where(events.c.seq == head)
+                known_by = connection.execute(latest).scalar_one()
     if whole is None:
         whole = completeness(system, known_by=known_by)
     with system.engine.connect() as connection:

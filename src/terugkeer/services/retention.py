@@ -13,6 +13,7 @@ from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import add_months, start_of_day
 from terugkeer.domain.provenance import is_synthetic
 from terugkeer.services.errors import ServiceError
+from terugkeer.store.projector import Projector
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
 from terugkeer.store.retention import count_events, due, pseudonymise, rewrite_files
 from terugkeer.store.tables import chain_head, events
@@ -35,6 +36,8 @@ def default_cut_off(system: System) -> date:
 
 def run_retention(system: System, *, closed_before: date, dry_run: bool) -> RetentionReport:
     """Everyone whose cases all closed before `closed_before` (Europe/Amsterdam)."""
+    # Who is due is read from the projections: not from ones a projector has left behind.
+    Projector(system.engine, system.rules).catch_up()
     with system.engine.connect() as connection:
         head = connection.execute(select(chain_head)).one()
         first = connection.execute(select(events.c.id).where(events.c.seq == 1)).scalar()

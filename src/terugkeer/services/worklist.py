@@ -11,6 +11,7 @@ from terugkeer.bootstrap import System
 from terugkeer.domain.permissions import Action, Resource, Scope, scope_of
 from terugkeer.domain.worklist import ItemKind, Urgency, urgency
 from terugkeer.services.errors import ServiceError
+from terugkeer.services.known import Reflected, reflected
 from terugkeer.services.users import User
 from terugkeer.services.workplace import ItemRow, NotYoursError, admit
 from terugkeer.store import worklist as reads
@@ -67,6 +68,7 @@ class Worklist:
     counts: dict[tuple[str, Urgency], int]
     total: int  # items the filters select
     per_page: int = PER_PAGE
+    reflected: Reflected | None = None  # the chain's events the list is derived from
 
     @property
     def pages(self) -> int:
@@ -142,7 +144,8 @@ def worklist_of(system: System, user: User, on: date, query: WorklistQuery) -> W
             connection, scope, kinds=query.kinds(), group=query.group,
             latest_first=query.latest_first, offset=(query.page - 1) * PER_PAGE, limit=PER_PAGE,
         )  # fmt: skip
-    return Worklist(on, query, items, counts, total)
+        reach = reflected(connection)
+    return Worklist(on, query, items, counts, total, reflected=reach)
 
 
 def go_to(system: System, user: User, v_number: str, origin: str) -> None:

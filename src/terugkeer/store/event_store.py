@@ -5,6 +5,10 @@ judged and appended in one transaction, one outcome per event by position. Write
 serialised (a row lock on chain_head, BEGIN IMMEDIATE on SQLite), each event is judged against
 everything accepted before it, accepted rows get their seq and hash-chain link, and the
 projections of the persons touched are rebuilt — all committed together or not at all.
+
+A bulk import may leave the projections to a projector on the other core (`project=False`,
+store/projector.py). A store that projects inline first brings the projections up to the head
+it found (whatever a projector left undone), so a read after its write always sees the write.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from terugkeer.chain_events import ParsedLine
 from terugkeer.domain.calendar import to_micros
@@ -34,6 +38,12 @@ from terugkeer.store.group_commit import GroupCommit, Waiting
 from terugkeer.store.hashchain import row_hash
 from terugkeer.store.identities import Identities
 from terugkeer.store.projection_cache import ProjectionCache
+from terugkeer.store.projector import (
+    Touched,
+    lock_projections,
+    projected_seq,
+    retention_state,
+)
 from terugkeer.store.pseudonyms import DEVELOPMENT_KEY, Pseudonyms
 from terugkeer.store.stopwatch import (
     COMMIT,
@@ -44,11 +54,8 @@ from terugkeer.store.stopwatch import (
     WRITE_PROJECTIONS,
     Stopwatch,
 )
-from terugkeer.store.tables import chain_head, events, recorded_by, retention_runs
+from terugkeer.store.tables import chain_head, events, recorded_by
 from terugkeer.store.webhooks import Accepted, enqueue
-
-#: The events the `procedures` projection is derived from.
-_PROCEDURE_TYPES = frozenset({EventType.PROCEDURE_STARTED, EventType.PROCEDURE_DECIDED})
 
 #: The stored "body" of an event whose original was removed by retention.
 RETAINED = "\x00retained"
@@ -135,6 +142,21 @@ class EventStore:
         # writers across processes.
         self._group: GroupCommit[ParsedLine, Also | None, Appended] = GroupCommit()
         self.stopwatch = Stopwatch(on=False)  # `bench import` turns it on (one thread only)
+        self._project = True
+
+    @property
+    def project(self) -> bool:
+        """Whether appending keeps the projections (inline), or leaves them to a projector
+        following the chain (a bulk import's, store/projector.py)."""
+        return self._project
+
+    @project.setter
+    def project(self, inline: bool) -> None:
+        with self._group.lock:
+            if inline and not self._project:
+                # A projector wrote rows meanwhile: what this store remembers writing is stale.
+                self._projected.forget()
+            self._project = inline
 
     def append(
         self,
@@ -274,14 +296,14 @@ class EventStore:
         recorded_at = now_text = max(now.strftime(_STAMP), latest)  # one format: text order
         # Retention rewrote histories, or another writer (a thread of another process, another
         # host) appended, since our last batch?
-        retained = connection.execute(
-            select(func.count(), func.coalesce(func.sum(retention_runs.c.events), 0))
-        ).one()
-        if tuple(retained) != self._cached_retention:
+        retained = retention_state(connection)
+        if retained != self._cached_retention:
             self._forget()
         elif seq != self._cached_seq:
             self._catch_up(connection, seq)
-        self._cached_retention = tuple(retained)
+        self._cached_retention = retained
+        if self._project:
+            self._project_behind(connection, seq)
         stored = self._stored_bodies(connection, [parsed.event for parsed in batch])
         loaded = self._load_histories(connection, {parsed.event.v_number for parsed in batch})
         if pseudonymous:
@@ -293,9 +315,7 @@ class EventStore:
         results: list[Appended] = []
         rows: list[EventRow] = []
         accepted: list[Accepted] = []
-        touched: dict[str, set[int]] = {}  # case keys per person
-        procedures_touched: set[str] = set()
-        withdrawals_touched: set[str] = set()
+        touched = Touched()
         for parsed in batch:
             event, body = parsed.event, parsed.canonical
             key = (event.source, event.id)  # the idempotency key (EVENTS.md v1.1)
@@ -328,9 +348,6 @@ class EventStore:
             withdrawn = None
             if event.type == EventType.RETRACTED:
                 withdrawn = history.withdrawals[-1].event
-                withdrawals_touched.add(event.v_number)
-                if withdrawn.type in _PROCEDURE_TYPES:
-                    procedures_touched.add(event.v_number)
             if pseudonymous:
                 row, chain = self._identities.row(
                     placed,
@@ -351,23 +368,20 @@ class EventStore:
                 None if withdrawn is None else withdrawn.seq,
             ))  # fmt: skip
             stored[key] = body
-            touched.setdefault(event.v_number, set()).add(case.key)
-            if event.type in _PROCEDURE_TYPES:
-                procedures_touched.add(event.v_number)
+            touched.add(event, case.key, withdrawn)
             results.append(Appended(event.id, Outcome.ACCEPTED))
         self.stopwatch.lap(JUDGE)
         if rows:
             insert_rows(connection, events, rows)
             if actor is not None:
                 insert_rows(connection, recorded_by, [[row[0], actor] for row in rows])
-            self._identities.flush(connection, touched)
+            self._identities.flush(connection, touched.cases)
             self.stopwatch.lap(WRITE_EVENTS)
-            changes = self._projected.derive(
-                self._histories, touched, procedures_touched, withdrawals_touched
-            )
-            self.stopwatch.lap(DERIVE)
-            changes.write(connection, seq)
-            self.stopwatch.lap(WRITE_PROJECTIONS)
+            if self._project:
+                changes = touched.derive(self._projected, self._histories)
+                self.stopwatch.lap(DERIVE)
+                changes.write(connection, seq)
+                self.stopwatch.lap(WRITE_PROJECTIONS)
             # Webhook deliveries due, in this transaction: committed with the events or not at
             # all, so none is lost in a crash and none is sent for an event not stored.
             enqueue(connection, accepted, to_micros(now))
@@ -377,6 +391,21 @@ class EventStore:
             self._cached_count += len(rows)
             self.stopwatch.lap(WRITE_EVENTS)
         return results, seq
+
+    def _project_behind(self, connection: Connection, seq: int) -> None:
+        """Bring the projections up to `seq`, the head this batch found, before its own events
+        are projected: a projector (a bulk import's) may have left some undone, or died. The
+        persons of those events are rewritten whole, from their histories as of `seq`."""
+        lock_projections(connection)
+        start = projected_seq(connection)
+        if start >= seq:
+            return
+        query = select(events.c.v_number).where(events.c.seq > start).distinct()
+        behind = list(connection.execute(query).scalars())
+        self._projected.drop(behind)
+        self._load_histories(connection, behind)
+        touched = Touched({v_number: set() for v_number in behind})
+        touched.derive(self._projected, self._histories).write(connection, seq)
 
     @staticmethod
     def _latest_stamp(connection: Connection, seq: int) -> str:

@@ -35,11 +35,16 @@ def all_histories(connection: Connection) -> Iterator[PersonHistory]:
         yield PersonHistory(v_number, person)
 
 
-def all_person_events(connection: Connection) -> Iterator[tuple[str, list[Event]]]:
-    """Every person's stored events (receipt order), one person at a time."""
+def all_person_events(
+    connection: Connection, upto: int | None = None
+) -> Iterator[tuple[str, list[Event]]]:
+    """Every person's stored events (receipt order), one person at a time; with `upto`,
+    only those up to that seq."""
     query = select(events.c.v_number, events.c.seq, events.c.body).order_by(
         events.c.v_number, events.c.seq
     )
+    if upto is not None:
+        query = query.where(events.c.seq <= upto)
     # On the statement, not the connection: Connection.execution_options changes the connection
     # itself, and a caller inserting on it (db rebuild) must not get a server-side cursor.
     rows = connection.execute(query.execution_options(yield_per=5000))

@@ -16,6 +16,7 @@ from terugkeer.domain.rules import RulesTable
 from terugkeer.store.bulk import insert_rows
 from terugkeer.store.engine import WRITER
 from terugkeer.store.projections import PROJECTIONS, Rows, person_rows
+from terugkeer.store.projector import lock_projections
 from terugkeer.store.queries import all_histories
 from terugkeer.store.tables import cases, chain_head, dublin_claims, worklist_items
 from terugkeer.store.versions import restart_versions
@@ -43,6 +44,7 @@ def rebuild_within(connection: Connection, rules: RulesTable) -> Rebuilt:
     at the new revision without the projections it added)."""
     # The lock the event store takes: imports wait until the rebuild has committed.
     connection.execute(select(chain_head.c.last_seq).with_for_update()).all()
+    lock_projections(connection)  # and a projector's: it finds the mark moved, and reads on
     for table in PROJECTIONS:
         connection.execute(delete(table))
     rebuilt = _derive(connection, rules)

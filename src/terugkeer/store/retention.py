@@ -48,6 +48,7 @@ from terugkeer.store.bulk import insert_rows
 from terugkeer.store.codec import event_from_body
 from terugkeer.store.engine import WRITER
 from terugkeer.store.projections import PROJECTIONS, person_rows
+from terugkeer.store.projector import project_behind
 from terugkeer.store.pseudonyms import NamedBook, Pseudonyms, TokenBook, pseudonymous_data
 from terugkeer.store.tables import (
     access_log,
@@ -142,6 +143,9 @@ def pseudonymise(
             connection = plain.execution_options(**{WRITER: True})
             with connection.begin():
                 connection.execute(select(chain_head.c.last_seq).with_for_update()).all()
+                # Rows rewritten here are the persons' rows at the head: a projector behind
+                # it would not know which of them it already has.
+                project_behind(connection, rules)
                 rows += _pseudonymise_batch(connection, rules, pseudonyms, chunk)
                 persons += len(chunk)
                 marker = f"closed before {run.get('closed_before')} persons={len(chunk)}"

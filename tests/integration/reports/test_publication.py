@@ -15,7 +15,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from terugkeer.chain_events.parse import parse_line
 from terugkeer.cli.app import app
+from terugkeer.rules.loader import load_rules
+from terugkeer.store.engine import make_engine
+from terugkeer.store.event_store import EventStore
+from terugkeer.store.projector import Projector, head_seq, projected_seq
 from tests.integration.lines import departed, import_recorded_at, intake, line
 
 runner = CliRunner()
@@ -247,3 +252,31 @@ def test_key_figures_as_known_on_a_day(store: str) -> None:
     assert figures()["closed_procedures"]["independent_departure"] == GONE + 5
     assert figures("--as-of", "2024-01-31") == before  # the late ones came on 1 February
     assert figures("--as-of", "2024-02-01T13:00") == figures()
+
+
+def test_a_publication_while_a_projector_is_behind_is_that_of_the_head(
+    store: str, tmp_path: Path
+) -> None:
+    """Late messages appended by a bulk import whose projector has not reached them yet
+    (store/projector.py): the publication is still that of the whole chain its manifest
+    names, byte for byte the one made once the projector has caught up, and it verifies."""
+    late = [departed(f"late-{n}", _v(150 + n), "2023-06-20T10:00:00+02:00") for n in range(5)]
+    engine = make_engine(store)
+    try:
+        importer = EventStore(engine, load_rules(), clock=lambda: LATE)
+        importer.project = False
+        importer.append([parse_line(text, received_at=LATE) for text in late])
+        behind, caught_up = tmp_path / "behind", tmp_path / "caught-up"
+        _publish(store, behind)
+        with engine.connect() as connection:
+            assert projected_seq(connection) == head_seq(connection) - 5
+        Projector(engine, load_rules()).catch_up()
+        _publish(store, caught_up)
+    finally:
+        engine.dispose()
+    for path in caught_up.iterdir():
+        assert path.read_bytes() == (behind / path.name).read_bytes(), path.name
+    gone = json.loads((behind / "vertrek.json").read_text())
+    assert gone["rows"][-1][-1] == 95.6  # 43 of 45: the five late departures count
+    same = runner.invoke(app, ["publish", "verify", str(behind), "--database-url", store])
+    assert same.exit_code == 0, same.output
