@@ -77,10 +77,7 @@ def demo_store(
     store_file, stamp = folder / "demo.db", folder / "demo.json"
     parameters = params or load_parameters()
     first = date(until.year - FULL_YEARS, 1, 1)
-    wanted = {
-        "until": until.isoformat(), "seed": seed, "inputs": inputs_digest(),
-        "params": hashlib.sha256(parameters.model_dump_json().encode()).hexdigest(),
-    }  # fmt: skip
+    wanted = wanted_inputs(until, seed, parameters)
     url = f"sqlite:///{store_file}"
     found = _read(stamp)
     lines = found.get("lines")
@@ -110,6 +107,15 @@ def demo_store(
     stamp.write_text(json.dumps({"built": wanted, "lines": summary.lines}), encoding="utf-8")
     return DemoStore(system, store_file, summary.lines, first, until, reused=False,
                      overlapped=built is not None)  # fmt: skip
+
+
+def wanted_inputs(until: date, seed: int, parameters: Parameters) -> dict[str, object]:
+    """What a store built from these inputs is stamped with (`demo.json`): reused only when
+    this is what the stamp says."""
+    return {
+        "until": until.isoformat(), "seed": seed, "inputs": inputs_digest(),
+        "params": hashlib.sha256(parameters.model_dump_json().encode()).hexdigest(),
+    }  # fmt: skip
 
 
 #: What a build writes beside the store, removed when it is done.
