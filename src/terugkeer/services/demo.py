@@ -26,19 +26,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from terugkeer import __version__
 from terugkeer.bootstrap import System, bootstrap, rules_of
-from terugkeer.services.completeness import set_complete_from
-from terugkeer.services.demo_feed import ArrivingFeed, FeedJob
-from terugkeer.services.ingest import ImportSummary, ingest_lines
 from terugkeer.settings import Settings
-from terugkeer.simulation.arrival import in_arrival_order
 from terugkeer.simulation.loader import load_parameters
 from terugkeer.simulation.params import Parameters
-from terugkeer.simulation.replications import persons_of_the_year
-from terugkeer.simulation.runner import simulate
 from terugkeer.store.schema import head_revision
+
+if TYPE_CHECKING:
+    from terugkeer.services.demo_feed import FeedJob
+    from terugkeer.services.ingest import ImportSummary
 
 Progress = Callable[[str], None]
 
@@ -84,6 +83,11 @@ def demo_store(
     if store_file.exists() and found.get("built") == wanted and isinstance(lines, int):
         system = bootstrap(Settings(database_url=url), migrate=False)
         return DemoStore(system, store_file, lines, first, until, reused=True)
+    # Imported only to build: a reused store's start (the demo's second) needs none of the
+    # simulator (SimPy) nor the import, and the first page waits for every import.
+    from terugkeer.services.completeness import set_complete_from
+    from terugkeer.services.demo_feed import FeedJob
+
     for stale in [stamp, *folder.glob("demo.db*"), *folder.glob("simulated-*.jsonl"),
                   *(folder / name for name in _SCRATCH)]:  # fmt: skip
         stale.unlink(missing_ok=True)
@@ -128,6 +132,9 @@ def _overlapped(
     """Simulate in a second process and import each event as it arrives, the store's own
     set-up meanwhile. None when the streamed lines were not exactly the in-order ones: the
     store then holds some of them, so it is removed."""
+    from terugkeer.services.demo_feed import ArrivingFeed
+    from terugkeer.services.ingest import ingest_lines
+
     feed = ArrivingFeed(job, progress)
     try:
         system = bootstrap(settings)
@@ -153,6 +160,11 @@ def _in_order(
 ) -> tuple[System, ImportSummary]:
     """Simulate to the end (unless `simulated`), keep the people who count, order their
     events as they reached the agency, and import them into an empty store."""
+    from terugkeer.services.ingest import ingest_lines
+    from terugkeer.simulation.arrival import in_arrival_order
+    from terugkeer.simulation.replications import persons_of_the_year
+    from terugkeer.simulation.runner import simulate
+
     params = Parameters.model_validate_json(job.params_json)
     if not simulated:
         simulate(params, job.first, job.until, job.seed, job.simulated,
