@@ -20,7 +20,7 @@ from terugkeer.cli.options import DEFAULT_DATA_DIR
 
 if TYPE_CHECKING:
     from terugkeer.services.demo import DemoStore
-    from terugkeer.services.demo_accounts import OneTimePasswords
+    from terugkeer.services.demo_passwords import OneTimePasswords
 
 
 def demo(
@@ -42,7 +42,8 @@ def demo(
     # (`--help` must start fast).
     from terugkeer.domain.calendar import AMSTERDAM
     from terugkeer.services.demo import demo_store
-    from terugkeer.services.demo_accounts import OneTimePasswords
+    from terugkeer.services.demo_accounts import printed_names
+    from terugkeer.services.demo_passwords import OneTimePasswords
 
     folder.mkdir(parents=True, exist_ok=True)
     lock = _only_demo(folder, port if serve else None)
@@ -54,7 +55,7 @@ def demo(
 
     today = datetime.now(AMSTERDAM).date()  # the agency's today, whatever the machine's zone
     # Hashed in threads meanwhile: seconds of argon2 off the path to the first page.
-    passwords = OneTimePasswords() if serve else None
+    passwords = OneTimePasswords(printed_names()) if serve else None
     try:
         built = demo_store(folder, until=today, seed=seed, progress=say)
         state = "reused" if built.reused else "built"
@@ -87,6 +88,9 @@ def _serve(
 
     def announce(serving: Serving) -> None:
         _key_figures(built, today, lang)
+        if not serving.listening():  # the accounts are of use once the pages answer
+            return
+        passwords.hurry()  # the server is up: the hashes need give way no longer
         printed = issue_passwords(system, passwords)  # returns when they sign in
         typer.echo("demo accounts (one-time passwords, new on every run: each user chooses "
                    "their own at the first sign-in; the other case directors get one from "
@@ -102,8 +106,7 @@ def _serve(
         for partner in partners:
             typer.echo(f"  {partner.name:<6} {partner.token}  ({partner.rules} reach rules, "
                        f"{partner.shares} shares)")  # fmt: skip
-        if serving.listening():  # the address last, once it answers
-            typer.echo(f"the workplace: http://127.0.0.1:{port}/login  (stop with Ctrl-C)")
+        typer.echo(f"the workplace: http://127.0.0.1:{port}/login  (stop with Ctrl-C)")
 
     serve_beside(system, "127.0.0.1", port, announce)
 

@@ -3,29 +3,27 @@ directors whose open cases number in the tens, plus an analyst, an auditor, an a
 privacy officer.
 
 Accounts that `terugkeer demo` prints get a fresh one-time password on every run: the user
-chooses their own at the first sign-in. The other case
-directors exist so that the caseload is spread as in the agency, and have no password at all
-(an admin sets one on the users page when someone wants to sign in as them): hashing a
-password for each of some three hundred accounts would cost a minute of argon2 for nothing.
+chooses their own at the first sign-in. In two steps, so that the pages can be served while
+the passwords are hashed (services/demo_passwords.py): `demo_staff` takes the last run's
+passwords away before the first page, `issue_passwords` stores the new ones, and only then
+are they printed. The other case directors exist so that the caseload is spread as in the
+agency, and have no password at all (an admin sets one on the users page when someone wants
+to sign in as them): hashing a password for each of some three hundred accounts would cost a
+minute of argon2 for nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import secrets
-import sys
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import AMSTERDAM, to_micros
 from terugkeer.domain.permissions import Role
-from terugkeer.services.users import User, check_password, hash_password
+from terugkeer.services.demo_passwords import OneTimePasswords
+from terugkeer.services.users import User
 from terugkeer.store import sign_in_throttle as throttle
 from terugkeer.store import users as rows
 from terugkeer.store import workplace as reads
@@ -46,8 +44,6 @@ STAFF = (
 )
 
 Progress = Callable[[str], None]
-#: How far the hashing threads give way (0 to 19): enough that the start wins the cores.
-_NICE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,40 +82,8 @@ def printed_accounts() -> list[tuple[str, Role, str | None]]:
     return accounts + [(name, role, None) for name, role in STAFF]
 
 
-class OneTimePasswords:
-    """Fresh passwords for the printed accounts, hashed in threads from the moment this is
-    made: argon2 lets go of the GIL, and sixteen hashes take seconds of one core, which the
-    demo spends while it waits for the simulator or opens the store."""
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="demo-passwords",
-                                        initializer=_behind)  # fmt: skip
-        self._hashed = {name: self._pool.submit(_one_time, name)
-                        for name, _, _ in printed_accounts()}  # fmt: skip
-        self._pool.shutdown(wait=False)
-
-    def of(self, name: str) -> tuple[str, str]:
-        """(password, its hash) for a printed account."""
-        return self._hashed[name].result()
-
-    def cancel(self) -> None:
-        """Hash no more (the demo stops): the process need not wait for the rest to exit."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _behind() -> None:
-    """This hashing thread (and the threads argon2 starts for its lanes, which inherit it)
-    gives way to the process's other threads: the server's start comes first, the hashes
-    take what it leaves. Linux keeps a nice value per thread; elsewhere nothing changes."""
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _NICE)
-
-
-def _one_time(name: str) -> tuple[str, str]:
-    password = secrets.token_urlsafe(12)
-    check_password(password, name)  # as add_user and set_password would
-    return password, hash_password(password)
+def printed_names() -> list[str]:
+    return [name for name, _, _ in printed_accounts()]
 
 
 def demo_organisation(
@@ -129,7 +93,8 @@ def demo_organisation(
     directors the first time, and fresh passwords for the printed accounts (`passwords`:
     hashed in advance)."""
     staff = demo_staff(system, today, progress)
-    return Organisation(issue_passwords(system, passwords or OneTimePasswords()), staff.directors)
+    fresh = passwords or OneTimePasswords(printed_names())
+    return Organisation(issue_passwords(system, fresh), staff.directors)
 
 
 def demo_staff(system: System, today: date, progress: Progress) -> Staff:

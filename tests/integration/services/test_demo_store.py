@@ -17,11 +17,12 @@ from terugkeer.domain.sign_in_throttle import ThrottlePolicy
 from terugkeer.services.demo import DemoStore
 from terugkeer.services.demo_accounts import (
     TEAMS,
-    OneTimePasswords,
     demo_organisation,
     demo_staff,
     issue_passwords,
+    printed_names,
 )
+from terugkeer.services.demo_passwords import OneTimePasswords
 from terugkeer.services.sign_in import LoginRefused, log_in
 from terugkeer.services.users import session_of
 from terugkeer.store.tables import case_directors, cases, events
@@ -149,7 +150,7 @@ def test_between_two_runs_the_printed_accounts_cannot_sign_in_at_all(demo: DemoS
         with pytest.raises(LoginRefused):
             log_in(demo.system, account.user.name, account.password, "127.0.0.2")
         assert session_of(demo.system, signed_in[account.user.name], timedelta(hours=1)) is None
-    printed = issue_passwords(demo.system, OneTimePasswords())
+    printed = issue_passwords(demo.system, OneTimePasswords(printed_names()))
     for account, old in zip(printed, last_run.printed, strict=True):
         _, session = log_in(demo.system, account.user.name, account.password, "127.0.0.2")
         assert session.user.must_change  # a one-time password: the user chooses their own next
