@@ -87,10 +87,12 @@ def _serve(
     partners = demo_partners(system, staff.directors)  # and its tokens replaced
 
     def announce(serving: Serving) -> None:
-        _key_figures(built, today, lang)
-        if not serving.listening():  # the accounts are of use once the pages answer
+        # The server's start first (Python's imports hold the GIL): the figures, like the
+        # accounts, are of use once the pages answer.
+        if not serving.listening():
             return
-        passwords.hurry()  # the server is up: the hashes need give way no longer
+        passwords.hurry()  # nothing left to give way to
+        _key_figures(built, today, lang)
         printed = issue_passwords(system, passwords)  # returns when they sign in
         typer.echo("demo accounts (one-time passwords, new on every run: each user chooses "
                    "their own at the first sign-in; the other case directors get one from "
