@@ -33,7 +33,7 @@ from terugkeer.bootstrap import System, bootstrap, rules_of
 from terugkeer.settings import Settings
 from terugkeer.simulation.loader import load_parameters
 from terugkeer.simulation.params import Parameters
-from terugkeer.store.schema import head_revision
+from terugkeer.store.schema import HEAD_REVISION
 
 if TYPE_CHECKING:
     from terugkeer.services.demo_feed import FeedJob
@@ -224,7 +224,7 @@ def _read(stamp: Path) -> dict[str, object]:
 def inputs_digest() -> str:
     """What the demo store is made of: the simulator's code and parameters, the rules table,
     the schema revision and the version. Any change builds the store anew."""
-    digest = hashlib.sha256(f"{__version__} {head_revision()}".encode())
+    digest = hashlib.sha256(f"{__version__} {HEAD_REVISION}".encode())
     for package in (
         "terugkeer.simulation",
         "terugkeer.rules",
