@@ -33,6 +33,21 @@ from tests.demo import small_demo
 
 SRC = Path(__file__).parents[2] / "src"
 SEED = 3
+#: What only a build (the simulator), a migration or single sign-on needs: a second start has
+#: the pages wait for every import, so it loads none of them.
+NOT_FOR_A_SECOND_START = {"simpy", "alembic", "authlib", "joserfc"}
+#: The real entry point, writing the top-level packages loaded when it exits
+#: (tests/integration/test_startup.py's probe).
+PROBE = """
+import atexit, json, os, sys
+def written():
+    with open(os.environ["PROBE_OUT"], "w", encoding="utf-8") as out:
+        json.dump(sorted({name.split(".")[0] for name in sys.modules}), out)
+atexit.register(written)
+sys.argv[0] = "terugkeer"
+from terugkeer.cli.app import main
+main()
+"""
 #: Generous: the command hashes sixteen passwords with RFC 9106's parameters on a busy machine.
 PATIENCE = 120
 
@@ -65,11 +80,13 @@ class Demo:
     """`terugkeer demo` in a process of its own; its output lines as they come."""
 
     def __init__(self, folder: Path, port: int) -> None:
-        environment = {**os.environ, "PYTHONPATH": str(SRC), "TERUGKEER_COOKIE_SECURE": "false",
+        self.loaded = folder / "loaded.json"
+        environment = {**os.environ, "PYTHONPATH": str(SRC), "PROBE_OUT": str(self.loaded),
+                       "TERUGKEER_COOKIE_SECURE": "false",
                        "TERUGKEER_WEBHOOKS_IN_SERVER": "false"}  # fmt: skip
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "terugkeer", "demo", "--dir", str(folder), "--port",
+            [sys.executable, "-c", PROBE, "demo", "--dir", str(folder), "--port",
              str(port), "--seed", str(SEED)],
             env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
@@ -153,3 +170,5 @@ def test_a_second_start_serves_while_hashing_and_shows_only_passwords_that_work(
     assert line.startswith(f"the workplace: {demo.url}/login")  # the address comes last
     assert demo.stop() == 128 + signal.SIGINT  # Ctrl-C ends it as it ends any program
     assert not [line for line in iter(demo.lines.get, None) if "Traceback" in line]
+    loaded = set(json.loads(demo.loaded.read_text(encoding="utf-8")))
+    assert loaded & NOT_FOR_A_SECOND_START == set()
