@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from terugkeer.cli.options import DEFAULT_DATA_DIR
+
+if TYPE_CHECKING:
+    from terugkeer.services.demo import DemoStore
+    from terugkeer.services.demo_passwords import OneTimePasswords
 
 
 def demo(
@@ -35,12 +40,10 @@ def demo(
     workplace on http://127.0.0.1:PORT. A second demo while one runs changes nothing."""
     # Imported here, not at the top: the services bring SQLAlchemy, simpy, pydantic and rich
     # (`--help` must start fast).
-    from rich.console import Console
-
-    from terugkeer.cli.render_key_figures import key_figures_tables
+    from terugkeer.domain.calendar import AMSTERDAM
     from terugkeer.services.demo import demo_store
-    from terugkeer.services.demo_accounts import OneTimePasswords
-    from terugkeer.services.key_figures import Period, key_figures_of
+    from terugkeer.services.demo_accounts import printed_names
+    from terugkeer.services.demo_passwords import OneTimePasswords
 
     folder.mkdir(parents=True, exist_ok=True)
     lock = _only_demo(folder, port if serve else None)
@@ -50,15 +53,73 @@ def demo(
     def say(text: str) -> None:
         typer.echo(text, err=True)
 
-    from terugkeer.domain.calendar import AMSTERDAM
-
     today = datetime.now(AMSTERDAM).date()  # the agency's today, whatever the machine's zone
     # Hashed in threads meanwhile: seconds of argon2 off the path to the first page.
-    passwords = OneTimePasswords() if serve else None
-    built = demo_store(folder, until=today, seed=seed, progress=say)
-    state = "reused" if built.reused else "built"
-    typer.echo(f"demo store {state}: {built.store_file} ({built.lines:,} events up to "
-               f"{built.until}, no real person)")  # fmt: skip
+    passwords = OneTimePasswords(printed_names()) if serve else None
+    try:
+        built = demo_store(folder, until=today, seed=seed, progress=say)
+        state = "reused" if built.reused else "built"
+        typer.echo(f"demo store {state}: {built.store_file} ({built.lines:,} events up to "
+                   f"{built.until}, no real person)")  # fmt: skip
+        if passwords is None:
+            _key_figures(built, today, lang)
+        else:
+            _serve(built, today, lang, port, passwords, say)
+    finally:
+        if passwords is not None:
+            passwords.cancel()
+        lock.close()
+
+
+def _serve(
+    built: DemoStore, today: date, lang: str, port: int, passwords: OneTimePasswords,
+    say: Callable[[str], None],
+) -> None:  # fmt: skip
+    """Serve the workplace at once and print the figures, the accounts and the partners beside
+    it: an account is printed only once its new password is stored, and the last run's
+    passwords and tokens stop working before the first page is served."""
+    from terugkeer.services.demo_accounts import demo_staff, issue_passwords
+    from terugkeer.services.demo_partners import demo_partners
+    from terugkeer.web.beside import Serving, serve_beside
+
+    system = built.system
+    staff = demo_staff(system, today, say)  # the last run's passwords taken away
+    partners = demo_partners(system, staff.directors)  # and its tokens replaced
+
+    def announce(serving: Serving) -> None:
+        # The server's start first (Python's imports hold the GIL): the figures, like the
+        # accounts, are of use once the pages answer.
+        if not serving.listening():
+            return
+        passwords.hurry()  # nothing left to give way to
+        _key_figures(built, today, lang)
+        printed = issue_passwords(system, passwords)  # returns when they sign in
+        typer.echo("demo accounts (one-time passwords, new on every run: each user chooses "
+                   "their own at the first sign-in; the other case directors get one from "
+                   "beheerder on /admin/users):")  # fmt: skip
+        for account in printed:
+            user = account.user
+            team = f", team {user.team}" if user.team else ""
+            typer.echo(f"  {user.name:<14} {account.password}  ({user.role.value}{team})")
+        typer.echo(
+            "demo chain partners (API tokens, new on every run; their reach: shares, "
+            "rules; their event ids start 'sim-': the store holds simulated events only):"
+        )
+        for partner in partners:
+            typer.echo(f"  {partner.name:<6} {partner.token}  ({partner.rules} reach rules, "
+                       f"{partner.shares} shares)")  # fmt: skip
+        typer.echo(f"the workplace: http://127.0.0.1:{port}/login  (stop with Ctrl-C)")
+
+    serve_beside(system, "127.0.0.1", port, announce)
+
+
+def _key_figures(built: DemoStore, today: date, lang: str) -> None:
+    """Last year's key figures, and how to ask for more."""
+    from rich.console import Console
+
+    from terugkeer.cli.render_key_figures import key_figures_tables
+    from terugkeer.services.key_figures import Period, key_figures_of
+
     last_year = today.year - 1
     figures = key_figures_of(built.system, Period(date(last_year, 1, 1), date(last_year, 12, 31)))
     console = Console()
@@ -69,34 +130,6 @@ def demo(
         f"try: terugkeer report key-figures --from {last_year}-01-01 --to {last_year}-12-31 "
         f"--database-url {url}; terugkeer forecast --months 12 --database-url {url}"
     )
-    if not serve:
-        lock.close()
-        return
-    from terugkeer.services.demo_accounts import demo_organisation
-    from terugkeer.services.demo_partners import demo_partners
-    from terugkeer.web.serve import run_web
-
-    system = built.system
-    organisation = demo_organisation(system, today, say, passwords)
-    typer.echo("demo accounts (one-time passwords, new on every run: each user chooses their "
-               "own at the first sign-in; the other case directors get one from beheerder on "
-               "/admin/users):")  # fmt: skip
-    for account in organisation.printed:
-        user = account.user
-        team = f", team {user.team}" if user.team else ""
-        typer.echo(f"  {user.name:<14} {account.password}  ({user.role.value}{team})")
-    typer.echo(
-        "demo chain partners (API tokens, new on every run; their reach: shares, "
-        "rules; their event ids start 'sim-': the store holds simulated events only):"
-    )
-    for partner in demo_partners(system, organisation.directors):
-        typer.echo(f"  {partner.name:<6} {partner.token}  ({partner.rules} reach rules, "
-                   f"{partner.shares} shares)")  # fmt: skip
-    typer.echo(f"the workplace: http://127.0.0.1:{port}/login  (stop with Ctrl-C)")
-    try:
-        run_web(system, "127.0.0.1", port)
-    finally:
-        lock.close()
 
 
 def _only_demo(folder: Path, port: int | None) -> TextIO:

@@ -26,19 +26,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from terugkeer import __version__
 from terugkeer.bootstrap import System, bootstrap, rules_of
-from terugkeer.services.completeness import set_complete_from
-from terugkeer.services.demo_feed import ArrivingFeed, FeedJob
-from terugkeer.services.ingest import ImportSummary, ingest_lines
 from terugkeer.settings import Settings
-from terugkeer.simulation.arrival import in_arrival_order
 from terugkeer.simulation.loader import load_parameters
 from terugkeer.simulation.params import Parameters
-from terugkeer.simulation.replications import persons_of_the_year
-from terugkeer.simulation.runner import simulate
-from terugkeer.store.schema import head_revision
+from terugkeer.store.schema import HEAD_REVISION
+
+if TYPE_CHECKING:
+    from terugkeer.services.demo_feed import FeedJob
+    from terugkeer.services.ingest import ImportSummary
 
 Progress = Callable[[str], None]
 
@@ -77,16 +76,18 @@ def demo_store(
     store_file, stamp = folder / "demo.db", folder / "demo.json"
     parameters = params or load_parameters()
     first = date(until.year - FULL_YEARS, 1, 1)
-    wanted = {
-        "until": until.isoformat(), "seed": seed, "inputs": inputs_digest(),
-        "params": hashlib.sha256(parameters.model_dump_json().encode()).hexdigest(),
-    }  # fmt: skip
+    wanted = wanted_inputs(until, seed, parameters)
     url = f"sqlite:///{store_file}"
     found = _read(stamp)
     lines = found.get("lines")
     if store_file.exists() and found.get("built") == wanted and isinstance(lines, int):
         system = bootstrap(Settings(database_url=url), migrate=False)
         return DemoStore(system, store_file, lines, first, until, reused=True)
+    # Imported only to build: a reused store's start (the demo's second) needs none of the
+    # simulator (SimPy) nor the import, and the first page waits for every import.
+    from terugkeer.services.completeness import set_complete_from
+    from terugkeer.services.demo_feed import FeedJob
+
     for stale in [stamp, *folder.glob("demo.db*"), *folder.glob("simulated-*.jsonl"),
                   *(folder / name for name in _SCRATCH)]:  # fmt: skip
         stale.unlink(missing_ok=True)
@@ -112,6 +113,15 @@ def demo_store(
                      overlapped=built is not None)  # fmt: skip
 
 
+def wanted_inputs(until: date, seed: int, parameters: Parameters) -> dict[str, object]:
+    """What a store built from these inputs is stamped with (`demo.json`): reused only when
+    this is what the stamp says."""
+    return {
+        "until": until.isoformat(), "seed": seed, "inputs": inputs_digest(),
+        "params": hashlib.sha256(parameters.model_dump_json().encode()).hexdigest(),
+    }  # fmt: skip
+
+
 #: What a build writes beside the store, removed when it is done.
 _SCRATCH = ("simulated.jsonl", "kept.jsonl", "arrived.jsonl", "arrived.times")
 
@@ -122,6 +132,9 @@ def _overlapped(
     """Simulate in a second process and import each event as it arrives, the store's own
     set-up meanwhile. None when the streamed lines were not exactly the in-order ones: the
     store then holds some of them, so it is removed."""
+    from terugkeer.services.demo_feed import ArrivingFeed
+    from terugkeer.services.ingest import ingest_lines
+
     feed = ArrivingFeed(job, progress)
     try:
         system = bootstrap(settings)
@@ -147,6 +160,11 @@ def _in_order(
 ) -> tuple[System, ImportSummary]:
     """Simulate to the end (unless `simulated`), keep the people who count, order their
     events as they reached the agency, and import them into an empty store."""
+    from terugkeer.services.ingest import ingest_lines
+    from terugkeer.simulation.arrival import in_arrival_order
+    from terugkeer.simulation.replications import persons_of_the_year
+    from terugkeer.simulation.runner import simulate
+
     params = Parameters.model_validate_json(job.params_json)
     if not simulated:
         simulate(params, job.first, job.until, job.seed, job.simulated,
@@ -206,7 +224,7 @@ def _read(stamp: Path) -> dict[str, object]:
 def inputs_digest() -> str:
     """What the demo store is made of: the simulator's code and parameters, the rules table,
     the schema revision and the version. Any change builds the store anew."""
-    digest = hashlib.sha256(f"{__version__} {head_revision()}".encode())
+    digest = hashlib.sha256(f"{__version__} {HEAD_REVISION}".encode())
     for package in (
         "terugkeer.simulation",
         "terugkeer.rules",

@@ -3,25 +3,27 @@ directors whose open cases number in the tens, plus an analyst, an auditor, an a
 privacy officer.
 
 Accounts that `terugkeer demo` prints get a fresh one-time password on every run: the user
-chooses their own at the first sign-in. The other case
-directors exist so that the caseload is spread as in the agency, and have no password at all
-(an admin sets one on the users page when someone wants to sign in as them): hashing a
-password for each of some three hundred accounts would cost a minute of argon2 for nothing.
+chooses their own at the first sign-in. In two steps, so that the pages can be served while
+the passwords are hashed (services/demo_passwords.py): `demo_staff` takes the last run's
+passwords away before the first page, `issue_passwords` stores the new ones, and only then
+are they printed. The other case directors exist so that the caseload is spread as in the
+agency, and have no password at all (an admin sets one on the users page when someone wants
+to sign in as them): hashing a password for each of some three hundred accounts would cost a
+minute of argon2 for nothing.
 """
 
 from __future__ import annotations
 
 import math
-import secrets
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from terugkeer.bootstrap import System
 from terugkeer.domain.calendar import AMSTERDAM, to_micros
 from terugkeer.domain.permissions import Role
-from terugkeer.services.users import User, check_password, hash_password
+from terugkeer.services.demo_passwords import OneTimePasswords
+from terugkeer.services.users import User
 from terugkeer.store import sign_in_throttle as throttle
 from terugkeer.store import users as rows
 from terugkeer.store import workplace as reads
@@ -56,6 +58,14 @@ class Organisation:
     directors: list[User]  # every case director
 
 
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """The organisation before its printed accounts have their new passwords."""
+
+    printed: list[User]  # the accounts `terugkeer demo` prints, without a password yet
+    directors: list[User]
+
+
 def director_name(team: str, number: int) -> str:
     return f"rv-{team.lower()}-{number:02d}"
 
@@ -72,26 +82,8 @@ def printed_accounts() -> list[tuple[str, Role, str | None]]:
     return accounts + [(name, role, None) for name, role in STAFF]
 
 
-class OneTimePasswords:
-    """Fresh passwords for the printed accounts, hashed in threads from the moment this is
-    made: argon2 lets go of the GIL, and sixteen hashes take seconds of one core, which the
-    demo spends while it waits for the simulator or opens the store."""
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="demo-passwords")
-        self._hashed = {name: self._pool.submit(_one_time, name)
-                        for name, _, _ in printed_accounts()}  # fmt: skip
-        self._pool.shutdown(wait=False)
-
-    def of(self, name: str) -> tuple[str, str]:
-        """(password, its hash) for a printed account."""
-        return self._hashed[name].result()
-
-
-def _one_time(name: str) -> tuple[str, str]:
-    password = secrets.token_urlsafe(12)
-    check_password(password, name)  # as add_user and set_password would
-    return password, hash_password(password)
+def printed_names() -> list[str]:
+    return [name for name, _, _ in printed_accounts()]
 
 
 def demo_organisation(
@@ -100,19 +92,29 @@ def demo_organisation(
     """The teams and their accounts (made once per store), the open cases spread over the
     directors the first time, and fresh passwords for the printed accounts (`passwords`:
     hashed in advance)."""
+    staff = demo_staff(system, today, progress)
+    fresh = passwords or OneTimePasswords(printed_names())
+    return Organisation(issue_passwords(system, fresh), staff.directors)
+
+
+def demo_staff(system: System, today: date, progress: Progress) -> Staff:
+    """The teams and their accounts (made once per store) with the open cases spread over the
+    directors the first time; the printed accounts' passwords of the last run are taken away
+    (and their sessions end), so that the pages may be served before `issue_passwords` has
+    stored the new ones: until then those accounts cannot sign in at all."""
     with system.engine.connect() as connection:
         open_cases = reads.open_cases(connection)
     per_team = max(2, math.ceil(len(open_cases) / CASES_PER_DIRECTOR / len(TEAMS)))
     directors = _directors(system, per_team, progress)
-    printed = _printed(system, passwords or OneTimePasswords())
+    printed = _without_password(system)
     with system.engine.connect() as connection:
         assigned = connection.execute(reads.assigned_count()).scalar()
     if not assigned:
         progress(f"spreading {len(open_cases):,} open cases over {len(directors)} case "
                  f"directors in {len(TEAMS)} teams ...")  # fmt: skip
-        admin = next(a.user for a in printed if a.user.role is Role.ADMIN)
+        admin = next(user for user in printed if user.role is Role.ADMIN)
         _spread(system, admin, directors, open_cases, today)
-    return Organisation(printed, directors)
+    return Staff(printed, directors)
 
 
 def _directors(system: System, per_team: int, progress: Progress) -> list[User]:
@@ -138,23 +140,43 @@ def directors_without_password(
     return [User(name, Role.CASE_DIRECTOR, team) for name, team in wanted]
 
 
-def _printed(system: System, passwords: OneTimePasswords) -> list[DemoAccount]:
-    """The printed accounts with their one-time passwords (as `add_user` and `set_password`
-    with `must_change`), in one transaction; an account that exists keeps its role and team."""
+def _without_password(system: System) -> list[User]:
+    """The printed accounts, made if missing, with no password and no session (as an admin's
+    reset ends them: whoever knew the last run's password is signed out), in one transaction;
+    an account that exists keeps its role and team."""
     printed = []
     at = utc_text(system.clock())
     with writing(system.engine) as connection:
         for name, role, team in printed_accounts():
-            password, hashed = passwords.of(name)
             row = rows.find_user(connection, name)
             if row is None:
-                rows.add_user(connection, name, role.value, team, hashed, at, must_change=True)
-                user = User(name, role, team, must_change=True)
+                rows.add_user(connection, name, role.value, team, NO_PASSWORD, at,
+                              must_change=True)  # fmt: skip
+                printed.append(User(name, role, team, must_change=True))
             else:
-                rows.set_user(connection, name, password_hash=hashed, failed_logins=0,
+                rows.set_user(connection, name, password_hash=NO_PASSWORD, failed_logins=0,
                               locked_until=None, must_change_password=True)  # fmt: skip
-                throttle.forget_name(connection, name)  # the new password is tried afresh
-                user = User(row.name, Role(row.role), row.team, row.active, must_change=True)
+                rows.end_sessions_of(connection, name)
+                printed.append(User(row.name, Role(row.role), row.team, row.active,
+                                    must_change=True))  # fmt: skip
+    return printed
+
+
+def issue_passwords(system: System, passwords: OneTimePasswords) -> list[DemoAccount]:
+    """The printed accounts with their one-time passwords (as `set_password` with
+    `must_change`), stored in one transaction: when this returns, every password it gives
+    signs in, so they may be shown."""
+    printed = []
+    with writing(system.engine) as connection:
+        for name, _, _ in printed_accounts():
+            password, hashed = passwords.of(name)
+            row = rows.find_user(connection, name)
+            if row is None:  # made by demo_staff; gone means someone removed it meanwhile
+                raise RuntimeError(f"the demo account {name} is missing")
+            rows.set_user(connection, name, password_hash=hashed, failed_logins=0,
+                          locked_until=None, must_change_password=True)  # fmt: skip
+            throttle.forget_name(connection, name)  # refusals while it had none are forgotten
+            user = User(row.name, Role(row.role), row.team, row.active, must_change=True)
             printed.append(DemoAccount(user, password))
     return printed
 

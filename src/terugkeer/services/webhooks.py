@@ -299,8 +299,11 @@ class Deliverer:
         self.system = system
         self._senders = senders
         timeout = system.settings.webhook_timeout_seconds
-        self._client = (client or (lambda: httpx.Client(
-            timeout=timeout, follow_redirects=False, trust_env=False)))()  # fmt: skip
+        # Made in the deliverer's own thread, not here: a client loads the CA bundle (a tenth
+        # of a second), which held up the server's start (the deliverer starts in its lifespan).
+        self._new_client = client or (lambda: httpx.Client(
+            timeout=timeout, follow_redirects=False, trust_env=False))  # fmt: skip
+        self._client: httpx.Client | None = None
         self._pool = ThreadPoolExecutor(senders, thread_name_prefix="webhook")
         self._busy: set[Future[str | None]] = set()
         self._stop = threading.Event()
@@ -316,9 +319,11 @@ class Deliverer:
         self._thread.join(timeout=self.system.settings.webhook_timeout_seconds + 5)
         self._pool.shutdown(wait=False, cancel_futures=True)
         wait(self._busy, timeout=self.system.settings.webhook_timeout_seconds + 5)
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
 
     def _run(self) -> None:
+        self._client = self._new_client()
         away = False  # the outbox could not be read at the last poll
         while not self._stop.is_set():
             try:
@@ -342,16 +347,20 @@ class Deliverer:
                 away = True
             self._stop.wait(self.system.settings.webhook_poll_seconds)
 
+    def _http(self) -> httpx.Client:
+        assert self._client is not None  # made first thing in _run, before any send
+        return self._client
+
     def _deliver_one(self) -> str | None:
         try:
-            return deliver_one(self.system, self._client)
+            return deliver_one(self.system, self._http())
         except Exception as error:  # its transaction ended without a record: due again
             log.warning("webhook delivery: not recorded (%s)", type(error).__name__)
             return rows.PENDING
 
     def _deliver(self, due: rows.Due) -> str:
         try:
-            return deliver(self.system, self._client, due)
+            return deliver(self.system, self._http(), due)
         except Exception as error:  # not recorded: the lease runs out, it is claimed again
             log.warning("webhook delivery %s: not recorded (%s)", due.outbox_id,
                         type(error).__name__)  # fmt: skip

@@ -17,22 +17,25 @@ from typing import Any, cast
 
 import httpx
 from fastapi import Request
-from joserfc.errors import JoseError as JoseRfcError
 
 from terugkeer.settings import Settings
 
-with warnings.catch_warnings():
-    # authlib 1.9 announces its own coming changes (authlib.jose → joserfc, its httpx module)
-    # when imported: nothing an operator can act on, and it printed at every `serve` and demo.
-    # Its module sets its warnings to "always" when first imported: ours must come after.
-    import authlib.deprecate  # noqa: F401
-
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from authlib.integrations.base_client import OAuthError
-    from authlib.integrations.starlette_client import OAuth
-    from authlib.jose.errors import JoseError
-
 DISCOVERY = "/.well-known/openid-configuration"
+
+
+def _import_authlib() -> None:
+    """authlib (with joserfc and cryptography) is imported when a provider is first used,
+    not with the pages: it takes a tenth of a second or more of every start, the demo's
+    included, and most stores have no provider."""
+    with warnings.catch_warnings():
+        # authlib 1.9 announces its own coming changes (authlib.jose → joserfc, its httpx
+        # module) when imported: nothing an operator can act on. Its module sets its warnings
+        # to "always" when first imported: ours must come after.
+        import authlib.deprecate
+
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import authlib.integrations.starlette_client
+        import authlib.jose.errors  # noqa: F401
 
 
 class ProviderFailed(Exception):  # noqa: N818 - answered with a refusal page
@@ -69,6 +72,9 @@ class Provider:
         self.issuer = issuer
         self.client_id = settings.oidc_client_id
         secret = settings.oidc_client_secret
+        _import_authlib()
+        from authlib.integrations.starlette_client import OAuth
+
         self._client: Any = OAuth().register(
             "provider",
             client_id=settings.oidc_client_id,
@@ -105,6 +111,10 @@ class Provider:
         self, pending: Pending, code: str, redirect_uri: str
     ) -> tuple[dict[str, object], str]:
         """The checked claims of the ID token the code is exchanged for, and the token."""
+        from authlib.integrations.base_client import OAuthError
+        from authlib.jose.errors import JoseError
+        from joserfc.errors import JoseError as JoseRfcError
+
         await self.metadata()
         try:
             token = await self._client.fetch_access_token(

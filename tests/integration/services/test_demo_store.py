@@ -15,8 +15,16 @@ from sqlalchemy import select
 from terugkeer.domain.permissions import Role
 from terugkeer.domain.sign_in_throttle import ThrottlePolicy
 from terugkeer.services.demo import DemoStore
-from terugkeer.services.demo_accounts import TEAMS, demo_organisation
+from terugkeer.services.demo_accounts import (
+    TEAMS,
+    demo_organisation,
+    demo_staff,
+    issue_passwords,
+    printed_names,
+)
+from terugkeer.services.demo_passwords import OneTimePasswords
 from terugkeer.services.sign_in import LoginRefused, log_in
+from terugkeer.services.users import session_of
 from terugkeer.store.tables import case_directors, cases, events
 from tests.demo import small_demo
 
@@ -127,3 +135,24 @@ def test_the_organisation_has_teams_of_directors_with_tens_of_open_cases(
     assert all(
         a.password != b.password for a, b in zip(again.printed, organisation.printed, strict=True)
     )
+
+
+def test_between_two_runs_the_printed_accounts_cannot_sign_in_at_all(demo: DemoStore) -> None:
+    """`terugkeer demo` serves its pages before the new one-time passwords are stored: from
+    then on the last run's passwords and sessions are gone, and a printed password signs in
+    as soon as it is returned (and so printed)."""
+    last_run = demo_organisation(demo.system, UNTIL, lambda _: None)
+    signed_in = {a.user.name: log_in(demo.system, a.user.name, a.password, "127.0.0.1")[0]
+                 for a in last_run.printed}  # fmt: skip
+    staff = demo_staff(demo.system, UNTIL, lambda _: None)  # this run, before its pages
+    assert [u.name for u in staff.printed] == [a.user.name for a in last_run.printed]
+    for account in last_run.printed:
+        with pytest.raises(LoginRefused):
+            log_in(demo.system, account.user.name, account.password, "127.0.0.2")
+        assert session_of(demo.system, signed_in[account.user.name], timedelta(hours=1)) is None
+    printed = issue_passwords(demo.system, OneTimePasswords(printed_names()))
+    for account, old in zip(printed, last_run.printed, strict=True):
+        _, session = log_in(demo.system, account.user.name, account.password, "127.0.0.2")
+        assert session.user.must_change  # a one-time password: the user chooses their own next
+        with pytest.raises(LoginRefused):
+            log_in(demo.system, old.user.name, old.password, "127.0.0.3")
