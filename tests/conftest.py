@@ -47,19 +47,6 @@ def _cheap_password_hashes() -> Iterator[None]:
     users._HASHER, users._DUMMY_HASH = product
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _replications_in_one_process() -> Iterator[None]:
-    """The simulation's replications run in this process, not in two spawned ones: the other
-    test worker holds the second core, and each spawned process first imports the product.
-    The spawned path is held by tests/integration/simulation/test_replications.py."""
-    from terugkeer.simulation import replications
-
-    product = replications.WORKERS
-    replications.WORKERS = 1
-    yield
-    replications.WORKERS = product
-
-
 @pytest.fixture(scope="session")
 def rules() -> RulesTable:
     return load_rules()

@@ -95,7 +95,7 @@ def run_forecast(
     months: int,
     seeds: list[int],
     *,
-    workers: int | None = None,
+    workers: int = 2,
     progress: Callable[[int], None] | None = None,
 ) -> list[MonthForecast]:
     payload = (params.model_dump_json(), caseload.model_dump_json())

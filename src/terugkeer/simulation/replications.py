@@ -124,7 +124,7 @@ def replicate(
     seeds: Iterable[int],
     year: int,
     *,
-    workers: int | None = None,
+    workers: int = 2,
     progress: Callable[[int], None] | None = None,
 ) -> list[Figures]:
     """Key figures of `year` for each seed, in seed order."""
@@ -133,24 +133,15 @@ def replicate(
     return in_parallel(replication, calls, workers=workers, progress=progress)
 
 
-#: The cores the replications use unless a caller says otherwise: the two of the machines we
-#: run on. A spawned process first imports the product (about 2 s of CPU), so where the
-#: second core is busy anyway (the test suite's other worker) one process is faster: the tests
-#: set this to 1 and test the spawned path on its own.
-WORKERS = 2
-
-
 def in_parallel(
     function: Callable[..., T],
     calls: list[tuple[Any, ...]],
     *,
-    workers: int | None = None,
+    workers: int = 2,
     progress: Callable[[int], None] | None = None,
 ) -> list[T]:
-    """`function(*call)` for each call, in spawned processes over `workers` cores (default
-    WORKERS; one process when there is one call or one worker); results in call order,
-    `progress(done)` after each."""
-    workers = WORKERS if workers is None else workers
+    """`function(*call)` for each call, in spawned processes over `workers` cores (one process
+    when there is one call or one worker); results in call order, `progress(done)` after each."""
     results: list[T] = []
     if workers <= 1 or len(calls) == 1:
         for call in calls:

@@ -11,12 +11,7 @@ import pytest
 from terugkeer.reports.key_figures import key_figures
 from terugkeer.reports.period import Period
 from terugkeer.simulation.loader import load_parameters
-from terugkeer.simulation.replications import (
-    head_of,
-    import_feed,
-    persons_of_the_year,
-    replicate,
-)
+from terugkeer.simulation.replications import head_of, import_feed, persons_of_the_year
 from terugkeer.simulation.runner import simulate
 from tests.integration.simulation.worlds import small_world
 
@@ -65,12 +60,3 @@ def test_a_line_s_head_is_what_parsing_it_gives(tmp_path: Path) -> None:
     for line in [*feed.read_bytes().splitlines(), *(other.encode() for other in others)]:
         event = json.loads(line)
         assert head_of(line) == (event["type"], event["v_number"], event["occurred_at"])
-
-
-def test_replications_in_spawned_processes_give_what_one_process_gives() -> None:
-    """The product's default spreads the seeds over spawned processes (the tests run them in
-    their own process: conftest): the same figures, in seed order."""
-    params = small_world(load_parameters(), per_year=200, warm_up_years=1)
-    spawned = replicate(params, [1, 2], 2023, workers=2)
-    assert replicate(params, [1, 2], 2023, workers=1) == spawned
-    assert spawned[0] != spawned[1]  # two seeds, two worlds: the order is seen
