@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import os
-import secrets
-import string
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
 from terugkeer.domain.rules import RulesTable
 from terugkeer.rules.loader import load_rules
 from terugkeer.store.engine import make_engine
 from terugkeer.store.schema import ensure_schema
+from tests.stores import PostgresTemplates, sqlite_store
 
 POSTGRES_URL = os.environ.get("TERUGKEER_TEST_POSTGRES_URL")
 #: CI sets this, so that a missing PostgreSQL fails the run instead of skipping its tests.
@@ -54,39 +52,57 @@ def rules() -> RulesTable:
     return load_rules()
 
 
-def _postgres_database() -> Iterator[str]:
+@pytest.fixture(scope="session")
+def _postgres_templates() -> Iterator[PostgresTemplates | None]:
+    """This process's source of PostgreSQL databases (None without a server)."""
     if not POSTGRES_URL:
+        yield None
+        return
+    templates = PostgresTemplates(POSTGRES_URL)
+    yield templates
+    templates.close()
+
+
+def _postgres_database(templates: PostgresTemplates | None, *, migrated: bool) -> Iterator[str]:
+    if templates is None:
         if REQUIRE_POSTGRES:
             pytest.fail("TERUGKEER_TEST_POSTGRES_URL is not set but PostgreSQL is required")
         pytest.skip("no PostgreSQL (set TERUGKEER_TEST_POSTGRES_URL)")
-    # Letters only: a random hex name can hold ten digits in a row, which the tests that check
-    # error sentences for anything shaped like a V-number would then (rightly) flag.
-    name = "terugkeer_test_" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(12))
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    name = templates.create(migrated=migrated)
     try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        yield templates.url_of(name)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        templates.drop(name)
+
+
+def _migrated(request: pytest.FixtureRequest) -> bool:
+    """A store at the current schema, unless the test is about migrating an empty database."""
+    return request.node.get_closest_marker("empty_store") is None
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database, once for each storage backend."""
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    _postgres_templates: PostgresTemplates | None,
+) -> Iterator[str]:
+    """A URL of a store at the current schema without events (an empty database for a test
+    marked `empty_store`), once for each storage backend."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
+        path = tmp_path / "store.db"
+        yield sqlite_store(path) if _migrated(request) else f"sqlite:///{path}"
     else:
-        yield from _postgres_database()
+        yield from _postgres_database(_postgres_templates, migrated=_migrated(request))
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A URL of an empty PostgreSQL database, for what is about several server processes or
-    hosts on one store (SQLite is one machine's file)."""
-    yield from _postgres_database()
+def postgres_url(
+    request: pytest.FixtureRequest, _postgres_templates: PostgresTemplates | None
+) -> Iterator[str]:
+    """A URL of a PostgreSQL store at the current schema without events (empty for a test
+    marked `empty_store`), for what is about several server processes or hosts on one store
+    (SQLite is one machine's file)."""
+    yield from _postgres_database(_postgres_templates, migrated=_migrated(request))
 
 
 @pytest.fixture

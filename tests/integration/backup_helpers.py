@@ -16,6 +16,7 @@ from terugkeer.store.engine import make_engine
 from terugkeer.store.tables import events
 from tests.conftest import _postgres_database
 from tests.integration.lines import line
+from tests.stores import PostgresTemplates
 
 runner = CliRunner()
 #: The V-numbers of the history: none may appear in a manifest or a message.
@@ -99,14 +100,18 @@ def tables(url: str) -> list[str]:
         engine.dispose()
 
 
-def second_store(database_url: str, folder: Path) -> Iterator[str]:
-    """An empty store of the same backend as `database_url`."""
+def second_store(
+    database_url: str, folder: Path, templates: PostgresTemplates | None
+) -> Iterator[str]:
+    """An empty database of the same backend as `database_url` (a restore's target)."""
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{folder / 'target.db'}"
     else:
-        yield from _postgres_database()
+        yield from _postgres_database(templates, migrated=False)
 
 
 @pytest.fixture
-def target_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    yield from second_store(database_url, tmp_path)
+def target_url(
+    database_url: str, tmp_path: Path, _postgres_templates: PostgresTemplates | None
+) -> Iterator[str]:
+    yield from second_store(database_url, tmp_path, _postgres_templates)

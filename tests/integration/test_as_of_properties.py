@@ -23,10 +23,10 @@ from terugkeer.importing.service import import_lines
 from terugkeer.store.as_of import known_at, replayed
 from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
-from terugkeer.store.schema import ensure_schema
 from terugkeer.store.tables import chain_head, completeness, events
 from terugkeer.store.versions import VERSIONED
 from tests.integration.test_import_properties import RULES, as_line, clock, figures, population
+from tests.stores import sqlite_store
 from tests.unit.domain.test_history_properties import Planned, arrival_order
 
 pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
@@ -89,11 +89,9 @@ def test_as_of_a_moment_equals_a_store_that_only_received_what_was_known(
     known = [p for p in order if arrived[p.id] <= moment]  # ties go with the cut
     stamp = moment.strftime(_STAMP)
     with tempfile.TemporaryDirectory() as directory:
-        whole = make_engine(f"sqlite:///{Path(directory) / 'whole.db'}")
-        prefix = make_engine(f"sqlite:///{Path(directory) / 'prefix.db'}")
+        whole = make_engine(sqlite_store(Path(directory) / "whole.db"))
+        prefix = make_engine(sqlite_store(Path(directory) / "prefix.db"))
         try:
-            for engine in (whole, prefix):
-                ensure_schema(engine)
             receive(whole, order, arrived, RULES, batch)
             receive(prefix, known, arrived, RULES, batch)
             with known_at(whole, stamp, RULES) as viewed:

@@ -23,8 +23,8 @@ from terugkeer.rules.loader import load_rules
 from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.projection_check import projection_problems
-from terugkeer.store.schema import ensure_schema
 from terugkeer.store.tables import cases, dublin_claims, events
+from tests.stores import sqlite_store
 from tests.unit.domain.test_history_properties import Planned, arrival_order, person_history
 
 pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
@@ -106,11 +106,9 @@ def test_arrival_order_does_not_change_key_figures_or_cases(
 ) -> None:
     planned, shuffled, batch_size = drawn
     with tempfile.TemporaryDirectory() as directory:
-        in_order = make_engine(f"sqlite:///{Path(directory) / 'in_order.db'}")
-        interleaved = make_engine(f"sqlite:///{Path(directory) / 'shuffled.db'}")
+        in_order = make_engine(sqlite_store(Path(directory) / "in_order.db"))
+        interleaved = make_engine(sqlite_store(Path(directory) / "shuffled.db"))
         try:
-            for engine in (in_order, interleaved):
-                ensure_schema(engine)
             imported(in_order, planned, RULES, batch_size=5000)
             imported(interleaved, shuffled, RULES, batch_size=batch_size)
             assert figures(interleaved) == figures(in_order)

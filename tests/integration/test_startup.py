@@ -124,6 +124,7 @@ def test_the_cli_default_data_dir_is_the_settings_one() -> None:
     assert options.DEFAULT_DATA_DIR == DEFAULT_DATA_DIR
 
 
+@pytest.mark.empty_store
 def test_current_revision_reads_what_alembic_reads(database_url: str) -> None:
     engine = make_engine(database_url)
     try:

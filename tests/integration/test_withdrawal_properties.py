@@ -25,7 +25,6 @@ from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
 from terugkeer.store.projection_check import projection_problems
 from terugkeer.store.queries import person_history
-from terugkeer.store.schema import ensure_schema
 from terugkeer.store.tables import worklist_items
 from tests.integration.test_import_properties import (
     RULES,
@@ -34,6 +33,7 @@ from tests.integration.test_import_properties import (
     imported,
     population,
 )
+from tests.stores import sqlite_store
 from tests.unit.domain.test_history_properties import Planned
 
 pytestmark = pytest.mark.slow  # long-running: the scheduler starts it early (conftest)
@@ -113,11 +113,9 @@ def test_withdrawing_is_as_if_never_received(
     gone = {p.id for p in withdrawn}
     people = sorted({p.v_number for p in planned})
     with tempfile.TemporaryDirectory() as directory:
-        corrected = make_engine(f"sqlite:///{Path(directory) / 'corrected.db'}")
-        without = make_engine(f"sqlite:///{Path(directory) / 'without.db'}")
+        corrected = make_engine(sqlite_store(Path(directory) / "corrected.db"))
+        without = make_engine(sqlite_store(Path(directory) / "without.db"))
         try:
-            for engine in (corrected, without):
-                ensure_schema(engine)
             imported(corrected, planned, RULES, batch_size=batch_size)
             summary = import_lines([retraction(p) for p in withdrawn],
                                    EventStore(corrected, RULES), clock=clock)  # fmt: skip

@@ -15,13 +15,14 @@ from terugkeer.cli.app import app
 from terugkeer.store import postgres_tools
 from tests.conftest import _postgres_database
 from tests.integration.backup_helpers import build_store, runner
+from tests.stores import PostgresTemplates
 
 PASSWORD = "Geheim-wachtwoord-29"  # the test cluster trusts every login, so any password works
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    yield from _postgres_database()
+def postgres_url(_postgres_templates: PostgresTemplates | None) -> Iterator[str]:
+    yield from _postgres_database(_postgres_templates, migrated=False)
 
 
 def _with_password(url: str) -> str:
