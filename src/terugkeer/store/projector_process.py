@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.synchronize import Event as StopSignal
 
@@ -25,13 +25,10 @@ from sqlalchemy import Engine
 from terugkeer.domain.rules import RulesTable
 from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
-from terugkeer.store.projector import Projector, head_seq, projected_seq
+from terugkeer.store.projector import Projector
 
 #: Seconds the projector sleeps when it has reached the head and the import goes on.
 _IDLE = 0.05
-
-#: Called with (projected seq, head seq) while the import waits for the projector.
-Waiting = Callable[[int, int], None]
 
 
 def shareable(engine: Engine) -> bool:
@@ -43,7 +40,7 @@ def shareable(engine: Engine) -> bool:
 
 
 @contextmanager
-def projector_beside(store: EventStore, waiting: Waiting | None = None) -> Iterator[None]:
+def projector_beside(store: EventStore) -> Iterator[None]:
     """Within: `store` appends without projecting, a projector process projects. On leaving
     (however): the projections are brought up to the head before `store` projects again."""
     context = multiprocessing.get_context("spawn")  # no fork of a process holding connections
@@ -58,18 +55,13 @@ def projector_beside(store: EventStore, waiting: Waiting | None = None) -> Itera
         yield
     finally:
         stop.set()
-        _wait(process, store, waiting)
+        _wait(process, store)
         store.project = True
 
 
-def _wait(process: multiprocessing.process.BaseProcess, store: EventStore,
-          waiting: Waiting | None) -> None:  # fmt: skip
+def _wait(process: multiprocessing.process.BaseProcess, store: EventStore) -> None:
     """Until the projector has caught up and ended; if it died, catch up here instead."""
-    while process.is_alive():
-        process.join(0.5)
-        if waiting is not None and process.is_alive():
-            with store.engine.connect() as connection:
-                waiting(projected_seq(connection), head_seq(connection))
+    process.join()
     if process.exitcode != 0:  # an error or a kill: the projections are behind, never wrong
         Projector(store.engine, store.rules).catch_up()
 
