@@ -13,7 +13,6 @@ import json
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,33 +29,16 @@ from terugkeer.services.demo import wanted_inputs
 from terugkeer.services.demo_accounts import DemoAccount, demo_organisation, printed_accounts
 from terugkeer.simulation.loader import load_parameters
 from tests.demo import small_demo
+from tests.integration.test_startup import PROBE  # the real entry point, packages loaded at exit
+from tests.web.server import _free_port
 
 SRC = Path(__file__).parents[2] / "src"
 SEED = 3
 #: What only a build (the simulator), a migration or single sign-on needs: a second start has
 #: the pages wait for every import, so it loads none of them.
 NOT_FOR_A_SECOND_START = {"simpy", "alembic", "authlib", "joserfc"}
-#: The real entry point, writing the top-level packages loaded when it exits
-#: (tests/integration/test_startup.py's probe).
-PROBE = """
-import atexit, json, os, sys
-def written():
-    with open(os.environ["PROBE_OUT"], "w", encoding="utf-8") as out:
-        json.dump(sorted({name.split(".")[0] for name in sys.modules}), out)
-atexit.register(written)
-sys.argv[0] = "terugkeer"
-from terugkeer.cli.app import main
-main()
-"""
 #: Generous: the command hashes sixteen passwords with RFC 9106's parameters on a busy machine.
 PATIENCE = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

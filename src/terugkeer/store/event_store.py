@@ -41,6 +41,7 @@ from terugkeer.store.projection_cache import ProjectionCache
 from terugkeer.store.projector import (
     Touched,
     lock_projections,
+    persons_after,
     projected_seq,
     retention_state,
 )
@@ -400,8 +401,7 @@ class EventStore:
         start = projected_seq(connection)
         if start >= seq:
             return
-        query = select(events.c.v_number).where(events.c.seq > start).distinct()
-        behind = list(connection.execute(query).scalars())
+        behind = persons_after(connection, start)
         self._projected.drop(behind)
         self._load_histories(connection, behind)
         touched = Touched({v_number: set() for v_number in behind})

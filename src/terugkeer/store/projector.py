@@ -78,6 +78,12 @@ def retention_state(connection: Connection) -> tuple[int, ...]:
     return tuple(found)
 
 
+def persons_after(connection: Connection, seq: int) -> list[str]:
+    """The V-numbers of the events after `seq` (what projections at `seq` lack)."""
+    query = select(events.c.v_number).where(events.c.seq > seq).distinct()
+    return list(connection.execute(query).scalars())
+
+
 def project_behind(connection: Connection, rules: RulesTable) -> int:
     """Within the caller's writing transaction: bring the projections up to the head, the
     persons of every event after the mark rewritten whole from their histories (retention
@@ -86,8 +92,7 @@ def project_behind(connection: Connection, rules: RulesTable) -> int:
     start, head = projected_seq(connection), head_seq(connection)
     if start >= head:
         return start
-    query = select(events.c.v_number).where(events.c.seq > start).distinct()
-    behind = list(connection.execute(query).scalars())
+    behind = persons_after(connection, start)
     person = (
         select(events.c.seq, events.c.v_number, events.c.body)
         .where(one_of(connection, events.c.v_number, "vs"), events.c.seq <= head)

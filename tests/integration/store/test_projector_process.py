@@ -76,6 +76,19 @@ def start_import(database_url: str, tmp_path: Path) -> subprocess.Popen[bytes]:
         )  # fmt: skip
 
 
+def projecting(importer: subprocess.Popen[bytes], engine: Engine, *, first: int) -> int:
+    """Feed three batches (the second starts the projector); once the projector has
+    projected a batch, its pid."""
+    assert importer.stdin is not None
+    importer.stdin.write(lines(first, 30))
+    importer.stdin.flush()
+    until(lambda: projector_of(importer) is not None, "the projector starts")
+    until(lambda: reach(engine)[0] > BATCH, "the projector projects a batch")
+    projector = projector_of(importer)
+    assert projector is not None
+    return projector
+
+
 def verify(database_url: str) -> str:
     result = runner.invoke(app, ["audit", "verify", "--database-url", database_url])
     assert result.exit_code == 0, result.output
@@ -88,14 +101,9 @@ def test_the_import_catches_up_when_its_projector_is_killed(
     importer = start_import(database_url, tmp_path)
     engine = make_engine(database_url)
     try:
-        assert importer.stdin is not None
-        importer.stdin.write(lines(0, 30))  # three batches: the second starts the projector
-        importer.stdin.flush()
-        until(lambda: projector_of(importer) is not None, "the projector starts")
-        until(lambda: reach(engine)[0] > BATCH, "the projector projects a batch")
-        projector = projector_of(importer)
-        assert projector is not None
+        projector = projecting(importer, engine, first=0)
         os.kill(projector, signal.SIGKILL)
+        assert importer.stdin is not None
         importer.stdin.write(lines(30, 70))
         importer.stdin.close()
         assert importer.wait(120) == 0, (tmp_path / "import.err").read_text()
@@ -112,14 +120,9 @@ def test_db_project_catches_up_after_the_import_is_killed(
     importer = start_import(database_url, tmp_path)
     engine = make_engine(database_url)
     try:
-        assert importer.stdin is not None
-        importer.stdin.write(lines(100, 30))
-        importer.stdin.flush()
-        until(lambda: projector_of(importer) is not None, "the projector starts")
-        until(lambda: reach(engine)[0] > BATCH, "the projector projects a batch")
-        projector = projector_of(importer)
-        assert projector is not None
+        projector = projecting(importer, engine, first=100)
         os.kill(projector, signal.SIGSTOP)  # held, so that it is surely behind when killed
+        assert importer.stdin is not None
         importer.stdin.write(lines(130, 50))
         importer.stdin.flush()
         until(lambda: reach(engine)[1] >= 140, "the importer appends on")
