@@ -47,6 +47,28 @@ def _cheap_password_hashes() -> Iterator[None]:
     users._HASHER, users._DUMMY_HASH = product
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_tls_context() -> Iterator[None]:
+    """A new httpx client loads certifi's whole CA bundle into a new TLS context: 0.2-0.35 s of
+    CPU on this machine, and the suite makes thousands of clients, nearly all to servers on
+    loopback over plain HTTP. They share one context made with the same defaults instead."""
+    from unittest import mock
+
+    import httpx
+    from httpx._transports import default
+
+    shared = httpx.create_ssl_context()
+    made = default.create_ssl_context
+
+    def create(verify: object = True, cert: object = None, trust_env: bool = True) -> object:
+        if verify is True and cert is None and trust_env:
+            return shared
+        return made(verify=verify, cert=cert, trust_env=trust_env)  # type: ignore[arg-type]
+
+    with mock.patch.object(default, "create_ssl_context", create):
+        yield
+
+
 @pytest.fixture(scope="session")
 def rules() -> RulesTable:
     return load_rules()

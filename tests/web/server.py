@@ -3,6 +3,7 @@ people (two directors' cases and one family), users of every role."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -127,11 +128,24 @@ def serving(system: System, port: int | None = None) -> Iterator[str]:
         yield url
 
 
+class _QuickStop(uvicorn.Server):
+    """uvicorn, noticing `should_exit` within 10 ms instead of 100: its loop looks once per
+    tenth of a second, and the suite starts and stops some thousand servers. The rest of the
+    shutdown (connections, the lifespan and so the webhook deliverer) is uvicorn's own."""
+
+    async def main_loop(self) -> None:
+        ticks = 0
+        # on_tick refreshes the Date header when given 0: once a second, as uvicorn's loop does.
+        while not await self.on_tick(0 if ticks % 100 == 0 else 1):
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+
 @contextmanager
 def serving_app(app: Any, port: int | None = None) -> Iterator[str]:
     """Any ASGI app served on a free loopback port; its URL."""
     port = port or _free_port()
-    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port))
+    server = _QuickStop(uvicorn_config(app, "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

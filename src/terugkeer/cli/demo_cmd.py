@@ -57,7 +57,13 @@ def demo(
     # Hashed in threads meanwhile: seconds of argon2 off the path to the first page.
     passwords = OneTimePasswords(printed_names()) if serve else None
     try:
-        built = demo_store(folder, until=today, seed=seed, progress=say)
+        built = demo_store(
+            folder,
+            until=today,
+            seed=seed,
+            progress=say,
+            meanwhile=_import_the_server if serve else None,
+        )
         state = "reused" if built.reused else "built"
         typer.echo(f"demo store {state}: {built.store_file} ({built.lines:,} events up to "
                    f"{built.until}, no real person)")  # fmt: skip
@@ -111,6 +117,14 @@ def _serve(
         typer.echo(f"the workplace: http://127.0.0.1:{port}/login  (stop with Ctrl-C)")
 
     serve_beside(system, "127.0.0.1", port, announce)
+
+
+def _import_the_server() -> None:
+    """The web app's imports (FastAPI, pydantic's models, the routes: seconds of a core), made
+    while a new store is built, so that the first page comes that much sooner after it."""
+    import uvicorn  # noqa: F401
+
+    import terugkeer.web.app  # noqa: F401
 
 
 def _key_figures(built: DemoStore, today: date, lang: str) -> None:

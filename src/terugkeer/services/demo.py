@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -66,12 +67,15 @@ def demo_store(
     now: datetime | None = None,
     params: Parameters | None = None,
     overlap: bool = True,
+    meanwhile: Callable[[], object] | None = None,
 ) -> DemoStore:
     """The demo store up to `until` (today) for `seed` in `folder`: reused when it was built
     from the same inputs on the same day, else built anew. `now`: the moment it is built
     (what had not arrived by then is not in it); `params`: the simulator's (default: its
     calibrated parameters; tests use a smaller inflow). `overlap`: import while simulating,
-    on a second core (False: one after the other, the reference it equals)."""
+    on a second core (False: one after the other, the reference it equals). `meanwhile`: what
+    the caller needs next, run in a thread beside a build (not when the store is reused): for
+    most of a build this process only waits for the simulator."""
     folder.mkdir(parents=True, exist_ok=True)
     store_file, stamp = folder / "demo.db", folder / "demo.json"
     parameters = params or load_parameters()
@@ -97,9 +101,10 @@ def demo_store(
     moment = now or datetime.now(UTC)
     job = FeedJob(folder, parameters.model_dump_json(), rules_of(settings), seed, first, until,
                   moment.timestamp())  # fmt: skip
-    built = _overlapped(job, settings, progress) if overlap else None
+    built = _overlapped(job, settings, progress, meanwhile) if overlap else None
     # In order: the reference the overlapped build equals, and the way when it could not.
-    system, summary = built or _in_order(job, settings, progress, simulated=overlap)
+    system, summary = built or _in_order(job, settings, progress, simulated=overlap,
+                                         meanwhile=None if overlap else meanwhile)  # fmt: skip
     for scratch in _SCRATCH:
         (folder / scratch).unlink(missing_ok=True)
     set_complete_from(
@@ -127,11 +132,13 @@ _SCRATCH = ("simulated.jsonl", "kept.jsonl", "arrived.jsonl", "arrived.times")
 
 
 def _overlapped(
-    job: FeedJob, settings: Settings, progress: Progress
+    job: FeedJob, settings: Settings, progress: Progress, meanwhile: Callable[[], object] | None
 ) -> tuple[System, ImportSummary] | None:
     """Simulate in a second process and import each event as it arrives, the store's own
     set-up meanwhile. None when the streamed lines were not exactly the in-order ones: the
-    store then holds some of them, so it is removed."""
+    store then holds some of them, so it is removed. `meanwhile` starts once this thread has
+    made its own imports and waits for the first events (two threads importing at once could
+    meet in an import cycle)."""
     from terugkeer.services.demo_feed import ArrivingFeed
     from terugkeer.services.ingest import ingest_lines
 
@@ -140,6 +147,7 @@ def _overlapped(
         system = bootstrap(settings)
         system.store.arrivals = feed.arrivals
         progress("importing each event as it reaches the agency, while simulating ...")
+        _beside(meanwhile)
         summary = ingest_lines(system, feed.lines(), progress=_imported(progress))
         system.store.arrivals = None
     finally:
@@ -156,7 +164,12 @@ def _overlapped(
 
 
 def _in_order(
-    job: FeedJob, settings: Settings, progress: Progress, *, simulated: bool
+    job: FeedJob,
+    settings: Settings,
+    progress: Progress,
+    *,
+    simulated: bool,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[System, ImportSummary]:
     """Simulate to the end (unless `simulated`), keep the people who count, order their
     events as they reached the agency, and import them into an empty store."""
@@ -164,6 +177,8 @@ def _in_order(
     from terugkeer.simulation.arrival import in_arrival_order
     from terugkeer.simulation.replications import persons_of_the_year
     from terugkeer.simulation.runner import simulate
+
+    _beside(meanwhile)
 
     params = Parameters.model_validate_json(job.params_json)
     if not simulated:
@@ -186,6 +201,11 @@ def _in_order(
     finally:
         system.store.arrivals = None
     return system, summary
+
+
+def _beside(meanwhile: Callable[[], object] | None) -> None:
+    if meanwhile is not None:
+        threading.Thread(target=meanwhile, name="demo-meanwhile", daemon=True).start()
 
 
 def _imported(progress: Progress) -> Callable[[int], None]:

@@ -5,6 +5,8 @@ and projections check out. At a fiftieth of the inflow."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,17 +22,29 @@ UNTIL = date(2026, 3, 15)
 NOW = datetime(2026, 3, 15, 17, 0, tzinfo=UTC)
 
 
-def _build(folder: Path, *, overlap: bool) -> DemoStore:
+def _build(
+    folder: Path, *, overlap: bool, meanwhile: Callable[[], object] | None = None
+) -> DemoStore:
     return demo_store(folder, until=UNTIL, seed=3, progress=lambda _: None, now=NOW,
-                      params=small(0.02), overlap=overlap)  # fmt: skip
+                      params=small(0.02), overlap=overlap, meanwhile=meanwhile)  # fmt: skip
 
 
 def test_importing_while_simulating_builds_the_store_that_one_after_the_other_builds(
     tmp_path: Path,
 ) -> None:
-    overlapped = _build(tmp_path / "overlapped", overlap=True)
-    in_order = _build(tmp_path / "in-order", overlap=False)
+    ran: list[str] = []  # what the caller does beside a build (the demo imports its web app)
+
+    def meanwhile() -> None:
+        ran.append(threading.current_thread().name)
+
+    overlapped = _build(tmp_path / "overlapped", overlap=True, meanwhile=meanwhile)
+    in_order = _build(tmp_path / "in-order", overlap=False, meanwhile=meanwhile)
     try:
+        assert ran == ["demo-meanwhile", "demo-meanwhile"]  # once per build, in a thread
+        again = _build(tmp_path / "overlapped", overlap=True, meanwhile=meanwhile)
+        again.system.close()
+        assert again.reused
+        assert len(ran) == 2  # not when the store is reused
         assert overlapped.overlapped  # not the in-order build it falls back to
         assert not in_order.overlapped
         assert overlapped.lines == in_order.lines > 1000
