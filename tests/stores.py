@@ -6,15 +6,19 @@ suite creates a store some thousand times (every page test, every hypothesis exa
 property tests, twice each). A copy of a store the product itself migrated is the same store:
 the template is built by `ensure_schema`, so a new migration is in it at once. Migrating an
 empty database stays tested where it is the point (tests marked `empty_store`, the migration
-and start-up tests)."""
+and start-up tests). On PostgreSQL a copy a test is done with is emptied and lent again
+(`PostgresTemplates`), held to a fresh copy by tests/integration/store/test_test_stores.py."""
 
 from __future__ import annotations
 
 import secrets
 import string
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import psycopg
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -56,29 +60,70 @@ def random_name(prefix: str) -> str:
 
 class PostgresTemplates:
     """New PostgreSQL databases on one server, empty or copied (`CREATE DATABASE … TEMPLATE`)
-    from a migrated template built on first use. `close` drops the template."""
+    from a migrated template built on first use. `close` drops the template.
+
+    A migrated database a test is done with is emptied back to the template's state and used
+    again, when its schema is still the template's (`_Template.fingerprint`): a copy costs the
+    server 0.2-0.6 s, most of it the kernel's, which the tests' processes wait for and the
+    other worker loses a core to; emptying takes some milliseconds. One changed in any way
+    the fingerprint sees (a downgrade, a dropped table) is dropped, as is every empty one."""
 
     def __init__(self, server_url: str) -> None:
         self._url = make_url(server_url)
         self._admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-        self._template: str | None = None
+        self._template: _Template | None = None
+        self._lent: set[str] = set()  # migrated copies in a test's hands
+        self._clean: list[str] = []  # migrated copies at the template's state, to lend again
 
     def url_of(self, name: str) -> str:
         return self._url.set(database=name).render_as_string(hide_password=False)
 
     def create(self, *, migrated: bool) -> str:
         """A new database's name: at the current schema without events, or empty."""
-        name = random_name("terugkeer_test_")
-        source = f' TEMPLATE "{self._migrated_template()}"' if migrated else ""
-        with self._admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"{source}'))
+        if migrated and self._clean:
+            name = self._clean.pop()
+        else:
+            name = random_name("terugkeer_test_")
+            source = f' TEMPLATE "{self._migrated_template().name}"' if migrated else ""
+            with self._admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"{source}'))
+        if migrated:
+            self._lent.add(name)
         return name
 
     def drop(self, name: str) -> None:
+        """Done with `name`: kept to lend again when it could be emptied, else dropped."""
+        if name in self._lent:
+            self._lent.discard(name)
+            if self._emptied(name):
+                self._clean.append(name)
+                return
+        self._drop(name)
+
+    def _drop(self, name: str) -> None:
         with self._admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
-    def _migrated_template(self) -> str:
+    def _emptied(self, name: str) -> bool:
+        """Bring `name` back to the template's rows and sequences, if its schema is the
+        template's; whether it was."""
+        assert self._template is not None
+        with self._admin.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                        {"n": name}).first()  # fmt: skip
+            if exists is None:  # the test dropped it itself
+                return False
+            # Whatever the test left connected (a server process, a pool) goes first.
+            connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})  # fmt: skip
+        with psycopg.connect(_libpq(self.url_of(name))) as connection:
+            if _fingerprint(connection) != self._template.fingerprint:
+                return False
+            self._template.restore(connection)
+        return True
+
+    def _migrated_template(self) -> _Template:
         if self._template is None:
             name = self.create(migrated=False)
             engine = make_engine(self.url_of(name))
@@ -87,11 +132,121 @@ class PostgresTemplates:
             finally:
                 # A template is copied only while nobody is connected to it.
                 engine.dispose()
-            self._template = name
+            with psycopg.connect(_libpq(self.url_of(name))) as connection:
+                self._template = _Template.of(name, connection)
         return self._template
 
     def close(self) -> None:
+        for name in [*self._clean, *self._lent]:
+            self._drop(name)
+        self._clean.clear()
+        self._lent.clear()
         if self._template is not None:
-            self.drop(self._template)
+            self._drop(self._template.name)
             self._template = None
         self._admin.dispose()
+
+
+@dataclass(frozen=True)
+class _Template:
+    """The migrated template: its name, its schema's fingerprint, the rows the migrations put
+    in its tables (COPY's text) and its sequences' positions."""
+
+    name: str
+    fingerprint: str
+    rows: dict[str, bytes]
+    sequences: dict[str, tuple[int, bool]]
+
+    @classmethod
+    def of(cls, name: str, connection: psycopg.Connection[Any]) -> _Template:
+        rows = {}
+        for table in _tables(connection):
+            with connection.cursor().copy(f"COPY {table} TO STDOUT") as copy:
+                rows[table] = b"".join(bytes(chunk) for chunk in copy)
+        sequences = {}
+        for (sequence,) in connection.execute(_SEQUENCES).fetchall():
+            position = connection.execute(f"SELECT last_value, is_called FROM {sequence}")
+            last, called = position.fetchone() or (1, False)
+            sequences[sequence] = (last, called)
+        return cls(name, _fingerprint(connection), rows, sequences)
+
+    def restore(self, connection: psycopg.Connection[Any]) -> None:
+        """In one transaction: every table holds the template's rows again (foreign keys and
+        triggers are not fired meanwhile), every sequence is where the template's was."""
+        with connection.transaction():
+            connection.execute("SET LOCAL session_replication_role = replica")
+            cursor = connection.cursor()
+            for table, rows in self.rows.items():
+                cursor.execute(f"DELETE FROM {table}")
+                if rows:
+                    with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                        copy.write(rows)
+            for sequence, (last, called) in self.sequences.items():
+                cursor.execute("SELECT setval(%s, %s, %s)", (sequence, last, called))
+
+
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _tables(connection: psycopg.Connection[Any]) -> list[str]:
+    found = connection.execute(
+        "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "
+        "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1"
+    )
+    return [table for (table,) in found.fetchall()]
+
+
+_SEQUENCES = (
+    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences "
+    "ORDER BY 1"
+)
+
+#: What a test could have changed about a database besides its rows: relations (with their
+#: options, grants and row security), columns, defaults, constraints, indexes, triggers,
+#: functions, schemas, extensions, settings.
+_FINGERPRINT = """
+SELECT md5(coalesce(string_agg(item, '|' ORDER BY item), '')) FROM (
+  SELECT 'r ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text
+    || coalesce(' ' || pg_get_viewdef(c.oid), '') || coalesce(' ' || c.reloptions::text, '')
+    || coalesce(' ' || c.relacl::text, '') || ' ' || c.relrowsecurity
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_t%'
+  UNION ALL
+  SELECT 'a ' || a.attrelid::regclass || '.' || a.attname || ' '
+    || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull
+    || coalesce(' ' || pg_get_expr(d.adbin, d.adrelid), '')
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  WHERE a.attnum > 0 AND NOT a.attisdropped
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_t%'
+  UNION ALL
+  SELECT 'k ' || conrelid::regclass || '.' || conname || ' ' || pg_get_constraintdef(oid)
+  FROM pg_constraint WHERE connamespace NOT IN ('pg_catalog'::regnamespace,
+                                                'information_schema'::regnamespace)
+  UNION ALL
+  SELECT 'i ' || pg_get_indexdef(i.indexrelid) FROM pg_index i
+  JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_t%'
+  UNION ALL
+  SELECT 't ' || tgrelid::regclass || '.' || tgname || ' ' || tgenabled::text
+  FROM pg_trigger WHERE NOT tgisinternal
+  UNION ALL
+  SELECT 'f ' || p.oid::regprocedure || ' ' || md5(p.prosrc) FROM pg_proc p
+  WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+  UNION ALL
+  SELECT 'n ' || nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_t%'  -- temp: per session
+  UNION ALL
+  SELECT 'e ' || extname || ' ' || extversion FROM pg_extension
+  UNION ALL
+  SELECT 's ' || setrole || ' ' || array_to_string(setconfig, ',') FROM pg_db_role_setting
+  WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+) AS shape(item)
+"""
+
+
+def _fingerprint(connection: psycopg.Connection[Any]) -> str:
+    found = connection.execute(_FINGERPRINT).fetchone()
+    assert found is not None
+    return str(found[0])
