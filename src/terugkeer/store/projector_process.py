@@ -14,6 +14,7 @@ brings them up (tests/integration/store/test_projector_process.py).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -68,7 +69,10 @@ def _wait(process: multiprocessing.process.BaseProcess, store: EventStore) -> No
 
 def _follow(url: str, rules: RulesTable, stop: StopSignal) -> None:
     """The projector process: step while events come; once told to stop (or once the
-    importer is gone), catch up with the head and end."""
+    importer is gone), catch up with the head and end. It gives way to every other process
+    (nice 10): the projections may lag while the writer, pages or the demo's simulator want
+    the cores, and it catches up in larger steps, which cost less per event, once one is free."""
+    os.nice(10)
     engine = make_engine(url)
     projector = Projector(engine, rules)
     parent = multiprocessing.parent_process()

@@ -102,6 +102,9 @@ def test_the_import_catches_up_when_its_projector_is_killed(
     engine = make_engine(database_url)
     try:
         projector = projecting(importer, engine, first=0)
+        # It gives way to the writer, the pages and the demo's simulator.
+        niceness = os.getpriority(os.PRIO_PROCESS, projector)
+        assert niceness == min(os.getpriority(os.PRIO_PROCESS, importer.pid) + 10, 19)
         os.kill(projector, signal.SIGKILL)
         assert importer.stdin is not None
         importer.stdin.write(lines(30, 70))
