@@ -65,8 +65,10 @@ class PostgresTemplates:
     A migrated database a test is done with is emptied back to the template's state and used
     again, when its schema is still the template's (`_Template.fingerprint`): a copy costs the
     server 0.2-0.6 s, most of it the kernel's, which the tests' processes wait for and the
-    other worker loses a core to; emptying takes some milliseconds. One changed in any way
-    the fingerprint sees (a downgrade, a dropped table) is dropped, as is every empty one."""
+    other worker loses a core to; emptying took 0.07 s against 0.55 s for a copy and a drop.
+    One changed in any way the fingerprint sees (a downgrade, a dropped table) is dropped, as
+    is every empty one. A process a test left running that connects again after its sessions
+    were ended would write into the next test's store: the tests end their servers first."""
 
     def __init__(self, server_url: str) -> None:
         self._url = make_url(server_url)
