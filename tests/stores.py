@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from terugkeer.store.engine import make_engine
 from terugkeer.store.schema import ensure_schema
@@ -84,6 +85,8 @@ class PostgresTemplates:
         """A new database's name: at the current schema without events, or empty."""
         if migrated and self._clean:
             name = self._clean.pop()
+            with self._admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         else:
             name = random_name("terugkeer_test_")
             source = f' TEMPLATE "{self._migrated_template().name}"' if migrated else ""
@@ -97,7 +100,11 @@ class PostgresTemplates:
         """Done with `name`: kept to lend again when it could be emptied, else dropped."""
         if name in self._lent:
             self._lent.discard(name)
-            if self._emptied(name):
+            try:
+                emptied = self._emptied(name)
+            except (DBAPIError, psycopg.Error):  # dropped as before, and the next is a copy
+                emptied = False
+            if emptied:
                 self._clean.append(name)
                 return
         self._drop(name)
@@ -115,15 +122,16 @@ class PostgresTemplates:
                                         {"n": name}).first()  # fmt: skip
             if exists is None:  # the test dropped it itself
                 return False
-            # Whatever the test left connected (a server process, a pool) goes first.
-            connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})  # fmt: skip
+            _end_sessions(connection, name)  # what the test left connected: a server, a pool
         with psycopg.connect(_libpq(self.url_of(name))) as connection:
             if _fingerprint(connection) != self._template.fingerprint:
                 return False
             self._template.restore(connection)
-        return True
+        with self._admin.connect() as connection:
+            # Nobody connects while it waits to be lent; whoever came in since the restore
+            # (a process the test left running, connecting again) may have written: dropped.
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            return not _end_sessions(connection, name)
 
     def _migrated_template(self) -> _Template:
         if self._template is None:
@@ -187,6 +195,15 @@ class _Template:
                 cursor.execute("SELECT setval(%s, %s, %s)", (sequence, last, called))
 
 
+def _end_sessions(connection: Connection, name: str) -> bool:
+    """End every other session on database `name`, waiting until each has exited; whether
+    there were any."""
+    ended = connection.execute(text(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+        "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name}).all()  # fmt: skip
+    return bool(ended)
+
+
 def _libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -205,17 +222,19 @@ _SEQUENCES = (
 )
 
 #: What a test could have changed about a database besides its rows: relations (with their
-#: options, grants and row security), columns, defaults, constraints, indexes, triggers,
-#: functions, schemas, extensions, settings.
+#: persistence, options, grants and row security), columns in their order, defaults,
+#: constraints, indexes, triggers, types, policies, rules, functions, schemas, extensions,
+#: settings.
 _FINGERPRINT = """
 SELECT md5(coalesce(string_agg(item, '|' ORDER BY item), '')) FROM (
   SELECT 'r ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text
-    || coalesce(' ' || pg_get_viewdef(c.oid), '') || coalesce(' ' || c.reloptions::text, '')
-    || coalesce(' ' || c.relacl::text, '') || ' ' || c.relrowsecurity
+    || c.relpersistence::text || coalesce(' ' || pg_get_viewdef(c.oid), '')
+    || coalesce(' ' || c.reloptions::text, '') || coalesce(' ' || c.relacl::text, '')
+    || ' ' || c.relrowsecurity || c.relforcerowsecurity
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_t%'
   UNION ALL
-  SELECT 'a ' || a.attrelid::regclass || '.' || a.attname || ' '
+  SELECT 'a ' || a.attrelid::regclass || '.' || a.attnum || ' ' || a.attname || ' '
     || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull
     || coalesce(' ' || pg_get_expr(d.adbin, d.adrelid), '')
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
@@ -232,10 +251,24 @@ SELECT md5(coalesce(string_agg(item, '|' ORDER BY item), '')) FROM (
   JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_t%'
   UNION ALL
-  SELECT 't ' || tgrelid::regclass || '.' || tgname || ' ' || tgenabled::text
+  SELECT 't ' || pg_get_triggerdef(oid) || ' ' || tgenabled::text
   FROM pg_trigger WHERE NOT tgisinternal
   UNION ALL
-  SELECT 'f ' || p.oid::regprocedure || ' ' || md5(p.prosrc) FROM pg_proc p
+  SELECT 'y ' || t.oid::regtype || ' ' || t.typtype::text
+    || coalesce(' ' || (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                        FROM pg_enum e WHERE e.enumtypid = t.oid), '')
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_t%'
+  UNION ALL
+  SELECT 'p ' || polrelid::regclass || '.' || polname || ' ' || coalesce(pg_get_expr(polqual,
+    polrelid), '') FROM pg_policy
+  UNION ALL
+  SELECT 'w ' || ev_class::regclass || '.' || rulename FROM pg_rewrite r
+  JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.relkind <> 'v'
+  UNION ALL
+  SELECT 'f ' || p.oid::regprocedure || ' ' || CASE WHEN p.prokind IN ('f', 'p')
+    THEN md5(pg_get_functiondef(p.oid)) ELSE p.prokind::text || md5(p.prosrc) END FROM pg_proc p
   WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
   UNION ALL
   SELECT 'n ' || nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_t%'  -- temp: per session
