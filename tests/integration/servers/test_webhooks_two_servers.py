@@ -117,8 +117,10 @@ def test_a_server_killed_mid_delivery_loses_nothing_and_doubles_only_what_it_had
             wanted = _post_cases(a, token, range(0, PERSONS // 2))
             wanted |= _post_cases(b, token, range(PERSONS // 2, PERSONS))
             ports_a = _ports_while(a, receiver, lambda: len(receiver.arrivals) >= PERSONS // 4)
-            a.kill()
+            # Stamped before the kill: B may take over and send within milliseconds of it,
+            # before this thread runs again (a clean-clone run saw 3 ms).
             killed_at = time.monotonic()
+            a.kill()
             # Far sooner than a lease (two minutes): A's rows were freed when it died.
             receiver.wait_for_ids(wanted, timeout=60)
             _all_delivered(system, PERSONS, timeout=60)
