@@ -71,6 +71,7 @@ def test_a_used_store_is_lent_again_only_as_a_fresh_copy(templates: PostgresTemp
     left.execute("DELETE FROM chain_head")
     templates.drop(fresh)
     assert left.closed or left.broken or _gone(left)
+    left.close()
     again = templates.create(migrated=True)
     assert again == fresh  # lent again, not copied anew
     assert _contents(templates.url_of(again)) == expected
