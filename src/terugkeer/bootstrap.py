@@ -58,6 +58,7 @@ class System:
             self._store = EventStore(
                 self.engine, self.rules, clock=self.clock, pseudonyms=self.pseudonyms
             )
+            self._store.beside = self.settings.projector_beside
         return self._store
 
     def today(self) -> date:

@@ -100,6 +100,17 @@ class Settings(BaseSettings):
     webhook_poll_seconds: float = Field(
         default=1.0, gt=0, description="how often the deliverer looks for due deliveries"
     )
+    serve_projector: bool = Field(
+        default=True,
+        description="`terugkeer serve` and the demo run a projector process beside the server: "
+        "the partner intake leaves the projections to it (on the other core) and reads wait "
+        "for it; off: the intake keeps them inline",
+    )
+    projector_beside: bool = Field(
+        default=False,
+        description="set by `terugkeer serve --workers` for its worker processes: a projector "
+        "runs beside them (not to be set by hand: without one, reads wait in vain)",
+    )
     webhooks_in_server: bool = Field(
         default=True,
         description="deliver webhooks from the web server's process; switch off when "

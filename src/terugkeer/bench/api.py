@@ -13,7 +13,10 @@ then waited for that client between its requests.)
 The baseline is `terugkeer import` of the same lines in the same order (round after round),
 so the ratio is what HTTP, the token checks and the access log add; the import in file order
 (a person's events close together, fewer projection rebuilds per event) is printed beside it.
-Only the sending (or the import) is timed.
+Only the sending (or the import) is timed, each until the projections reach the last event:
+the server's projector (store/projector_process.py) may still be behind when the last answer
+comes, as an import's may be when its last batch is appended, and `terugkeer import` ends
+only once they caught up. How far behind the server's projector was is sampled meanwhile.
 
 What a partner sends: by default 8 connections posting batches of at most 500 events
 (`--clients`, `--batch`), a partner catching up a backlog (after an outage, or a system that
@@ -50,6 +53,8 @@ from terugkeer.services.errors import ServiceError
 from terugkeer.services.ingest import ingest_lines
 from terugkeer.services.partners import TYPES, add_partner
 from terugkeer.settings import Settings
+from terugkeer.store.engine import make_engine
+from terugkeer.store.projector import head_seq, projected_seq
 
 
 class ApiBenchError(ServiceError):
@@ -65,6 +70,10 @@ class ApiBench:
     batch: int
     requests: int
     api_seconds: float
+    #: Until the last answer (`api_seconds` goes on until the projections reached the end).
+    answered_seconds: float
+    #: Events the projections lacked of the chain's head, at most, sampled every 0.1 s.
+    behind_max: int
     #: `terugkeer import` of the lines in the API's order, and in file order.
     import_seconds: float
     file_order_seconds: float
@@ -86,6 +95,9 @@ class ApiBench:
             "input": self.input, "events": self.events, "clients": self.clients,
             "batch": self.batch,
             "requests": self.requests, "api_events_per_s": round(self.api_rate),
+            "api_answered_events_per_s": round(self.events / self.answered_seconds),
+            "projector_behind_max_events": self.behind_max,
+            "projector_caught_up_s": round(self.api_seconds - self.answered_seconds, 2),
             "import_events_per_s": round(self.import_rate),
             "import_file_order_events_per_s": round(self.file_order_rate),
             "import_over_api": round(self.import_rate / self.api_rate, 2),
@@ -185,12 +197,52 @@ def api_benchmark(events: int | None, *, clients: int, batch: int, seed: int,
         server = _serve(url, port)
         try:
             progress(f"{clients} concurrent clients posting {len(lines):,} events")
-            api_seconds, requests = _post_all(f"http://127.0.0.1:{port}", tokens, rounds, clients)
+            with _Lag(url) as lag:
+                answered, requests = _post_all(f"http://127.0.0.1:{port}", tokens, rounds,
+                                               clients)  # fmt: skip
+                api_seconds = answered + lag.until_projected()
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            server.wait(timeout=60)
     return ApiBench("synthetic" if feed is None else feed.name, len(lines), clients, batch,
-                    requests, api_seconds, import_seconds, file_order_seconds)  # fmt: skip
+                    requests, api_seconds, answered, lag.most, import_seconds,
+                    file_order_seconds)  # fmt: skip
+
+
+class _Lag:
+    """How far the projections of the store at `url` are behind its head: sampled every 0.1 s
+    while within, and waited for at the end."""
+
+    def __init__(self, url: str) -> None:
+        self._engine = make_engine(url)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="bench-lag", daemon=True)
+        self.most = 0
+
+    def __enter__(self) -> _Lag:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._engine.dispose()
+
+    def _behind(self) -> int:
+        with self._engine.connect() as connection:
+            return head_seq(connection) - projected_seq(connection)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            self.most = max(self.most, self._behind())
+
+    def until_projected(self) -> float:
+        """Seconds until the projections reach the head (0 when they already do)."""
+        began = time.perf_counter()
+        while (behind := self._behind()) > 0:
+            self.most = max(self.most, behind)
+            time.sleep(0.005)
+        return time.perf_counter() - began
 
 
 def _feed_lines(feed: Path) -> list[str]:

@@ -333,7 +333,14 @@ def bench_api_command(
     typer.echo(f"  {'import, the API order (baseline)':<32} {result.import_rate:>10,.0f} "
                f"events/s {result.import_seconds:>8.1f} s")  # fmt: skip
     typer.echo(f"  {'POST /api/v1/events':<32} {result.api_rate:>10,.0f} events/s "
-               f"{result.api_seconds:>8.1f} s")  # fmt: skip
+               f"{result.api_seconds:>8.1f} s (until projected)")  # fmt: skip
+    answered = result.events / result.answered_seconds
+    typer.echo(f"  {'  of which until the last answer':<32} {answered:>10,.0f} events/s "
+               f"{result.answered_seconds:>8.1f} s")  # fmt: skip
+    typer.echo(
+        f"  {'  projector: most behind':<32} {result.behind_max:>10,} events, caught up "
+        f"{result.api_seconds - result.answered_seconds:.1f} s after the last answer"
+    )
     typer.echo(f"  import / API: {result.import_rate / result.api_rate:.2f}x")
 
 

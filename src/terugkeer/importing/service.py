@@ -74,7 +74,7 @@ def import_lines(
     numbered = enumerate(lines, start=1)
     chunks = _Chunks(store, summary, clock, batch_size, progress, max_line_bytes)
     with collector_paused():  # parsing too: its events go into the store's caches
-        if projector_after is None or not shareable(store.engine):
+        if projector_after is None or not shareable(store.engine.url):
             chunks.run(numbered)
             return summary
         chunks.run(numbered, until=projector_after)

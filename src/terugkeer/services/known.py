@@ -3,6 +3,7 @@ scratch copy of the events it had recorded by then (store/as_of.py)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -70,3 +71,30 @@ class Reflected:
 
 def reflected(connection: Connection) -> Reflected:
     return Reflected(projected_seq(connection), head_seq(connection))
+
+
+#: How long a read waits at most for the projections to reach what it reads; then it answers
+#: from what they reflect, and says how far behind that is (issue 30: "says so if they cannot
+#: within a second").
+WAIT_SECONDS = 1.0
+
+#: How often a waiting read looks again.
+_LOOK = 0.005
+
+
+def awaited(system: System) -> Reflected:
+    """Once the projections reflect every event recorded before the read began: a projector
+    beside the server, or a bulk import's, may be behind (store/projector.py). Waits at most
+    WAIT_SECONDS; `behind` of the answer is what the projections still lack of those events
+    then (0: the read sees every write that came before it). It waits for the whole chain,
+    not for one person's last event: how long a read of a person waited must not tell whether
+    anyone recorded anything about that person (a partner is told the same about a person it
+    may not see as about one nobody knows)."""
+    with system.engine.connect() as connection:
+        found = reflected(connection)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while found.behind > 0 and time.monotonic() < deadline:
+        time.sleep(_LOOK)
+        with system.engine.connect() as connection:
+            found = Reflected(projected_seq(connection), found.head)
+    return found

@@ -18,6 +18,7 @@ from terugkeer.domain.worklist import ItemKind, work_items
 from terugkeer.services.cases import Access, CaseFile, case_file
 from terugkeer.services.corrections import may_withdraw
 from terugkeer.services.errors import ServiceError
+from terugkeer.services.known import Reflected, awaited
 from terugkeer.services.refusals import family_detail
 from terugkeer.services.users import User
 from terugkeer.store import workplace as reads
@@ -124,6 +125,9 @@ class CasePage:
     gaps: tuple[Gap, ...] = ()
     #: The country each document request was made to, by its reference.
     request_countries: dict[str, str] = field(default_factory=dict)
+    #: How far the projections the page read (items, scope) reach; the page says so when they
+    #: could not catch up with the events recorded before it within a second.
+    reflected: Reflected | None = None
 
     @property
     def state(self) -> CaseState | None:
@@ -141,6 +145,7 @@ class CasePage:
 def case_page(system: System, user: User, v_number: str, on: date, origin: str) -> CasePage:
     """The case file and timeline of `v_number`, logged as read by `user`; a case outside the
     user's scope raises NotYoursError after logging the refused attempt."""
+    reflected = awaited(system)  # a partner's event of a moment ago is on the page
     reading = Access(user.name, "web", "case.read", origin, v_number)
     admit(system, user, Resource.CASE, reading)
     found = case_file(system, v_number=v_number, on=on, reader=reading)
@@ -184,7 +189,7 @@ def case_page(system: System, user: User, v_number: str, on: date, origin: str) 
         str(e.data["reference"]): str(e.data["country"])
         for e in known if e.type == "document_requested"
     }  # fmt: skip
-    page = CasePage(found, timeline, items, current, (), countries)
+    page = CasePage(found, timeline, items, current, (), countries, reflected)
     if not found.ready:
         history = PersonHistory(v_number, known)
         judged = next((c for c in history.cases if c.key == found.judged), None)
@@ -238,11 +243,13 @@ class FamilyPage:
     family: str
     members: list[CaseFile]  # side by side
     items: list[ItemRow]  # the members' worklist items: the family's shared deadlines
+    reflected: Reflected | None = None  # as on the case page
 
 
 def family_page(system: System, user: User, family: str, on: date, origin: str) -> FamilyPage:
     """Every member's case file (each read logged) and their items; a family with a member
     outside the user's scope is refused as a whole (and the attempt logged)."""
+    reflected = awaited(system)
     with system.engine.connect() as connection:
         members = reads.family_members(connection, family)
     if not members:
@@ -261,7 +268,7 @@ def family_page(system: System, user: User, family: str, on: date, origin: str) 
     ]  # fmt: skip
     with system.engine.connect() as connection:
         items = legal_first(reads.items_of(connection, members, on))
-    return FamilyPage(family, files, items)
+    return FamilyPage(family, files, items, reflected)
 
 
 def legal_first(items: list[ItemRow]) -> list[ItemRow]:

@@ -7,7 +7,9 @@ everything accepted before it, accepted rows get their seq and hash-chain link, 
 projections of the persons touched are rebuilt — all committed together or not at all.
 
 A bulk import may leave the projections to a projector on the other core (`project=False`,
-store/projector.py). A store that projects inline first brings the projections up to the head
+store/projector.py), and so may the web server's partner intake while a projector runs beside
+the server (`beside`): reads then wait for the projections to reach what they read
+(services/known.py). A store that projects inline first brings the projections up to the head
 it found (whatever a projector left undone), so a read after its write always sees the write.
 """
 
@@ -107,6 +109,11 @@ _LARGE_CACHE = 20_000
 #: touched are forgotten (beyond it, say after another process's import, the whole cache).
 _CATCH_UP_EVENTS = 10_000
 
+#: How far the projections may be behind the head before a store whose projector runs beside
+#: it projects inline again: a projector that died, or cannot keep up, holds back the reads
+#: (they wait for it) but never more than this.
+BESIDE_MAX_LAG = 50_000
+
 
 class EventStore:
     """Appends chain events; keeps recently used person histories in memory between batches."""
@@ -144,6 +151,14 @@ class EventStore:
         self._group: GroupCommit[ParsedLine, Also | None, Appended] = GroupCommit()
         self.stopwatch = Stopwatch(on=False)  # `bench import` turns it on (one thread only)
         self._project = True
+        #: A projector runs beside this process (the web server's, store/projector_process.py):
+        #: appends without an actor (the API's) leave the projections to it while it is less
+        #: than BESIDE_MAX_LAG events behind; a page's action still projects inline.
+        self.beside = False
+        #: The mark this store's own last projecting commit left (-1: none). Another writer
+        #: of projections moved it since when it is not the mark found: what `_projected`
+        #: remembers writing may then be stale.
+        self._marked = -1
 
     @property
     def project(self) -> bool:
@@ -176,7 +191,7 @@ class EventStore:
             return []
         if actor is not None or whole:  # a page's action: alone, as it is judged whole
             with self._group.lock:
-                return self._append_locked(batch, actor, whole, also)
+                return self._append_locked(batch, actor, whole, also, beside=False)
         return self._group.run(batch, _in_context(also), self._append_group)
 
     def holds_synthetic(self) -> bool:
@@ -194,9 +209,10 @@ class EventStore:
 
     def _append_group(self, group: list[Waiting[ParsedLine, Also | None, Appended]]) -> None:
         """The batches of `group` in one transaction, in their order (store/group_commit.py)."""
+        beside = self.beside
         if len(group) == 1:
             only = group[0]
-            only.results = self._append_locked(only.batch, None, False, only.extra)
+            only.results = self._append_locked(only.batch, None, False, only.extra, beside=beside)
             return
 
         def each(connection: Connection, results: list[Appended]) -> None:
@@ -207,10 +223,17 @@ class EventStore:
                 if waiting.extra is not None:
                     waiting.extra(connection, waiting.results)
 
-        self._append_locked([line for w in group for line in w.batch], None, False, each)
+        lines = [line for w in group for line in w.batch]
+        self._append_locked(lines, None, False, each, beside=beside)
 
     def _append_locked(
-        self, batch: Sequence[ParsedLine], actor: str | None, whole: bool, also: Also | None
+        self,
+        batch: Sequence[ParsedLine],
+        actor: str | None,
+        whole: bool,
+        also: Also | None,
+        *,
+        beside: bool,
     ) -> list[Appended]:
         try:
             with (
@@ -222,7 +245,7 @@ class EventStore:
                 self.stopwatch.start()
                 transaction = connection.begin()
                 try:
-                    results, last_seq = self._append(connection, batch, actor)
+                    results, last_seq, projected = self._append(connection, batch, actor, beside)
                     if whole and any(r.outcome is Outcome.REJECTED for r in results):
                         transaction.rollback()
                         self._forget()
@@ -238,6 +261,8 @@ class EventStore:
             self._forget()  # in-memory histories may hold events that were not committed
             raise
         self._cached_seq = last_seq
+        if projected:
+            self._marked = last_seq
         if self._cached_count > self._cache_events:
             self._evict()
         return results
@@ -280,10 +305,12 @@ class EventStore:
         self._identities.forget()
         self._cached_seq, self._cached_count = -1, 0
         self._synthetic = None
+        self._marked = -1
 
     def _append(
-        self, connection: Connection, batch: Sequence[ParsedLine], actor: str | None
-    ) -> tuple[list[Appended], int]:
+        self, connection: Connection, batch: Sequence[ParsedLine], actor: str | None, beside: bool
+    ) -> tuple[list[Appended], int, bool]:
+        """The outcomes, the seq reached, and whether the projections reach it (written here)."""
         head = connection.execute(
             select(chain_head).where(chain_head.c.id == 1).with_for_update()
         ).one()
@@ -303,7 +330,10 @@ class EventStore:
         elif seq != self._cached_seq:
             self._catch_up(connection, seq)
         self._cached_retention = retained
-        if self._project:
+        project = self._project and not (
+            beside and seq - projected_seq(connection) <= BESIDE_MAX_LAG
+        )
+        if project:
             self._project_behind(connection, seq)
         stored = self._stored_bodies(connection, [parsed.event for parsed in batch])
         loaded = self._load_histories(connection, {parsed.event.v_number for parsed in batch})
@@ -378,7 +408,7 @@ class EventStore:
                 insert_rows(connection, recorded_by, [[row[0], actor] for row in rows])
             self._identities.flush(connection, touched.cases)
             self.stopwatch.lap(WRITE_EVENTS)
-            if self._project:
+            if project:
                 changes = touched.derive(self._projected, self._histories)
                 self.stopwatch.lap(DERIVE)
                 changes.write(connection, seq)
@@ -391,7 +421,7 @@ class EventStore:
             )
             self._cached_count += len(rows)
             self.stopwatch.lap(WRITE_EVENTS)
-        return results, seq
+        return results, seq, project
 
     def _project_behind(self, connection: Connection, seq: int) -> None:
         """Bring the projections up to `seq`, the head this batch found, before its own events
@@ -399,6 +429,8 @@ class EventStore:
         persons of those events are rewritten whole, from their histories as of `seq`."""
         lock_projections(connection)
         start = projected_seq(connection)
+        if start != self._marked:  # another writer projected since (a projector beside us)
+            self._projected.forget()
         if start >= seq:
             return
         behind = persons_after(connection, start)

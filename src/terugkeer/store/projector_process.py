@@ -9,19 +9,27 @@ memory cannot be shared with another process: those project inline as before.
 Whatever happens to the projector (an error, a SIGKILL), nothing is lost: the projections
 are only ever behind, and the importer, the next inline append, or `terugkeer db project`
 brings them up (tests/integration/store/test_projector_process.py).
+
+The web server runs one beside it too (`projector_serving`, issue 30 point 3): the partner
+intake appends without projecting (`EventStore.beside`) and reads wait for the projections to
+reach what they read (services/known.py). One that dies is started again; meanwhile the
+intake projects inline once the projections are too far behind (event_store.BESIDE_MAX_LAG),
+and a page's action always does.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.synchronize import Event as StopSignal
 
-from sqlalchemy import Engine
+from sqlalchemy import URL, make_url
 
 from terugkeer.domain.rules import RulesTable
 from terugkeer.store.engine import make_engine
@@ -31,13 +39,23 @@ from terugkeer.store.projector import Projector
 #: Seconds the projector sleeps when it has reached the head and the import goes on.
 _IDLE = 0.05
 
+#: Seconds before a server's projector that stopped is started again (not at once: a store
+#: that cannot be opened would otherwise be tried in a tight loop).
+RESTART_SECONDS = 1.0
 
-def shareable(engine: Engine) -> bool:
-    """Whether another process can open the same store (not a SQLite database in memory)."""
-    if engine.dialect.name != "sqlite":
+#: Seconds a server that stops gives its projector to catch up before it is stopped anyway
+#: (the projections are then behind, never wrong: the next write or `db project` catches up).
+CATCH_UP_SECONDS = 30.0
+
+_log = logging.getLogger(__name__)
+
+
+def shareable(url: URL) -> bool:
+    """Whether another process can open the store at `url` (not a SQLite database in memory)."""
+    if url.get_backend_name() != "sqlite":
         return True
-    database = engine.url.database or ""
-    return database not in ("", ":memory:") and engine.url.query.get("mode") != "memory"
+    database = url.database or ""
+    return database not in ("", ":memory:") and url.query.get("mode") != "memory"
 
 
 @contextmanager
@@ -48,8 +66,9 @@ def projector_beside(store: EventStore) -> Iterator[None]:
     stop = context.Event()
     url = store.engine.url.render_as_string(hide_password=False)
     process = context.Process(
-        target=_follow, args=(url, store.rules, stop), name="terugkeer-projector", daemon=False
-    )
+        target=_follow, args=(url, store.rules, stop, 10), name="terugkeer-projector",
+        daemon=False,
+    )  # fmt: skip
     process.start()
     store.project = False
     try:
@@ -60,6 +79,79 @@ def projector_beside(store: EventStore) -> Iterator[None]:
         store.project = True
 
 
+@contextmanager
+def projector_serving(
+    url: str, rules: RulesTable, *, niceness: int = 10
+) -> Iterator[_Keeper | None]:
+    """Within: a projector process follows the chain beside a web server (its own process, or
+    `terugkeer serve --workers`' supervisor), started again whenever it stops; on leaving, it
+    catches up and ends (at most CATCH_UP_SECONDS). The caller tells the stores that write
+    (`EventStore.beside`). A store in memory cannot be shared: nothing is started."""
+    if not shareable(make_url(url)):
+        yield None
+        return
+    keeper = _Keeper(url, rules, niceness)
+    keeper.start()
+    try:
+        yield keeper
+    finally:
+        keeper.stop()
+
+
+class _Keeper(threading.Thread):
+    """Keeps one projector process running until told to stop."""
+
+    def __init__(self, url: str, rules: RulesTable, niceness: int) -> None:
+        super().__init__(name="terugkeer-projector-keeper", daemon=True)
+        self._url, self._rules, self._niceness = url, rules, niceness
+        self._context = multiprocessing.get_context("spawn")
+        self._stopping = threading.Event()
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._signal: StopSignal | None = None
+        self._changing = threading.Lock()  # the process and its signal are set together
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            with self._changing:
+                if self._stopping.is_set():
+                    return
+                self._signal = self._context.Event()
+                self._process = self._context.Process(
+                    target=_follow, args=(self._url, self._rules, self._signal, self._niceness),
+                    name="terugkeer-projector", daemon=False,
+                )  # fmt: skip
+                self._process.start()
+            self._process.join()
+            if self._stopping.is_set():
+                return
+            # No message of the process's own: it may quote personal data (see `_follow`).
+            _log.warning(
+                "the projector stopped (exit code %s); it is started again in %.0f s",
+                self._process.exitcode, RESTART_SECONDS,
+            )  # fmt: skip
+            self._stopping.wait(RESTART_SECONDS)
+
+    @property
+    def pid(self) -> int | None:
+        process = self._process
+        return None if process is None else process.pid
+
+    def stop(self) -> None:
+        with self._changing:
+            self._stopping.set()
+            process, signal = self._process, self._signal
+        if process is None or signal is None:
+            return
+        signal.set()
+        process.join(CATCH_UP_SECONDS)
+        if process.is_alive():
+            process.terminate()
+            process.join()
+        self.join()
+        with self._changing:  # their semaphores are released once nothing holds them
+            self._process = self._signal = None
+
+
 def _wait(process: multiprocessing.process.BaseProcess, store: EventStore) -> None:
     """Until the projector has caught up and ended; if it died, catch up here instead."""
     process.join()
@@ -67,12 +159,12 @@ def _wait(process: multiprocessing.process.BaseProcess, store: EventStore) -> No
         Projector(store.engine, store.rules).catch_up()
 
 
-def _follow(url: str, rules: RulesTable, stop: StopSignal) -> None:
+def _follow(url: str, rules: RulesTable, stop: StopSignal, niceness: int) -> None:
     """The projector process: step while events come; once told to stop (or once the
     importer is gone), catch up with the head and end. It gives way to every other process
     (nice 10): the projections may lag while the writer, pages or the demo's simulator want
     the cores, and it catches up in larger steps, which cost less per event, once one is free."""
-    os.nice(10)
+    os.nice(niceness)
     engine = make_engine(url)
     projector = Projector(engine, rules)
     parent = multiprocessing.parent_process()

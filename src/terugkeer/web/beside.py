@@ -52,6 +52,7 @@ def serve_beside(system: System, host: str, port: int, work: Callable[[Serving],
     import uvicorn
 
     from terugkeer.monitoring.logs import configure
+    from terugkeer.services.projecting import beside_the_server
     from terugkeer.web.serve import server_config
 
     configure(system.settings.log_format, system.settings.log_level)
@@ -71,7 +72,8 @@ def serve_beside(system: System, host: str, port: int, work: Callable[[Serving],
         serving._server = uvicorn.Server(server_config(system, host, port))
         if failed:  # the work failed while the app was being built
             raise failed[0]
-        serving._server.run()
+        with beside_the_server(system):
+            serving._server.run()
     finally:
         serving._stopped.set()
     if failed:

@@ -58,9 +58,11 @@ def run_web(system: System, host: str, port: int) -> None:
     import uvicorn
 
     from terugkeer.monitoring.logs import configure
+    from terugkeer.services.projecting import beside_the_server
 
     configure(system.settings.log_format, system.settings.log_level)
-    uvicorn.Server(server_config(system, host, port)).run()
+    with beside_the_server(system):
+        uvicorn.Server(server_config(system, host, port)).run()
 
 
 class WorkersRefusedError(Exception):
@@ -100,6 +102,7 @@ def run_workers(
     from uvicorn.supervisors import Multiprocess
 
     from terugkeer.monitoring.logs import configure
+    from terugkeer.services.projecting import beside_the_workers
 
     os.environ["TERUGKEER_DATABASE_URL"] = settings.database_url
     configure(settings.log_format, settings.log_level)  # the supervisor's lines in the same form
@@ -111,7 +114,7 @@ def run_workers(
     # must see; the workers' own uvicorn lines stay at WARNING (each configures its own).
     supervisor = logging.getLogger("uvicorn.error")
     supervisor.setLevel(max(logging.INFO, logging.getLogger().level))
-    with metrics_directory(), suppress(KeyboardInterrupt):
+    with metrics_directory(), beside_the_workers(settings), suppress(KeyboardInterrupt):
         Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 

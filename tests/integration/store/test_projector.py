@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 
 from terugkeer.domain.rules import RulesTable
 from terugkeer.importing.service import import_lines
+from terugkeer.store import event_store
 from terugkeer.store.as_of import known_at, replayed
 from terugkeer.store.engine import make_engine
 from terugkeer.store.event_store import EventStore
@@ -28,9 +29,10 @@ from terugkeer.store.projection_check import projection_problems
 from terugkeer.store.projections import PROJECTIONS
 from terugkeer.store.projector import Projector, head_seq, projected_seq
 from terugkeer.store.schema import ensure_schema
-from terugkeer.store.tables import cases
+from terugkeer.store.tables import cases, location_spells
 from terugkeer.store.versions_check import version_problems
 from tests.integration.backup_helpers import person_lines
+from tests.integration.lines import line
 from tests.integration.test_import_properties import RULES, as_line, clock, figures, population
 from tests.integration.test_withdrawal_properties import independent, retraction
 from tests.unit.domain.test_history_properties import arrival_order
@@ -169,3 +171,50 @@ def test_a_read_after_a_write_sees_the_write_though_a_projector_is_behind(
         assert projection_problems(connection, rules) == []
         assert version_problems(connection) == []
         assert len(connection.execute(select(cases)).all()) == 36
+
+
+def test_a_server_beside_a_projector_leaves_it_the_intake_but_not_a_pages_action(
+    engine: Engine, rules: RulesTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite and PostgreSQL: the web server's store with a projector beside it
+    (`beside`): the partner intake appends without projecting; a page's action (projecting
+    inline) finds rows the projector wrote since its own last write — a location spell it
+    never saw — and takes them into account: withdrawing the move leaves no spell behind.
+    Once the projections are more than BESIDE_MAX_LAG events behind, the intake projects
+    inline again (a projector that died holds the reads back no further)."""
+    monkeypatch.setattr(event_store, "BESIDE_MAX_LAG", 1)
+    numbers = [str(4300000000 + next(_people)) for _ in range(4)]
+    day = "2023-03-01T10:00:00+01:00"
+    intakes = [line(f"in-{v}", "intake", v, day, {"nationality": "MAR", "track": "asylum"})
+               for v in numbers]  # fmt: skip
+    moves = [line(f"mv-{v}", "location_changed", v, day.replace("T10", "T12"), {"kind": "azc"},
+                  source="COA") for v in numbers]  # fmt: skip
+    withdrawn = [json.dumps({"id": f"x-{v}", "type": "retracted", "v_number": v,
+                             "occurred_at": "2023-03-02T10:00:00+01:00", "source": "COA",
+                             "data": {"event_id": f"mv-{v}", "reason": "entered_in_error"}})
+                 for v in numbers]  # fmt: skip
+    server = EventStore(engine, rules)
+    projector = Projector(engine, rules)
+
+    def reach() -> tuple[int, int]:
+        with engine.connect() as connection:
+            return projected_seq(connection), head_seq(connection)
+
+    append(server, intakes)  # a page's action (`beside` still off): projected inline
+    server.beside = True
+    append(server, moves[:2])  # the API's: left to the projector
+    assert reach() == (4, 6)
+    projector.catch_up()  # it writes the two spells
+    server.beside = False  # a page's action on the persons the projector just projected
+    append(server, withdrawn[:2])
+    assert reach() == (8, 8)
+    server.beside = True
+    append(server, moves[2:])  # none behind: left to the projector
+    assert reach() == (8, 10)
+    append(server, withdrawn[2:])  # 2 behind, over the bound: inline again
+    assert reach() == (12, 12)
+    with engine.connect() as connection:
+        assert projection_problems(connection, rules) == []
+        assert version_problems(connection) == []
+        spells = connection.execute(select(location_spells.c.v_number)).scalars().all()
+    assert not set(spells) & set(numbers)

@@ -27,6 +27,7 @@ from terugkeer.services.case_json import case_file_json
 from terugkeer.services.completeness import completeness
 from terugkeer.services.errors import ServiceError, UnanswerableDayError, UnknownPersonError
 from terugkeer.services.key_figures import Period
+from terugkeer.services.known import awaited
 from terugkeer.services.publication import recorded_by
 from terugkeer.web.api import cursors
 from terugkeer.web.api.auth import caller, origin_of, system_of
@@ -46,6 +47,22 @@ router = APIRouter()
 
 #: The V-number is the resource's identity: the one piece of personal data in a URL.
 VNumber = Annotated[str, Path(pattern=r"^[0-9]{10}$", description="the person's V-number")]
+
+
+#: The chain's seq up to which the projections an answer was read from reflect the events, and
+#: — only when a read could not wait for them (services/known.py, a second at most) — how many
+#: events recorded before the read began they still lack (issue 30).
+PROJECTED_HEADER = "Terugkeer-Projected-Seq"
+BEHIND_HEADER = "Terugkeer-Projections-Behind"
+
+
+async def caught_up(request: Request, response: Response) -> None:
+    """Wait until the projections reflect every event recorded before this read, and say in
+    the answer's headers how far they reach."""
+    found = await run_in_threadpool(awaited, system_of(request))
+    response.headers[PROJECTED_HEADER] = str(found.projected)
+    if found.behind > 0:
+        response.headers[BEHIND_HEADER] = str(found.behind)
 
 
 def refused(error: ServiceError) -> ProblemError:
@@ -85,6 +102,7 @@ async def person_events(
     person outside its reach of whom it sent nothing is not found (404). A signed-in user reads
     every event of a person in their case scope (the case page's timeline); outside it, 403."""
     after = _cursor(cursor)
+    await caught_up(request, response)
     try:
         page = await run_in_threadpool(
             events_of, system_of(request), reader, v_number, after=after, limit=limit,
@@ -108,6 +126,7 @@ async def person_events(
 )
 async def person(
     request: Request,
+    response: Response,
     v_number: VNumber,
     reader: Annotated[Reader, Depends(caller)],
     on: Annotated[Day | None, Query(description="the day asked about (default: today)")] = None,
@@ -117,6 +136,7 @@ async def person(
     cases and who has the person in their case scope. Readiness informs a person's decision;
     it decides nothing."""
     system = system_of(request)
+    await caught_up(request, response)
     try:
         found = await run_in_threadpool(
             case_file_of, system, reader, v_number, on=on or system.today(),
@@ -136,6 +156,7 @@ async def person(
 )
 async def person_work_items(
     request: Request,
+    response: Response,
     v_number: VNumber,
     reader: Annotated[Reader, Depends(caller)],
     on: Annotated[Day | None, Query(description="the day asked about (default: today)")] = None,
@@ -145,6 +166,7 @@ async def person_work_items(
     (a handful per person: no pages)."""
     system = system_of(request)
     day = on or system.today()
+    await caught_up(request, response)
     try:
         found = await run_in_threadpool(
             work_items_of, system, reader, v_number, on=day, origin=origin_of(request)
@@ -165,6 +187,7 @@ async def person_work_items(
 )
 async def key_figures(
     request: Request,
+    response: Response,
     reader: Annotated[Reader, Depends(caller)],
     start: Annotated[date, Query(alias="from", description="first day, Europe/Amsterdam")],
     end: Annotated[date, Query(alias="to", description="last day, inclusive")],
@@ -195,6 +218,7 @@ async def key_figures(
         raise ProblemError(400, "the period ends before it starts", invalid)
     system = system_of(request)
     known_by = None if as_of is None else recorded_by(as_of)
+    await caught_up(request, response)
     try:
         found = await run_in_threadpool(
             figures_of, system, reader, Period(start, end), exact=exact,
