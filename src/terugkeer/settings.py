@@ -109,7 +109,8 @@ class Settings(BaseSettings):
     projector_beside: bool = Field(
         default=False,
         description="set by `terugkeer serve --workers` for its worker processes: a projector "
-        "runs beside them (not to be set by hand: without one, reads wait in vain)",
+        "runs beside them (not to be set by hand: without one, the projections fall up to "
+        "50,000 events behind and reads wait a second for them)",
     )
     webhooks_in_server: bool = Field(
         default=True,

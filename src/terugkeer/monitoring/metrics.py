@@ -106,6 +106,8 @@ class StoreSnapshot:
     pending: int = 0
     oldest_pending_seconds: float = 0.0
     given_up: int = 0
+    #: Events of the chain the projections do not reflect yet (a projector behind).
+    projections_behind: int = 0
 
 
 class _Store(Collector):
@@ -133,6 +135,11 @@ class _Store(Collector):
             "terugkeer_webhook_deliveries_given_up",
             "Webhook deliveries given up after their last attempt (the admin's /webhooks)",
             found.given_up,
+        )
+        yield GaugeMetricFamily(
+            "terugkeer_projections_behind_events",
+            "Events of the chain the projections do not reflect yet (a projector is behind)",
+            found.projections_behind,
         )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from terugkeer.bootstrap import System
 from terugkeer.monitoring.metrics import StoreSnapshot
+from terugkeer.services.known import reflected
 from terugkeer.store.errors import StoreUnavailableError, reason
 from terugkeer.store.schema import HEAD_REVISION, current_revision
 from terugkeer.store.webhooks import backlog
@@ -80,17 +81,19 @@ def readiness(system: System) -> Readiness:
 
 
 def store_snapshot(system: System) -> StoreSnapshot:
-    """The webhook backlog now, or `reachable=False` when the store does not answer."""
+    """The webhook backlog and how far the projections are behind now, or `reachable=False`
+    when the store does not answer."""
     try:
         with system.engine.connect() as connection:
             found = backlog(connection)
+            behind = reflected(connection).behind
     except (SQLAlchemyError, StoreUnavailableError):
         return StoreSnapshot(reachable=False)
     age = 0.0
     if found.oldest_pending_at is not None:
         since = datetime.strptime(found.oldest_pending_at, _STAMP).replace(tzinfo=UTC)
         age = max(0.0, (system.clock() - since).total_seconds())
-    return StoreSnapshot(True, found.pending, age, found.given_up)
+    return StoreSnapshot(True, found.pending, age, found.given_up, behind)
 
 
 def _why(error: Exception) -> str:

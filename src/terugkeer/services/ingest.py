@@ -132,8 +132,9 @@ def ingest_batch(
                 and not (reaches(connection, event.v_number))
             ):
                 hidden.add(number)
-        rows += [replace(access, action=f"{access.action}.person", v_number=v,
-                         detail=_counts(found)[4:]) for v, found in persons.items()]  # fmt: skip
+        per_person = f"{access.action}.person"
+        rows += [Access(access.actor, access.channel, per_person, access.origin, v, _tally(found))
+                 for v, found in persons.items()]  # fmt: skip
         record_all(connection, rows, system.clock())
 
     received_at = system.clock()
@@ -233,6 +234,12 @@ def _counts(outcomes: Iterable[LineResult | Outcome]) -> str:
         f"{kind.value}={kinds.count(kind)}"
         for kind in (Outcome.ACCEPTED, Outcome.KNOWN, Outcome.REJECTED)
     )
+
+
+def _tally(outcomes: list[Outcome]) -> str:
+    """ "accepted=A known=K rejected=R": a person's row of an intake call (one per person)."""
+    return (f"accepted={outcomes.count(Outcome.ACCEPTED)} known={outcomes.count(Outcome.KNOWN)} "
+            f"rejected={outcomes.count(Outcome.REJECTED)}")  # fmt: skip
 
 
 def _log(system: System, accesses: list[Access]) -> None:

@@ -45,7 +45,7 @@ class Pseudonyms:
         self._key = key
 
     def _mac(self, text: str) -> str:
-        return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, text.encode(), "sha256").hex()  # = hmac.new(…).hexdigest()
 
     @property
     def key_check(self) -> str:

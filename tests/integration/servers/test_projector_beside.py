@@ -117,12 +117,14 @@ def test_a_read_waits_for_the_projector_and_says_when_it_cannot(
             began = time.monotonic()
             late = _figures(served, analyst)
             waited = time.monotonic() - began
+            scraped = httpx.get(f"{served.url}/metrics", timeout=60).text
         finally:
             os.kill(projector, signal.SIGCONT)
         assert waited >= 0.9, waited  # a second, less the first look
         assert late.headers["Terugkeer-Projections-Behind"] == "1"
         assert late.headers["Terugkeer-Projected-Seq"] == str(seen)
         assert _open_cases(late) == _open_cases(before)
+        assert "\nterugkeer_projections_behind_events 1.0\n" in scraped  # for an alert
 
         # Held for a moment only: the read waits for it and sees the write.
         until(lambda: _caught_up(database_url), "the projector catches up")
