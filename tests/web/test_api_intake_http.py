@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from terugkeer.cli.app import app as cli
+from terugkeer.domain.reach import CUSTODY
 from terugkeer.services.ingest import NOT_ACCEPTED, ingest_lines
 from terugkeer.services.partners import PartnerError, add_partner, revoke_partner, rotate_token
-from terugkeer.services.reach import share_person
+from terugkeer.services.reach import add_rule, share_person
+from terugkeer.store.projector import head_seq, projected_seq
 from terugkeer.store.tables import access_log, events
 from tests.integration.lines import departed, intake, line
 from tests.web.server import MINE, THEIRS, WORK_DATE, Site, running_site
@@ -296,6 +298,39 @@ def test_within_its_reach_a_partner_gets_the_real_reason(api_site: Site) -> None
     assert shaped["outcome"] == "rejected" and "data.kind" in shaped["reason"]
     logged = {d: v for v, d in _rejections(api_site, "kmar")}
     assert logged[("#1 p-3: " + shaped["reason"])[:120]] == THEIRS
+
+
+def test_reach_is_judged_on_the_batch_though_the_projections_lag(api_site: Site) -> None:
+    """With a projector beside the server (`beside`; here none runs, so the projections stay
+    behind), whether a partner hears a rejection's reason is still judged on everything stored
+    before it: the custody that brings the person into DJI's reach was appended, not projected,
+    and still counts."""
+    api_site.system.store.beside = True
+    dji = add_partner(api_site.system, "dji", "DJI", ["flight_cancelled"])
+    add_rule(api_site.system, "dji", CUSTODY, actor="root", origin="test")
+    held, free = "2000000011", "2000000012"
+    at = "2023-04-01T10:00:00+02:00"
+    assert not ingest_lines(api_site.system, [
+        intake("h-1", held, at), intake("h-2", free, at),
+        line("h-3", "detention_started", held, at.replace("T10", "T11"), {"ground": "vw59"}),
+    ]).rejected  # fmt: skip
+    with api_site.system.engine.connect() as connection:
+        assert projected_seq(connection) < head_seq(connection)  # the custody is not projected
+    cancels = [
+        line(
+            f"c-{v}",
+            "flight_cancelled",
+            v,
+            at.replace("T10", "T12"),
+            {"reference": "x", "reason": "other"},
+            source="DJI",
+        )
+        for v in (held, free)
+    ]
+    results = _post(api_site, dji, _batch(*cancels)).json()["results"]
+    assert [r["outcome"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["reason"] != NOT_ACCEPTED  # in custody: in its reach
+    assert results[1]["reason"] == NOT_ACCEPTED  # not in custody: nothing told
 
 
 def test_a_file_import_by_the_agency_keeps_its_reasons(api_site: Site) -> None:

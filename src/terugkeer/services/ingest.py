@@ -24,6 +24,7 @@ from terugkeer.store.collector import collector_paused
 from terugkeer.store.engine import writing
 from terugkeer.store.event_store import Appended, Outcome
 from terugkeer.store.group_commit import Coming
+from terugkeer.store.projector import project_behind
 from terugkeer.store.queries import named_types
 from terugkeer.store.tables import events
 
@@ -119,6 +120,7 @@ def ingest_batch(
         outcomes = [*(r.outcome for r in results), *(done.outcome for done in appended)]
         rows = [replace(access, detail=_counts(outcomes)), *unparsed]
         persons: dict[str, list[Outcome]] = {}
+        current = False  # the projections brought up to this batch (reach reads open cases)
         for (number, line), done in zip(parsed, appended, strict=True):
             event = line.event
             persons.setdefault(event.v_number, []).append(done.outcome)
@@ -129,9 +131,12 @@ def ingest_batch(
                 reaches is not None
                 and not done.sender_only  # e.g. its own event to withdraw first: no oracle
                 and not _own_id(connection, event.source, event.id)
-                and not (reaches(connection, event.v_number))
             ):
-                hidden.add(number)
+                if not current:  # a projector beside the server may not have them yet
+                    project_behind(connection, system.rules)
+                    current = True
+                if not reaches(connection, event.v_number):
+                    hidden.add(number)
         per_person = f"{access.action}.person"
         rows += [Access(access.actor, access.channel, per_person, access.origin, v, _tally(found))
                  for v, found in persons.items()]  # fmt: skip
