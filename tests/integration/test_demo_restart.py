@@ -106,6 +106,8 @@ class Demo:
             return answer.status_code
 
     def stop(self) -> int:
+        # Still running: a demo that ended by itself would answer its exit code, signal or not.
+        assert self.process.poll() is None, f"the demo ended by itself: {self.process.returncode}"
         self.process.send_signal(signal.SIGINT)  # as Ctrl-C
         try:
             return self.process.wait(timeout=PATIENCE)

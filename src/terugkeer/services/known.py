@@ -79,7 +79,7 @@ def reflected(connection: Connection) -> Reflected:
 WAIT_SECONDS = 1.0
 
 #: How often a waiting read looks again.
-_LOOK = 0.005
+LOOK = 0.005
 
 
 def awaited(system: System) -> Reflected:
@@ -89,12 +89,23 @@ def awaited(system: System) -> Reflected:
     then (0: the read sees every write that came before it). It waits for the whole chain,
     not for one person's last event: how long a read of a person waited must not tell whether
     anyone recorded anything about that person (a partner is told the same about a person it
-    may not see as about one nobody knows)."""
-    with system.engine.connect() as connection:
-        found = reflected(connection)
+    may not see as about one nobody knows). `awaiting` and `looked_again` are its two steps,
+    for a caller that waits without holding a thread (the API)."""
+    found = awaiting(system)
     deadline = time.monotonic() + WAIT_SECONDS
     while found.behind > 0 and time.monotonic() < deadline:
-        time.sleep(_LOOK)
-        with system.engine.connect() as connection:
-            found = Reflected(projected_seq(connection), found.head)
+        time.sleep(LOOK)
+        found = looked_again(system, found)
     return found
+
+
+def awaiting(system: System) -> Reflected:
+    """How far the projections reach now, of the head a read waits for."""
+    with system.engine.connect() as connection:
+        return reflected(connection)
+
+
+def looked_again(system: System, found: Reflected) -> Reflected:
+    """`found` with the projections' reach now (the head waited for stays)."""
+    with system.engine.connect() as connection:
+        return Reflected(projected_seq(connection), found.head)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -99,57 +100,65 @@ def projector_serving(
 
 
 class _Keeper(threading.Thread):
-    """Keeps one projector process running until told to stop."""
+    """Keeps one projector process running until told to stop. This thread alone waits for
+    and signals the process (two waiters on one child could see it reaped, and signal a pid
+    already taken by another process)."""
 
     def __init__(self, url: str, rules: RulesTable, niceness: int) -> None:
         super().__init__(name="terugkeer-projector-keeper", daemon=True)
         self._url, self._rules, self._niceness = url, rules, niceness
         self._context = multiprocessing.get_context("spawn")
         self._stopping = threading.Event()
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._signal: StopSignal | None = None
-        self._changing = threading.Lock()  # the process and its signal are set together
-
-    def run(self) -> None:
-        while not self._stopping.is_set():
-            with self._changing:
-                if self._stopping.is_set():
-                    return
-                self._signal = self._context.Event()
-                self._process = self._context.Process(
-                    target=_follow, args=(self._url, self._rules, self._signal, self._niceness),
-                    name="terugkeer-projector", daemon=False,
-                )  # fmt: skip
-                self._process.start()
-            self._process.join()
-            if self._stopping.is_set():
-                return
-            # No message of the process's own: it may quote personal data (see `_follow`).
-            _log.warning(
-                "the projector stopped (exit code %s); it is started again in %.0f s",
-                self._process.exitcode, RESTART_SECONDS,
-            )  # fmt: skip
-            self._stopping.wait(RESTART_SECONDS)
+        self._pid: int | None = None
 
     @property
     def pid(self) -> int | None:
-        process = self._process
-        return None if process is None else process.pid
+        return self._pid
 
-    def stop(self) -> None:
-        with self._changing:
-            self._stopping.set()
-            process, signal = self._process, self._signal
-        if process is None or signal is None:
-            return
-        signal.set()
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            told = self._context.Event()
+            process = self._context.Process(
+                target=_follow, args=(self._url, self._rules, told, self._niceness),
+                name="terugkeer-projector", daemon=False,
+            )  # fmt: skip
+            try:
+                process.start()
+            except Exception as error:  # no message: it may quote the store's URL
+                _log.warning("the projector could not be started (%s); tried again in %.0f s",
+                             type(error).__name__, RESTART_SECONDS)  # fmt: skip
+                self._stopping.wait(RESTART_SECONDS)
+                continue
+            self._pid = process.pid
+            while process.is_alive() and not self._stopping.wait(_IDLE):
+                pass
+            if self._stopping.is_set():
+                self._end(process, told)
+                return
+            process.join()
+            # No message of the process's own: it may quote personal data (see `_follow`).
+            _log.warning(
+                "the projector stopped (exit code %s); it is started again in %.0f s",
+                process.exitcode, RESTART_SECONDS,
+            )  # fmt: skip
+            self._stopping.wait(RESTART_SECONDS)
+
+    @staticmethod
+    def _end(process: multiprocessing.process.BaseProcess, told: StopSignal) -> None:
+        """Told to stop: it catches up and ends; after CATCH_UP_SECONDS it is stopped anyway,
+        and killed if a SIGTERM does not end it (one held by SIGSTOP, say)."""
+        told.set()
         process.join(CATCH_UP_SECONDS)
         if process.is_alive():
             process.terminate()
+            process.join(5)
+        if process.is_alive():
+            process.kill()
             process.join()
+
+    def stop(self) -> None:
+        self._stopping.set()
         self.join()
-        with self._changing:  # their semaphores are released once nothing holds them
-            self._process = self._signal = None
 
 
 def _wait(process: multiprocessing.process.BaseProcess, store: EventStore) -> None:
@@ -165,6 +174,9 @@ def _follow(url: str, rules: RulesTable, stop: StopSignal, niceness: int) -> Non
     (nice 10): the projections may lag while the writer, pages or the demo's simulator want
     the cores, and it catches up in larger steps, which cost less per event, once one is free."""
     os.nice(niceness)
+    # Ctrl-C in a terminal reaches the whole process group: the server (or the import) tells
+    # this process to stop, so that it catches up first, instead of dying half-way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     engine = make_engine(url)
     projector = Projector(engine, rules)
     parent = multiprocessing.parent_process()

@@ -11,7 +11,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from terugkeer.store.projector import head_seq, projected_seq
 from tests.integration.backup_helpers import runner
 from tests.integration.lines import line
 from tests.integration.servers.processes import Served, serve_process
+from tests.integration.spawned import spawned_child, until
 
 pytestmark = pytest.mark.slow  # server processes: the scheduler starts it early (conftest)
 
@@ -64,27 +65,12 @@ def _open_cases(answer: httpx.Response) -> Any:
     return answer.json()["caseload"]
 
 
-def projector_of(served: Served) -> int | None:
-    """The pid of the server's projector (a multiprocessing child of the server's process)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == served.process.pid and b"spawn_main" in command:
-            return int(entry.name)
-    return None
-
-
-def until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
-        time.sleep(0.05)
+def started_projector(served: Served) -> int:
+    """The pid of the server's projector (a multiprocessing child of its process), once up."""
+    until(lambda: spawned_child(served.process.pid) is not None, "the projector starts")
+    found = spawned_child(served.process.pid)
+    assert found is not None
+    return found
 
 
 def _caught_up(database_url: str) -> bool:
@@ -101,9 +87,7 @@ def test_a_read_waits_for_the_projector_and_says_when_it_cannot(
 ) -> None:
     coa, analyst = tokens
     with serve_process(database_url, tmp_path) as served:
-        until(lambda: projector_of(served) is not None, "the projector starts")
-        projector = projector_of(served)
-        assert projector is not None
+        projector = started_projector(served)
         _intake(served, coa, 1)
         until(lambda: _caught_up(database_url), "the projector projects the first intake")
         before = _figures(served, analyst)
@@ -155,9 +139,7 @@ def test_a_killed_projector_is_started_again_and_nothing_is_lost(
 ) -> None:
     coa, analyst = tokens
     with serve_process(database_url, tmp_path) as served:
-        until(lambda: projector_of(served) is not None, "the projector starts")
-        first = projector_of(served)
-        assert first is not None
+        first = started_projector(served)
         # It gives way to the server, as an import's projector does.
         assert os.getpriority(os.PRIO_PROCESS, first) == min(
             os.getpriority(os.PRIO_PROCESS, served.process.pid) + 10, 19
@@ -166,7 +148,7 @@ def test_a_killed_projector_is_started_again_and_nothing_is_lost(
         for number in range(10, 20):
             _intake(served, coa, number)
         os.kill(first, signal.SIGKILL)
-        until(lambda: projector_of(served) not in (None, first), "a new projector")
+        until(lambda: spawned_child(served.process.pid) not in (None, first), "a new projector")
         until(lambda: _caught_up(database_url), "the new projector catches up")
         answer = _figures(served, analyst)
         assert "Terugkeer-Projections-Behind" not in answer.headers

@@ -12,8 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from terugkeer.cli.app import app
 from terugkeer.store.engine import make_engine
 from terugkeer.store.projector import head_seq, projected_seq
 from tests.integration.backup_helpers import person_lines, runner
+from tests.integration.spawned import spawned_child, until
 
 pytestmark = pytest.mark.slow  # subprocesses: the scheduler starts it early (conftest)
 
@@ -36,13 +35,6 @@ def lines(first: int, count: int) -> bytes:
     return "".join(f"{text}\n" for text in found).encode()
 
 
-def until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
-        time.sleep(0.05)
-
-
 def reach(engine: Engine) -> tuple[int, int]:
     with engine.connect() as connection:
         return projected_seq(connection), head_seq(connection)
@@ -50,18 +42,7 @@ def reach(engine: Engine) -> tuple[int, int]:
 
 def projector_of(importer: subprocess.Popen[bytes]) -> int | None:
     """The pid of the importer's projector process (a multiprocessing child), if running."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == importer.pid and b"spawn_main" in command:
-            return int(entry.name)
-    return None
+    return spawned_child(importer.pid)
 
 
 def start_import(database_url: str, tmp_path: Path) -> subprocess.Popen[bytes]:

@@ -5,6 +5,8 @@ rules; this module parses and renders."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import date
 from functools import partial
 from typing import Annotated, Any
@@ -27,7 +29,7 @@ from terugkeer.services.case_json import case_file_json
 from terugkeer.services.completeness import completeness
 from terugkeer.services.errors import ServiceError, UnanswerableDayError, UnknownPersonError
 from terugkeer.services.key_figures import Period
-from terugkeer.services.known import awaited
+from terugkeer.services.known import LOOK, WAIT_SECONDS, awaiting, looked_again
 from terugkeer.services.publication import recorded_by
 from terugkeer.web.api import cursors
 from terugkeer.web.api.auth import caller, origin_of, system_of
@@ -57,9 +59,16 @@ BEHIND_HEADER = "Terugkeer-Projections-Behind"
 
 
 async def caught_up(request: Request, response: Response) -> None:
-    """Wait until the projections reflect every event recorded before this read, and say in
-    the answer's headers how far they reach."""
-    found = await run_in_threadpool(awaited, system_of(request))
+    """Wait until the projections reflect every event recorded before this read (as
+    services/known.py `awaited`, without holding a worker thread while it waits: reads
+    waiting for a projector that is down must not keep the intake from the threads), and
+    say in the answer's headers how far they reach."""
+    system = system_of(request)
+    found = await run_in_threadpool(awaiting, system)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while found.behind > 0 and time.monotonic() < deadline:
+        await asyncio.sleep(LOOK)
+        found = await run_in_threadpool(looked_again, system, found)
     response.headers[PROJECTED_HEADER] = str(found.projected)
     if found.behind > 0:
         response.headers[BEHIND_HEADER] = str(found.behind)
