@@ -129,3 +129,18 @@ def test_a_favicon_and_no_404_for_favicon_ico(site: Site) -> None:
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     assert httpx.get(site.url + "/static/favicon.svg").status_code == 200
     assert 'rel="icon" href="/static/favicon.svg"' in httpx.get(site.url + "/login").text
+
+
+def test_the_page_says_when_the_projections_could_not_catch_up_in_time(site: Site) -> None:
+    """With a projector beside the server (`beside`) that does not run here, a partner's new
+    event stays unprojected: the case page waits its second, then says so in words, instead
+    of showing the older state as current."""
+    anna = signed_in(site, "anna")
+    assert "worden nog verwerkt" not in anna.get(f"/cases/{MINE}").text
+    site.system.store.beside = True
+    moved = line("coa-late", "location_changed", MINE, "2023-03-09T10:00:00+01:00",
+                 {"kind": "azc"}, source="COA")  # fmt: skip
+    assert not ingest_lines(site.system, [moved]).rejected
+    page = anna.get(f"/cases/{MINE}").text
+    note = page.split('id="reflected"')[1].split("</p>")[0]
+    assert "1 gebeurtenissen die sindsdien zijn ontvangen, worden nog verwerkt" in note
