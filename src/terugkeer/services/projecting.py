@@ -23,7 +23,8 @@ def beside_the_server(system: System) -> Iterator[None]:
     if not system.settings.serve_projector:
         yield
         return
-    with projector_serving(system.settings.database_url, system.rules) as keeper:
+    url = system.engine.url.render_as_string(hide_password=False)  # the store served
+    with projector_serving(url, system.rules) as keeper:
         system.store.beside = keeper is not None
         try:
             yield
