@@ -136,11 +136,11 @@ def test_the_page_says_when_the_projections_could_not_catch_up_in_time(site: Sit
     event stays unprojected: the case page waits its second, then says so in words, instead
     of showing the older state as current."""
     anna = signed_in(site, "anna")
-    assert "worden nog verwerkt" not in anna.get(f"/cases/{MINE}").text
+    assert 'id="reflected"' not in anna.get(f"/cases/{MINE}").text
     site.system.store.beside = True
     moved = line("coa-late", "location_changed", MINE, "2023-03-09T10:00:00+01:00",
                  {"kind": "azc"}, source="COA")  # fmt: skip
     assert not ingest_lines(site.system, [moved]).rejected
     page = anna.get(f"/cases/{MINE}").text
     note = page.split('id="reflected"')[1].split("</p>")[0]
-    assert "1 gebeurtenissen die sindsdien zijn ontvangen, worden nog verwerkt" in note
+    assert "Eén gebeurtenis die sindsdien is ontvangen, wordt nog verwerkt" in note
